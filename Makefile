@@ -1,0 +1,53 @@
+# dangbo — one-command install, run, test, bench and lint.
+SHELL := /bin/bash
+VENV := .venv
+DANGBO := $(VENV)/bin/dangbo
+PYTEST := $(VENV)/bin/pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/dangbo
+export DANGBO_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test test-sqlite test-postgres bench lint format
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen --quiet
+	@touch $@
+
+run: install
+	@mkdir -p $(DANGBO_DATA_DIR)
+	$(DANGBO) migrate --noinput -v0
+	$(DANGBO) collectstatic --noinput -v0
+	$(DANGBO) seed_demo --size small --if-empty
+	@echo ""
+	@echo "dangbo đang chạy tại / is serving on http://$(HOST):$(PORT)"
+	@echo "Đăng nhập / log in: admin / dangbo-demo-2026 (other demo users: bantochuc, khoi, kiemtra, bithu; same password)"
+	$(VENV)/bin/gunicorn dangbo.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+# The whole suite: layer contract, then every test on SQLite and on PostgreSQL.
+test: install
+	$(VENV)/bin/lint-imports
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	DANGBO_DATABASE_URL=sqlite:///$(DANGBO_DATA_DIR)/test.sqlite3 $(PYTEST) -q -n 2 --dist loadgroup
+
+test-postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1; }
+	DANGBO_DATABASE_URL=$(PG_URL) $(PYTEST) -q -n 2 --dist loadgroup
+
+bench: install
+	$(VENV)/bin/python bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports
+
+format: install
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench

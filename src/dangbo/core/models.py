@@ -1,0 +1,158 @@
+"""Framework models shared by every domain app: base classes, roles on subtrees, dated rules."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dangbo.core import permissions
+
+
+class TimeStampedModel(models.Model):
+    """Transaction time of a row (when it was recorded); valid time lives in period tables."""
+
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that can be narrowed to what a user's roles reach.
+
+    A model names the field holding the org path of the node it belongs to
+    (`restrict_path_field`); `restrict` keeps rows under the user's nodes.
+    """
+
+    def restrict(self, user, action: str = "view"):
+        path_field = self.model.restrict_path_field
+        permission = f"{self.model.permission_scope()}.{action}"
+        paths = permissions.reachable_paths(user, permission)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{path_field}__startswith": path})
+        return self.filter(condition)
+
+
+class RestrictedModelMixin:
+    """Declares how a model is scoped: the org-path field and the permission namespace."""
+
+    restrict_path_field = "org_path"
+    permission_app: str | None = None
+
+    @classmethod
+    def permission_scope(cls) -> str:
+        return cls.permission_app or cls._meta.app_label
+
+
+class Role(TimeStampedModel):
+    """A named set of permissions (`app.action` codes, `*` for all, `app.*` for an app)."""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    name = models.CharField("tên vai trò", max_length=120)
+    description = models.TextField("mô tả", blank=True)
+    permissions = models.JSONField("quyền", default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def grants(self, permission: str) -> bool:
+        return permissions.permission_matches(self.permissions, permission)
+
+
+class RoleAssignment(TimeStampedModel):
+    """A role held by a user on an org node; it applies to the node and its whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name="người dùng",
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, verbose_name="vai trò")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name="tổ chức",
+    )
+    is_active = models.BooleanField("đang hiệu lực", default=True)
+
+    class Meta:
+        ordering = ["user_id", "organization_id", "role_id"]
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"], name="uniq_role_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} @ {self.organization}"
+
+
+class RuleParameter(TimeStampedModel):
+    """A configurable rule value with the date it takes effect (optionally for one subtree).
+
+    Records made under an older value keep being judged by it: look-ups pass the record's date.
+    """
+
+    key = models.CharField("khóa", max_length=100, db_index=True)
+    value = models.JSONField("giá trị")
+    valid_from = models.DateField("hiệu lực từ")
+    org_path = models.CharField("áp dụng cho cây tổ chức", max_length=255, blank=True, default="")
+    source = models.CharField("căn cứ (văn bản)", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["key", "-valid_from"]
+        verbose_name = "tham số quy định"
+        verbose_name_plural = "tham số quy định"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "valid_from", "org_path"], name="uniq_rule_parameter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value} (từ {self.valid_from:%d/%m/%Y})"
+
+    @classmethod
+    def value_on(cls, key: str, on: date, org_path: str = "", default=None):
+        """The value in force on `on` for the org at `org_path` (most specific subtree wins)."""
+        candidates = cls.objects.filter(key=key, valid_from__lte=on).order_by("-valid_from")
+        best = None
+        for row in candidates:
+            if org_path.startswith(row.org_path) and (
+                best is None or len(row.org_path) > len(best.org_path)
+            ):
+                best = row
+        return best.value if best else default
+
+
+class DayOverride(models.Model):
+    """A day that breaks the usual calendar: a shifted day off, or a compensating working day."""
+
+    day = models.DateField("ngày", unique=True)
+    is_working_day = models.BooleanField("là ngày làm việc")
+    note = models.CharField("ghi chú", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "ngày nghỉ/làm bù"
+        verbose_name_plural = "ngày nghỉ/làm bù"
+
+    def __str__(self) -> str:
+        kind = "làm việc" if self.is_working_day else "nghỉ"
+        return f"{self.day:%d/%m/%Y} ({kind})"

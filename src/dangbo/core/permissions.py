@@ -1,0 +1,57 @@
+"""Who reaches what: the union of org subtrees where a user holds a role granting a permission."""
+
+from collections.abc import Iterable
+
+
+def permission_matches(granted: Iterable[str], permission: str) -> bool:
+    """True if `permission` ('app.action') is granted directly or via 'app.*', '*.action', '*'."""
+    app, _, action = permission.partition(".")
+    granted = set(granted)
+    return bool(granted & {"*", permission, f"{app}.*", f"*.{action}"})
+
+
+def minimal_prefixes(paths: Iterable[str]) -> list[str]:
+    """Drop every path that lies under another one: the union of subtrees stays the same."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not result or not path.startswith(result[-1]):
+            result.append(path)
+    return result
+
+
+def reachable_paths(user, permission: str) -> list[str] | None:
+    """Org paths whose subtrees the user reaches for `permission`; None means everything."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cache = user.__dict__.setdefault("_dangbo_reach", {})
+    if permission not in cache:
+        cache[permission] = minimal_prefixes(
+            path
+            for path, role_permissions in _assignments(user)
+            if permission_matches(role_permissions, permission)
+        )
+    return cache[permission]
+
+
+def _assignments(user) -> list[tuple[str, list[str]]]:
+    if "_dangbo_assignments" not in user.__dict__:
+        from dangbo.core.models import RoleAssignment
+
+        user._dangbo_assignments = list(
+            RoleAssignment.objects.filter(user=user, is_active=True).values_list(
+                "organization__path", "role__permissions"
+            )
+        )
+    return user._dangbo_assignments
+
+
+def has_permission(user, permission: str, path: str | None = None) -> bool:
+    """Does the user hold `permission` anywhere (path None) or on the node at `path`?"""
+    paths = reachable_paths(user, permission)
+    if paths is None:
+        return True
+    if path is None:
+        return bool(paths)
+    return any(path.startswith(prefix) for prefix in paths)

@@ -1,0 +1,105 @@
+"""Generic views every domain app builds on. Restriction happens here, never in app views."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission
+
+
+class RestrictedViewMixin(LoginRequiredMixin):
+    """Resolve the queryset through `restrict(user, action)`; outside the user's reach → 404."""
+
+    model = None
+    queryset = None
+    permission_action = "view"
+
+    def get_base_queryset(self):
+        return self.queryset if self.queryset is not None else self.model._default_manager.all()
+
+    def get_queryset(self):
+        return self.get_base_queryset().restrict(self.request.user, self.permission_action)
+
+    def can(self, action: str, obj=None) -> bool:
+        model = self.model or self.get_base_queryset().model
+        path = getattr(obj, model.restrict_path_field) if obj is not None else None
+        return has_permission(self.request.user, f"{model.permission_scope()}.{action}", path)
+
+
+class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
+    """A filtered, paginated table of restricted objects."""
+
+    paginate_by = 50
+    template_name = "core/object_list.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
+        context["can_add"] = self.can("change")
+        return context
+
+
+class ObjectDetailView(RestrictedViewMixin, DetailView):
+    pass
+
+
+class ServiceFormView(RestrictedViewMixin, FormView):
+    """A form whose valid data goes to one service call; DomainError becomes a form error.
+
+    Subclasses set `permission_action` and implement `perform(form)` returning the redirect
+    target (an object with get_absolute_url, or a URL).
+    """
+
+    permission_action = "change"
+    template_name = "core/form.html"
+    title = ""
+    success_message = "Đã lưu."
+    object = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        """The object acted on (restricted), or None for creation views."""
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        try:
+            return self.get_queryset().get(pk=pk)
+        except self.get_base_queryset().model.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, object=self.object)
+        return context
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except DomainError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.full_message)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(self.request, self.success_message)
+        return redirect(result)
+
+    def perform(self, form):
+        raise NotImplementedError

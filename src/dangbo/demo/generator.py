@@ -1,0 +1,227 @@
+"""Deterministic demo data: an org tree with skewed sizes and members with consistent dates.
+
+The plan (pure Python, seeded) is separate from the writer so both can be tested; the writer
+uses COPY on PostgreSQL and bulk inserts on SQLite, so `national` (5.6M members) stays fast.
+"""
+
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dangbo.core.text import normalize
+from dangbo.demo import names
+
+TODAY = date(2026, 11, 1)
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+STEPLEN = 4
+
+
+def step(n: int) -> str:
+    """Treebeard's path step for the n-th child (1-based), base 36, 4 characters."""
+    digits = ""
+    while n:
+        n, rem = divmod(n, 36)
+        digits = ALPHABET[rem] + digits
+    return digits.rjust(STEPLEN, "0")
+
+
+@dataclass
+class OrgPlan:
+    name: str
+    type_code: str
+    path: str
+    founded_on: date
+    members: int = 0  # members attached directly (cells only)
+    children: list["OrgPlan"] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) // STEPLEN
+
+    def add(self, name: str, type_code: str, founded_on: date, members: int = 0) -> "OrgPlan":
+        child = OrgPlan(
+            name, type_code, self.path + step(len(self.children) + 1), founded_on, members
+        )
+        self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator["OrgPlan"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+SIZES = {
+    # provinces, superiors per province, grassroots per superior, mean members per grassroots
+    "small": (1, 2, 6, 50),
+    "province": (1, 30, 30, 167),
+    "national": (34, 45, 34, 108),
+}
+
+
+def _founded(rng: random.Random) -> date:
+    return date(rng.randint(1950, 2015), rng.randint(1, 12), 1)
+
+
+def _grassroots(parent: OrgPlan, rng: random.Random, mean: int, label: str) -> None:
+    size = max(5, int(rng.lognormvariate(math.log(mean) - 0.45, 0.95)))
+    founded = _founded(rng)
+    if size < 30:
+        parent.add(f"Chi bộ {label}", "grassroots_cell", founded, size)
+        return
+    committee = parent.add(f"Đảng bộ {label}", "grassroots_committee", founded)
+    cells = max(3, round(size / rng.uniform(12, 22)))
+    base, extra = divmod(size, cells)
+    for i in range(cells):
+        cell_name = names.CELL_NAMES[i % len(names.CELL_NAMES)]
+        suffix = f" {i // len(names.CELL_NAMES) + 1}" if i >= len(names.CELL_NAMES) else ""
+        committee.add(f"Chi bộ {cell_name}{suffix}", "cell", founded, base + (i < extra))
+
+
+def plan_tree(size: str, seed: int) -> OrgPlan:
+    """The org tree for a size: skewed grassroots sizes, ~15 members a cell."""
+    provinces, superiors, grassroots, mean = SIZES[size]
+    rng = random.Random(seed)
+    if size == "national":
+        root = OrgPlan("Đảng Cộng sản Việt Nam", "central", step(1), date(1930, 2, 3))
+        province_parents = [
+            root.add(
+                f"Đảng bộ {'thành phố' if 'Hà Nội' in p or 'Hồ Chí Minh' in p else 'tỉnh'} "
+                f"{p}".replace("tỉnh Thành phố", "Thành phố"),
+                "province",
+                date(1946, 1, 1),
+            )
+            for p in names.PROVINCES[:provinces]
+        ]
+    else:
+        root = OrgPlan("Đảng bộ tỉnh Sông Hồng", "province", step(1), date(1946, 1, 1))
+        province_parents = [root]
+    for province in province_parents:
+        for s in range(superiors):
+            if s == 0:
+                superior_name = "Đảng ủy Khối các cơ quan tỉnh"
+            else:
+                superior_name = f"Đảng ủy {names.COMMUNES[s % len(names.COMMUNES)]}"
+                if s >= len(names.COMMUNES):
+                    superior_name += f" {s // len(names.COMMUNES) + 1}"
+            superior = province.add(superior_name, "superior", _founded(rng))
+            for g in range(grassroots):
+                pool = names.AGENCIES if s == 0 else names.CELL_NAMES[9:]
+                label = pool[g % len(pool)] + (f" {g // len(pool) + 1}" if g >= len(pool) else "")
+                _grassroots(superior, rng, mean, label)
+    return root
+
+
+@dataclass
+class MemberRow:
+    full_name: str
+    gender: str
+    birth_date: date
+    place_of_origin: str
+    ethnicity: str
+    religion: str
+    id_number: str
+    education: str
+    qualification: str
+    theory_level: str
+    occupation: str
+    admitted_on: date
+    ceremony_on: date
+    official_on: date | None
+    status: str
+    status_since: date
+
+
+ID_MULTIPLIER = 7919 * 104729  # coprime with 9·10^11: a bijection onto 12-digit numbers
+
+
+def id_number(index: int) -> str:
+    return str(100_000_000_000 + (ID_MULTIPLIER * (index + 1)) % 900_000_000_000)
+
+
+def _weighted(rng: random.Random, pairs):
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+ETHNIC = [
+    ("Kinh", 85),
+    ("Tày", 3),
+    ("Thái", 3),
+    ("Mường", 3),
+    ("Khmer", 2),
+    ("Nùng", 2),
+    ("Mông", 1),
+    ("Dao", 1),
+]
+RELIGION = [("none", 92), ("buddhism", 4), ("catholic", 3), ("protestant", 1)]
+THEORY = [("none", 35), ("elementary", 35), ("intermediate", 22), ("advanced", 6), ("bachelor", 2)]
+QUALIFICATION = [
+    ("none", 10),
+    ("vocational", 15),
+    ("college", 10),
+    ("bachelor", 50),
+    ("master", 13),
+    ("doctor", 2),
+]
+OCCUPATION = [
+    ("civil_servant", 30),
+    ("public_employee", 25),
+    ("enterprise", 12),
+    ("farmer", 12),
+    ("retired", 15),
+    ("armed_forces", 3),
+    ("other", 3),
+]
+LEAVING = [
+    ("deceased", 50),
+    ("deleted", 25),
+    ("resigned", 10),
+    ("expelled", 5),
+    ("transferred_out", 10),
+]
+
+
+def make_member(rng: random.Random, index: int) -> MemberRow:
+    gender = "F" if rng.random() < 0.38 else "M"
+    surname = _weighted(rng, names.SURNAMES)
+    middle = rng.choice(names.MIDDLE_FEMALE if gender == "F" else names.MIDDLE_MALE)
+    given = rng.choice(names.GIVEN_FEMALE if gender == "F" else names.GIVEN_MALE)
+    birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 66))
+    earliest = birth + timedelta(days=int(365.25 * 18) + 31)
+    latest = min(birth + timedelta(days=int(365.25 * 59)), TODAY - timedelta(days=60))
+    if latest <= earliest:
+        latest = earliest + timedelta(days=30)
+    admitted = earliest + timedelta(days=int((latest - earliest).days * rng.random() ** 1.6))
+    admitted = min(admitted, TODAY - timedelta(days=60))
+    ceremony = admitted + timedelta(days=rng.randint(5, 40))
+    official_due = ceremony + timedelta(days=366)
+    official = official_due + timedelta(days=rng.randint(0, 20)) if official_due < TODAY else None
+    status, since = ("official", official) if official else ("probationary", admitted)
+    if official and rng.random() < 0.02:
+        status = _weighted(rng, LEAVING)
+        since = official + timedelta(days=int((TODAY - official).days * rng.random()))
+    occupation = "retired" if (TODAY - birth).days > 365 * 62 else _weighted(rng, OCCUPATION)
+    return MemberRow(
+        full_name=f"{surname} {middle} {given}",
+        gender=gender,
+        birth_date=birth,
+        place_of_origin=rng.choice(names.PLACES),
+        ethnicity=_weighted(rng, ETHNIC),
+        religion=_weighted(rng, RELIGION),
+        id_number=id_number(index),
+        education=rng.choice(["upper_secondary"] * 9 + ["lower_secondary"]),
+        qualification=_weighted(rng, QUALIFICATION),
+        theory_level=_weighted(rng, THEORY),
+        occupation=occupation,
+        admitted_on=admitted,
+        ceremony_on=ceremony,
+        official_on=official,
+        status=status,
+        status_since=since,
+    )
+
+
+def member_search_key(name: str) -> str:
+    return normalize(name)

@@ -1,0 +1,41 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dangbo.demo.generator import SIZES, plan_tree
+from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
+from dangbo.demo.writer import write_all
+from dangbo.organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Sinh dữ liệu mẫu có thể lặp lại (small | province | national)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Bỏ qua nếu cơ sở dữ liệu đã có tổ chức."
+        )
+        parser.add_argument("--no-users", action="store_true")
+
+    def handle(self, *args, size, seed, if_empty, no_users, **options):
+        if Organization.objects.exists():
+            if if_empty:
+                self.stdout.write("Đã có dữ liệu; bỏ qua sinh dữ liệu mẫu.")
+                return
+            raise CommandError("Cơ sở dữ liệu đã có tổ chức; dùng một cơ sở dữ liệu trống.")
+        started = time.monotonic()
+        root = plan_tree(size, seed)
+
+        def progress(done, total):
+            self.stdout.write(f"  {done:,}/{total:,} đảng viên ({time.monotonic() - started:.0f}s)")
+
+        orgs, members = write_all(root, seed, progress)
+        self.stdout.write(
+            f"Đã tạo {orgs:,} tổ chức và {members:,} đảng viên trong "
+            f"{time.monotonic() - started:.1f}s."
+        )
+        if not no_users:
+            for username, full_name, where in create_demo_users():
+                self.stdout.write(f"  {username} / {DEMO_PASSWORD}  — {full_name} ({where})")

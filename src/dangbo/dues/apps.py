@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DuesConfig(AppConfig):
+    name = "dangbo.dues"
+    label = "dues"

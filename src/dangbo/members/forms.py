@@ -1,0 +1,48 @@
+from django import forms
+from django.utils import timezone
+
+from dangbo.members.choices import Status
+from dangbo.members.models import Member
+from dangbo.members.services import IDENTITY_FIELDS
+from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.models import Organization
+
+DATE_FIELDS = ("birth_date", "admitted_on", "ceremony_on", "official_on")
+
+
+class MemberForm(UserFormMixin, forms.ModelForm):
+    """Identity fields; the service does the checks (uniqueness, date order) and the history."""
+
+    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    reason = forms.CharField(label="Lý do đính chính / căn cứ", max_length=255, required=False)
+
+    class Meta:
+        model = Member
+        fields = ["organization", *IDENTITY_FIELDS]
+        widgets = {name: DateInput() for name in DATE_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in DATE_FIELDS:
+            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        if self.instance.pk:
+            del self.fields["organization"]
+            self.fields["reason"].required = True
+        else:
+            self.fields["organization"].queryset = Organization.objects.restrict(
+                self.user, "change"
+            ).filter(is_active=True, org_type__holds_members=True)
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service, with its own Vietnamese message."""
+
+
+class StatusChangeForm(UserFormMixin, forms.Form):
+    new_status = forms.ChoiceField(label="Trạng thái mới", choices=Status.choices)
+    on = forms.DateField(label="Ngày hiệu lực", widget=DateInput())
+    decision_number = forms.CharField(label="Số quyết định", max_length=60)
+    reason = forms.CharField(label="Lý do", max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()

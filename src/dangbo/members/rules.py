@@ -1,0 +1,109 @@
+"""Pure rules about members (DOMAIN.md "Members"): ages, party age, ID numbers, transitions."""
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from dangbo.members.choices import AGE_BANDS, LEFT_STATUSES, Status
+
+ID_NUMBER = re.compile(r"^\d{12}$")
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end (negative if end is before start)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+def age_in_years(birth_date: date, on: date) -> int:
+    return months_between(birth_date, on) // 12
+
+
+def age_band(birth_date: date, on: date) -> str:
+    age = age_in_years(birth_date, on)
+    for code, _label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return code
+    return AGE_BANDS[0][0]
+
+
+def gap_days(gaps: Iterable[tuple[date, date | None]], on: date) -> int:
+    """Days of membership gaps [start, end) that fall before `on` (an open gap runs to `on`)."""
+    total = 0
+    for start, end in gaps:
+        stop = min(end or on, on)
+        if stop > start:
+            total += (stop - start).days
+    return total
+
+
+def party_age_days(admitted_on: date, gaps: Iterable[tuple[date, date | None]], on: date) -> int:
+    """Party age in days: from the admission decision to `on`, minus the gaps."""
+    if on <= admitted_on:
+        return 0
+    return (on - admitted_on).days - gap_days(gaps, on)
+
+
+def party_age(admitted_on: date, gaps: Iterable[tuple[date, date | None]], on: date):
+    """Party age as (years, months): whole months counted from admission, gaps taken out."""
+    gaps = list(gaps)
+    total_months = months_between(admitted_on, on) if on > admitted_on else 0
+    gap_months = sum(
+        months_between(start, min(end or on, on))
+        for start, end in gaps
+        if min(end or on, on) > start
+    )
+    months = max(total_months - gap_months, 0)
+    return months // 12, months % 12
+
+
+def validate_id_number(value: str | None) -> str | None:
+    """Return the Vietnamese problem with an ID number, or None when it is well-formed."""
+    if value in (None, ""):
+        return None
+    if not ID_NUMBER.match(value):
+        return "Số định danh cá nhân phải gồm đúng 12 chữ số."
+    return None
+
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PROBATIONARY: frozenset({Status.OFFICIAL, *LEFT_STATUSES}),
+    Status.OFFICIAL: frozenset(LEFT_STATUSES),
+}
+
+
+def transition_problem(current: str, new: str) -> str | None:
+    """None if the status change is allowed, else a Vietnamese reason."""
+    if new in ALLOWED_TRANSITIONS.get(current, frozenset()):
+        return None
+    labels = dict(Status.choices)
+    return (
+        f"Không thể chuyển trạng thái từ «{labels.get(current, current)}» "
+        f"sang «{labels.get(new, new)}»."
+    )
+
+
+def date_order_problems(
+    birth_date: date | None,
+    admitted_on: date | None,
+    ceremony_on: date | None,
+    official_on: date | None,
+    today: date,
+) -> dict[str, str]:
+    """Impossible dates in a member's record, keyed by field."""
+    problems: dict[str, str] = {}
+    if birth_date and birth_date > today:
+        problems["birth_date"] = "Ngày sinh không được sau ngày hôm nay."
+    if admitted_on and admitted_on > today:
+        problems["admitted_on"] = "Ngày vào Đảng không được sau ngày hôm nay."
+    if birth_date and admitted_on and age_in_years(birth_date, admitted_on) < 18:
+        problems["admitted_on"] = "Ngày vào Đảng phải khi đã đủ 18 tuổi."
+    if ceremony_on and admitted_on and ceremony_on < admitted_on:
+        problems["ceremony_on"] = "Ngày lễ kết nạp không được trước ngày quyết định kết nạp."
+    if official_on and admitted_on and official_on < admitted_on:
+        problems["official_on"] = "Ngày chính thức không được trước ngày vào Đảng."
+    if official_on and official_on > today:
+        problems["official_on"] = "Ngày chính thức không được sau ngày hôm nay."
+    return problems

@@ -1,0 +1,321 @@
+"""Use cases on the member registry, and restructurings that move members between orgs."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangbo.core.errors import DomainError
+from dangbo.core.text import clean_spaces, normalize
+from dangbo.members import rules
+from dangbo.members.choices import ACTIVE_STATUSES, Status
+from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
+from dangbo.organizations import services as org_services
+from dangbo.organizations.models import Organization, OrgEvent, OrgType
+
+IDENTITY_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "place_of_origin",
+    "ethnicity",
+    "religion",
+    "id_number",
+    "history_number",
+    "education",
+    "qualification",
+    "theory_level",
+    "occupation",
+    "workplace",
+    "admitted_on",
+    "ceremony_on",
+    "official_on",
+)
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _check_org_holds_members(org: Organization) -> None:
+    if not org.is_active:
+        raise DomainError(f"Tổ chức «{org.name}» đã giải thể.", "organization")
+    if not org.org_type.holds_members:
+        raise DomainError(
+            f"«{org.name}» là đảng bộ; đảng viên phải sinh hoạt tại một chi bộ.", "organization"
+        )
+
+
+def _check_identity(data: dict, exclude_pk=None) -> dict:
+    data = dict(data)
+    for key in ("full_name", "place_of_origin", "workplace", "history_number"):
+        if key in data and data[key] is not None:
+            data[key] = clean_spaces(data[key])
+    if "full_name" in data and not data["full_name"]:
+        raise DomainError("Cần nhập họ và tên.", "full_name")
+    id_number = (data.get("id_number") or "").strip() or None
+    data["id_number"] = id_number
+    problem = rules.validate_id_number(id_number)
+    if problem:
+        raise DomainError(problem, "id_number")
+    if id_number and Member.objects.filter(id_number=id_number).exclude(pk=exclude_pk).exists():
+        raise DomainError(f"Số định danh {id_number} đã thuộc một đảng viên khác.", "id_number")
+    problems = rules.date_order_problems(
+        data.get("birth_date"),
+        data.get("admitted_on"),
+        data.get("ceremony_on"),
+        data.get("official_on"),
+        timezone.localdate(),
+    )
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field)
+    return data
+
+
+@transaction.atomic
+def register_member(
+    *,
+    organization: Organization,
+    user=None,
+    reason: str = "",
+    placed_on: date | None = None,
+    **data,
+) -> Member:
+    """Put a member on the register (an existing member taken into the system, or admitted)."""
+    _check_org_holds_members(organization)
+    data = _check_identity({k: v for k, v in data.items() if k in IDENTITY_FIELDS})
+    status = Status.OFFICIAL if data.get("official_on") else Status.PROBATIONARY
+    since = data.get("official_on") or data["admitted_on"]
+    member = Member(
+        **data,
+        name_search=normalize(data["full_name"]),
+        status=status,
+        status_since=since,
+        organization=organization,
+        org_path=organization.path,
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        raise DomainError("Số định danh đã thuộc một đảng viên khác.", "id_number") from exc
+    if status == Status.OFFICIAL:
+        StatusPeriod.objects.create(
+            member=member,
+            status=Status.PROBATIONARY,
+            valid_from=data["admitted_on"],
+            valid_to=since,
+        )
+    StatusPeriod.objects.create(member=member, status=status, valid_from=since)
+    Placement.objects.create(
+        member=member, organization=organization, valid_from=placed_on or data["admitted_on"]
+    )
+    MemberEvent.objects.create(
+        member=member,
+        kind=MemberEvent.Kind.REGISTERED,
+        date=timezone.localdate(),
+        summary=f"Đưa vào sổ đảng viên tại {organization.name}",
+        reason=reason,
+        recorded_by=_actor(user),
+    )
+    return member
+
+
+@transaction.atomic
+def correct_identity(member: Member, *, reason: str, user=None, **changes) -> Member:
+    """Correct identity fields; the old values stay in the history with who/when/why."""
+    reason = clean_spaces(reason)
+    if not reason:
+        raise DomainError("Cần nêu lý do đính chính.", "reason")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    current = {field: getattr(member, field) for field in IDENTITY_FIELDS}
+    merged = _check_identity(
+        {**current, **{k: v for k, v in changes.items() if k in IDENTITY_FIELDS}},
+        exclude_pk=member.pk,
+    )
+    changed = {f: (current[f], merged[f]) for f in IDENTITY_FIELDS if current[f] != merged[f]}
+    if not changed:
+        raise DomainError("Không có thông tin nào thay đổi.", "reason")
+    for field, (_old, new) in changed.items():
+        setattr(member, field, new)
+    member.name_search = normalize(member.full_name)
+    member.save()
+    labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    MemberEvent.objects.create(
+        member=member,
+        kind=MemberEvent.Kind.CORRECTED,
+        date=timezone.localdate(),
+        summary="Đính chính: " + ", ".join(labels[f] for f in changed),
+        reason=reason,
+        recorded_by=_actor(user),
+        details={f: [_json(o), _json(n)] for f, (o, n) in changed.items() if f != "id_number"},
+    )
+    return member
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@transaction.atomic
+def change_status(
+    member: Member, *, new_status: str, on: date, decision_number: str, reason: str, user=None
+) -> Member:
+    """Move a member to a new status (official recognition, or leaving) as a dated event."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    problem = rules.transition_problem(member.status, new_status)
+    if problem:
+        raise DomainError(problem, "new_status")
+    if on > timezone.localdate():
+        raise DomainError("Ngày hiệu lực không được sau ngày hôm nay.", "on")
+    if on < member.status_since:
+        raise DomainError(f"Ngày hiệu lực phải từ {member.status_since:%d/%m/%Y} trở đi.", "on")
+    if not clean_spaces(decision_number):
+        raise DomainError("Cần nhập số quyết định.", "decision_number")
+    StatusPeriod.objects.filter(member=member, valid_to__isnull=True).update(valid_to=on)
+    StatusPeriod.objects.create(
+        member=member,
+        status=new_status,
+        valid_from=on,
+        decision_number=decision_number,
+        note=clean_spaces(reason)[:255],
+    )
+    old_label = member.get_status_display()
+    member.status = new_status
+    member.status_since = on
+    if new_status == Status.OFFICIAL:
+        member.official_on = on
+    member.save()
+    kind = MemberEvent.Kind.OFFICIAL if new_status == Status.OFFICIAL else MemberEvent.Kind.STATUS
+    MemberEvent.objects.create(
+        member=member,
+        kind=kind,
+        date=on,
+        decision_number=decision_number,
+        summary=f"{old_label} → {member.get_status_display()}",
+        reason=clean_spaces(reason),
+        recorded_by=_actor(user),
+    )
+    return member
+
+
+def place_members(member_ids, target: Organization, on: date, *, summary: str, user=None) -> int:
+    """Close the members' open placements and open new ones in `target` (caller's transaction)."""
+    member_ids = list(member_ids)
+    if not member_ids:
+        return 0
+    Placement.objects.filter(member_id__in=member_ids, valid_to__isnull=True).update(valid_to=on)
+    Placement.objects.bulk_create(
+        Placement(member_id=pk, organization=target, valid_from=on) for pk in member_ids
+    )
+    Member.objects.filter(pk__in=member_ids).update(organization=target, org_path=target.path)
+    MemberEvent.objects.bulk_create(
+        MemberEvent(
+            member_id=pk,
+            kind=MemberEvent.Kind.REORGANISED,
+            date=on,
+            summary=summary,
+            recorded_by=_actor(user),
+        )
+        for pk in member_ids
+    )
+    return len(member_ids)
+
+
+@transaction.atomic
+def merge_orgs(
+    sources: list[Organization], target: Organization, *, decision, user=None
+) -> Organization:
+    """Merge cells into `target`: their members move to it and the sources end."""
+    target = Organization.objects.select_related("org_type").get(pk=target.pk)
+    _check_org_holds_members(target)
+    if not sources:
+        raise DomainError("Chọn ít nhất một chi bộ để hợp nhất.", "sources")
+    for source in sources:
+        if source.pk == target.pk:
+            raise DomainError("Chi bộ nhận không được nằm trong danh sách hợp nhất.", "sources")
+        if not source.org_type.holds_members:
+            raise DomainError(f"«{source.name}» không phải là chi bộ.", "sources")
+        if (
+            Organization.objects.filter(path__startswith=source.path, is_active=True)
+            .exclude(pk=source.pk)
+            .exists()
+        ):
+            raise DomainError(f"«{source.name}» còn tổ chức trực thuộc.", "sources")
+    for source in sources:
+        ids = Member.objects.filter(organization=source).active().values_list("pk", flat=True)
+        place_members(
+            ids,
+            target,
+            decision.effective_date,
+            summary=f"Hợp nhất {source.name} vào {target.name}",
+            user=user,
+        )
+        org_services.dissolve_org(
+            source,
+            decision=decision,
+            user=user,
+            kind=OrgEvent.Kind.MERGED,
+            merged_into=target.pk,
+            merged_into_name=target.name,
+        )
+    return target
+
+
+@transaction.atomic
+def split_org(
+    source: Organization,
+    parts: list[tuple[str, list[int]]],
+    *,
+    org_type: OrgType,
+    decision,
+    user=None,
+    dissolve_source: bool = False,
+) -> list[Organization]:
+    """Split a cell: found each new part (name, member ids) beside it and move those members."""
+    source = Organization.objects.select_related("org_type").get(pk=source.pk)
+    _check_org_holds_members(source)
+    if not parts:
+        raise DomainError("Cần ít nhất một chi bộ mới.", "parts")
+    active_ids = set(
+        Member.objects.filter(organization=source).active().values_list("pk", flat=True)
+    )
+    seen: set[int] = set()
+    for _name, ids in parts:
+        unknown = set(ids) - active_ids
+        if unknown:
+            raise DomainError("Có đảng viên không thuộc chi bộ được chia tách.", "parts")
+        if seen & set(ids):
+            raise DomainError("Một đảng viên được xếp vào hai chi bộ mới.", "parts")
+        seen |= set(ids)
+    if dissolve_source and seen != active_ids:
+        raise DomainError("Phải phân hết đảng viên khi giải thể chi bộ cũ.", "parts")
+    parent = Organization.objects.get_parent(source)
+    new_orgs = []
+    for name, ids in parts:
+        org = org_services.found_org(
+            name=name, org_type=org_type, parent=parent, decision=decision, user=user
+        )
+        place_members(
+            ids,
+            org,
+            decision.effective_date,
+            summary=f"Chia tách từ {source.name} sang {org.name}",
+            user=user,
+        )
+        new_orgs.append(org)
+    details = dict(split_into=[o.pk for o in new_orgs], split_into_names=[o.name for o in new_orgs])
+    if dissolve_source:
+        org_services.dissolve_org(
+            source, decision=decision, user=user, kind=OrgEvent.Kind.SPLIT, **details
+        )
+    else:
+        org_services.record_event(source, OrgEvent.Kind.SPLIT, decision, user, **details)
+    return new_orgs
+
+
+def official_counts(org: Organization) -> tuple[int, int]:
+    """(official, active) members directly in an org."""
+    qs = Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES)
+    return qs.filter(status=Status.OFFICIAL).count(), qs.count()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dangbo.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.MemberListView.as_view(), name="list"),
+    path("new/", views.MemberCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
+    path("<int:pk>/status/", views.MemberStatusView.as_view(), name="status"),
+    path("orgs/<int:pk>/merge/", views.MergeOrgView.as_view(), name="org_merge"),
+    path("orgs/<int:pk>/split/", views.SplitOrgView.as_view(), name="org_split"),
+]

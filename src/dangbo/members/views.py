@@ -1,0 +1,146 @@
+"""Member screens: list, record (logged as an access), create, correct, status changes,
+and the restructurings of cells that move members (merge, split)."""
+
+from auditlog.models import LogEntry
+from auditlog.signals import accessed
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from dangbo.members import forms, rules, services
+from dangbo.members.filters import MemberFilter
+from dangbo.members.models import Member
+from dangbo.members.tables import MemberTable
+from dangbo.organizations.forms import MergeOrgForm, SplitOrgForm
+from dangbo.organizations.models import Organization
+from dangbo.organizations.views import OrgActionView
+
+
+class MemberListView(ObjectListView):
+    model = Member
+    filterset_class = MemberFilter
+    table_class = MemberTable
+    template_name = "members/list.html"
+    title = "Đảng viên"
+
+    def get_base_queryset(self):
+        return Member.objects.select_related("organization")
+
+
+class MemberDetailView(ObjectDetailView):
+    """A member's record. Every view is written to the access log."""
+
+    model = Member
+    template_name = "members/detail.html"
+
+    def get_base_queryset(self):
+        return Member.objects.select_related("organization", "organization__org_type")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = self.object
+        accessed.send(sender=Member, instance=member)
+        gaps = list(member.gaps.values_list("valid_from", "valid_to"))
+        today = timezone.localdate()
+        context.update(
+            title=member.full_name,
+            party_age=rules.party_age(member.admitted_on, gaps, today),
+            age=rules.age_in_years(member.birth_date, today),
+            events=member.events.select_related("recorded_by")[:100],
+            placements=member.placements.select_related("organization"),
+            status_periods=member.status_periods.all(),
+            can_change=self.can("change", member),
+            show_id=self.can("view_identity", member),
+            access_log=LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Member),
+                object_pk=str(member.pk),
+                action=LogEntry.Action.ACCESS,
+            ).select_related("actor")[:20],
+        )
+        return context
+
+
+class MemberCreateView(ServiceFormView):
+    model = Member
+    form_class = forms.MemberForm
+    title = "Thêm đảng viên vào sổ"
+    success_message = "Đã thêm đảng viên."
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.IDENTITY_FIELDS}
+        org = form.cleaned_data["organization"]
+        member = services.register_member(
+            organization=org,
+            user=self.request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            **data,
+        )
+        return reverse("members:detail", args=[member.pk])
+
+
+class MemberEditView(ServiceFormView):
+    model = Member
+    form_class = forms.MemberForm
+    title = "Đính chính thông tin đảng viên"
+    success_message = "Đã lưu đính chính; giá trị cũ được giữ trong lịch sử."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.IDENTITY_FIELDS}
+        member = services.correct_identity(
+            self.object, reason=form.cleaned_data["reason"], user=self.request.user, **data
+        )
+        return reverse("members:detail", args=[member.pk])
+
+
+class MemberStatusView(ServiceFormView):
+    model = Member
+    form_class = forms.StatusChangeForm
+    title = "Thay đổi trạng thái đảng viên"
+
+    def perform(self, form):
+        member = services.change_status(self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("members:detail", args=[member.pk])
+
+
+class MergeOrgView(OrgActionView):
+    form_class = MergeOrgForm
+    title = "Hợp nhất các chi bộ vào chi bộ này"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "target": self.object}
+
+    def perform(self, form):
+        org = services.merge_orgs(
+            list(form.cleaned_data["sources"]),
+            self.object,
+            decision=form.decision(),
+            user=self.request.user,
+        )
+        return reverse("organizations:detail", args=[org.pk])
+
+
+class SplitOrgView(OrgActionView):
+    form_class = SplitOrgForm
+    title = "Chia tách chi bộ"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "source": self.object}
+
+    def perform(self, form):
+        services.split_org(
+            self.object,
+            form.parts(),
+            org_type=self.object.org_type,
+            decision=form.decision(),
+            user=self.request.user,
+            dissolve_source=form.cleaned_data["dissolve_source"],
+        )
+        return reverse(
+            "organizations:detail", args=[Organization.objects.get_parent(self.object).pk]
+        )

@@ -1,0 +1,161 @@
+"""Forms for decisions on organisations. Choices are restricted to what the user may change."""
+
+from django import forms
+from django.utils import timezone
+
+from dangbo.organizations.models import Organization, OrgType
+from dangbo.organizations.services import Decision
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
+
+
+class OrgPickerWidget(forms.TextInput):
+    """An org id field with a search box (HTMX) that fills it: works for 250,000 orgs."""
+
+    template_name = "organizations/widgets/org_picker.html"
+
+
+class RestrictedOrgField(forms.ModelChoiceField):
+    widget = OrgPickerWidget
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Organization.objects.none())
+        super().__init__(*args, **kwargs)
+
+
+class UserFormMixin:
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class DecisionForm(UserFormMixin, forms.Form):
+    decision_number = forms.CharField(label="Số quyết định", max_length=60)
+    decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput())
+    signer = forms.CharField(label="Người ký", max_length=120)
+    effective_date = forms.DateField(label="Ngày hiệu lực", widget=DateInput())
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["decision_date"].initial = today
+        self.fields["effective_date"].initial = today
+
+    def decision(self) -> Decision:
+        data = self.cleaned_data
+        return Decision(
+            number=data["decision_number"],
+            decided_on=data["decision_date"],
+            signer=data["signer"],
+            effective_date=data["effective_date"],
+            note=data["note"],
+        )
+
+    def changeable_orgs(self):
+        return Organization.objects.restrict(self.user, "change").filter(is_active=True)
+
+
+class FoundOrgForm(DecisionForm):
+    name = forms.CharField(label="Tên tổ chức", max_length=255)
+    org_type = forms.ModelChoiceField(label="Loại tổ chức", queryset=OrgType.objects.all())
+    code = forms.CharField(label="Mã tổ chức", max_length=40, required=False)
+    field_order = ["name", "org_type", "code"]
+
+
+class RenameOrgForm(DecisionForm):
+    new_name = forms.CharField(label="Tên mới", max_length=255)
+    field_order = ["new_name"]
+
+
+class MoveOrgForm(DecisionForm):
+    new_parent = RestrictedOrgField(label="Chuyển về trực thuộc")
+    field_order = ["new_parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = self.changeable_orgs().filter(
+            org_type__holds_members=False
+        )
+
+
+class MergeOrgForm(DecisionForm):
+    sources = forms.ModelMultipleChoiceField(
+        label="Các chi bộ hợp nhất vào chi bộ này",
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["sources"]
+
+    def __init__(self, *args, target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        siblings = (
+            Organization.objects.get_siblings(target) if target else Organization.objects.none()
+        )
+        self.fields["sources"].queryset = (
+            self.changeable_orgs()
+            .filter(pk__in=siblings.values("pk"), org_type__holds_members=True)
+            .exclude(pk=getattr(target, "pk", None))
+        )
+
+
+class SplitOrgForm(DecisionForm):
+    new_names = forms.CharField(
+        label="Tên các chi bộ mới (mỗi dòng một tên)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dissolve_source = forms.BooleanField(label="Giải thể chi bộ cũ", required=False)
+    field_order = ["new_names", "dissolve_source"]
+
+    def __init__(self, *args, source=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = (
+            list(
+                source.members.filter(status__in=("probationary", "official")).order_by(
+                    "name_search"
+                )
+            )
+            if source
+            else []
+        )
+        self.names = []
+        for member in self.members:
+            self.fields[f"part_{member.pk}"] = forms.IntegerField(
+                label=member.full_name,
+                min_value=0,
+                initial=0,
+                required=False,
+                help_text="Số thứ tự chi bộ mới (0 = ở lại chi bộ cũ)",
+            )
+
+    def clean(self):
+        data = super().clean()
+        self.names = [n.strip() for n in (data.get("new_names") or "").splitlines() if n.strip()]
+        for member in self.members:
+            part = data.get(f"part_{member.pk}") or 0
+            if part > len(self.names):
+                self.add_error(f"part_{member.pk}", f"Chỉ có {len(self.names)} chi bộ mới.")
+        return data
+
+    def parts(self) -> list[tuple[str, list[int]]]:
+        return [
+            (
+                name,
+                [
+                    m.pk
+                    for m in self.members
+                    if (self.cleaned_data.get(f"part_{m.pk}") or 0) == index
+                ],
+            )
+            for index, name in enumerate(self.names, start=1)
+        ]
+
+
+class DissolveOrgForm(DecisionForm):
+    pass

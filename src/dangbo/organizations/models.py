@@ -1,0 +1,138 @@
+"""The tree of party organisations, their types, dated history and restructuring decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
+
+
+class OrgType(models.Model):
+    """A kind of organisation. Capabilities are data, never a hard-coded depth."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("tên loại", max_length=120)
+    holds_members = models.BooleanField(
+        "sinh hoạt đảng viên trực tiếp (chi bộ)",
+        help_text="Chi bộ giữ đảng viên; đảng bộ giữ tổ chức trực thuộc.",
+    )
+    is_grassroots = models.BooleanField("là tổ chức cơ sở đảng", default=False)
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = "loại tổ chức"
+        verbose_name_plural = "loại tổ chức"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationQuerySet(MP_NodeQuerySet, RestrictedQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+    def restrict(self, user, action: str = "view"):
+        return self.get_queryset().restrict(user, action)
+
+
+class Organization(RestrictedModelMixin, MP_Node, TimeStampedModel):
+    """A party organisation (đảng bộ or chi bộ) placed in the tree by its materialized path."""
+
+    steplen = 4
+    restrict_path_field = "path"
+
+    name = models.CharField("tên tổ chức", max_length=255)
+    name_search = models.CharField(max_length=255, editable=False, db_index=True)
+    code = models.CharField("mã tổ chức", max_length=40, blank=True, db_index=True)
+    org_type = models.ForeignKey(OrgType, on_delete=models.PROTECT, verbose_name="loại tổ chức")
+    founded_on = models.DateField("ngày thành lập")
+    dissolved_on = models.DateField("ngày giải thể/kết thúc", null=True, blank=True)
+    is_active = models.BooleanField("đang hoạt động", default=True)
+    annual_admission_target = models.PositiveIntegerField(
+        "chỉ tiêu kết nạp hằng năm", null=True, blank=True
+    )
+
+    objects = OrganizationManager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        from dangbo.core.text import normalize
+
+        self.name_search = normalize(self.name)
+        super().save(*args, **kwargs)
+
+
+class OrgPeriod(models.Model):
+    """Valid time of an org's name, parent and path: the tree as it stood on any date."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="periods", verbose_name="tổ chức"
+    )
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến trước ngày", null=True, blank=True)
+    name = models.CharField("tên", max_length=255)
+    path = models.CharField("đường dẫn cây", max_length=255, db_index=True)
+    parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    org_type = models.ForeignKey(OrgType, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["organization_id", "valid_from"]
+        verbose_name = "giai đoạn tổ chức"
+        verbose_name_plural = "giai đoạn tổ chức"
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="orgperiod_valid_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–)"
+
+
+class OrgEvent(TimeStampedModel):
+    """A dated decision about an org: founded, renamed, moved, merged, split, dissolved."""
+
+    class Kind(models.TextChoices):
+        FOUNDED = "founded", "Thành lập"
+        RENAMED = "renamed", "Đổi tên"
+        MOVED = "moved", "Chuyển trực thuộc"
+        MERGED = "merged", "Hợp nhất/sáp nhập"
+        SPLIT = "split", "Chia tách"
+        DISSOLVED = "dissolved", "Giải thể"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="events", verbose_name="tổ chức"
+    )
+    kind = models.CharField("loại sự kiện", max_length=20, choices=Kind.choices)
+    effective_date = models.DateField("ngày hiệu lực")
+    decision_number = models.CharField("số quyết định", max_length=60)
+    decision_date = models.DateField("ngày quyết định")
+    signer = models.CharField("người ký", max_length=120)
+    note = models.TextField("ghi chú", blank=True)
+    details = models.JSONField("chi tiết", default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+        verbose_name = "quyết định về tổ chức"
+        verbose_name_plural = "quyết định về tổ chức"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.organization} ({self.effective_date:%d/%m/%Y})"

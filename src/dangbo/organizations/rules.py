@@ -1,0 +1,55 @@
+"""Pure rules about organisation types and sizes (DOMAIN.md "Users and the tree")."""
+
+from dataclasses import dataclass
+
+DEFAULT_MIN_OFFICIAL_MEMBERS = 3
+DEFAULT_GRASSROOTS_COMMITTEE_THRESHOLD = 30
+DEFAULT_CELL_COMMITTEE_THRESHOLD = 9
+MAX_CELL_COMMITTEE_SIZE = 7
+
+
+@dataclass(frozen=True)
+class TypeCapabilities:
+    holds_members: bool
+    is_grassroots: bool = False
+
+
+def can_contain_org(parent: TypeCapabilities) -> bool:
+    """A chi bộ holds members directly and so has no subordinate organisations."""
+    return not parent.holds_members
+
+
+def can_hold_members(org: TypeCapabilities) -> bool:
+    """Members are attached only to a chi bộ (a cell or a chi bộ cơ sở)."""
+    return org.holds_members
+
+
+def grassroots_form(member_count: int, threshold: int = DEFAULT_GRASSROOTS_COMMITTEE_THRESHOLD):
+    """A grassroots org below the threshold is a chi bộ cơ sở, at or above it a đảng bộ cơ sở."""
+    return "chi_bo_co_so" if member_count < threshold else "dang_bo_co_so"
+
+
+def below_minimum(official_count: int, minimum: int = DEFAULT_MIN_OFFICIAL_MEMBERS) -> bool:
+    """Any org needs at least `minimum` official members; below it we warn."""
+    return official_count < minimum
+
+
+def cell_leadership(official_count: int, threshold: int = DEFAULT_CELL_COMMITTEE_THRESHOLD) -> str:
+    """A cell with ≥ threshold official members elects a committee (≤7); else a secretary."""
+    return "committee" if official_count >= threshold else "secretary"
+
+
+def size_warnings(org: TypeCapabilities, official_count: int, total_count: int) -> list[str]:
+    """Vietnamese warnings about an org's size, for screens and reports."""
+    warnings = []
+    if org.holds_members and below_minimum(official_count):
+        warnings.append(
+            f"Chỉ có {official_count} đảng viên chính thức (tối thiểu "
+            f"{DEFAULT_MIN_OFFICIAL_MEMBERS})."
+        )
+    if org.holds_members and org.is_grassroots and grassroots_form(total_count) == "dang_bo_co_so":
+        warnings.append(
+            f"Chi bộ cơ sở có {total_count} đảng viên (từ "
+            f"{DEFAULT_GRASSROOTS_COMMITTEE_THRESHOLD} trở lên nên lập đảng bộ cơ sở)."
+        )
+    return warnings

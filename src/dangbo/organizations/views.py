@@ -1,0 +1,177 @@
+"""Screens for the org tree: browse, search, open an org, and record decisions about it."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+
+from dangbo.core.permissions import reachable_paths
+from dangbo.core.text import normalize
+from dangbo.core.views import ObjectDetailView, ServiceFormView
+from dangbo.organizations import forms, services
+from dangbo.organizations.models import Organization
+from dangbo.organizations.queries import member_counts_by_child, member_counts_for_nodes
+from dangbo.organizations.rules import size_warnings
+
+
+def _with_counts(nodes, counts):
+    for node in nodes:
+        node.member_count = counts.get(node.path, 0)
+    return nodes
+
+
+class TreeView(LoginRequiredMixin, View):
+    """The tree from the user's top nodes; children load on demand (HTMX)."""
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        visible = Organization.objects.restrict(request.user).select_related("org_type")
+        if query:
+            results = list(
+                visible.filter(name_search__contains=normalize(query)).order_by("depth", "path")[
+                    :100
+                ]
+            )
+            return render(
+                request,
+                "organizations/tree.html",
+                {"results": results, "q": query, "title": "Tổ chức đảng"},
+            )
+        paths = reachable_paths(request.user, "organizations.view")
+        roots = visible.filter(depth=1) if paths is None else visible.filter(path__in=paths)
+        roots = list(roots)
+        _with_counts(roots, member_counts_for_nodes([r.path for r in roots]))
+        return render(request, "organizations/tree.html", {"roots": roots, "title": "Tổ chức đảng"})
+
+
+class ChildrenView(LoginRequiredMixin, View):
+    """HTMX fragment: the children of one node with their member counts."""
+
+    def get(self, request, pk):
+        parent = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+        children = list(
+            Organization.objects.restrict(request.user)
+            .filter(path__startswith=parent.path, depth=parent.depth + 1)
+            .select_related("org_type")
+        )
+        show_inactive = request.GET.get("inactive") == "1"
+        if not show_inactive:
+            children = [c for c in children if c.is_active]
+        _with_counts(children, member_counts_by_child(parent.path, [c.path for c in children]))
+        return render(request, "organizations/_children.html", {"nodes": children})
+
+
+class PickView(LoginRequiredMixin, View):
+    """HTMX fragment for the org picker: active orgs the user may change, by unaccented name."""
+
+    def get(self, request):
+        query = normalize(request.GET.get("q", ""))
+        field = request.GET.get("field", "")
+        results = []
+        if len(query) >= 2:
+            results = list(
+                Organization.objects.restrict(request.user, "change")
+                .filter(is_active=True, org_type__holds_members=False, name_search__contains=query)
+                .order_by("depth", "path")[:20]
+            )
+        return render(request, "organizations/_pick.html", {"results": results, "field": field})
+
+
+class OrgDetailView(ObjectDetailView):
+    model = Organization
+    template_name = "organizations/detail.html"
+
+    def get_base_queryset(self):
+        return Organization.objects.select_related("org_type")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.object
+        children = list(
+            Organization.objects.filter(
+                path__startswith=org.path, depth=org.depth + 1
+            ).select_related("org_type")
+        )
+        _with_counts(children, member_counts_by_child(org.path, [c.path for c in children]))
+        member_model = Organization.members.field.model
+        direct = member_model.objects.filter(
+            organization=org, status__in=("probationary", "official")
+        )
+        official = direct.filter(status="official").count()
+        total = direct.count()
+        caps = services.capabilities(org.org_type)
+        context.update(
+            title=org.name,
+            ancestors=list(Organization.objects.get_ancestors(org)),
+            children=children,
+            subtree_count=member_counts_for_nodes([org.path])[org.path],
+            official_count=official,
+            direct_count=total,
+            warnings=size_warnings(caps, official, total) if org.is_active else [],
+            members=direct.order_by("name_search")[:20],
+            events=org.events.select_related("recorded_by")[:50],
+            periods=org.periods.select_related("parent")[:50],
+            can_change=self.can("change", org) and org.is_active,
+        )
+        return context
+
+
+class OrgActionView(ServiceFormView):
+    model = Organization
+    success_message = "Đã ghi nhận quyết định."
+
+    def get_base_queryset(self):
+        return Organization.objects.select_related("org_type")
+
+
+class FoundOrgView(OrgActionView):
+    form_class = forms.FoundOrgForm
+    title = "Thành lập tổ chức trực thuộc"
+
+    def perform(self, form):
+        org = services.found_org(
+            name=form.cleaned_data["name"],
+            org_type=form.cleaned_data["org_type"],
+            parent=self.object,
+            decision=form.decision(),
+            user=self.request.user,
+            code=form.cleaned_data["code"],
+        )
+        return reverse("organizations:detail", args=[org.pk])
+
+
+class RenameOrgView(OrgActionView):
+    form_class = forms.RenameOrgForm
+    title = "Đổi tên tổ chức"
+
+    def perform(self, form):
+        org = services.rename_org(
+            self.object,
+            new_name=form.cleaned_data["new_name"],
+            decision=form.decision(),
+            user=self.request.user,
+        )
+        return reverse("organizations:detail", args=[org.pk])
+
+
+class MoveOrgView(OrgActionView):
+    form_class = forms.MoveOrgForm
+    title = "Chuyển tổ chức sang cấp trên khác"
+
+    def perform(self, form):
+        org = services.move_org(
+            self.object,
+            new_parent=form.cleaned_data["new_parent"],
+            decision=form.decision(),
+            user=self.request.user,
+        )
+        return reverse("organizations:detail", args=[org.pk])
+
+
+class DissolveOrgView(OrgActionView):
+    form_class = forms.DissolveOrgForm
+    title = "Giải thể tổ chức"
+
+    def perform(self, form):
+        org = services.dissolve_org(self.object, decision=form.decision(), user=self.request.user)
+        return reverse("organizations:detail", args=[org.pk])

@@ -1,0 +1,32 @@
+"""Root URLs. Each dangbo app with a urls.py is mounted at /<app label>/ automatically."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dangbo.core.views_home import HomeView
+
+
+def app_urlpatterns():
+    patterns = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("dangbo.") or config.label in {"api", "core"}:
+            continue
+        module = f"{config.name}.urls"
+        if find_spec(module) is not None:
+            patterns.append(path(f"{config.label}/", include(import_module(module))))
+    return patterns
+
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", include("dangbo.api.urls")),
+    path("admin/", admin.site.urls),
+    *app_urlpatterns(),
+]
