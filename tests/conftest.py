@@ -6,8 +6,13 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _no_axes_lockout(settings):
+def _test_settings(settings):
     settings.AXES_ENABLED = False
+    # Serve static files from the finders (no collectstatic manifest in tests).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

@@ -31,3 +31,8 @@ def test_anonymous_is_refused(client, tree):
 def test_organizations_api_parent_ids(admin_client, tree):
     rows = admin_client.get("/api/v1/organizations/", {"depth": 2}).json()["results"]
     assert {r["parent"] for r in rows} == {tree["province"].pk}
+
+
+def test_docs_use_local_assets(admin_client):
+    body = admin_client.get("/api/v1/docs/").content.decode()
+    assert "cdn" not in body.lower() and "/static/drf_spectacular_sidecar/" in body
