@@ -145,3 +145,12 @@ AGE_BANDS = [
     ("61-70", "Từ 61 đến 70", 61, 70),
     ("71+", "Trên 70 tuổi", 71, 200),
 ]
+
+
+class DisciplineForm(models.TextChoices):
+    """Forms of party discipline for a member (DOMAIN.md "Inspection, supervision, discipline")."""
+
+    REPRIMAND = "reprimand", "Khiển trách"
+    WARNING = "warning", "Cảnh cáo"
+    DISMISSAL = "dismissal", "Cách chức"
+    EXPULSION = "expulsion", "Khai trừ"

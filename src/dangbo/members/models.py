@@ -9,6 +9,7 @@ from django.urls import reverse
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
 from dangbo.members.choices import (
     ETHNICITY_CHOICES,
+    DisciplineForm,
     Education,
     Gender,
     Occupation,
@@ -219,3 +220,32 @@ class MemberEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.summary}"
+
+
+class Discipline(TimeStampedModel):
+    """A discipline decision on a member. Other apps read it through members.rules:
+    classification caps (reviews), badge delays (recognition); inspections records it."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="disciplines")
+    form = models.CharField("hình thức kỷ luật", max_length=20, choices=DisciplineForm.choices)
+    decided_on = models.DateField("ngày quyết định")
+    decision_number = models.CharField("số quyết định", max_length=60)
+    authority = models.CharField("cấp quyết định", max_length=255)
+    reason = models.TextField("lý do")
+    annulled_on = models.DateField(
+        "ngày hủy bỏ (khi khiếu nại được chấp nhận)", null=True, blank=True
+    )
+    annulment_note = models.CharField("căn cứ hủy bỏ", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    restrict_path_field = "member__org_path"
+
+    class Meta:
+        ordering = ["member_id", "-decided_on", "-id"]
+        verbose_name = "kỷ luật đảng viên"
+        verbose_name_plural = "kỷ luật đảng viên"
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_form_display()} ({self.decided_on:%d/%m/%Y})"

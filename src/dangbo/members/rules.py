@@ -107,3 +107,20 @@ def date_order_problems(
     if official_on and official_on > today:
         problems["official_on"] = "Ngày chính thức không được sau ngày hôm nay."
     return problems
+
+
+# Discipline effects (DOMAIN.md): badge delay by form, in months; the grade cap in the year.
+DISCIPLINE_BADGE_DELAY_MONTHS = {"reprimand": 6, "warning": 9, "dismissal": 12, "expulsion": 12}
+PROBATIONARY_DISCIPLINE_FORMS = frozenset({"reprimand", "warning"})
+
+
+def discipline_form_problem(member_status: str, form: str) -> str | None:
+    """A probationary member may only be reprimanded or warned."""
+    if member_status == Status.PROBATIONARY and form not in PROBATIONARY_DISCIPLINE_FORMS:
+        return "Đảng viên dự bị chỉ có thể bị khiển trách hoặc cảnh cáo."
+    return None
+
+
+def badge_delay_months(forms_in_force: Iterable[str]) -> int:
+    """The longest badge delay among the discipline decisions in force."""
+    return max((DISCIPLINE_BADGE_DELAY_MONTHS.get(f, 0) for f in forms_in_force), default=0)
