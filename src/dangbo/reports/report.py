@@ -1,0 +1,52 @@
+"""A statistical table: rows (the org or its direct children) × breakdown values, with totals."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dangbo.organizations.models import Organization
+from dangbo.reports import queries
+
+
+@dataclass
+class Row:
+    label: str
+    child_path: str  # '' for the whole subtree
+    cells: list[int]
+    total: int
+
+
+@dataclass
+class MemberTable:
+    root: Organization
+    on: date
+    breakdown: queries.Breakdown
+    by_child: bool
+    columns: list[tuple[str, str]]
+    rows: list[Row] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)
+    grand_total: int = 0
+
+    @property
+    def title(self) -> str:
+        return f"Đảng viên theo {self.breakdown.label.lower()}"
+
+
+def build_member_table(
+    root: Organization, on: date, breakdown_code: str, by_child: bool, today: date
+) -> MemberTable:
+    breakdown = queries.BREAKDOWNS[breakdown_code]
+    counts = queries.count_table(root, on, breakdown_code, today, by_child)
+    present = {value for _child, value in counts}
+    short_list = len(breakdown.choices) <= 10  # long lists (54 ethnic groups) show used values
+    columns = [(v, label) for v, label in breakdown.choices if short_list or v in present]
+    known = {v for v, _ in columns}
+    if present - known:  # values not in the reference list stay visible
+        columns += [(v, v or "Chưa khai") for v in sorted(present - known)]
+    table = MemberTable(root, on, breakdown, by_child, columns)
+    targets = queries.children_on(root, on, today) if by_child else [("", root.name)]
+    for path, name in targets:
+        cells = [counts.get((path, value), 0) for value, _label in columns]
+        table.rows.append(Row(name, path, cells, sum(cells)))
+    table.totals = [sum(row.cells[i] for row in table.rows) for i in range(len(columns))]
+    table.grand_total = sum(table.totals)
+    return table

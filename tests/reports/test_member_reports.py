@@ -1,0 +1,145 @@
+"""Figures checked against independently computed expectations, today and before changes."""
+
+import io
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from dangbo.members import services as member_services
+from dangbo.members.models import Member
+from dangbo.organizations import services as org_services
+from dangbo.reports.report import build_member_table
+from tests import factories
+
+TODAY = timezone.localdate
+
+
+def expected_by_gender(members):
+    counts = {}
+    for m in members:
+        counts[m.gender] = counts.get(m.gender, 0) + 1
+    return counts
+
+
+def test_today_table_by_child_matches_rows(tree):
+    table = build_member_table(tree["province"], TODAY(), "gender", True, TODAY())
+    by_label = {row.label: row for row in table.rows}
+    bloc = by_label["Đảng ủy Khối các cơ quan tỉnh"]
+    expected = expected_by_gender(tree["members_a"] + tree["members_b"])
+    columns = [value for value, _ in table.columns]
+    assert dict(zip(columns, bloc.cells, strict=True)) == {"M": expected["M"], "F": expected["F"]}
+    assert table.grand_total == Member.objects.active().count() == 5
+
+
+def test_past_date_shows_tree_and_members_as_they_were(tree):
+    """A merge and a move in 2025 do not change a report for 31/12/2022."""
+    past = date(2022, 12, 31)
+    before = build_member_table(tree["province"], past, "status", True, TODAY())
+    member_services.merge_orgs(
+        [tree["cell_b"]], tree["cell_a"], decision=factories.decision(date(2025, 3, 1))
+    )
+    org_services.move_org(
+        tree["committee"], new_parent=tree["commune"], decision=factories.decision(date(2025, 6, 1))
+    )
+    after_past = build_member_table(tree["province"], past, "status", True, TODAY())
+    assert [(r.label, r.cells) for r in after_past.rows] == [
+        (r.label, r.cells) for r in before.rows
+    ]
+    now = build_member_table(tree["province"], TODAY(), "status", True, TODAY())
+    rows = {r.label: r.total for r in now.rows}
+    assert rows["Đảng ủy xã Tân Lập"] == 5 and rows["Đảng ủy Khối các cơ quan tỉnh"] == 0
+    # between the merge and the move: the committee was still under the bloc
+    middle = build_member_table(tree["province"], date(2025, 4, 1), "status", True, TODAY())
+    assert {r.label: r.total for r in middle.rows}["Đảng ủy Khối các cơ quan tỉnh"] == 4
+
+
+def test_status_as_of_date_uses_status_periods(tree):
+    probationary = tree["members_a"][2]
+    member_services.change_status(
+        probationary,
+        new_status="official",
+        on=date(2024, 6, 1),
+        decision_number="1",
+        reason="Hết dự bị",
+    )
+    table = build_member_table(tree["cell_a"], date(2024, 1, 1), "status", False, TODAY())
+    cells = dict(zip([v for v, _ in table.columns], table.rows[0].cells, strict=True))
+    assert cells == {"probationary": 1, "official": 2}
+    member_services.change_status(
+        probationary,
+        new_status="deceased",
+        on=date(2025, 1, 1),
+        decision_number="2",
+        reason="Từ trần",
+    )
+    assert (
+        build_member_table(tree["cell_a"], date(2025, 2, 1), "status", False, TODAY()).grand_total
+        == 2
+    )
+    assert (
+        build_member_table(tree["cell_a"], date(2024, 7, 1), "status", False, TODAY()).grand_total
+        == 3
+    )
+
+
+def test_member_joining_later_not_counted_before(tree):
+    factories.member(
+        tree["cell_a"], "Vũ Minh Khoa", admitted_on=date(2024, 5, 19), official_on=None
+    )
+    assert (
+        build_member_table(tree["cell_a"], date(2023, 1, 1), "gender", False, TODAY()).grand_total
+        == 3
+    )
+    assert build_member_table(tree["cell_a"], TODAY(), "gender", False, TODAY()).grand_total == 4
+
+
+def test_report_screen_drilldown_and_exports(admin_client, tree):
+    url = reverse("reports:members")
+    params = {"org": tree["province"].pk, "breakdown": "gender", "on": "01/01/2024"}
+    body = admin_client.get(url, params).content.decode()
+    assert "Đảng viên theo giới tính" in body and "<svg" in body
+    rows = admin_client.get(reverse("reports:rows"), {**params, "value": "F"}).content.decode()
+    assert "Trần Thị Hằng" in rows and "Nguyễn Văn Bình" not in rows
+    assert "Đặng Thị Thủy" in rows
+
+    xlsx = admin_client.get(reverse("reports:export", args=["xlsx"]), params)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    total_row = next(r for r in values if r[1] == "Tổng cộng")
+    assert total_row[2] == 5
+    docx = Document(
+        io.BytesIO(admin_client.get(reverse("reports:export", args=["docx"]), params).content)
+    )
+    assert docx.tables[0].rows[-1].cells[1].text == "5"
+    csv_body = admin_client.get(reverse("reports:export", args=["csv"]), params).content
+    assert "Tổng cộng,5".encode() in csv_body
+
+    from auditlog.models import LogEntry
+
+    assert (
+        LogEntry.objects.filter(
+            action=LogEntry.Action.ACCESS, object_pk=str(tree["province"].pk)
+        ).count()
+        == 3
+    )
+
+
+def test_reports_scoped_to_user_subtree(client, tree):
+    officer = factories.user(role_code="org_board_officer", on=tree["bloc"])
+    client.force_login(officer)
+    assert client.get(reverse("reports:members"), {"org": tree["province"].pk}).status_code == 404
+    assert client.get(reverse("reports:members"), {"org": tree["bloc"].pk}).status_code == 200
+    body = client.get(reverse("reports:index")).content.decode()
+    assert "Đảng ủy Khối các cơ quan tỉnh" in body
+    rows = client.get(
+        reverse("reports:rows"), {"org": tree["bloc"].pk, "path": tree["province"].path}
+    )
+    assert rows.status_code == 404
+
+
+def test_report_query_count(admin_client, tree, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        admin_client.get(reverse("reports:members"), {"org": tree["province"].pk})
