@@ -143,3 +143,35 @@ def test_reports_scoped_to_user_subtree(client, tree):
 def test_report_query_count(admin_client, tree, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         admin_client.get(reverse("reports:members"), {"org": tree["province"].pk})
+
+
+def test_dashboard_and_quality(admin_client, tree):
+    factories.member(
+        tree["cell_b"],
+        "Bùi Thị Loan",
+        gender="F",
+        id_number="",
+        admitted_on=date(2025, 2, 3),
+        official_on=None,
+    )
+    body = admin_client.get(
+        reverse("reports:dashboard"), {"org": tree["province"].pk, "year": 2025}
+    ).content.decode()
+    assert "Biến động năm 2025" in body
+    from dangbo.reports import dashboard
+
+    changes = dashboard.changes_in_year(tree["province"], 2025)
+    assert changes["admitted"] == 1
+    quality = dashboard.quality_problems(tree["province"], TODAY())
+    missing_id = dict((label, n) for label, n, _s in quality["problems"])
+    assert missing_id["Thiếu số định danh cá nhân"] == 1
+    # Văn phòng has 2 official + 1 probationary; the other two cells 1 official each
+    assert {o.name for o in quality["small_orgs"]} == {
+        "Chi bộ Văn phòng",
+        "Chi bộ Phòng Nghiệp vụ",
+        "Chi bộ Thôn Đông",
+    }
+    page = admin_client.get(reverse("reports:quality"), {"org": tree["province"].pk})
+    assert "Bùi Thị Loan" in page.content.decode()
+    sizes = dict(dashboard.cells_by_size(tree["province"]))
+    assert sizes["<3"] == 3 and sizes["3–8"] == 0

@@ -15,7 +15,7 @@ from django.views import View
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number
 from dangbo.organizations.models import Organization
-from dangbo.reports import exports, queries
+from dangbo.reports import dashboard, exports, queries
 from dangbo.reports.report import build_member_table
 
 EXPORT_TYPES = {
@@ -174,5 +174,39 @@ class MemberRowsView(ReportMixin, View):
                 "breakdown": queries.BREAKDOWNS.get(breakdown),
                 "value": request.GET.get("value"),
                 "query": query,
+            },
+        )
+
+
+class DashboardView(ReportMixin, View):
+    def get(self, request):
+        root, _on, today = self.scope()
+        year = int(request.GET.get("year") or today.year)
+        return render(
+            request,
+            "reports/dashboard.html",
+            {
+                "title": f"Tổng quan — {root.name}",
+                "root": root,
+                "today": today,
+                "year": year,
+                "composition": dashboard.composition(root, today),
+                "changes": dashboard.changes_in_year(root, year),
+                "orgs_by_type": dashboard.orgs_by_type(root),
+                "cells_by_size": dashboard.cells_by_size(root),
+            },
+        )
+
+
+class QualityView(ReportMixin, View):
+    def get(self, request):
+        root, _on, today = self.scope()
+        return render(
+            request,
+            "reports/quality.html",
+            {
+                "title": "Chất lượng dữ liệu",
+                "root": root,
+                "quality": dashboard.quality_problems(root, today),
             },
         )

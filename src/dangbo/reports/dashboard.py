@@ -1,0 +1,112 @@
+"""Figures for an org's dashboard: composition, changes in the year, orgs by type and size,
+and data-quality problems. Each is one aggregate query over the subtree's prefix range."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q
+
+from dangbo.members.choices import ACTIVE_STATUSES, LEFT_STATUSES, Status
+from dangbo.members.models import Member, StatusPeriod
+from dangbo.organizations.models import Organization
+from dangbo.reports import queries
+
+ADULT_DAYS = 18 * 365 + 4  # 18 years incl. leap days, to within a day
+SIZE_BANDS = [("<3", 0, 2), ("3–8", 3, 8), ("9–29", 9, 29), ("30+", 30, 10**9)]
+
+
+def composition(
+    root: Organization,
+    today: date,
+    codes=("status", "gender", "age_band", "theory_level", "education"),
+):
+    result = []
+    for code in codes:
+        counts = queries.count_table(root, today, code, today, by_child=False)
+        breakdown = queries.BREAKDOWNS[code]
+        rows = [
+            (label, counts.get(("", value), 0), value)
+            for value, label in breakdown.choices
+            if counts.get(("", value), 0)
+        ]
+        result.append((breakdown, rows, sum(n for _l, n, _v in rows)))
+    return result
+
+
+def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, int]]:
+    """Admitted, recognised official, and left (by reason) during `year` in the subtree."""
+    in_subtree = Member.objects.filter(org_path__startswith=root.path)
+    admitted = in_subtree.filter(admitted_on__year=year).count()
+    periods = StatusPeriod.objects.filter(
+        member__org_path__startswith=root.path, valid_from__year=year
+    )
+    official = periods.filter(status=Status.OFFICIAL).count()
+    left_rows = (
+        periods.filter(status__in=LEFT_STATUSES).values("status").annotate(n=Count("id")).order_by()
+    )
+    labels = dict(Status.choices)
+    left = {labels[row["status"]]: row["n"] for row in left_rows}
+    return {
+        "admitted": admitted,
+        "official": official,
+        "left": left,
+        "left_total": sum(left.values()),
+    }
+
+
+def orgs_by_type(root: Organization) -> list[tuple[str, int]]:
+    rows = (
+        Organization.objects.filter(path__startswith=root.path, is_active=True)
+        .values("org_type__name", "org_type__sort_order")
+        .annotate(n=Count("id"))
+        .order_by("org_type__sort_order")
+    )
+    return [(row["org_type__name"], row["n"]) for row in rows]
+
+
+def cells_by_size(root: Organization) -> list[tuple[str, int]]:
+    """Member-holding orgs grouped by their number of official members."""
+    cells = (
+        Organization.objects.filter(
+            path__startswith=root.path, is_active=True, org_type__holds_members=True
+        )
+        .annotate(official=Count("members", filter=Q(members__status=Status.OFFICIAL)))
+        .values_list("official", flat=True)
+    )
+    counts = dict.fromkeys([label for label, _lo, _hi in SIZE_BANDS], 0)
+    for official in cells:
+        for label, low, high in SIZE_BANDS:
+            if low <= official <= high:
+                counts[label] += 1
+    return list(counts.items())
+
+
+def quality_problems(root: Organization, today: date, limit: int = 200):
+    """Worklist of data problems in the subtree, with a score (share of clean member rows)."""
+    members = Member.objects.filter(org_path__startswith=root.path, status__in=ACTIVE_STATUSES)
+    total = members.count()
+    checks = {
+        "Thiếu số định danh cá nhân": Q(id_number__isnull=True) | Q(id_number=""),
+        "Thiếu quê quán": Q(place_of_origin=""),
+        "Thiếu trình độ giáo dục phổ thông": Q(education=""),
+        "Ngày chính thức trước ngày vào Đảng": Q(official_on__lt=F("admitted_on")),
+        "Vào Đảng trước 18 tuổi": Q(admitted_on__lt=F("birth_date") + timedelta(days=ADULT_DAYS)),
+        "Không có nơi sinh hoạt hiện tại": ~Q(placements__valid_to__isnull=True),
+    }
+    problems = []
+    flagged: set[int] = set()
+    for label, condition in checks.items():
+        qs = members.filter(condition).distinct()
+        ids = list(qs.values_list("pk", flat=True)[:limit])
+        count = qs.count()
+        flagged.update(ids)
+        problems.append((label, count, list(qs.order_by("name_search")[:20])))
+    small_orgs = list(
+        Organization.objects.filter(
+            path__startswith=root.path, is_active=True, org_type__holds_members=True
+        )
+        .annotate(official=Count("members", filter=Q(members__status=Status.OFFICIAL)))
+        .filter(official__lt=3)
+        .order_by("path")[:limit]
+    )
+    score = 100.0 if total == 0 else round(100 * (1 - len(flagged) / total), 1)
+    return {"total": total, "problems": problems, "small_orgs": small_orgs, "score": score}
