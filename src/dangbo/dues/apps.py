@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class DuesConfig(AppConfig):
     name = "dangbo.dues"
     label = "dues"
+    verbose_name = "Đảng phí"
+
+    def ready(self):
+        from dangbo.dues import audit  # noqa: F401

@@ -1,0 +1,110 @@
+"""Party dues arithmetic (DOMAIN.md "Dues"): pure functions over dated rate tables, in whole VND.
+
+Money is an int of đồng; percentages are Decimal; rounding is half-up to the rate's unit.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+
+class DuesError(ValueError):
+    """A dues basis that the rate table cannot price (Vietnamese message)."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    income_type: str
+    valid_from: date
+    percent: Decimal | None = None  # of the income basis (salary, pension)
+    fixed_amount: int | None = None  # VND (students)
+    wage_percent_min: Decimal | None = None  # of the regional minimum wage (other incomes)
+    wage_percent_max: Decimal | None = None
+    round_to: int = 1
+
+
+@dataclass(frozen=True)
+class Basis:
+    income_type: str
+    amount: int = 0  # monthly salary for social insurance, or pension, in VND
+    region: int | None = None  # 1..4 for the regional minimum wage
+    wage_percent: Decimal | None = None  # chosen within the rate's range (other incomes)
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def in_force(rows: Iterable, on: date, key=lambda r: r.valid_from):
+    """The row with the latest valid_from ≤ on, or None."""
+    best = None
+    for row in rows:
+        if key(row) <= on and (best is None or key(row) > key(best)):
+            best = row
+    return best
+
+
+def round_vnd(value: Decimal, unit: int = 1) -> int:
+    unit_d = Decimal(unit)
+    return int((value / unit_d).quantize(Decimal(1), rounding=ROUND_HALF_UP) * unit_d)
+
+
+def monthly_due(basis: Basis, rate: Rate, regional_wage: int | None = None) -> int:
+    """The dues for one month under `rate` for a member's `basis`."""
+    if rate.income_type != basis.income_type:
+        raise DuesError("Mức đóng không khớp loại thu nhập.")
+    if rate.fixed_amount is not None:
+        return rate.fixed_amount
+    if rate.percent is not None:
+        if basis.amount <= 0:
+            raise DuesError("Cần nhập mức thu nhập làm căn cứ đóng đảng phí.")
+        return round_vnd(Decimal(basis.amount) * rate.percent / 100, rate.round_to)
+    if regional_wage is None:
+        raise DuesError("Chưa có mức lương tối thiểu vùng cho vùng đã chọn.")
+    percent = basis.wage_percent if basis.wage_percent is not None else rate.wage_percent_min
+    if percent is None or not (rate.wage_percent_min <= percent <= rate.wage_percent_max):
+        raise DuesError(
+            f"Tỷ lệ phải từ {rate.wage_percent_min}% đến {rate.wage_percent_max}% "
+            "lương tối thiểu vùng."
+        )
+    return round_vnd(Decimal(regional_wage) * percent / 100, rate.round_to)
+
+
+def split_remittance(collected: int, retain_percents: Sequence[Decimal]) -> list[int]:
+    """Split a cell's collection up the chain: each level keeps its share of what reaches it.
+
+    Returns the amount kept at each level (cell first); the last level keeps the rest, so the
+    parts always add up to `collected` exactly.
+    """
+    kept = []
+    remaining = collected
+    for percent in retain_percents:
+        part = round_vnd(Decimal(remaining) * percent / 100)
+        kept.append(part)
+        remaining -= part
+    kept.append(remaining)
+    return kept
+
+
+def arrears_streak(ledger: Sequence[tuple[date, int, int]], until: date) -> int:
+    """Consecutive months, ending at `until`'s month, in which less than the due was paid."""
+    by_month = {first_of_month(m): (due, paid) for m, due, paid in ledger}
+    streak = 0
+    month = first_of_month(until)
+    while month in by_month and by_month[month][1] < by_month[month][0]:
+        streak += 1
+        month = add_months(month, -1)
+    return streak
+
+
+ARREARS_FLAG_MONTHS = 3
+
+
+def is_in_arrears(ledger, until: date, threshold: int = ARREARS_FLAG_MONTHS) -> bool:
+    return arrears_streak(ledger, until) >= threshold

@@ -1,0 +1,193 @@
+"""Dues screens: a cell's monthly ledger with payments, totals by level, arrears, receipts."""
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission
+from dangbo.core.views import ObjectDetailView, ServiceFormView
+from dangbo.dues import rules, services
+from dangbo.dues.forms import IncomeBasisForm, PaymentForm
+from dangbo.dues.models import LedgerEntry
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+
+
+def parse_month(text: str | None) -> date:
+    for fmt in ("%m/%Y", "%Y-%m"):
+        try:
+            return datetime.strptime((text or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    return rules.first_of_month(timezone.localdate())
+
+
+class DuesScopeMixin(LoginRequiredMixin):
+    action = "view"
+
+    def scope(self):
+        """The org (within the user's dues reach) and the month asked for."""
+        orgs = Organization.objects.restrict(self.request.user, "view")
+        org_id = self.request.GET.get("org") or self.request.POST.get("org")
+        candidates = [
+            o for o in (orgs.filter(pk=org_id) if org_id else orgs.order_by("depth", "path")[:1])
+        ]
+        org = candidates[0] if candidates else None
+        if org is None or not has_permission(self.request.user, f"dues.{self.action}", org.path):
+            raise Http404
+        month = parse_month(self.request.GET.get("month") or self.request.POST.get("month"))
+        return org, month
+
+
+class IndexView(DuesScopeMixin, View):
+    def get(self, request):
+        org, month = self.scope()
+        entries = []
+        if org.org_type.holds_members:
+            entries = list(
+                LedgerEntry.objects.restrict(request.user)
+                .filter(organization=org, month=month)
+                .select_related("member")
+                .order_by("member__name_search")
+            )
+        year_start = month.replace(month=1)
+        return render(
+            request,
+            "dues/index.html",
+            {
+                "title": "Đảng phí",
+                "org": org,
+                "month": month,
+                "entries": entries,
+                "totals": services.totals_by_child(org, year_start, month),
+                "month_totals": services.totals_by_child(org, month, month),
+                "payment_form": PaymentForm(user=request.user),
+                "can_change": has_permission(request.user, "dues.change", org.path),
+                "collected": services.collected_for(org, month),
+                "remittance": org.remittances.filter(month=month).first(),
+                "children": Organization.objects.filter(
+                    path__startswith=org.path, depth=org.depth + 1, is_active=True
+                ),
+            },
+        )
+
+
+class CloseMonthView(DuesScopeMixin, View):
+    action = "change"
+
+    def post(self, request):
+        org, month = self.scope()
+        try:
+            result = services.close_month(org, month)
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        else:
+            messages.success(
+                request,
+                f"Đã lập sổ tháng {month:%m/%Y}: {result.created} dòng mới, "
+                f"{result.already} dòng đã có.",
+            )
+            if result.missing_basis:
+                names = ", ".join(m.full_name for m in result.missing_basis[:10])
+                messages.warning(
+                    request,
+                    f"{len(result.missing_basis)} đảng viên chưa có căn cứ đóng đảng phí: {names}…",
+                )
+            for member, problem in result.errors[:10]:
+                messages.warning(request, f"{member.full_name}: {problem}")
+        return redirect(f"{reverse('dues:index')}?org={org.pk}&month={month:%m/%Y}")
+
+
+class PaymentView(DuesScopeMixin, View):
+    action = "change"
+
+    def post(self, request):
+        org, month = self.scope()
+        form = PaymentForm(request.POST, user=request.user)
+        allowed = LedgerEntry.objects.restrict(request.user, "change").filter(organization=org)
+        try:
+            if not form.is_valid():
+                raise DomainError("Ngày đóng không hợp lệ (dd/mm/yyyy).", "paid_on")
+            count = services.record_payments(
+                request.POST.getlist("entries"),
+                paid_on=form.cleaned_data["paid_on"],
+                collector=request.user,
+                allowed=allowed,
+            )
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        else:
+            messages.success(request, f"Đã ghi nhận {count} đảng viên đóng đảng phí.")
+        return redirect(f"{reverse('dues:index')}?org={org.pk}&month={month:%m/%Y}")
+
+
+class RemitView(DuesScopeMixin, View):
+    action = "change"
+
+    def post(self, request):
+        org, month = self.scope()
+        try:
+            remittance = services.remit(
+                org, month, remitted_on=timezone.localdate(), user=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        else:
+            messages.success(
+                request,
+                f"Đã nộp {remittance.remitted:,} đồng lên cấp trên, "
+                f"giữ lại {remittance.kept:,} đồng.".replace(",", "."),
+            )
+        return redirect(f"{reverse('dues:index')}?org={org.pk}&month={month:%m/%Y}")
+
+
+class ArrearsView(DuesScopeMixin, View):
+    def get(self, request):
+        org, month = self.scope()
+        ledger = LedgerEntry.objects.restrict(request.user).filter(
+            organization__path__startswith=org.path
+        )
+        return render(
+            request,
+            "dues/arrears.html",
+            {
+                "title": "Đảng viên nợ đảng phí",
+                "org": org,
+                "month": month,
+                "members": services.arrears(ledger, month),
+                "threshold": rules.ARREARS_FLAG_MONTHS,
+            },
+        )
+
+
+class ReceiptView(ObjectDetailView):
+    model = LedgerEntry
+    template_name = "dues/receipt.html"
+
+    def get_base_queryset(self):
+        return LedgerEntry.objects.select_related("member", "organization", "collector")
+
+
+class IncomeBasisView(ServiceFormView):
+    model = Member
+    permission_action = "change"
+    form_class = IncomeBasisForm
+    title = "Căn cứ đóng đảng phí"
+    success_message = "Đã lưu căn cứ đóng đảng phí."
+
+    def get_object(self):
+        member = super().get_object()
+        if not has_permission(self.request.user, "dues.change", member.org_path):
+            raise Http404
+        return member
+
+    def perform(self, form):
+        services.set_income_basis(self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("members:detail", args=[self.object.pk])

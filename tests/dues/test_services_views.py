@@ -1,0 +1,172 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.core.errors import DomainError
+from dangbo.dues import services
+from dangbo.dues.models import LedgerEntry
+from tests import factories
+
+MONTH = date(2026, 3, 1)
+
+
+@pytest.fixture
+def priced(tree):
+    """Every member of the tree has a basis; Bình earns 8,425,000 (1% → 84,250)."""
+    bases = iter([8_425_000, 6_000_000, 0, 7_000_000, 0])
+    for member in tree["members_a"] + tree["members_b"] + tree["village_members"]:
+        amount = next(bases)
+        if amount:
+            services.set_income_basis(
+                member, valid_from=date(2026, 1, 1), income_type="salary", amount=amount
+            )
+        else:
+            services.set_income_basis(member, valid_from=date(2026, 1, 1), income_type="student")
+    return tree
+
+
+def test_close_month_prices_every_member_and_is_idempotent(priced):
+    result = services.close_month(priced["province"], MONTH)
+    assert result.created == 5 and not result.missing_basis
+    due = LedgerEntry.objects.get(member=priced["members_a"][0], month=MONTH).due
+    assert due == 84_250
+    again = services.close_month(priced["province"], MONTH)
+    assert again.created == 0 and again.already == 5
+
+
+def test_member_without_basis_is_listed_not_skipped_silently(tree):
+    services.set_income_basis(
+        tree["members_a"][0], valid_from=date(2026, 1, 1), income_type="pension", amount=5_000_000
+    )
+    result = services.close_month(tree["cell_a"], MONTH)
+    assert result.created == 1
+    assert {m.full_name for m in result.missing_basis} == {"Trần Thị Hằng", "Lê Đức Anh"}
+
+
+def test_basis_change_applies_from_its_month(priced):
+    member = priced["members_a"][0]
+    services.set_income_basis(
+        member, valid_from=date(2026, 4, 20), income_type="salary", amount=10_000_000
+    )
+    services.close_month(priced["cell_a"], MONTH)
+    services.close_month(priced["cell_a"], date(2026, 4, 1))
+    dues = dict(LedgerEntry.objects.filter(member=member).values_list("month", "due"))
+    assert dues == {MONTH: 84_250, date(2026, 4, 1): 100_000}
+
+
+def test_bad_basis_refused(tree):
+    with pytest.raises(DomainError) as err:
+        services.set_income_basis(
+            tree["members_a"][0],
+            valid_from=date(2026, 1, 1),
+            income_type="other",
+            region=1,
+            wage_percent=Decimal("0.9"),
+        )
+    assert "0.2" in err.value.message
+    with pytest.raises(DomainError):
+        services.set_income_basis(
+            tree["members_a"][0],
+            valid_from=date(2025, 1, 1),
+            income_type="salary",
+            amount=5_000_000,
+        )  # no rate before 2026
+
+
+def test_payments_remittance_chain_and_arrears(priced, admin_user):
+    for month in (1, 2, 3):
+        services.close_month(priced["province"], date(2026, month, 1))
+    cell_entries = LedgerEntry.objects.filter(organization=priced["cell_a"])
+    paid_ids = list(
+        cell_entries.filter(member__in=priced["members_a"][:2]).values_list("pk", flat=True)
+    )
+    services.record_payments(
+        paid_ids, paid_on=date(2026, 3, 28), collector=admin_user, allowed=cell_entries
+    )
+    collected = 3 * (84_250 + 60_000)
+    march = services.remit(priced["cell_a"], MONTH, remitted_on=date(2026, 3, 31))
+    assert march.collected == 84_250 + 60_000
+    assert march.kept == round((84_250 + 60_000) * 0.30) and march.kept + march.remitted == (
+        march.collected
+    )
+    up = services.remit(priced["committee"], MONTH, remitted_on=date(2026, 4, 2))
+    assert up.collected == march.remitted and up.kept + up.remitted == up.collected
+    with pytest.raises(DomainError):
+        services.remit(priced["cell_a"], MONTH, remitted_on=date(2026, 3, 31))
+    late = services.arrears(LedgerEntry.objects.all(), MONTH)
+    assert {m.full_name for m in late} == {"Lê Đức Anh", "Phạm Quang Dũng", "Đặng Thị Thủy"}
+    assert collected == sum(cell_entries.values_list("paid", flat=True))
+
+
+def test_payment_outside_scope_refused_as_a_whole(priced, admin_user):
+    services.close_month(priced["province"], MONTH)
+    mine = LedgerEntry.objects.filter(organization=priced["cell_a"])
+    other = LedgerEntry.objects.filter(organization=priced["cell_b"]).first()
+    with pytest.raises(DomainError):
+        services.record_payments(
+            [mine.first().pk, other.pk],
+            paid_on=date(2026, 3, 5),
+            collector=admin_user,
+            allowed=mine,
+        )
+    assert not LedgerEntry.objects.filter(paid__gt=0).exists()
+
+
+def test_ledger_screen_payment_and_receipt(client, priced):
+    secretary = factories.user(role_code="cell_secretary", on=priced["cell_a"])
+    client.force_login(secretary)
+    url = reverse("dues:index")
+    params = {"org": priced["cell_a"].pk, "month": "03/2026"}
+    client.post(reverse("dues:close"), params)
+    body = client.get(url, params).content.decode()
+    assert "Nguyễn Văn Bình" in body and "84.250" in body
+    entry = LedgerEntry.objects.get(member=priced["members_a"][0], month=MONTH)
+    client.post(reverse("dues:pay"), {**params, "entries": [entry.pk], "paid_on": "10/03/2026"})
+    entry.refresh_from_db()
+    assert entry.paid == 84_250 and entry.collector == secretary
+    receipt = client.get(reverse("dues:receipt", args=[entry.pk])).content.decode()
+    assert "BIÊN LAI THU ĐẢNG PHÍ" in receipt and "84.250" in receipt
+    # outside the secretary's cell: 404 everywhere
+    assert client.get(url, {"org": priced["cell_b"].pk}).status_code == 404
+    other = LedgerEntry.objects.filter(organization=priced["cell_b"]).first()
+    if other:
+        assert client.get(reverse("dues:receipt", args=[other.pk])).status_code == 404
+    assert client.get(reverse("dues:basis", args=[priced["members_b"][0].pk])).status_code == 404
+
+
+def test_viewer_cannot_close_or_pay(client, priced):
+    viewer = factories.user(role_code="viewer", on=priced["province"])
+    client.force_login(viewer)
+    params = {"org": priced["cell_a"].pk, "month": "03/2026"}
+    assert client.get(reverse("dues:index"), params).status_code == 404  # no dues.view
+    officer = factories.user(role_code="inspection_officer", on=priced["province"])
+    client.force_login(officer)
+    assert client.get(reverse("dues:index"), params).status_code == 200  # *.view
+    assert client.post(reverse("dues:close"), params).status_code == 404
+    assert not LedgerEntry.objects.exists()
+
+
+def test_future_month_refused(priced):
+    future = timezone.localdate().replace(day=1)
+    future = date(future.year + 1, future.month, 1)
+    with pytest.raises(DomainError):
+        services.close_month(priced["province"], future)
+
+
+def test_ledger_query_count(admin_client, priced, django_assert_max_num_queries):
+    services.close_month(priced["province"], MONTH)
+    with django_assert_max_num_queries(12):
+        admin_client.get(reverse("dues:index"), {"org": priced["cell_a"].pk, "month": "03/2026"})
+
+
+def test_api_lists_ledger_within_scope(client, priced):
+    from rest_framework.test import APIClient
+
+    services.close_month(priced["province"], MONTH)
+    api = APIClient()
+    api.force_authenticate(factories.user(role_code="cell_secretary", on=priced["cell_b"]))
+    rows = api.get("/api/v1/dues/ledger/").json()["results"]
+    assert [r["member"] for r in rows] == [priced["members_b"][0].pk]
