@@ -38,7 +38,7 @@ def browser():
 def page(browser, request):
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # the machine may be loaded
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

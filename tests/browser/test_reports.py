@@ -1,5 +1,8 @@
 """An officer runs a past-date report, drills into a number and downloads the XLSX."""
 
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 
@@ -27,5 +30,6 @@ def test_report_past_date_drilldown_and_export(page, live_server, login, tree):
     page.go_back()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải XLSX").click()
-    sheet = load_workbook(download_info.value.path()).active
+    content = Path(download_info.value.path()).read_bytes()
+    sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A1"].value == "ĐẢNG VIÊN THEO GIỚI TÍNH"
