@@ -23,3 +23,20 @@ def test_permission_matching():
     assert permission_matches(["*.view"], "meetings.view")
     assert not permission_matches(["*.view"], "meetings.change")
     assert not permission_matches(["members.view"], "members.change")
+
+
+def test_rule_parameters_dated_and_scoped(db):
+    from datetime import date
+
+    from dangbo.core.models import RuleParameter
+
+    RuleParameter.objects.create(key="x.limit", value=20, valid_from=date(2020, 1, 1))
+    RuleParameter.objects.create(key="x.limit", value=25, valid_from=date(2025, 1, 1))
+    RuleParameter.objects.create(
+        key="x.limit", value=30, valid_from=date(2021, 1, 1), org_path="0001"
+    )
+    assert RuleParameter.value_on("x.limit", date(2024, 6, 1)) == 20
+    assert RuleParameter.value_on("x.limit", date(2025, 6, 1)) == 25
+    assert RuleParameter.value_on("x.limit", date(2025, 6, 1), "00010002") == 30
+    assert RuleParameter.value_on("x.limit", date(2019, 6, 1), default=7) == 7
+    assert RuleParameter.values_on(["x.limit", "y"], date(2025, 6, 1)) == {"x.limit": 25}

@@ -131,14 +131,23 @@ class RuleParameter(TimeStampedModel):
     @classmethod
     def value_on(cls, key: str, on: date, org_path: str = "", default=None):
         """The value in force on `on` for the org at `org_path` (most specific subtree wins)."""
-        candidates = cls.objects.filter(key=key, valid_from__lte=on).order_by("-valid_from")
-        best = None
-        for row in candidates:
-            if org_path.startswith(row.org_path) and (
-                best is None or len(row.org_path) > len(best.org_path)
+        return cls.values_on([key], on, org_path).get(key, default)
+
+    @classmethod
+    def values_on(cls, keys, on: date, org_path: str = "") -> dict:
+        """Several parameters in one query: {key: value in force} for the keys that have one."""
+        best: dict[str, RuleParameter] = {}
+        for row in cls.objects.filter(key__in=list(keys), valid_from__lte=on):
+            if not org_path.startswith(row.org_path):
+                continue
+            current = best.get(row.key)
+            # the most specific subtree wins; among equals, the latest start
+            if current is None or (len(row.org_path), row.valid_from) > (
+                len(current.org_path),
+                current.valid_from,
             ):
-                best = row
-        return best.value if best else default
+                best[row.key] = row
+        return {key: row.value for key, row in best.items()}
 
 
 class DayOverride(models.Model):

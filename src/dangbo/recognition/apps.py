@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class RecognitionConfig(AppConfig):
     name = "dangbo.recognition"
     label = "recognition"
+    verbose_name = "Huy hiệu, khen thưởng"
+
+    def ready(self):
+        from dangbo.recognition import audit  # noqa: F401

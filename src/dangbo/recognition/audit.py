@@ -1,0 +1,6 @@
+from auditlog.registry import auditlog
+
+from dangbo.recognition.models import BadgeAward, Commendation
+
+auditlog.register(BadgeAward)
+auditlog.register(Commendation)

@@ -1,0 +1,166 @@
+"""Badge screens: eligibility per award day, proposals, decisions, ceremony list export."""
+
+import io
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from openpyxl import Workbook
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+from dangbo.recognition import rules, services
+from dangbo.recognition.models import BadgeAward
+
+
+class BadgeScopeMixin(LoginRequiredMixin):
+    action = "view"
+
+    def scope(self):
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        orgs = Organization.objects.restrict(self.request.user, "view")
+        org = (
+            orgs.filter(pk=data["org"]) if data.get("org") else orgs.order_by("depth", "path")
+        ).first()
+        if org is None or not has_permission(
+            self.request.user, f"recognition.{self.action}", org.path
+        ):
+            raise Http404
+        today = timezone.localdate()
+        try:
+            day = datetime.strptime(data.get("day", ""), "%d/%m/%Y").date()
+        except ValueError:
+            day = rules.award_days(today, 1)[0]
+        return org, day, today
+
+    def members(self, org, action="view"):
+        return Member.objects.restrict(self.request.user, action).filter(
+            org_path__startswith=org.path
+        )
+
+    def awards(self, org, action="view"):
+        return BadgeAward.objects.restrict(self.request.user, action).filter(
+            member__org_path__startswith=org.path
+        )
+
+
+class IndexView(BadgeScopeMixin, View):
+    def get(self, request):
+        org, day, today = self.scope()
+        eligible = services.eligible_members(self.members(org), day, today)
+        awards = self.awards(org).filter(award_date=day).select_related("member")
+        return render(
+            request,
+            "recognition/index.html",
+            {
+                "title": "Huy hiệu Đảng",
+                "org": org,
+                "day": day,
+                "eligible": eligible,
+                "days": rules.award_days(today.replace(year=today.year - 1), 12),
+                "proposed": [a for a in awards if a.status == "proposed"],
+                "decided": [a for a in awards if a.status != "proposed"],
+                "can_propose": has_permission(request.user, "recognition.change", org.path),
+                "can_decide": has_permission(request.user, "recognition.approve", org.path),
+            },
+        )
+
+
+class ProposeView(BadgeScopeMixin, View):
+    action = "change"
+
+    def post(self, request):
+        org, day, _today = self.scope()
+        try:
+            created = services.propose(
+                request.POST.getlist("members"),
+                day,
+                allowed=self.members(org, "view"),
+                user=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        else:
+            messages.success(request, f"Đã đề nghị tặng huy hiệu cho {len(created)} đảng viên.")
+        return redirect(f"{reverse('recognition:index')}?org={org.pk}&day={day:%d/%m/%Y}")
+
+
+class DecideView(BadgeScopeMixin, View):
+    action = "approve"
+
+    def post(self, request):
+        org, day, _today = self.scope()
+        approve = request.POST.get("verdict") == "approve"
+        try:
+            decided_on = datetime.strptime(request.POST.get("decided_on", ""), "%d/%m/%Y").date()
+            count = services.decide(
+                request.POST.getlist("awards"),
+                approve=approve,
+                decision_number=request.POST.get("decision_number", ""),
+                decided_on=decided_on,
+                allowed=self.awards(org),
+                user=request.user,
+            )
+        except ValueError:
+            messages.error(request, "Ngày quyết định không hợp lệ (dd/mm/yyyy).")
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        else:
+            verb = "tặng" if approve else "không chấp thuận"
+            messages.success(request, f"Đã quyết định {verb} {count} huy hiệu.")
+        return redirect(f"{reverse('recognition:index')}?org={org.pk}&day={day:%d/%m/%Y}")
+
+
+class CeremonyExportView(BadgeScopeMixin, View):
+    """The list of badges awarded for an award day, as XLSX for the ceremony."""
+
+    def get(self, request):
+        org, day, _today = self.scope()
+        awards = (
+            self.awards(org)
+            .filter(award_date=day, status="awarded")
+            .select_related("member", "member__organization")
+            .order_by("-milestone", "member__name_search")
+        )
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Huy hieu")
+        ws.append([f"DANH SÁCH ĐẢNG VIÊN ĐƯỢC TẶNG HUY HIỆU ĐẢNG ĐỢT {day:%d/%m/%Y}"])
+        ws.append([org.name])
+        ws.append(
+            ["STT", "Họ và tên", "Năm sinh", "Chi bộ", "Huy hiệu", "Ngày vào Đảng", "Quyết định"]
+        )
+        for index, award in enumerate(awards, start=1):
+            m = award.member
+            ws.append(
+                [
+                    index,
+                    m.full_name,
+                    m.birth_date.year,
+                    m.organization.name,
+                    f"{award.milestone} năm",
+                    m.admitted_on.strftime("%d/%m/%Y"),
+                    f"{award.decision_number} ngày {award.decided_on:%d/%m/%Y}",
+                ]
+            )
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        LogEntry.objects.log_create(
+            org,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            changes={"export": ["xlsx", "badge ceremony"]},
+        )
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+        response["Content-Disposition"] = f'attachment; filename="huy-hieu-{day:%Y%m%d}.xlsx"'
+        return response
