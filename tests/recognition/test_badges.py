@@ -167,3 +167,25 @@ def test_index_query_count(admin_client, tree, veterans, django_assert_max_num_q
         admin_client.get(
             reverse("recognition:index"), {"org": tree["province"].pk, "day": "02/09/2025"}
         )
+
+
+def test_commendations_record_list_and_scope(client, tree):
+    board = factories.user(role_code="org_board_officer", on=tree["bloc"])
+    client.force_login(board)
+    member = tree["members_a"][0]
+    url = reverse("recognition:commend", args=[member.pk])
+    data = {
+        "form": "Giấy khen",
+        "year": 2025,
+        "issuer": "Đảng ủy Khối",
+        "decision_number": "45-QĐ/ĐUK",
+        "decided_on": "15/01/2026",
+        "reason": "HTXSNV 5 năm",
+    }
+    assert client.post(url, data).status_code == 302
+    body = client.get(reverse("recognition:commendations"), {"year": 2025}).content.decode()
+    assert "Nguyễn Văn Bình" in body and "Giấy khen" in body
+    outside = tree["village_members"][0]
+    assert client.get(reverse("recognition:commend", args=[outside.pk])).status_code == 404
+    bad = client.post(url, {**data, "year": 2030})
+    assert "Năm khen thưởng không hợp lệ" in bad.content.decode()

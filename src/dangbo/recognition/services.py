@@ -12,7 +12,7 @@ from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Discipline, Member, MembershipGap
 from dangbo.members.rules import DISCIPLINE_BADGE_DELAY_MONTHS
 from dangbo.recognition import rules
-from dangbo.recognition.models import BadgeAward
+from dangbo.recognition.models import BadgeAward, Commendation
 
 
 def params_on(day: date) -> rules.BadgeParams:
@@ -147,3 +147,29 @@ def decide(
         award.note = note
         award.save()
     return len(awards)
+
+
+@transaction.atomic
+def record_commendation(
+    member: Member,
+    *,
+    form: str,
+    year: int,
+    issuer: str,
+    decision_number: str,
+    decided_on: date,
+    reason: str = "",
+):
+    if decided_on > timezone.localdate():
+        raise DomainError("Ngày quyết định không được sau ngày hôm nay.", "decided_on")
+    if not (1930 <= year <= decided_on.year):
+        raise DomainError("Năm khen thưởng không hợp lệ.", "year")
+    return Commendation.objects.create(
+        member=member,
+        form=form.strip(),
+        year=year,
+        issuer=issuer.strip(),
+        decision_number=decision_number,
+        decided_on=decided_on,
+        reason=reason,
+    )

@@ -7,5 +7,11 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("propose/", views.ProposeView.as_view(), name="propose"),
     path("decide/", views.DecideView.as_view(), name="decide"),
+    path("commendations/", views.CommendationListView.as_view(), name="commendations"),
+    path(
+        "members/<int:pk>/commendations/new/",
+        views.CommendationCreateView.as_view(),
+        name="commend",
+    ),
     path("ceremony.xlsx", views.CeremonyExportView.as_view(), name="ceremony"),
 ]

@@ -3,7 +3,10 @@
 import io
 from datetime import datetime
 
+import django_filters
+import django_tables2 as tables
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
@@ -15,10 +18,12 @@ from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission
+from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
+from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.recognition import rules, services
-from dangbo.recognition.models import BadgeAward
+from dangbo.recognition.models import BadgeAward, Commendation
 
 
 class BadgeScopeMixin(LoginRequiredMixin):
@@ -164,3 +169,61 @@ class CeremonyExportView(BadgeScopeMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="huy-hieu-{day:%Y%m%d}.xlsx"'
         return response
+
+
+class CommendationFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="Năm")
+    form = django_filters.CharFilter(label="Hình thức", lookup_expr="icontains")
+
+    class Meta:
+        model = Commendation
+        fields = ["year", "form"]
+
+
+class CommendationTable(tables.Table):
+    member = tables.Column(linkify=True)
+    decided_on = tables.DateColumn(format="d/m/Y")
+
+    class Meta:
+        model = Commendation
+        fields = ("member", "form", "year", "issuer", "decision_number", "decided_on")
+        attrs = {"class": "table table-sm", "id": "commendations"}
+
+
+class CommendationListView(ObjectListView):
+    model = Commendation
+    filterset_class = CommendationFilter
+    table_class = CommendationTable
+    title = "Khen thưởng"
+
+    def get_base_queryset(self):
+        return Commendation.objects.select_related("member")
+
+
+class CommendationForm(UserFormMixin, forms.ModelForm):
+    decided_on = forms.DateField(
+        label="Ngày quyết định", widget=DateInput(), input_formats=["%d/%m/%Y"]
+    )
+
+    class Meta:
+        model = Commendation
+        fields = ["form", "year", "issuer", "decision_number", "decided_on", "reason"]
+
+
+class CommendationCreateView(ServiceFormView):
+    """Record a commendation for a member (the member must be within reach to change)."""
+
+    model = Member
+    form_class = CommendationForm
+    title = "Ghi nhận khen thưởng"
+    success_message = "Đã ghi nhận khen thưởng."
+
+    def get_object(self):
+        member = super().get_object()
+        if not has_permission(self.request.user, "recognition.change", member.org_path):
+            raise Http404
+        return member
+
+    def perform(self, form):
+        services.record_commendation(self.object, **form.cleaned_data)
+        return reverse("recognition:commendations")
