@@ -1,4 +1,5 @@
-"""Root URLs. Each dangbo app with a urls.py is mounted at /<app label>/ automatically."""
+"""Root URLs. Each dangbo app with a urls.py is mounted at /<app label>/ automatically
+(core's administration screens at /core/)."""
 
 from importlib import import_module
 from importlib.util import find_spec
@@ -14,7 +15,7 @@ from dangbo.core.views_home import HomeView
 def app_urlpatterns():
     patterns = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("dangbo.") or config.label in {"api", "core"}:
+        if not config.name.startswith("dangbo.") or config.label == "api":
             continue
         module = f"{config.name}.urls"
         if find_spec(module) is not None:

@@ -21,6 +21,8 @@ NAV_ITEMS = [
     ("Khảo sát", "surveys:index", "surveys.view"),
     ("Nhập Excel", "imports:index", "imports.view"),
     ("Báo cáo, thống kê", "reports:index", "reports.view"),
+    ("Quản trị", "core:index", "core.admin"),
+    ("Nhật ký", "core:audit", "core.audit"),
 ]
 
 

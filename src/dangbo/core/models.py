@@ -4,7 +4,6 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from dangbo.core import permissions
 
@@ -27,17 +26,8 @@ class RestrictedQuerySet(models.QuerySet):
     """
 
     def restrict(self, user, action: str = "view"):
-        path_field = self.model.restrict_path_field
         permission = f"{self.model.permission_scope()}.{action}"
-        paths = permissions.reachable_paths(user, permission)
-        if paths is None:
-            return self
-        if not paths:
-            return self.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(**{f"{path_field}__startswith": path})
-        return self.filter(condition)
+        return permissions.restrict_queryset(self, user, permission, self.model.restrict_path_field)
 
 
 class RestrictedModelMixin:
@@ -165,3 +155,30 @@ class DayOverride(models.Model):
     def __str__(self) -> str:
         kind = "làm việc" if self.is_working_day else "nghỉ"
         return f"{self.day:%d/%m/%Y} ({kind})"
+
+
+class UserProfile(TimeStampedModel):
+    """The org unit an account belongs to: administrators of that subtree manage the account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="profile",
+        verbose_name="người dùng",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="đơn vị quản lý tài khoản",
+    )
+
+    restrict_path_field = "organization__path"
+
+    class Meta:
+        ordering = ["user_id"]
+        verbose_name = "hồ sơ tài khoản"
+        verbose_name_plural = "hồ sơ tài khoản"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organization})"

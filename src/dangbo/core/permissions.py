@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 
 def permission_matches(granted: Iterable[str], permission: str) -> bool:
     """True if `permission` ('app.action') is granted directly or via 'app.*', '*.action', '*'."""
@@ -55,3 +57,33 @@ def has_permission(user, permission: str, path: str | None = None) -> bool:
     if path is None:
         return bool(paths)
     return any(path.startswith(prefix) for prefix in paths)
+
+
+def restrict_queryset(queryset, user, permission: str, path_field: str):
+    """Keep the rows whose `path_field` lies under a node where the user holds `permission`."""
+    paths = reachable_paths(user, permission)
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return queryset.filter(condition)
+
+
+def covers(granted: Iterable[str], codes: Iterable[str]) -> bool:
+    """True if every code (possibly a wildcard such as 'members.*') is within `granted`."""
+    granted = list(granted)
+    return all(permission_matches(granted, code) for code in codes)
+
+
+def granted_codes(user, path: str) -> list[str] | None:
+    """Permission codes the user holds on the node at `path`; None for a superuser."""
+    if user.is_superuser:
+        return None
+    codes: list[str] = []
+    for node_path, role_permissions in _assignments(user):
+        if path.startswith(node_path):
+            codes.extend(role_permissions)
+    return codes

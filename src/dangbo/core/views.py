@@ -26,6 +26,11 @@ class RestrictedViewMixin(LoginRequiredMixin):
     def get_queryset(self):
         return self.get_base_queryset().restrict(self.request.user, self.permission_action)
 
+    def require(self, action: str) -> None:
+        """404 unless the user holds `action` on this model somewhere (hidden, not forbidden)."""
+        if not self.can(action):
+            raise Http404
+
     def can(self, action: str, obj=None) -> bool:
         model = self.model or self.get_base_queryset().model
         path = getattr(obj, model.restrict_path_field) if obj is not None else None
@@ -38,6 +43,11 @@ class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
     paginate_by = 50
     template_name = "core/object_list.html"
     title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require(self.permission_action)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,6 +77,8 @@ class ServiceFormView(RestrictedViewMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
+        if self.object is None:
+            self.require(self.permission_action)
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):

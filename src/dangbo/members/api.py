@@ -1,11 +1,28 @@
+"""Members API: the register (read; create and correct through the services), the dated
+history (placements, statuses, gaps, events) and discipline decisions."""
+
 import django_filters
-from rest_framework import serializers
+from auditlog.signals import accessed
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from dangbo.core.api import RestrictedReadOnlyViewSet
-from dangbo.core.permissions import has_permission
+from dangbo.core.permissions import has_permission, restrict_queryset
 from dangbo.core.text import mask_id_number
+from dangbo.members import services
+from dangbo.members.choices import Status
 from dangbo.members.filters import MemberFilter
-from dangbo.members.models import Member
+from dangbo.members.models import (
+    Discipline,
+    Member,
+    MemberEvent,
+    MembershipGap,
+    Placement,
+    StatusPeriod,
+)
+from dangbo.organizations.models import Organization
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -41,17 +58,207 @@ class MemberSerializer(serializers.ModelSerializer):
         return mask_id_number(obj.id_number)
 
 
+class MemberWriteSerializer(serializers.ModelSerializer):
+    """Identity fields for registering or correcting a member; checks are the services'."""
+
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(), help_text="Chi bộ (khi đưa vào sổ)."
+    )
+    id_number = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, allow_null=True
+    )
+    reason = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, help_text="Lý do / căn cứ."
+    )
+
+    class Meta:
+        model = Member
+        fields = ["organization", *services.IDENTITY_FIELDS, "reason"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "organization" in fields:
+            fields["organization"].queryset = restrict_queryset(
+                Organization.objects.all(), request.user, "members.change", "path"
+            )
+        return fields
+
+    def get_validators(self):
+        return []  # uniqueness is checked by the service, with its own Vietnamese message
+
+
+class MemberCorrectionSerializer(MemberWriteSerializer):
+    reason = serializers.CharField(max_length=255, help_text="Lý do đính chính (bắt buộc).")
+
+    class Meta(MemberWriteSerializer.Meta):
+        fields = [*services.IDENTITY_FIELDS, "reason"]
+        extra_kwargs = {name: {"required": False} for name in services.IDENTITY_FIELDS}
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    new_status = serializers.ChoiceField(choices=Status.choices)
+    on = serializers.DateField()
+    decision_number = serializers.CharField(max_length=60)
+    reason = serializers.CharField(max_length=500)
+
+
 class MemberApiFilter(MemberFilter):
     org = django_filters.NumberFilter(label="Thuộc tổ chức (mã số)", method="filter_org")
 
 
-class MemberViewSet(RestrictedReadOnlyViewSet):
-    """Members reachable by the user; ID numbers masked unless the role needs them."""
+class MemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RestrictedReadOnlyViewSet):
+    """Members reachable by the user; ID numbers masked unless the role needs them.
+
+    Create puts a member on the register, PATCH corrects identity fields (the old values stay
+    in the history) and `status` records a status change; rule violations answer 400.
+    """
 
     queryset = Member.objects.select_related("organization")
     serializer_class = MemberSerializer
     filterset_class = MemberApiFilter
     ordering_fields = ["name_search", "birth_date", "admitted_on"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def retrieve(self, request, *args, **kwargs):
+        member = self.get_object()
+        accessed.send(sender=Member, instance=member)
+        return Response(self.get_serializer(member).data)
+
+    def _answer(self, member, code=status.HTTP_200_OK):
+        member = self.get_queryset().model.objects.select_related("organization").get(pk=member.pk)
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data, code)
+
+    @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = MemberWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        member = services.register_member(
+            organization=data.pop("organization"),
+            user=request.user,
+            reason=data.pop("reason", ""),
+            **data,
+        )
+        return self._answer(member, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberCorrectionSerializer, responses={200: MemberSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        member = self.get_object()
+        serializer = MemberCorrectionSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        member = services.correct_identity(member, reason=reason, user=request.user, **data)
+        return self._answer(member)
+
+    @extend_schema(request=StatusChangeSerializer, responses={200: MemberSerializer})
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """Record a status change (official recognition, or leaving) as a dated event."""
+        member = self.get_object()
+        serializer = StatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.change_status(member, user=request.user, **serializer.validated_data)
+        return self._answer(member)
 
 
-ROUTES = [("members", MemberViewSet, "member")]
+class MemberHistoryViewSet(RestrictedReadOnlyViewSet):
+    """Base for records that belong to a member: restricted by the member's place."""
+
+    restrict_path_field = "member__org_path"
+    permission_app = "members"
+    ordering_fields = ["valid_from", "id"]
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Placement
+        fields = ["id", "member", "organization", "valid_from", "valid_to", "decision_number"]
+
+
+class PlacementViewSet(MemberHistoryViewSet):
+    """Which org each member belonged to, and when."""
+
+    queryset = Placement.objects.all()
+    serializer_class = PlacementSerializer
+    filterset_fields = {"member": ["exact"], "organization": ["exact"], "valid_to": ["isnull"]}
+
+
+class StatusPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusPeriod
+        fields = ["id", "member", "status", "valid_from", "valid_to", "decision_number", "note"]
+
+
+class StatusPeriodViewSet(MemberHistoryViewSet):
+    """Members' statuses over time."""
+
+    queryset = StatusPeriod.objects.all()
+    serializer_class = StatusPeriodSerializer
+    filterset_fields = {"member": ["exact"], "status": ["exact"], "valid_to": ["isnull"]}
+
+
+class MembershipGapSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MembershipGap
+        fields = ["id", "member", "valid_from", "valid_to", "decision_number", "note"]
+
+
+class MembershipGapViewSet(MemberHistoryViewSet):
+    """Gaps in membership, excluded from party age."""
+
+    queryset = MembershipGap.objects.all()
+    serializer_class = MembershipGapSerializer
+    filterset_fields = {"member": ["exact"]}
+
+
+class MemberEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MemberEvent
+        fields = ["id", "member", "kind", "date", "summary", "decision_number", "reason"]
+
+
+class MemberEventViewSet(MemberHistoryViewSet):
+    """Domain events in members' lives (the timeline)."""
+
+    queryset = MemberEvent.objects.all()
+    serializer_class = MemberEventSerializer
+    filterset_fields = {"member": ["exact"], "kind": ["exact"], "date": ["gte", "lte"]}
+    ordering_fields = ["date", "id"]
+
+
+class DisciplineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Discipline
+        fields = [
+            "id",
+            "member",
+            "form",
+            "decided_on",
+            "decision_number",
+            "authority",
+            "reason",
+            "annulled_on",
+        ]
+
+
+class DisciplineViewSet(RestrictedReadOnlyViewSet):
+    """Discipline decisions on members."""
+
+    queryset = Discipline.objects.all()
+    serializer_class = DisciplineSerializer
+    filterset_fields = {"member": ["exact"], "form": ["exact"], "decided_on": ["gte", "lte"]}
+    ordering_fields = ["decided_on", "id"]
+
+
+ROUTES = [
+    ("members", MemberViewSet, "member"),
+    ("placements", PlacementViewSet, "placement"),
+    ("status-periods", StatusPeriodViewSet, "statusperiod"),
+    ("membership-gaps", MembershipGapViewSet, "membershipgap"),
+    ("member-events", MemberEventViewSet, "memberevent"),
+    ("disciplines", DisciplineViewSet, "discipline"),
+]

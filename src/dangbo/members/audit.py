@@ -1,5 +1,6 @@
 from auditlog.registry import auditlog
 
+from dangbo.core.audit import register_scope
 from dangbo.members.models import (
     Discipline,
     Member,
@@ -12,8 +13,6 @@ from dangbo.members.models import (
 auditlog.register(
     Member, exclude_fields=["name_search", "org_path", "updated_at"], mask_fields=["id_number"]
 )
-auditlog.register(Placement)
-auditlog.register(StatusPeriod)
-auditlog.register(MembershipGap)
-auditlog.register(MemberEvent)
-auditlog.register(Discipline)
+for model in (Placement, StatusPeriod, MembershipGap, MemberEvent, Discipline):
+    auditlog.register(model)
+    register_scope(model, "member__org_path")

@@ -1,12 +1,11 @@
 """Member screens: list, record (logged as an access), create, correct, status changes,
 and the restructurings of cells that move members (merge, split)."""
 
-from auditlog.models import LogEntry
 from auditlog.signals import accessed
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from dangbo.core.audit import access_entries, timeline
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members import forms, rules, services
 from dangbo.members.filters import MemberFilter
@@ -52,11 +51,17 @@ class MemberDetailView(ObjectDetailView):
             status_periods=member.status_periods.all(),
             can_change=self.can("change", member),
             show_id=self.can("view_identity", member),
-            access_log=LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Member),
-                object_pk=str(member.pk),
-                action=LogEntry.Action.ACCESS,
-            ).select_related("actor")[:20],
+            access_log=access_entries(member)[:20],
+            audit_entries=timeline(
+                member,
+                [
+                    member.placements.all(),
+                    member.status_periods.all(),
+                    member.gaps.all(),
+                    member.events.all(),
+                    member.disciplines.all(),
+                ],
+            )[:50],
         )
         return context
 

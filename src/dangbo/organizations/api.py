@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dangbo.core.api import RestrictedReadOnlyViewSet
-from dangbo.organizations.models import Organization, OrgType
+from dangbo.core.api import ReferenceReadOnlyViewSet, RestrictedReadOnlyViewSet
+from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod, OrgType
 
 
 class OrgTypeSerializer(serializers.ModelSerializer):
@@ -61,4 +61,80 @@ class _ParentLookup(dict):
         return self[path]
 
 
-ROUTES = [("organizations", OrganizationViewSet, "organization")]
+class OrgTypeViewSet(ReferenceReadOnlyViewSet):
+    """Kinds of organisation (reference data)."""
+
+    queryset = OrgType.objects.all()
+    serializer_class = OrgTypeSerializer
+    filterset_fields = {"holds_members": ["exact"], "is_grassroots": ["exact"]}
+    ordering_fields = ["sort_order", "code"]
+
+
+class OrgPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgPeriod
+        fields = [
+            "id",
+            "organization",
+            "valid_from",
+            "valid_to",
+            "name",
+            "path",
+            "parent",
+            "org_type",
+        ]
+
+
+class OrgPeriodViewSet(RestrictedReadOnlyViewSet):
+    """Valid time of orgs' names, parents and paths (the tree as it stood on any date)."""
+
+    queryset = OrgPeriod.objects.all()
+    serializer_class = OrgPeriodSerializer
+    restrict_path_field = "organization__path"
+    filterset_fields = {
+        "organization": ["exact"],
+        "valid_from": ["gte", "lte"],
+        "valid_to": ["gte", "lte", "isnull"],
+    }
+    ordering_fields = ["valid_from", "id"]
+
+
+class OrgEventSerializer(serializers.ModelSerializer):
+    details = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = OrgEvent
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "effective_date",
+            "decision_number",
+            "decision_date",
+            "signer",
+            "note",
+            "details",
+            "created_at",
+        ]
+
+
+class OrgEventViewSet(RestrictedReadOnlyViewSet):
+    """Dated decisions about orgs: founded, renamed, moved, merged, split, dissolved."""
+
+    queryset = OrgEvent.objects.all()
+    serializer_class = OrgEventSerializer
+    restrict_path_field = "organization__path"
+    filterset_fields = {
+        "organization": ["exact"],
+        "kind": ["exact"],
+        "effective_date": ["gte", "lte"],
+    }
+    ordering_fields = ["effective_date", "id"]
+
+
+ROUTES = [
+    ("organizations", OrganizationViewSet, "organization"),
+    ("org-types", OrgTypeViewSet, "orgtype"),
+    ("org-periods", OrgPeriodViewSet, "orgperiod"),
+    ("org-events", OrgEventViewSet, "orgevent"),
+]

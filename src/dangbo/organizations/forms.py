@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from dangbo.core.forms import OrgPickerWidget, UserFormMixin
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.organizations.services import Decision
 
@@ -14,23 +15,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
 
 
-class OrgPickerWidget(forms.TextInput):
-    """An org id field with a search box (HTMX) that fills it: works for 250,000 orgs."""
-
-    template_name = "organizations/widgets/org_picker.html"
-
-
 class RestrictedOrgField(forms.ModelChoiceField):
     widget = OrgPickerWidget
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Organization.objects.none())
-        super().__init__(*args, **kwargs)
-
-
-class UserFormMixin:
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
         super().__init__(*args, **kwargs)
 
 

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.audit import timeline
+from dangbo.core.permissions import reachable_paths, restrict_queryset
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.organizations import forms, services
@@ -62,16 +63,25 @@ class ChildrenView(LoginRequiredMixin, View):
 
 
 class PickView(LoginRequiredMixin, View):
-    """HTMX fragment for the org picker: active orgs the user may change, by unaccented name."""
+    """HTMX fragment for the org picker: active orgs the user may change (or, with
+    scope=admin, where they administer accounts), by unaccented name."""
 
     def get(self, request):
         query = normalize(request.GET.get("q", ""))
         field = request.GET.get("field", "")
         results = []
         if len(query) >= 2:
+            if request.GET.get("scope") == "admin":  # account administration: any node type
+                candidates = restrict_queryset(
+                    Organization.objects.all(), request.user, "core.admin", "path"
+                )
+            else:
+                candidates = Organization.objects.restrict(request.user, "change").filter(
+                    org_type__holds_members=False
+                )
             results = list(
-                Organization.objects.restrict(request.user, "change")
-                .filter(is_active=True, org_type__holds_members=False, name_search__contains=query)
+                candidates.filter(is_active=True, name_search__contains=query)
+                .select_related("org_type")
                 .order_by("depth", "path")[:20]
             )
         return render(request, "organizations/_pick.html", {"results": results, "field": field})
@@ -112,6 +122,7 @@ class OrgDetailView(ObjectDetailView):
             events=org.events.select_related("recorded_by")[:50],
             periods=org.periods.select_related("parent")[:50],
             can_change=self.can("change", org) and org.is_active,
+            audit_entries=timeline(org, [org.events.all(), org.periods.all()])[:50],
         )
         return context
 
