@@ -319,3 +319,38 @@ def official_counts(org: Organization) -> tuple[int, int]:
     """(official, active) members directly in an org."""
     qs = Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES)
     return qs.filter(status=Status.OFFICIAL).count(), qs.count()
+
+
+def record_event(
+    member: Member, *, kind: str, on: date, summary: str, decision_number="", reason="", user=None
+) -> MemberEvent:
+    """Add a domain event to a member's timeline (used by admissions and transfers)."""
+    return MemberEvent.objects.create(
+        member=member,
+        kind=kind,
+        date=on,
+        summary=summary,
+        decision_number=clean_spaces(decision_number),
+        reason=clean_spaces(reason),
+        recorded_by=_actor(user),
+    )
+
+
+@transaction.atomic
+def record_ceremony(member: Member, *, on: date, user=None) -> Member:
+    """The admission ceremony: probation (dự bị) runs from this day."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if on < member.admitted_on:
+        raise DomainError("Ngày lễ kết nạp không được trước ngày quyết định kết nạp.", "date")
+    if on > timezone.localdate():
+        raise DomainError("Ngày lễ kết nạp không được sau ngày hôm nay.", "date")
+    member.ceremony_on = on
+    member.save(update_fields=["ceremony_on", "updated_at"])
+    record_event(
+        member,
+        kind=MemberEvent.Kind.ADMITTED,
+        on=on,
+        summary=f"Lễ kết nạp tại {member.organization.name}",
+        user=user,
+    )
+    return member
