@@ -17,7 +17,15 @@ from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
 
 
-class FileListView(ObjectListView):
+class OrgPathMixin:
+    """`can()` for records tied to an org through `organization__path`."""
+
+    def can(self, action: str, obj=None) -> bool:
+        path = obj.organization.path if obj is not None else None
+        return has_permission(self.request.user, f"admissions.{action}", path)
+
+
+class FileListView(OrgPathMixin, ObjectListView):
     model = AdmissionFile
     filterset_class = AdmissionFileFilter
     table_class = AdmissionFileTable
@@ -35,7 +43,7 @@ class FileListView(ObjectListView):
         return context
 
 
-class FileDetailView(ObjectDetailView):
+class FileDetailView(OrgPathMixin, ObjectDetailView):
     model = AdmissionFile
     template_name = "admissions/detail.html"
 
