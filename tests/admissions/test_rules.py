@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangbo.admissions import rules
@@ -9,6 +9,7 @@ from dangbo.core.workdays import make_calendar
 
 P = AdmissionParams()
 CAL = make_calendar()
+relaxed = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31))
 
 
@@ -21,6 +22,7 @@ def test_age_bounds_by_month():
     assert "quá 60" in rules.age_problem(old, date(2026, 7, 15), P)
 
 
+@relaxed
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2010, 1, 1)), days)
 def test_age_rule_matches_month_count(born, on):
     months = rules.age_in_months(born, on)
@@ -44,6 +46,7 @@ def test_vote_thresholds():
     assert rules.vote_problem("chi bộ", 10, 9, two_thirds) is not None
 
 
+@relaxed
 @given(st.integers(0, 500), st.integers(1, 500))
 def test_ratio_is_exact_fraction(votes, eligible):
     assert Ratio(2, 3).met(votes, eligible) == (3 * votes >= 2 * eligible)
@@ -94,6 +97,7 @@ def test_next_deadline_by_stage():
     assert rules.next_deadline(early, P, CAL)[0] == date(2029, 1, 1)
 
 
+@relaxed
 @given(days, st.booleans())
 def test_deadline_never_before_start(start, extended):
     assert rules.decision_due(start, extended, P, CAL) > start
@@ -101,12 +105,14 @@ def test_deadline_never_before_start(start, extended):
     assert rules.recognition_due(start, P, CAL) > rules.probation_end(start, P)
 
 
+@relaxed
 @given(days, st.lists(st.dates(min_value=date(2015, 1, 1), max_value=date(2036, 6, 1))))
 def test_adding_holidays_never_makes_a_deadline_earlier(start, extra_days_off):
     more_off = make_calendar([(d, False) for d in extra_days_off])
     assert rules.decision_due(start, False, P, more_off) >= rules.decision_due(start, False, P, CAL)
 
 
+@relaxed
 @given(days, st.integers(0, 120))
 def test_add_months_keeps_order(start, months):
     later = rules.add_months(start, months)

@@ -5,12 +5,11 @@ No database access. The numbers come in as an `AdmissionParams` built from dated
 force on the date of each step.
 """
 
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
 from dangbo.core.workdays import WorkCalendar
-from dangbo.members.rules import months_between
+from dangbo.members.rules import add_months, months_between
 
 
 class Stage:
@@ -151,14 +150,6 @@ PARAM_KEYS = {
     "probation_months": "admission.probation_months",
     "recognition_working_days": "admission.recognition_working_days",
 }
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day `months` later (clamped to the month's last day)."""
-    total = start.year * 12 + start.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
 def age_in_months(birth_date: date, on: date) -> int:

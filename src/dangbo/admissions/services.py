@@ -232,7 +232,7 @@ def record_step(
 ) -> AdmissionFile:
     """Move a file to `stage` on `on` with its evidence, after checking every rule."""
     file = (
-        AdmissionFile.objects.select_for_update()
+        AdmissionFile.objects.select_for_update(of=("self",))
         .select_related("organization__org_type", "member")
         .get(pk=file.pk)
     )
@@ -350,7 +350,11 @@ def record_step(
 @transaction.atomic
 def extend_decision(file: AdmissionFile, *, reason: str, user=None) -> AdmissionFile:
     """Extend the time for the admission decision once (by 15 working days)."""
-    file = AdmissionFile.objects.select_for_update().select_related("organization").get(pk=file.pk)
+    file = (
+        AdmissionFile.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=file.pk)
+    )
     if file.stage != Stage.RECEIVED:
         raise DomainError("Chỉ gia hạn khi hồ sơ đang chờ quyết định kết nạp.", "reason")
     if file.extended:

@@ -1,6 +1,7 @@
 """Pure rules about members (DOMAIN.md "Members"): ages, party age, ID numbers, transitions."""
 
 import re
+from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date
 
@@ -15,6 +16,13 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later (clamped to the month's last day)."""
+    total = start.year * 12 + start.month - 1 + months
+    year, month = divmod(total, 12)
+    return date(year, month + 1, min(start.day, monthrange(year, month + 1)[1]))
 
 
 def age_in_years(birth_date: date, on: date) -> int:

@@ -200,22 +200,33 @@ def change_status(
     return member
 
 
-def place_members(member_ids, target: Organization, on: date, *, summary: str, user=None) -> int:
+def place_members(
+    member_ids,
+    target: Organization,
+    on: date,
+    *,
+    summary: str,
+    user=None,
+    kind: str = MemberEvent.Kind.REORGANISED,
+    decision_number: str = "",
+) -> int:
     """Close the members' open placements and open new ones in `target` (caller's transaction)."""
     member_ids = list(member_ids)
     if not member_ids:
         return 0
     Placement.objects.filter(member_id__in=member_ids, valid_to__isnull=True).update(valid_to=on)
     Placement.objects.bulk_create(
-        Placement(member_id=pk, organization=target, valid_from=on) for pk in member_ids
+        Placement(member_id=pk, organization=target, valid_from=on, decision_number=decision_number)
+        for pk in member_ids
     )
     Member.objects.filter(pk__in=member_ids).update(organization=target, org_path=target.path)
     MemberEvent.objects.bulk_create(
         MemberEvent(
             member_id=pk,
-            kind=MemberEvent.Kind.REORGANISED,
+            kind=kind,
             date=on,
             summary=summary,
+            decision_number=decision_number,
             recorded_by=_actor(user),
         )
         for pk in member_ids
