@@ -186,3 +186,27 @@ def test_api_outside_subtree(tree):
     assert response.status_code == 400
     assert APIClient().get("/api/v1/admission-files/").status_code in (401, 403)
     assert date.today()  # keep import used
+
+
+def test_exports(client, tree, committee_user):
+    from io import BytesIO
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    file = walk(open_file(tree), tree, Stage.DECIDED)
+    client.force_login(committee_user)
+    response = client.get(reverse("admissions:index"), {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    assert rows[0][0] == "Họ và tên" and rows[1][0] == "Võ Minh Khang"
+    response = client.get(reverse("admissions:docx", args=[file.pk]))
+    text = "\n".join(
+        cell.text
+        for t in Document(BytesIO(response.content)).tables
+        for r in t.rows
+        for cell in r.cells
+    )
+    assert "Trần Thị Hằng" in text and "123-QĐ/ĐUK" in text
+    outsider = factories.user(role_code="grassroots_committee", on=tree["commune"])
+    client.force_login(outsider)
+    assert client.get(reverse("admissions:docx", args=[file.pk])).status_code == 404

@@ -9,6 +9,7 @@ urlpatterns = [
     path("targets/", views.TargetsView.as_view(), name="targets"),
     path("targets/set/", views.TargetSetView.as_view(), name="target_set"),
     path("<int:pk>/", views.FileDetailView.as_view(), name="detail"),
+    path("<int:pk>/docx/", views.FileDocxView.as_view(), name="docx"),
     path("<int:pk>/step/<str:stage>/", views.StepView.as_view(), name="step"),
     path("<int:pk>/extend/", views.ExtendView.as_view(), name="extend"),
 ]

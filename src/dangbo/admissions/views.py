@@ -1,13 +1,13 @@
 """Admission screens: file list with deadlines, file detail with timeline, step forms, targets."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from dangbo.admissions import forms, rules, services
+from dangbo.admissions import exports, forms, rules, services
 from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
@@ -42,6 +42,17 @@ class FileListView(OrgPathMixin, ObjectListView):
         context["overdue_count"] = open_files.filter(next_deadline__lt=today).count()
         return context
 
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            files = self.object_list.select_related("organization")[:50000]
+            response = HttpResponse(
+                exports.files_xlsx(files),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = 'attachment; filename="ho-so-ket-nap.xlsx"'
+            return response
+        return super().render_to_response(context, **kwargs)
+
 
 class FileDetailView(OrgPathMixin, ObjectDetailView):
     model = AdmissionFile
@@ -66,6 +77,20 @@ class FileDetailView(OrgPathMixin, ObjectDetailView):
             and file.next_deadline < timezone.localdate(),
         )
         return context
+
+
+class FileDocxView(FileDetailView):
+    """The file with all its steps as a Word document (for printing and signing)."""
+
+    def render_to_response(self, context, **kwargs):
+        response = HttpResponse(
+            exports.file_docx(self.object, context["steps"]),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="ho-so-ket-nap-{self.object.pk}.docx"'
+        )
+        return response
 
 
 class FileCreateView(ServiceFormView):
