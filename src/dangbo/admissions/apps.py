@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AdmissionsConfig(AppConfig):
     name = "dangbo.admissions"
     label = "admissions"
+    verbose_name = "Kết nạp đảng viên"
+
+    def ready(self):
+        from dangbo.admissions import audit  # noqa: F401

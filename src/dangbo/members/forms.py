@@ -8,6 +8,7 @@ from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 
 DATE_FIELDS = ("birth_date", "admitted_on", "ceremony_on", "official_on")
+DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class MemberForm(UserFormMixin, forms.ModelForm):
@@ -46,3 +47,39 @@ class StatusChangeForm(UserFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+
+
+class LeaveForm(UserFormMixin, forms.Form):
+    new_status = forms.ChoiceField(
+        label="Hình thức",
+        choices=[
+            (s.value, s.label)
+            for s in (Status.DELETED, Status.EXPELLED, Status.RESIGNED, Status.DECEASED)
+        ],
+    )
+    on = forms.DateField(label="Ngày hiệu lực", widget=DateInput(), input_formats=DATE_INPUTS)
+    decision_number = forms.CharField(label="Số quyết định", max_length=60)
+    reason = forms.CharField(label="Lý do", max_length=500)
+    serious = forms.BooleanField(
+        label="Khai trừ vì vi phạm nghiêm trọng (không được kết nạp lại)", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class ReadmitForm(UserFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    on = forms.DateField(
+        label="Ngày quyết định kết nạp lại", widget=DateInput(), input_formats=DATE_INPUTS
+    )
+    decision_number = forms.CharField(label="Số quyết định", max_length=60)
+    reason = forms.CharField(label="Ghi chú", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+        self.fields["organization"].queryset = Organization.objects.restrict(
+            self.user, "change"
+        ).filter(is_active=True, org_type__holds_members=True)

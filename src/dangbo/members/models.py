@@ -159,6 +159,11 @@ class StatusPeriod(Period):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_periods")
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices)
+    bars_readmission = models.BooleanField(
+        "không được kết nạp lại",
+        default=False,
+        help_text="Khai trừ vì vi phạm nghiêm trọng (theo quy định hiện hành).",
+    )
 
     class Meta:
         ordering = ["member_id", "valid_from", "id"]
@@ -201,6 +206,8 @@ class MemberEvent(TimeStampedModel):
         STATUS = "status", "Thay đổi trạng thái"
         CORRECTED = "corrected", "Đính chính thông tin"
         REORGANISED = "reorganised", "Thay đổi do sắp xếp tổ chức"
+        LEFT = "left", "Ra khỏi Đảng"
+        READMITTED = "readmitted", "Kết nạp lại"
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("sự kiện", max_length=20, choices=Kind.choices)

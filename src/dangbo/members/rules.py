@@ -1,6 +1,7 @@
 """Pure rules about members (DOMAIN.md "Members"): ages, party age, ID numbers, transitions."""
 
 import re
+from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date
 
@@ -15,6 +16,13 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later (clamped to the month's last day)."""
+    total = start.year * 12 + start.month - 1 + months
+    year, month = divmod(total, 12)
+    return date(year, month + 1, min(start.day, monthrange(year, month + 1)[1]))
 
 
 def age_in_years(birth_date: date, on: date) -> int:
@@ -124,3 +132,32 @@ def discipline_form_problem(member_status: str, form: str) -> str | None:
 def badge_delay_months(forms_in_force: Iterable[str]) -> int:
     """The longest badge delay among the discipline decisions in force."""
     return max((DISCIPLINE_BADGE_DELAY_MONTHS.get(f, 0) for f in forms_in_force), default=0)
+
+
+LEAVING_STATUSES = (Status.DELETED, Status.EXPELLED, Status.RESIGNED, Status.DECEASED)
+READMITTABLE_STATUSES = frozenset({Status.DELETED, Status.EXPELLED, Status.RESIGNED})
+
+
+def readmission_problem(
+    status: str,
+    left_on: date,
+    on: date,
+    *,
+    readmitted_before: bool,
+    barred: bool,
+    min_months: int = 36,
+) -> str | None:
+    """Re-admission: once only, at least `min_months` after leaving, never when barred."""
+    if status not in READMITTABLE_STATUSES:
+        return "Chỉ kết nạp lại người đã bị xóa tên, khai trừ hoặc xin ra Đảng."
+    if barred:
+        return "Người bị khai trừ vì vi phạm nghiêm trọng không được kết nạp lại."
+    if readmitted_before:
+        return "Chỉ được kết nạp lại một lần."
+    months = months_between(left_on, on)
+    if months < min_months:
+        return (
+            f"Chỉ kết nạp lại sau ít nhất {min_months} tháng kể từ ngày ra khỏi Đảng "
+            f"({left_on:%d/%m/%Y}); mới {max(months, 0)} tháng."
+        )
+    return None

@@ -6,10 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces, normalize
 from dangbo.members import rules
 from dangbo.members.choices import ACTIVE_STATUSES, Status
-from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
+from dangbo.members.models import Member, MemberEvent, MembershipGap, Placement, StatusPeriod
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgEvent, OrgType
 
@@ -187,7 +188,10 @@ def change_status(
     if new_status == Status.OFFICIAL:
         member.official_on = on
     member.save()
-    kind = MemberEvent.Kind.OFFICIAL if new_status == Status.OFFICIAL else MemberEvent.Kind.STATUS
+    kind = {Status.OFFICIAL: MemberEvent.Kind.OFFICIAL}.get(
+        new_status,
+        MemberEvent.Kind.LEFT if new_status in rules.LEAVING_STATUSES else MemberEvent.Kind.STATUS,
+    )
     MemberEvent.objects.create(
         member=member,
         kind=kind,
@@ -200,22 +204,33 @@ def change_status(
     return member
 
 
-def place_members(member_ids, target: Organization, on: date, *, summary: str, user=None) -> int:
+def place_members(
+    member_ids,
+    target: Organization,
+    on: date,
+    *,
+    summary: str,
+    user=None,
+    kind: str = MemberEvent.Kind.REORGANISED,
+    decision_number: str = "",
+) -> int:
     """Close the members' open placements and open new ones in `target` (caller's transaction)."""
     member_ids = list(member_ids)
     if not member_ids:
         return 0
     Placement.objects.filter(member_id__in=member_ids, valid_to__isnull=True).update(valid_to=on)
     Placement.objects.bulk_create(
-        Placement(member_id=pk, organization=target, valid_from=on) for pk in member_ids
+        Placement(member_id=pk, organization=target, valid_from=on, decision_number=decision_number)
+        for pk in member_ids
     )
     Member.objects.filter(pk__in=member_ids).update(organization=target, org_path=target.path)
     MemberEvent.objects.bulk_create(
         MemberEvent(
             member_id=pk,
-            kind=MemberEvent.Kind.REORGANISED,
+            kind=kind,
             date=on,
             summary=summary,
+            decision_number=decision_number,
             recorded_by=_actor(user),
         )
         for pk in member_ids
@@ -319,3 +334,136 @@ def official_counts(org: Organization) -> tuple[int, int]:
     """(official, active) members directly in an org."""
     qs = Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES)
     return qs.filter(status=Status.OFFICIAL).count(), qs.count()
+
+
+def record_event(
+    member: Member, *, kind: str, on: date, summary: str, decision_number="", reason="", user=None
+) -> MemberEvent:
+    """Add a domain event to a member's timeline (used by admissions and transfers)."""
+    return MemberEvent.objects.create(
+        member=member,
+        kind=kind,
+        date=on,
+        summary=summary,
+        decision_number=clean_spaces(decision_number),
+        reason=clean_spaces(reason),
+        recorded_by=_actor(user),
+    )
+
+
+@transaction.atomic
+def record_ceremony(member: Member, *, on: date, user=None) -> Member:
+    """The admission ceremony: probation (dự bị) runs from this day."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if on < member.admitted_on:
+        raise DomainError("Ngày lễ kết nạp không được trước ngày quyết định kết nạp.", "date")
+    if on > timezone.localdate():
+        raise DomainError("Ngày lễ kết nạp không được sau ngày hôm nay.", "date")
+    member.ceremony_on = on
+    member.save(update_fields=["ceremony_on", "updated_at"])
+    record_event(
+        member,
+        kind=MemberEvent.Kind.ADMITTED,
+        on=on,
+        summary=f"Lễ kết nạp tại {member.organization.name}",
+        user=user,
+    )
+    return member
+
+
+@transaction.atomic
+def leave(
+    member: Member,
+    *,
+    new_status: str,
+    on: date,
+    decision_number: str,
+    reason: str,
+    serious: bool = False,
+    user=None,
+) -> Member:
+    """Deletion from the register, expulsion, resignation or death: a dated event."""
+    if new_status not in rules.LEAVING_STATUSES:
+        raise DomainError("Chọn một hình thức ra khỏi Đảng.", "new_status")
+    if not clean_spaces(reason):
+        raise DomainError("Cần nêu lý do.", "reason")
+    if serious and new_status != Status.EXPELLED:
+        raise DomainError("Chỉ đánh dấu vi phạm nghiêm trọng khi khai trừ.", "serious")
+    member = change_status(
+        member,
+        new_status=new_status,
+        on=on,
+        decision_number=decision_number,
+        reason=reason,
+        user=user,
+    )
+    if serious:
+        StatusPeriod.objects.filter(member=member, valid_to__isnull=True).update(
+            bars_readmission=True
+        )
+    return member
+
+
+@transaction.atomic
+def readmit(
+    member: Member,
+    *,
+    organization: Organization,
+    on: date,
+    decision_number: str,
+    reason: str = "",
+    user=None,
+) -> Member:
+    """Re-admission (kết nạp lại): probationary again; the time away is a gap in party age."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    organization = Organization.objects.select_related("org_type").get(pk=organization.pk)
+    _check_org_holds_members(organization)
+    if on > timezone.localdate():
+        raise DomainError("Ngày kết nạp lại không được sau ngày hôm nay.", "on")
+    if not clean_spaces(decision_number):
+        raise DomainError("Cần nhập số quyết định kết nạp lại.", "decision_number")
+    current = StatusPeriod.objects.filter(member=member, valid_to__isnull=True).first()
+    min_months = RuleParameter.value_on("member.readmission_min_months", on, organization.path, 36)
+    barred_by_rule = RuleParameter.value_on(
+        "member.readmission_barred_after_serious_expulsion", on, organization.path, True
+    )
+    problem = rules.readmission_problem(
+        member.status,
+        member.status_since,
+        on,
+        readmitted_before=member.events.filter(kind=MemberEvent.Kind.READMITTED).exists(),
+        barred=bool(current and current.bars_readmission and barred_by_rule),
+        min_months=int(min_months),
+    )
+    if problem:
+        raise DomainError(problem, "on")
+    left_on = member.status_since
+    MembershipGap.objects.create(
+        member=member,
+        valid_from=left_on,
+        valid_to=on,
+        decision_number=clean_spaces(decision_number),
+        note=f"Gián đoạn từ khi ra khỏi Đảng ({member.get_status_display()}) đến khi kết nạp lại",
+    )
+    StatusPeriod.objects.filter(member=member, valid_to__isnull=True).update(valid_to=on)
+    StatusPeriod.objects.create(
+        member=member,
+        status=Status.PROBATIONARY,
+        valid_from=on,
+        decision_number=clean_spaces(decision_number),
+        note="Kết nạp lại",
+    )
+    member.status, member.status_since = Status.PROBATIONARY, on
+    member.official_on = None
+    member.save()
+    place_members(
+        [member.pk],
+        organization,
+        on,
+        summary=f"Kết nạp lại, sinh hoạt tại {organization.name}",
+        user=user,
+        kind=MemberEvent.Kind.READMITTED,
+        decision_number=clean_spaces(decision_number),
+    )
+    member.refresh_from_db()
+    return member

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
     path("<int:pk>/status/", views.MemberStatusView.as_view(), name="status"),
+    path("<int:pk>/leave/", views.MemberLeaveView.as_view(), name="leave"),
+    path("<int:pk>/readmit/", views.MemberReadmitView.as_view(), name="readmit"),
     path("orgs/<int:pk>/merge/", views.MergeOrgView.as_view(), name="org_merge"),
     path("orgs/<int:pk>/split/", views.SplitOrgView.as_view(), name="org_split"),
 ]

@@ -40,10 +40,12 @@ class MemberDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         member = self.object
         accessed.send(sender=Member, instance=member)
-        gaps = list(member.gaps.values_list("valid_from", "valid_to"))
+        gap_list = list(member.gaps.all())
+        gaps = [(g.valid_from, g.valid_to) for g in gap_list]
         today = timezone.localdate()
         context.update(
             title=member.full_name,
+            gap_list=gap_list,
             party_age=rules.party_age(member.admitted_on, gaps, today),
             age=rules.age_in_years(member.birth_date, today),
             events=member.events.select_related("recorded_by")[:100],
@@ -110,6 +112,32 @@ class MemberStatusView(ServiceFormView):
 
     def perform(self, form):
         member = services.change_status(self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("members:detail", args=[member.pk])
+
+
+class MemberLeaveView(ServiceFormView):
+    """Leaving the party: deletion, expulsion, resignation or death, with reason and decision."""
+
+    model = Member
+    form_class = forms.LeaveForm
+    title = "Ra khỏi Đảng (xóa tên, khai trừ, xin ra, từ trần)"
+    success_message = "Đã ghi nhận."
+
+    def perform(self, form):
+        member = services.leave(self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("members:detail", args=[member.pk])
+
+
+class MemberReadmitView(ServiceFormView):
+    """Re-admission: once, at least 36 months after leaving (configurable)."""
+
+    model = Member
+    form_class = forms.ReadmitForm
+    title = "Kết nạp lại vào Đảng"
+    success_message = "Đã kết nạp lại; thời gian gián đoạn được trừ khỏi tuổi đảng."
+
+    def perform(self, form):
+        member = services.readmit(self.object, user=self.request.user, **form.cleaned_data)
         return reverse("members:detail", args=[member.pk])
 
 

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class TransfersConfig(AppConfig):
     name = "dangbo.transfers"
     label = "transfers"
+    verbose_name = "Chuyển sinh hoạt đảng"
+
+    def ready(self):
+        from dangbo.transfers import audit  # noqa: F401

@@ -1,0 +1,164 @@
+"""API for admission files: list/read, open a file, record a step, extend; targets read-only."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dangbo.admissions import services
+from dangbo.admissions.filters import AdmissionFileFilter
+from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
+from dangbo.admissions.rules import Stage
+from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdmissionStep
+        fields = ["id", "stage", "date", "decision_number", "evidence", "note", "exception"]
+
+
+class AdmissionFileSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    steps = StepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AdmissionFile
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "full_name",
+            "gender",
+            "birth_date",
+            "place_of_origin",
+            "ethnicity",
+            "religion",
+            "occupation",
+            "workplace",
+            "stage",
+            "identified_on",
+            "certificate_on",
+            "received_on",
+            "extended",
+            "decided_on",
+            "decision_number",
+            "ceremony_on",
+            "probation_ends_on",
+            "next_deadline",
+            "next_deadline_label",
+            "member",
+            "steps",
+        ]
+        read_only_fields = [f for f in fields if f not in services.IDENTITY_FIELDS]
+
+
+class OpenFileSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    identified_on = serializers.DateField()
+    full_name = serializers.CharField(max_length=120)
+    gender = serializers.ChoiceField(choices=["M", "F"])
+    birth_date = serializers.DateField()
+    id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    place_of_origin = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    workplace = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class IntroducerSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    since = serializers.DateField()
+
+
+class StepInputSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.CHOICES)
+    date = serializers.DateField()
+    decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    exception = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    certificate_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    history_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    result = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    authority = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    votes_for = serializers.IntegerField(required=False)
+    eligible = serializers.IntegerField(required=False)
+    introducers = IntroducerSerializer(many=True, required=False)
+    youth_union_resolution = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+
+class ExtendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+class AdmissionFileViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Admission files in the user's subtrees; each change goes through one service call."""
+
+    queryset = AdmissionFile.objects.select_related("organization").prefetch_related("steps")
+    serializer_class = AdmissionFileSerializer
+    filterset_class = AdmissionFileFilter
+    ordering_fields = ["identified_on", "next_deadline", "name_search"]
+
+    @extend_schema(request=OpenFileSerializer, responses={201: AdmissionFileSerializer})
+    def create(self, request):
+        data = OpenFileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if not has_permission(request.user, "admissions.change", values["organization"].path):
+            raise DomainError("Không có quyền mở hồ sơ ở tổ chức này.", "organization")
+        file = services.open_file(user=request.user, **values)
+        return Response(self.get_serializer(file).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StepInputSerializer, responses=AdmissionFileSerializer)
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        file = self.get_object()
+        data = StepInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        stage, on = values.pop("stage"), values.pop("date")
+        if "introducers" in values:
+            reachable = Member.objects.restrict(request.user, "view")
+            pairs = []
+            for item in values.pop("introducers"):
+                member = reachable.filter(pk=item["member"]).first()
+                if member is None:
+                    raise DomainError("Không tìm thấy người giới thiệu.", "introducers")
+                pairs.append((member, item["since"]))
+            values["introducers"] = pairs
+        file = services.record_step(file, stage, on=on, user=request.user, **values)
+        return Response(self.get_serializer(file).data)
+
+    @extend_schema(request=ExtendSerializer, responses=AdmissionFileSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        file = self.get_object()
+        data = ExtendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = services.extend_decision(file, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(file).data)
+
+
+class AdmissionTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdmissionTarget
+        fields = ["id", "organization", "year", "target", "note"]
+
+
+class AdmissionTargetViewSet(RestrictedReadOnlyViewSet):
+    queryset = AdmissionTarget.objects.all()
+    serializer_class = AdmissionTargetSerializer
+    filterset_fields = {"year": ["exact"], "organization": ["exact"]}
+
+
+ROUTES = [
+    ("admission-files", AdmissionFileViewSet, "admission-file"),
+    ("admission-targets", AdmissionTargetViewSet, "admission-target"),
+]

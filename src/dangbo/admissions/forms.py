@@ -1,0 +1,225 @@
+"""Forms of the admission screens: open a file, one form per step, extension, targets."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from dangbo.admissions.models import AdmissionFile
+from dangbo.admissions.rules import Stage
+from dangbo.core.permissions import reachable_paths
+from dangbo.members.models import Member
+from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
+from dangbo.organizations.models import Organization
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def orgs_for(user, permission: str = "admissions.change"):
+    """Active orgs where the user holds an admissions permission (not the org app's one)."""
+    paths = reachable_paths(user, permission)
+    orgs = Organization.objects.filter(is_active=True)
+    if paths is None:
+        return orgs
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return orgs.filter(condition)
+
+
+def date_field(label, **kwargs):
+    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
+
+
+class OpenFileForm(UserFormMixin, forms.ModelForm):
+    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    identified_on = date_field("Ngày xác định là quần chúng ưu tú")
+    birth_date = date_field("Ngày sinh")
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    class Meta:
+        model = AdmissionFile
+        fields = [
+            "organization",
+            "full_name",
+            "gender",
+            "birth_date",
+            "place_of_origin",
+            "ethnicity",
+            "religion",
+            "id_number",
+            "occupation",
+            "workplace",
+            "identified_on",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identified_on"].initial = timezone.localdate()
+        self.fields["organization"].queryset = orgs_for(self.user).filter(
+            org_type__holds_members=True
+        )
+
+    def validate_unique(self):
+        """Checked by the service."""
+
+
+class StepForm(UserFormMixin, forms.Form):
+    """Common fields of a step: its date, the paper, a note and a documented exception."""
+
+    date_label = "Ngày"
+    needs_decision = False
+    needs_note = False
+    date = date_field("Ngày")
+    decision_number = forms.CharField(label="Số văn bản/quyết định", max_length=60, required=False)
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+    exception = forms.CharField(
+        label="Căn cứ ngoại lệ (nếu được cấp có thẩm quyền cho phép)",
+        max_length=500,
+        required=False,
+    )
+
+    def __init__(self, *args, file=None, **kwargs):
+        self.file = file
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = self.date_label
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["decision_number"].required = self.needs_decision
+        self.fields["note"].required = self.needs_note
+        # Keep the common fields at the end.
+        for name in ("decision_number", "note", "exception"):
+            self.fields[name] = self.fields.pop(name)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["on"] = data.pop("date")
+        return data
+
+
+class CourseForm(StepForm):
+    date_label = "Ngày cấp giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"
+    certificate_number = forms.CharField(label="Số giấy chứng nhận", max_length=60)
+
+
+class ApplicationForm(StepForm):
+    date_label = "Ngày nộp đơn và lý lịch"
+    history_number = forms.CharField(label="Số lý lịch", max_length=30, required=False)
+
+
+class IntroducersForm(StepForm):
+    date_label = "Ngày giới thiệu"
+    introducer_1 = forms.ModelChoiceField(
+        label="Người giới thiệu thứ nhất", queryset=Member.objects.none(), required=False
+    )
+    since_1 = date_field("Công tác cùng người vào Đảng từ ngày", required=False)
+    introducer_2 = forms.ModelChoiceField(
+        label="Người giới thiệu thứ hai", queryset=Member.objects.none(), required=False
+    )
+    since_2 = date_field("Công tác cùng người vào Đảng từ ngày ", required=False)
+    youth_union_resolution = forms.CharField(
+        label="Nghị quyết giới thiệu của Đoàn thanh niên (số, ngày) — thay một người",
+        max_length=120,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = self.file.organization
+        scope = org if org.org_type.is_grassroots else Organization.objects.get_parent(org)
+        members = Member.objects.active().filter(org_path__startswith=scope.path)
+        self.fields["introducer_1"].queryset = members
+        self.fields["introducer_2"].queryset = members
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data["introducers"] = [
+            (data.pop("introducer_1"), data.pop("since_1")),
+            (data.pop("introducer_2"), data.pop("since_2")),
+        ]
+        return data
+
+
+class VerificationForm(StepForm):
+    date_label = "Ngày kết luận thẩm tra lý lịch"
+    result = forms.CharField(label="Kết luận thẩm tra", max_length=255)
+
+
+class VoteForm(StepForm):
+    votes_for = forms.IntegerField(label="Số tán thành", min_value=0)
+    eligible = forms.IntegerField(label="Số thành viên có quyền biểu quyết", min_value=1)
+
+
+class CellVoteForm(VoteForm):
+    date_label = "Ngày chi bộ họp xét"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eligible"].label = "Số đảng viên chính thức của chi bộ"
+        self.fields["eligible"].initial = Member.objects.filter(
+            organization=self.file.organization, status="official"
+        ).count()
+
+
+class CommitteeVoteForm(VoteForm):
+    date_label = "Ngày đảng ủy cơ sở họp xét"
+
+
+class ReceivedForm(StepForm):
+    date_label = "Ngày cấp ủy có thẩm quyền nhận đủ hồ sơ"
+    authority = forms.CharField(label="Cấp ủy có thẩm quyền", max_length=255, required=False)
+
+
+class DecisionForm(VoteForm):
+    date_label = "Ngày quyết định kết nạp"
+    needs_decision = True
+
+
+class CeremonyForm(StepForm):
+    date_label = "Ngày tổ chức lễ kết nạp"
+
+
+class RecognitionForm(StepForm):
+    date_label = "Ngày chi bộ xét công nhận chính thức"
+    needs_decision = True
+
+
+class NotRecognisedForm(StepForm):
+    date_label = "Ngày quyết định không công nhận"
+    needs_decision = True
+    needs_note = True
+
+
+class CloseForm(StepForm):
+    date_label = "Ngày dừng xem xét"
+    needs_note = True
+
+
+STEP_FORMS = {
+    Stage.COURSE: CourseForm,
+    Stage.APPLICATION: ApplicationForm,
+    Stage.INTRODUCED: IntroducersForm,
+    Stage.VERIFIED: VerificationForm,
+    Stage.CELL_VOTED: CellVoteForm,
+    Stage.COMMITTEE_VOTED: CommitteeVoteForm,
+    Stage.RECEIVED: ReceivedForm,
+    Stage.DECIDED: DecisionForm,
+    Stage.CEREMONY: CeremonyForm,
+    Stage.RECOGNISED: RecognitionForm,
+    Stage.NOT_RECOGNISED: NotRecognisedForm,
+    Stage.CLOSED: CloseForm,
+}
+
+
+class ExtendForm(UserFormMixin, forms.Form):
+    reason = forms.CharField(label="Lý do gia hạn", max_length=255)
+
+
+class TargetForm(UserFormMixin, forms.Form):
+    organization = RestrictedOrgField(label="Tổ chức (đảng bộ)")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    target = forms.IntegerField(label="Chỉ tiêu kết nạp", min_value=0)
+    note = forms.CharField(label="Căn cứ", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["organization"].queryset = orgs_for(self.user)

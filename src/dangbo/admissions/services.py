@@ -1,0 +1,436 @@
+"""Use cases of admission: open a file, record each step (checked by rules), extend, targets."""
+
+from dataclasses import fields
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from dangbo.admissions import rules
+from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
+from dangbo.admissions.rules import AdmissionParams, Stage
+from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
+from dangbo.core.permissions import has_permission
+from dangbo.core.text import clean_spaces, normalize
+from dangbo.core.workdays import calendar_for
+from dangbo.members import services as member_services
+from dangbo.members.choices import Status
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+
+IDENTITY_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "place_of_origin",
+    "ethnicity",
+    "religion",
+    "id_number",
+    "occupation",
+    "workplace",
+)
+
+
+def params_on(on: date, org_path: str = "") -> AdmissionParams:
+    """The admission rule values in force on `on` for an org (one query)."""
+    keys = {key: name for name, key in rules.PARAM_KEYS.items()}
+    best: dict[str, RuleParameter] = {}
+    for row in RuleParameter.objects.filter(key__in=keys, valid_from__lte=on).order_by(
+        "-valid_from"
+    ):
+        if not org_path.startswith(row.org_path):
+            continue
+        current = best.get(row.key)
+        if current is None or len(row.org_path) > len(current.org_path):
+            best[row.key] = row
+    values = {}
+    ratio_fields = {f.name for f in fields(AdmissionParams) if f.default.__class__ is rules.Ratio}
+    for key, row in best.items():
+        name = keys[key]
+        values[name] = rules.Ratio.parse(row.value) if name in ratio_fields else int(row.value)
+    return AdmissionParams(**values)
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _is_grassroots_cell(file: AdmissionFile) -> bool:
+    return file.organization.org_type.is_grassroots
+
+
+def refresh_deadline(file: AdmissionFile, cal=None) -> None:
+    """Recompute the stored next deadline from the file's dates (rules in force at the start)."""
+    start = file.received_on or file.identified_on
+    params = params_on(start, file.organization.path)
+    result = rules.next_deadline(
+        rules.FileDates(
+            stage=file.stage,
+            certificate_on=file.certificate_on,
+            received_on=file.received_on,
+            extended=file.extended,
+            decided_on=file.decided_on,
+            ceremony_on=file.ceremony_on,
+        ),
+        params,
+        cal or calendar_for(),
+    )
+    file.next_deadline, file.next_deadline_label = result if result else (None, "")
+
+
+def _check_org(org: Organization) -> None:
+    if not org.is_active:
+        raise DomainError(f"Tổ chức «{org.name}» đã giải thể.", "organization")
+    if not org.org_type.holds_members:
+        raise DomainError(
+            f"«{org.name}» là đảng bộ; hồ sơ kết nạp thuộc một chi bộ.", "organization"
+        )
+
+
+def _clean_identity(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
+    for key in ("full_name", "place_of_origin", "workplace", "id_number"):
+        data[key] = clean_spaces(data.get(key) or "")
+    if not data["full_name"]:
+        raise DomainError("Cần nhập họ và tên.", "full_name")
+    if not data.get("birth_date"):
+        raise DomainError("Cần nhập ngày sinh.", "birth_date")
+    if data["birth_date"] > timezone.localdate():
+        raise DomainError("Ngày sinh không được sau ngày hôm nay.", "birth_date")
+    problem = member_services.rules.validate_id_number(data["id_number"])
+    if problem:
+        raise DomainError(problem, "id_number")
+    if data["id_number"] and Member.objects.filter(id_number=data["id_number"]).exists():
+        raise DomainError(
+            f"Số định danh {data['id_number']} đã thuộc một đảng viên trong sổ.", "id_number"
+        )
+    return data
+
+
+@transaction.atomic
+def open_file(
+    *, organization: Organization, identified_on: date, user=None, note: str = "", **identity
+) -> AdmissionFile:
+    """Record an outstanding candidate (quần chúng ưu tú) of a cell: the file's first step."""
+    organization = Organization.objects.select_related("org_type").get(pk=organization.pk)
+    _check_org(organization)
+    data = _clean_identity(identity)
+    if identified_on > timezone.localdate():
+        raise DomainError("Ngày xác định không được sau ngày hôm nay.", "identified_on")
+    if data["id_number"] and (
+        AdmissionFile.objects.filter(id_number=data["id_number"])
+        .exclude(stage__in=rules.Stage.FINAL)
+        .exists()
+    ):
+        raise DomainError("Người này đã có một hồ sơ kết nạp đang xét.", "id_number")
+    file = AdmissionFile(
+        organization=organization,
+        name_search=normalize(data["full_name"]),
+        identified_on=identified_on,
+        stage=Stage.IDENTIFIED,
+        **data,
+    )
+    refresh_deadline(file)
+    file.save()
+    AdmissionStep.objects.create(
+        file=file,
+        stage=Stage.IDENTIFIED,
+        date=identified_on,
+        note=clean_spaces(note),
+        recorded_by=_actor(user),
+    )
+    return file
+
+
+class _Step:
+    """Collects the problems of one step; an authorised exception may waive waivable ones."""
+
+    def __init__(self, file: AdmissionFile, user, exception: str):
+        self.file = file
+        self.user = user
+        self.exception = clean_spaces(exception)
+        self.waived: list[str] = []
+
+    def require(self, problem: str | None, field: str) -> None:
+        if problem:
+            raise DomainError(problem, field)
+
+    def waivable(self, problems, field: str) -> None:
+        problems = [problems] if isinstance(problems, str) else [p for p in problems or [] if p]
+        if not problems:
+            return
+        allowed = self.user is None or has_permission(
+            self.user, "admissions.exception", self.file.organization.path
+        )
+        if not self.exception or not allowed:
+            hint = (
+                " Nếu có văn bản cho phép, ghi căn cứ ngoại lệ."
+                if allowed
+                else " Chỉ cán bộ được phân quyền mới ghi được ngoại lệ."
+            )
+            raise DomainError(problems[0] + hint, field)
+        self.waived.extend(problems)
+
+
+def _vote(step: _Step, data: dict, body: str, ratio) -> dict:
+    votes_for, eligible = data.get("votes_for"), data.get("eligible")
+    if votes_for is None:
+        raise DomainError("Cần nhập số tán thành.", "votes_for")
+    if eligible is None:
+        raise DomainError("Cần nhập số thành viên có quyền biểu quyết.", "eligible")
+    step.require(rules.vote_problem(body, votes_for, eligible, ratio), "votes_for")
+    return {"votes_for": votes_for, "eligible": eligible}
+
+
+def _introducers(step: _Step, data: dict, on: date, params) -> dict:
+    pairs = [p for p in data.get("introducers", []) if p and p[0] is not None]
+    resolution = clean_spaces(data.get("youth_union_resolution", ""))
+    people = []
+    for member, since in pairs:
+        if since is None:
+            raise DomainError(
+                f"Cần nhập ngày bắt đầu công tác cùng của {member.full_name}.", "introducers"
+            )
+        is_official = member.status == Status.OFFICIAL and (
+            member.official_on is not None and member.official_on <= on
+        )
+        people.append(rules.Introducer(member.full_name, is_official, since))
+    if len({m.pk for m, _ in pairs}) < len(pairs):
+        raise DomainError("Hai người giới thiệu phải là hai người khác nhau.", "introducers")
+    problems = rules.introducer_problems(people, bool(resolution), on, params)
+    if problems and (len(people) < (1 if resolution else 2)):
+        step.require(problems[0], "introducers")
+    step.waivable(problems, "introducers")
+    return {
+        "introducers": [
+            {"member_id": m.pk, "name": m.full_name, "since": since.isoformat()}
+            for m, since in pairs
+        ],
+        "youth_union_resolution": resolution,
+    }
+
+
+def _late(step: _Step, on: date, due: date | None, what: str) -> None:
+    if due and on > due:
+        step.waivable(f"{what} quá hạn: hạn là {due:%d/%m/%Y} (tính theo ngày làm việc).", "date")
+
+
+@transaction.atomic
+def record_step(
+    file: AdmissionFile,
+    stage: str,
+    *,
+    on: date,
+    user=None,
+    decision_number: str = "",
+    note: str = "",
+    exception: str = "",
+    **data,
+) -> AdmissionFile:
+    """Move a file to `stage` on `on` with its evidence, after checking every rule."""
+    file = (
+        AdmissionFile.objects.select_for_update(of=("self",))
+        .select_related("organization__org_type", "member")
+        .get(pk=file.pk)
+    )
+    step = _Step(file, user, exception)
+    step.require(rules.transition_problem(file.stage, stage, _is_grassroots_cell(file)), "stage")
+    today = timezone.localdate()
+    if on > today:
+        raise DomainError("Ngày không được sau ngày hôm nay.", "date")
+    last = file.steps.order_by("-date", "-id").first()
+    if last and on < last.date:
+        raise DomainError(f"Ngày phải từ {last.date:%d/%m/%Y} (bước trước) trở đi.", "date")
+    decision_number = clean_spaces(decision_number)
+    note = clean_spaces(note)
+    params = params_on(on, file.organization.path)
+    cal = calendar_for()
+    evidence: dict = {}
+
+    if stage == Stage.COURSE:
+        certificate_number = clean_spaces(data.get("certificate_number", ""))
+        if not certificate_number:
+            raise DomainError("Cần nhập số giấy chứng nhận.", "certificate_number")
+        evidence["certificate_number"] = certificate_number
+        file.certificate_on = on
+    elif stage == Stage.APPLICATION:
+        evidence["history_number"] = clean_spaces(data.get("history_number", ""))
+    elif stage == Stage.INTRODUCED:
+        evidence.update(_introducers(step, data, on, params))
+    elif stage == Stage.VERIFIED:
+        evidence["result"] = clean_spaces(data.get("result", ""))
+        if not evidence["result"]:
+            raise DomainError("Cần ghi kết luận thẩm tra lý lịch.", "result")
+    elif stage in (Stage.CELL_VOTED, Stage.COMMITTEE_VOTED, Stage.DECIDED):
+        if stage == Stage.CELL_VOTED:
+            step.waivable(rules.age_problem(file.birth_date, on, params), "date")
+            evidence.update(_vote(step, data, "chi bộ", params.cell_vote))
+        elif stage == Stage.COMMITTEE_VOTED:
+            evidence.update(_vote(step, data, "đảng ủy cơ sở", params.committee_vote))
+        else:
+            evidence.update(_vote(step, data, "cấp ủy có thẩm quyền", params.deciding_vote))
+            if not decision_number:
+                raise DomainError("Cần nhập số quyết định kết nạp.", "decision_number")
+            _late(step, on, file.next_deadline, "Quyết định kết nạp")
+        if file.certificate_on:
+            step.waivable(rules.certificate_problem(file.certificate_on, on, params), "date")
+    elif stage == Stage.RECEIVED:
+        file.received_on = on
+        evidence["authority"] = clean_spaces(data.get("authority", ""))
+    elif stage == Stage.CEREMONY:
+        _late(step, on, file.next_deadline, "Lễ kết nạp")
+    elif stage in (Stage.RECOGNISED, Stage.NOT_RECOGNISED):
+        ends = file.probation_ends_on
+        if on < ends:
+            raise DomainError(
+                f"Chỉ xét công nhận chính thức khi hết 12 tháng dự bị ({ends:%d/%m/%Y}).", "date"
+            )
+        if not decision_number:
+            raise DomainError("Cần nhập số quyết định.", "decision_number")
+        if stage == Stage.NOT_RECOGNISED and not note:
+            raise DomainError("Cần nêu lý do không công nhận chính thức.", "note")
+        _late(step, on, file.next_deadline, "Xét công nhận chính thức")
+    elif stage == Stage.CLOSED and not note:
+        raise DomainError("Cần nêu lý do dừng xem xét.", "note")
+
+    if stage == Stage.DECIDED:
+        file.decided_on, file.decision_number = on, decision_number
+        application = file.steps.filter(stage=Stage.APPLICATION).last()
+        file.member = member_services.register_member(
+            organization=file.organization,
+            user=user,
+            reason=f"Kết nạp theo quyết định {decision_number}",
+            admitted_on=on,
+            history_number=application.evidence.get("history_number", "") if application else "",
+            **{k: getattr(file, k) for k in IDENTITY_FIELDS},
+        )
+    elif stage == Stage.CEREMONY:
+        file.ceremony_on = on
+        file.probation_ends_on = rules.probation_end(on, params)
+        member_services.record_ceremony(file.member, on=on, user=user)
+    elif stage == Stage.RECOGNISED:
+        member_services.change_status(
+            file.member,
+            new_status=Status.OFFICIAL,
+            on=file.probation_ends_on,
+            decision_number=decision_number,
+            reason=note or "Công nhận đảng viên chính thức khi hết thời gian dự bị",
+            user=user,
+        )
+    elif stage == Stage.NOT_RECOGNISED:
+        member_services.change_status(
+            file.member,
+            new_status=Status.DELETED,
+            on=on,
+            decision_number=decision_number,
+            reason=f"Không công nhận chính thức: {note}",
+            user=user,
+        )
+    file.stage = stage
+    refresh_deadline(file, cal)
+    file.save()
+    if step.waived:
+        evidence["waived"] = step.waived
+    AdmissionStep.objects.create(
+        file=file,
+        stage=stage,
+        date=on,
+        decision_number=decision_number,
+        evidence=evidence,
+        note=note,
+        exception=step.exception if step.waived else "",
+        recorded_by=_actor(user),
+    )
+    return file
+
+
+@transaction.atomic
+def extend_decision(file: AdmissionFile, *, reason: str, user=None) -> AdmissionFile:
+    """Extend the time for the admission decision once (by 15 working days)."""
+    file = (
+        AdmissionFile.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=file.pk)
+    )
+    if file.stage != Stage.RECEIVED:
+        raise DomainError("Chỉ gia hạn khi hồ sơ đang chờ quyết định kết nạp.", "reason")
+    if file.extended:
+        raise DomainError("Hồ sơ đã được gia hạn một lần.", "reason")
+    if not clean_spaces(reason):
+        raise DomainError("Cần nêu lý do gia hạn.", "reason")
+    file.extended = True
+    refresh_deadline(file)
+    file.save()
+    AdmissionStep.objects.create(
+        file=file,
+        stage=file.stage,
+        date=timezone.localdate(),
+        note=f"Gia hạn xét kết nạp: {clean_spaces(reason)}",
+        evidence={"extended_to": file.next_deadline.isoformat()},
+        recorded_by=_actor(user),
+    )
+    return file
+
+
+@transaction.atomic
+def set_target(*, organization: Organization, year: int, target: int, note="", user=None):
+    """Set (or change) an org's admission target for a year."""
+    if target is None or target < 0:
+        raise DomainError("Chỉ tiêu phải là số không âm.", "target")
+    if not 2000 <= year <= 2100:
+        raise DomainError("Năm không hợp lệ.", "year")
+    row, _created = AdmissionTarget.objects.update_or_create(
+        organization=organization,
+        year=year,
+        defaults={"target": target, "note": clean_spaces(note)},
+    )
+    return row
+
+
+def target_report(org: Organization, year: int) -> list[dict]:
+    """Admitted vs target for an org and each of its children in one year (3 queries)."""
+    children = list(
+        Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+    )
+    nodes = [org, *children]
+    width = len(org.path) + Organization.steplen
+    rows = (
+        AdmissionFile.objects.filter(organization__path__startswith=org.path)
+        .annotate(child=Substr("organization__path", 1, width))
+        .values("child")
+        .annotate(
+            admitted=Count("id", filter=Q(decided_on__year=year)),
+            candidates=Count("id", filter=Q(identified_on__year=year)),
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    by_child = {r["child"]: r for r in rows}
+    targets = dict(
+        AdmissionTarget.objects.filter(organization__in=nodes, year=year).values_list(
+            "organization_id", "target"
+        )
+    )
+    result = []
+    for node in nodes:
+        if node is org:
+            admitted = sum(r["admitted"] for r in rows)
+            candidates = sum(r["candidates"] for r in rows)
+        else:
+            admitted = by_child.get(node.path, {}).get("admitted", 0)
+            candidates = by_child.get(node.path, {}).get("candidates", 0)
+        target = targets.get(node.pk, node.annual_admission_target)
+        result.append(
+            dict(
+                org=node,
+                is_total=node is org,
+                target=target,
+                admitted=admitted,
+                candidates=candidates,
+                percent=rules.target_percent(admitted, target),
+            )
+        )
+    return result

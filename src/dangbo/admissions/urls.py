@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dangbo.admissions import views
+
+app_name = "admissions"
+urlpatterns = [
+    path("", views.FileListView.as_view(), name="index"),
+    path("new/", views.FileCreateView.as_view(), name="create"),
+    path("targets/", views.TargetsView.as_view(), name="targets"),
+    path("targets/set/", views.TargetSetView.as_view(), name="target_set"),
+    path("<int:pk>/", views.FileDetailView.as_view(), name="detail"),
+    path("<int:pk>/docx/", views.FileDocxView.as_view(), name="docx"),
+    path("<int:pk>/step/<str:stage>/", views.StepView.as_view(), name="step"),
+    path("<int:pk>/extend/", views.ExtendView.as_view(), name="extend"),
+]

@@ -1,0 +1,207 @@
+"""Admission screens: file list with deadlines, file detail with timeline, step forms, targets."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from dangbo.admissions import exports, forms, rules, services
+from dangbo.admissions.filters import AdmissionFileFilter
+from dangbo.admissions.models import AdmissionFile
+from dangbo.admissions.rules import Stage
+from dangbo.admissions.tables import AdmissionFileTable
+from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from dangbo.organizations.models import Organization
+
+
+class OrgPathMixin:
+    """`can()` for records tied to an org through `organization__path`."""
+
+    def can(self, action: str, obj=None) -> bool:
+        path = obj.organization.path if obj is not None else None
+        return has_permission(self.request.user, f"admissions.{action}", path)
+
+
+class FileListView(OrgPathMixin, ObjectListView):
+    model = AdmissionFile
+    filterset_class = AdmissionFileFilter
+    table_class = AdmissionFileTable
+    template_name = "admissions/list.html"
+    title = "Hồ sơ kết nạp đảng viên"
+
+    def get_base_queryset(self):
+        return AdmissionFile.objects.select_related("organization")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        open_files = self.get_queryset().exclude(stage__in=Stage.FINAL)
+        context["overdue_count"] = open_files.filter(next_deadline__lt=today).count()
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            files = self.object_list.select_related("organization")[:50000]
+            response = HttpResponse(
+                exports.files_xlsx(files),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = 'attachment; filename="ho-so-ket-nap.xlsx"'
+            return response
+        return super().render_to_response(context, **kwargs)
+
+
+class FileDetailView(OrgPathMixin, ObjectDetailView):
+    model = AdmissionFile
+    template_name = "admissions/detail.html"
+
+    def get_base_queryset(self):
+        return AdmissionFile.objects.select_related("organization__org_type", "member")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        file = self.object
+        can_change = self.can("change", file)
+        next_stages = rules.next_stages(file.stage, file.organization.org_type.is_grassroots)
+        context.update(
+            title=file.full_name,
+            steps=file.steps.select_related("recorded_by"),
+            actions=[(s, Stage.LABELS[s]) for s in next_stages] if can_change else [],
+            can_change=can_change,
+            can_extend=can_change and file.stage == Stage.RECEIVED and not file.extended,
+            overdue=file.is_open
+            and file.next_deadline is not None
+            and file.next_deadline < timezone.localdate(),
+        )
+        return context
+
+
+class FileDocxView(FileDetailView):
+    """The file with all its steps as a Word document (for printing and signing)."""
+
+    def render_to_response(self, context, **kwargs):
+        response = HttpResponse(
+            exports.file_docx(self.object, context["steps"]),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="ho-so-ket-nap-{self.object.pk}.docx"'
+        )
+        return response
+
+
+class FileCreateView(ServiceFormView):
+    model = AdmissionFile
+    form_class = forms.OpenFileForm
+    title = "Ghi nhận quần chúng ưu tú (mở hồ sơ kết nạp)"
+    success_message = "Đã mở hồ sơ kết nạp."
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        file = services.open_file(user=self.request.user, **data)
+        return file.get_absolute_url()
+
+
+class StepView(ServiceFormView):
+    model = AdmissionFile
+    success_message = "Đã ghi nhận bước của hồ sơ."
+
+    def get_base_queryset(self):
+        return AdmissionFile.objects.select_related("organization__org_type")
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["stage"] not in forms.STEP_FORMS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return forms.STEP_FORMS[self.kwargs["stage"]]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "file": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = Stage.LABELS[self.kwargs["stage"]]
+        return context
+
+    def perform(self, form):
+        file = services.record_step(
+            self.object, self.kwargs["stage"], user=self.request.user, **form.service_data()
+        )
+        return file.get_absolute_url()
+
+
+class ExtendView(ServiceFormView):
+    model = AdmissionFile
+    form_class = forms.ExtendForm
+    title = "Gia hạn thời gian xét kết nạp (15 ngày làm việc)"
+    success_message = "Đã gia hạn."
+
+    def perform(self, form):
+        file = services.extend_decision(self.object, user=self.request.user, **form.cleaned_data)
+        return file.get_absolute_url()
+
+
+class TargetsView(LoginRequiredMixin, View):
+    """Admitted vs target for an org and its children in a year, with drill-down."""
+
+    def get(self, request):
+        visible = Organization.objects.restrict(request.user, "view")
+        year = _int(request.GET.get("year")) or timezone.localdate().year
+        org_id = _int(request.GET.get("org"))
+        if org_id:
+            org = get_object_or_404(visible, pk=org_id)
+        else:
+            paths = reachable_paths(request.user, "admissions.view")
+            if paths == []:
+                raise Http404
+            org = visible.filter(depth=1).first() if paths is None else visible.get(path=paths[0])
+            if org is None:
+                raise Http404
+        if not has_permission(request.user, "admissions.view", org.path):
+            raise Http404
+        rows = services.target_report(org, year)
+        return render(
+            request,
+            "admissions/targets.html",
+            {
+                "title": "Kết nạp so với chỉ tiêu",
+                "org": org,
+                "year": year,
+                "rows": rows,
+                "can_change": has_permission(request.user, "admissions.change", org.path),
+            },
+        )
+
+
+class TargetSetView(ServiceFormView):
+    model = Organization
+    form_class = forms.TargetForm
+    title = "Giao chỉ tiêu kết nạp"
+    success_message = "Đã lưu chỉ tiêu."
+
+    def get_initial(self):
+        return {"organization": _int(self.request.GET.get("org"))}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        org = data["organization"]
+        services.set_target(
+            organization=org,
+            year=data["year"],
+            target=data["target"],
+            note=data["note"],
+            user=self.request.user,
+        )
+        return reverse("admissions:targets") + f"?org={org.pk}&year={data['year']}"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,194 @@
+"""Transfer screens: list for both sides, detail with its events, issue, act, transfer in."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission
+from dangbo.core.text import normalize
+from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+from dangbo.transfers import forms, rules, services
+from dangbo.transfers.filters import TransferFilter, overdue
+from dangbo.transfers.models import Transfer
+from dangbo.transfers.rules import Kind, State
+from dangbo.transfers.tables import TransferTable
+
+
+def _can(user, org) -> bool:
+    return org is not None and has_permission(user, "transfers.change", org.path)
+
+
+class TransferListView(ObjectListView):
+    model = Transfer
+    filterset_class = TransferFilter
+    table_class = TransferTable
+    template_name = "transfers/list.html"
+    title = "Chuyển sinh hoạt đảng"
+
+    def get_base_queryset(self):
+        return Transfer.objects.select_related("member", "from_org", "to_org")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        restricted = self.get_queryset()
+        context["overdue_count"] = overdue(restricted).count()
+        context["deletion_count"] = overdue(restricted, "deletion").count()
+        context["can_add"] = has_permission(self.request.user, "transfers.change")
+        return context
+
+
+class TransferDetailView(ObjectDetailView):
+    model = Transfer
+    template_name = "transfers/detail.html"
+
+    def get_base_queryset(self):
+        return Transfer.objects.select_related("member", "from_org", "to_org")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        t = self.object
+        user = self.request.user
+        sender, receiver = _can(user, t.from_org), _can(user, t.to_org)
+        allowed = rules.TRANSITIONS.get(t.kind, {}).get(t.state, frozenset())
+        actions = []
+        if State.PRESENTED in allowed and receiver:
+            actions.append(("present", "Ghi nhận đã xuất trình giấy giới thiệu"))
+        if State.COMPLETED in allowed and receiver:
+            actions.append(("receive", "Tiếp nhận đảng viên"))
+        if State.CANCELLED in allowed and sender:
+            actions.append(("cancel", "Hủy giấy giới thiệu"))
+        if State.ENDED in allowed and (sender or receiver):
+            actions.append(("end", "Kết thúc sinh hoạt tạm thời"))
+        context.update(
+            title=str(t),
+            events=t.events.select_related("recorded_by"),
+            actions=actions,
+            flags=rules.flags(
+                t.state, timezone.localdate(), t.present_by, t.complete_by, t.rejoin_by
+            ),
+        )
+        return context
+
+
+class IssueView(ServiceFormView):
+    """The sending side introduces a member: official, temporary, or out of the system."""
+
+    model = Member
+    form_class = forms.IssueForm
+    title = "Giới thiệu chuyển sinh hoạt đảng"
+    success_message = "Đã ghi nhận giấy giới thiệu."
+
+    def get_object(self):
+        member = (
+            Member.objects.active()
+            .restrict(self.request.user, "view")
+            .filter(pk=self.kwargs["member"])
+            .select_related("organization")
+            .first()
+        )
+        if member is None or not _can(self.request.user, member.organization):
+            raise Http404
+        return member
+
+    def perform(self, form):
+        data = form.cleaned_data
+        member, kind, user = self.object, data["kind"], self.request.user
+        common = dict(paper_number=data["paper_number"], reason=data["reason"], user=user)
+        if kind == Kind.OUT:
+            transfer = services.transfer_out(
+                member, destination=data["external_org"], on=data["on"], **common
+            )
+        else:
+            if data["to_org"] is None:
+                raise DomainError("Cần chọn chi bộ nơi đến.", "to_org")
+            if kind == Kind.TEMPORARY:
+                transfer = services.start_temporary(
+                    member,
+                    host_org=data["to_org"],
+                    starts_on=data["on"],
+                    ends_on=data["ends_on"],
+                    for_study=data["for_study"],
+                    **common,
+                )
+            else:
+                transfer = services.issue(member, to_org=data["to_org"], on=data["on"], **common)
+        return transfer.get_absolute_url()
+
+
+ACTS = {
+    "present": (services.present, "Ghi nhận đã xuất trình giấy giới thiệu"),
+    "receive": (services.receive, "Tiếp nhận đảng viên"),
+    "cancel": (services.cancel, "Hủy giấy giới thiệu"),
+    "end": (services.end_temporary, "Kết thúc sinh hoạt tạm thời"),
+}
+
+
+class ActView(ServiceFormView):
+    """One side acts on a transfer; the service checks which side may do what."""
+
+    model = Transfer
+    form_class = forms.ActForm
+    success_message = "Đã ghi nhận."
+
+    def get_base_queryset(self):
+        return Transfer.objects.select_related("member", "from_org", "to_org")
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["act"] not in ACTS:
+            raise Http404
+        self.title = ACTS[kwargs["act"]][1]
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        service = ACTS[self.kwargs["act"]][0]
+        transfer = service(self.object, user=self.request.user, **form.cleaned_data)
+        return transfer.get_absolute_url()
+
+
+class TransferInView(ServiceFormView):
+    model = Transfer
+    form_class = forms.TransferInForm
+    title = "Tiếp nhận đảng viên chuyển đến từ ngoài hệ thống"
+    success_message = "Đã tiếp nhận đảng viên."
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        data["id_number"] = data["id_number"] or None
+        transfer = services.transfer_in(
+            to_org=data.pop("to_org"),
+            origin=data.pop("external_org"),
+            on=data.pop("on"),
+            paper_number=data.pop("paper_number"),
+            user=self.request.user,
+            **data,
+        )
+        return transfer.get_absolute_url()
+
+
+class PickCellView(LoginRequiredMixin, View):
+    """HTMX fragment: active cells anywhere, by unaccented name (a transfer may leave the
+    user's subtree; names of cells are not personal data)."""
+
+    def get(self, request):
+        if not has_permission(request.user, "transfers.change"):
+            raise Http404
+        query = normalize(request.GET.get("q", ""))
+        results = []
+        if len(query) >= 2:
+            results = list(
+                Organization.objects.filter(
+                    is_active=True, org_type__holds_members=True, name_search__contains=query
+                )
+                .select_related("org_type")
+                .order_by("depth", "path")[:20]
+            )
+        return render(
+            request,
+            "organizations/_pick.html",
+            {"results": results, "field": request.GET.get("field", "")},
+        )

@@ -1,0 +1,43 @@
+"""Walk an admission file through its steps with consistent dates (all in the past)."""
+
+from datetime import date
+
+from dangbo.admissions import services
+from dangbo.admissions.rules import Stage
+
+CANDIDATE = dict(
+    full_name="Võ Minh Khang", gender="M", birth_date=date(2000, 1, 1), id_number="079200001234"
+)
+
+STEPS = [
+    (Stage.COURSE, date(2024, 10, 1), {"certificate_number": "GCN-15"}),
+    (Stage.APPLICATION, date(2024, 11, 1), {"history_number": "LL-77"}),
+    (Stage.INTRODUCED, date(2024, 11, 15), None),  # introducers filled in by walk()
+    (Stage.VERIFIED, date(2025, 1, 10), {"result": "Lý lịch rõ ràng"}),
+    (Stage.CELL_VOTED, date(2025, 2, 10), {"votes_for": 2, "eligible": 2}),
+    (Stage.COMMITTEE_VOTED, date(2025, 2, 20), {"votes_for": 5, "eligible": 7}),
+    (Stage.RECEIVED, date(2025, 3, 3), {"authority": "Đảng ủy Khối"}),
+    (
+        Stage.DECIDED,
+        date(2025, 3, 20),
+        {"votes_for": 8, "eligible": 15, "decision_number": "123-QĐ/ĐUK"},
+    ),
+    (Stage.CEREMONY, date(2025, 4, 10), {}),
+    (Stage.RECOGNISED, date(2026, 4, 15), {"decision_number": "45-QĐ/ĐUK"}),
+]
+
+
+def open_file(tree, **overrides):
+    data = dict(CANDIDATE, identified_on=date(2024, 9, 1))
+    data.update(overrides)
+    return services.open_file(organization=tree["cell_a"], **data)
+
+
+def walk(file, tree, until, user=None):
+    introducers = [(m, date(2020, 1, 1)) for m in tree["members_a"][:2]]
+    for stage, on, data in STEPS:
+        data = {"introducers": introducers} if data is None else data
+        file = services.record_step(file, stage, on=on, user=user, **data)
+        if stage == until:
+            break
+    return file

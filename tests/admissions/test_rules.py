@@ -1,0 +1,125 @@
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dangbo.admissions import rules
+from dangbo.admissions.rules import AdmissionParams, Ratio, Stage
+from dangbo.core.workdays import make_calendar
+
+P = AdmissionParams()
+CAL = make_calendar()
+relaxed = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+days = st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31))
+
+
+def test_age_bounds_by_month():
+    born = date(2008, 6, 15)
+    assert rules.age_problem(born, date(2026, 6, 14), P) is not None  # 17 years 11 months
+    assert rules.age_problem(born, date(2026, 6, 15), P) is None  # exactly 18
+    old = date(1966, 6, 15)
+    assert rules.age_problem(old, date(2026, 6, 15), P) is None  # exactly 60
+    assert "quá 60" in rules.age_problem(old, date(2026, 7, 15), P)
+
+
+@relaxed
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2010, 1, 1)), days)
+def test_age_rule_matches_month_count(born, on):
+    months = rules.age_in_months(born, on)
+    ok = rules.age_problem(born, on, P) is None
+    assert ok == (18 * 12 <= months <= 60 * 12)
+
+
+def test_certificate_valid_60_months():
+    issued = date(2020, 3, 10)
+    assert rules.certificate_expires(issued, P) == date(2025, 3, 10)
+    assert rules.certificate_problem(issued, date(2025, 3, 10), P) is None
+    assert "60 tháng" in rules.certificate_problem(issued, date(2025, 3, 11), P)
+
+
+def test_vote_thresholds():
+    two_thirds, half = Ratio(2, 3), Ratio(1, 2, strict=True)
+    assert rules.vote_problem("chi bộ", 6, 9, two_thirds) is None
+    assert "2/3" in rules.vote_problem("chi bộ", 5, 9, two_thirds)
+    assert rules.vote_problem("cấp ủy", 4, 7, half) is None
+    assert "trên 1/2" in rules.vote_problem("cấp ủy", 3, 6, half)
+    assert rules.vote_problem("chi bộ", 10, 9, two_thirds) is not None
+
+
+@relaxed
+@given(st.integers(0, 500), st.integers(1, 500))
+def test_ratio_is_exact_fraction(votes, eligible):
+    assert Ratio(2, 3).met(votes, eligible) == (3 * votes >= 2 * eligible)
+    assert Ratio(1, 2, strict=True).met(votes, eligible) == (2 * votes > eligible)
+
+
+def test_introducers():
+    on = date(2026, 6, 1)
+    good = rules.Introducer("A", True, date(2025, 6, 1))
+    new = rules.Introducer("B", True, date(2025, 7, 1))
+    prob = rules.Introducer("C", False, date(2020, 1, 1))
+    assert rules.introducer_problems([good, good], False, on, P) == []
+    assert rules.introducer_problems([good], True, on, P) == []
+    assert rules.introducer_problems([good], False, on, P)
+    assert "11 tháng" in rules.introducer_problems([good, new], False, on, P)[0]
+    assert "chính thức" in rules.introducer_problems([good, prob], False, on, P)[0]
+
+
+def test_state_machine():
+    assert rules.next_stages(Stage.CELL_VOTED, grassroots_cell=False) == [
+        Stage.COMMITTEE_VOTED,
+        Stage.CLOSED,
+    ]
+    assert rules.next_stages(Stage.CELL_VOTED, grassroots_cell=True) == [
+        Stage.RECEIVED,
+        Stage.CLOSED,
+    ]
+    assert rules.transition_problem(Stage.IDENTIFIED, Stage.DECIDED, False)
+    assert rules.next_stages(Stage.RECOGNISED, False) == []
+    assert Stage.CLOSED not in rules.next_stages(Stage.DECIDED, False)
+
+
+def test_deadlines_in_working_days():
+    # Received Friday 20/11/2026: 45 working days later, skipping weekends.
+    due = rules.decision_due(date(2026, 11, 20), False, P, CAL)
+    assert CAL.working_days_between(date(2026, 11, 20), due) == 45
+    extended = rules.decision_due(date(2026, 11, 20), True, P, CAL)
+    assert CAL.working_days_between(due, extended) == 15
+    assert rules.probation_end(date(2024, 2, 29), P) == date(2025, 2, 28)
+
+
+def test_next_deadline_by_stage():
+    d = rules.FileDates(stage=Stage.DECIDED, decided_on=date(2026, 1, 5))
+    due, label = rules.next_deadline(d, P, CAL)
+    assert label == "Tổ chức lễ kết nạp" and CAL.working_days_between(d.decided_on, due) == 30
+    assert rules.next_deadline(rules.FileDates(stage=Stage.RECOGNISED), P, CAL) is None
+    early = rules.FileDates(stage=Stage.COURSE, certificate_on=date(2024, 1, 1))
+    assert rules.next_deadline(early, P, CAL)[0] == date(2029, 1, 1)
+
+
+@relaxed
+@given(days, st.booleans())
+def test_deadline_never_before_start(start, extended):
+    assert rules.decision_due(start, extended, P, CAL) > start
+    assert rules.ceremony_due(start, P, CAL) > start
+    assert rules.recognition_due(start, P, CAL) > rules.probation_end(start, P)
+
+
+@relaxed
+@given(days, st.lists(st.dates(min_value=date(2015, 1, 1), max_value=date(2036, 6, 1))))
+def test_adding_holidays_never_makes_a_deadline_earlier(start, extra_days_off):
+    more_off = make_calendar([(d, False) for d in extra_days_off])
+    assert rules.decision_due(start, False, P, more_off) >= rules.decision_due(start, False, P, CAL)
+
+
+@relaxed
+@given(days, st.integers(0, 120))
+def test_add_months_keeps_order(start, months):
+    later = rules.add_months(start, months)
+    assert later >= start
+    assert later - start <= timedelta(days=31 * months + 1)
+
+
+def test_target_percent():
+    assert rules.target_percent(919, 600) == 153.2
+    assert rules.target_percent(3, None) is None
