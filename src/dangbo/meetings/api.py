@@ -1,7 +1,7 @@
 """API for meetings: list/read, plan, record (whole-cell attendance), resolutions, score;
 criteria sets and resolution tasks read-only. Writes go through the services."""
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -210,7 +210,7 @@ class MeetingViewSet(
             queryset = Meeting.objects.filter(
                 Q(pk__in=allowed) | Q(superiors__user=user, superiors__attended=True)
             ).distinct()
-        return queryset.annotate(last_document_at=Max("documents__published_at"))
+        return queryset.order_by("-planned_on", "-id")
 
     def get_serializer_class(self):
         return MeetingDetailSerializer if self.action != "list" else MeetingSerializer

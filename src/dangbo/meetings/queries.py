@@ -294,11 +294,11 @@ def superiors_record(root_path: str, start: date, end: date, limit: int = 50) ->
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .values("full_name", "position")
         .annotate(
-            invited=Count("id"),
-            attended=Count("id", filter=Q(attended=True)),
-            online=Count("id", filter=Q(attended=True, mode="online")),
+            n_invited=Count("id"),
+            n_attended=Count("id", filter=Q(attended=True)),
+            n_online=Count("id", filter=Q(attended=True, mode="online")),
         )
-        .order_by("-invited", "full_name")[:limit]
+        .order_by("-n_invited", "full_name")[:limit]
     )
 
 

@@ -49,6 +49,21 @@ def _year(request, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
+def _path_of(obj, field: str) -> str:
+    for part in field.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+class MeetingPermissionMixin:
+    """`can()` for rows whose path is reached through a relation (organization__path)."""
+
+    def can(self, action: str, obj=None) -> bool:
+        model = self.model or self.get_base_queryset().model
+        path = _path_of(obj, model.restrict_path_field) if obj is not None else None
+        return has_permission(self.request.user, f"meetings.{action}", path)
+
+
 class MeetingListView(ObjectListView):
     model = Meeting
     filterset_class = MeetingFilter
@@ -62,8 +77,10 @@ class MeetingListView(ObjectListView):
         return self._config
 
     def get_base_queryset(self):
-        return Meeting.objects.select_related("organization").annotate(
-            last_document_at=Max("documents__published_at")
+        return (
+            Meeting.objects.select_related("organization")
+            .annotate(last_document_at=Max("documents__published_at"))
+            .order_by("-planned_on", "-id")
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -166,7 +183,7 @@ class PlanYearView(CellMixin, ServiceFormView):
         return reverse("meetings:cell", args=[self.object.pk]) + f"?year={year}"
 
 
-class MeetingDetailView(ObjectDetailView):
+class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
     model = Meeting
     template_name = "meetings/detail.html"
 
