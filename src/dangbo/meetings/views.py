@@ -91,6 +91,16 @@ class MeetingListView(ObjectListView):
     def get_table_kwargs(self):
         return {"config": self.config()}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cells = list(
+            reachable_orgs(self.request.user, "change")
+            .filter(org_type__holds_members=True, is_active=True)
+            .order_by("path")[:11]
+        )
+        context["my_cells"] = cells if len(cells) <= 10 else []
+        return context
+
 
 class CellMixin:
     """Views on one cell: the cell must be in reach for `meetings.<permission_action>`."""
