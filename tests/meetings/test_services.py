@@ -309,3 +309,53 @@ def test_upcoming_meetings_for_a_member(tree):
     )
     assert queries.upcoming_for_member(tree["members_a"][0], today).count() == 1
     assert Meeting.objects.count() == 2
+
+
+def test_assigned_superiors_are_invited_to_planned_meetings(tree):
+    cell = tree["cell_a"]
+    with pytest.raises(DomainError, match="đường dẫn phòng họp"):
+        services.assign_superior(
+            organization=cell,
+            full_name="Hoàng Văn Khối",
+            valid_from=date(2026, 1, 1),
+            mode="online",
+        )
+    assignment = services.assign_superior(
+        organization=cell,
+        full_name="Hoàng Văn Khối",
+        position="Ủy viên Ban Thường vụ Đảng ủy Khối",
+        mode="online",
+        online_link="https://hop.example/khoi",
+        valid_from=date(2026, 1, 1),
+    )
+    meeting = services.plan_meeting(organization=cell, kind="regular", planned_on=date(2026, 3, 10))
+    invited = meeting.superiors.get()
+    assert (invited.full_name, invited.mode) == ("Hoàng Văn Khối", "online")
+    assert invited.online_link == "https://hop.example/khoi"
+    with pytest.raises(DomainError, match="phải sau ngày phân công"):
+        services.end_superior_assignment(assignment, on=date(2025, 12, 1))
+    services.end_superior_assignment(assignment, on=date(2026, 4, 1))
+    april = services.plan_meeting(organization=cell, kind="regular", planned_on=date(2026, 4, 10))
+    assert not april.superiors.exists()
+    # Attendance of superiors is recorded with the meeting and counted in the statistics.
+    members = tree["members_a"]
+    services.record_meeting(
+        meeting,
+        held_on=date(2026, 3, 10),
+        start=time(8),
+        end=time(10),
+        chair_id=members[0].pk,
+        secretary_id=members[1].pk,
+        attendance=[services.AttendanceEntry(m.pk, "present") for m in members],
+        superiors_attended={invited.pk: True},
+    )
+    record = queries.superiors_record(tree["province"].path, date(2026, 1, 1), date(2027, 1, 1))
+    assert record == [
+        {
+            "full_name": "Hoàng Văn Khối",
+            "position": "Ủy viên Ban Thường vụ Đảng ủy Khối",
+            "n_invited": 1,
+            "n_attended": 1,
+            "n_online": 1,
+        }
+    ]

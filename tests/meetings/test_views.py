@@ -201,3 +201,13 @@ def test_criteria_outside_subtree_is_404(client, tree):
     other = criteria_set(tree["commune"], name="Bộ tiêu chí xã")
     client.force_login(factories.user(role_code="org_board_officer", on=tree["bloc"]))
     assert client.get(reverse("meetings:criteria_detail", args=[other.pk])).status_code == 404
+
+
+def test_assign_superior_screen(secretary_client, tree):
+    url = reverse("meetings:assign", args=[tree["cell_a"].pk])
+    data = {"full_name": "Hoàng Văn Khối", "mode": "in_person", "valid_from": "01/01/2026"}
+    assert secretary_client.post(url, data).status_code == 302
+    body = secretary_client.get(reverse("meetings:cell", args=[tree["cell_a"].pk])).content
+    assert "Hoàng Văn Khối" in body.decode()
+    other = reverse("meetings:assign", args=[tree["cell_b"].pk])
+    assert secretary_client.get(other).status_code == 404

@@ -10,6 +10,7 @@ from dangbo.meetings.models import (
     MeetingDocument,
     MeetingTask,
     Resolution,
+    SuperiorAssignment,
 )
 
 auditlog.register(Meeting, exclude_fields=["updated_at"])
@@ -21,3 +22,4 @@ auditlog.register(MeetingTask, exclude_fields=["updated_at"])
 auditlog.register(CriteriaSet, exclude_fields=["updated_at"])
 auditlog.register(Criterion)
 auditlog.register(CriterionScore)
+auditlog.register(SuperiorAssignment, exclude_fields=["updated_at"])

@@ -80,6 +80,22 @@ class SuperiorForm(UserFormMixin, forms.Form):
         return account
 
 
+class AssignmentForm(SuperiorForm):
+    valid_from = forms.DateField(label="Phân công từ ngày", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate()
+
+
+class EndAssignmentForm(UserFormMixin, forms.Form):
+    on = forms.DateField(label="Kết thúc phân công từ ngày", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
 class CancelForm(UserFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do hủy", max_length=255)
 

@@ -213,6 +213,46 @@ class MeetingDocument(TimeStampedModel):
         return self.title
 
 
+class SuperiorAssignment(RestrictedModelMixin, TimeStampedModel):
+    """A leader of a superior committee assigned to attend a cell's meetings over a period;
+    meetings planned in the period invite them automatically."""
+
+    restrict_path_field = "organization__path"
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="superior_assignments",
+        verbose_name="chi bộ",
+    )
+    full_name = models.CharField("họ và tên", max_length=120)
+    position = models.CharField("chức vụ", max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tài khoản",
+    )
+    mode = models.CharField(
+        "hình thức dự", max_length=20, choices=AttendMode.choices, default=AttendMode.IN_PERSON
+    )
+    online_link = models.URLField("đường dẫn trực tuyến", max_length=500, blank=True)
+    valid_from = models.DateField("phân công từ ngày")
+    valid_to = models.DateField("đến trước ngày", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization_id", "-valid_from", "id"]
+        verbose_name = "phân công cấp ủy viên dự sinh hoạt"
+        verbose_name_plural = "phân công cấp ủy viên dự sinh hoạt"
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.organization} từ {self.valid_from:%d/%m/%Y}"
+
+
 class InvitedSuperior(TimeStampedModel):
     """A leader of a superior committee assigned to attend the meeting, in person or online."""
 

@@ -29,6 +29,7 @@ from dangbo.meetings.models import (
     MeetingStatus,
     MeetingTask,
     Resolution,
+    SuperiorAssignment,
 )
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
@@ -124,7 +125,7 @@ def plan_meeting(
     if planned_on is None:
         raise DomainError("Cần nhập ngày sinh hoạt.", "planned_on")
     _check_free_day(organization, planned_on)
-    return Meeting.objects.create(
+    meeting = Meeting.objects.create(
         organization=organization,
         kind=kind,
         planned_on=planned_on,
@@ -132,6 +133,8 @@ def plan_meeting(
         agenda=(agenda or "").strip(),
         recorded_by=_actor(user),
     )
+    _invite_assigned(meeting)
+    return meeting
 
 
 def proposed_calendar(organization: Organization, year: int, today: date) -> list[tuple]:
@@ -161,7 +164,7 @@ def plan_year(organization: Organization, year: int, *, user=None, today=None) -
     proposals = proposed_calendar(organization, year, today)
     if not proposals:
         raise DomainError(f"Lịch sinh hoạt năm {year} của chi bộ đã đủ, không cần bổ sung.", "year")
-    return [
+    meetings = [
         Meeting.objects.create(
             organization=organization,
             kind=kind,
@@ -175,6 +178,85 @@ def plan_year(organization: Organization, year: int, *, user=None, today=None) -
         )
         for day, kind in proposals
     ]
+    for meeting in meetings:
+        _invite_assigned(meeting)
+    return meetings
+
+
+def _check_superior(full_name: str, mode: str, link: str) -> str:
+    full_name = clean_spaces(full_name)
+    if not full_name:
+        raise DomainError("Cần nhập họ tên đồng chí cấp trên dự.", "full_name")
+    if mode not in AttendMode.values:
+        raise DomainError("Hình thức dự không hợp lệ.", "mode")
+    if mode == AttendMode.ONLINE and not link:
+        raise DomainError("Dự trực tuyến cần có đường dẫn phòng họp.", "online_link")
+    return full_name
+
+
+def assignments_on(organization: Organization, day: date):
+    return SuperiorAssignment.objects.filter(organization=organization, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+
+
+def _invite_assigned(meeting: Meeting) -> None:
+    """Invite the leaders assigned to the cell on the meeting's day."""
+    for assignment in assignments_on(meeting.organization, meeting.planned_on):
+        InvitedSuperior.objects.create(
+            meeting=meeting,
+            full_name=assignment.full_name,
+            position=assignment.position,
+            user_id=assignment.user_id,
+            mode=assignment.mode,
+            online_link=assignment.online_link,
+        )
+
+
+@transaction.atomic
+def assign_superior(
+    *,
+    organization: Organization,
+    full_name: str,
+    valid_from: date,
+    position: str = "",
+    mode: str = AttendMode.IN_PERSON,
+    online_link: str = "",
+    account=None,
+    user=None,
+) -> SuperiorAssignment:
+    """Assign a leader of the superior committee to attend a cell's meetings from a date;
+    meetings planned from then on invite them."""
+    _check_cell(organization)
+    link = (online_link or "").strip()
+    full_name = _check_superior(full_name, mode, link)
+    if valid_from is None:
+        raise DomainError("Cần nhập ngày bắt đầu phân công.", "valid_from")
+    return SuperiorAssignment.objects.create(
+        organization=organization,
+        full_name=full_name,
+        position=clean_spaces(position),
+        user=account,
+        mode=mode,
+        online_link=link if mode == AttendMode.ONLINE else "",
+        valid_from=valid_from,
+    )
+
+
+@transaction.atomic
+def end_superior_assignment(
+    assignment: SuperiorAssignment, *, on: date, user=None
+) -> SuperiorAssignment:
+    assignment = SuperiorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.valid_to is not None:
+        raise DomainError(f"Phân công đã kết thúc từ {assignment.valid_to:%d/%m/%Y}.", "on")
+    if on is None or on <= assignment.valid_from:
+        raise DomainError(
+            f"Ngày kết thúc phải sau ngày phân công {assignment.valid_from:%d/%m/%Y}.", "on"
+        )
+    assignment.valid_to = on
+    assignment.save()
+    return assignment
 
 
 @transaction.atomic
@@ -249,14 +331,8 @@ def invite_superior(
 ) -> InvitedSuperior:
     """Invite a leader of the superior committee, in person or online (with the link)."""
     _check_open(meeting, "mời cấp trên")
-    full_name = clean_spaces(full_name)
-    if not full_name:
-        raise DomainError("Cần nhập họ tên đồng chí cấp trên dự.", "full_name")
-    if mode not in AttendMode.values:
-        raise DomainError("Hình thức dự không hợp lệ.", "mode")
     link = (online_link or "").strip() or meeting.online_link
-    if mode == AttendMode.ONLINE and not link:
-        raise DomainError("Dự trực tuyến cần có đường dẫn phòng họp.", "online_link")
+    full_name = _check_superior(full_name, mode, link)
     return InvitedSuperior.objects.create(
         meeting=meeting,
         full_name=full_name,

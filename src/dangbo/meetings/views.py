@@ -22,6 +22,7 @@ from dangbo.meetings.models import (
     Meeting,
     MeetingStatus,
     MeetingTask,
+    SuperiorAssignment,
 )
 from dangbo.meetings.tables import CriteriaSetTable, MeetingTable, meeting_flags
 from dangbo.organizations.models import Organization
@@ -143,6 +144,11 @@ class CellCalendarView(LoginRequiredMixin, View):
                 int(config["meetings.absence_months_for_deletion"]),
             ),
             absence_months=config["meetings.absence_months_for_deletion"],
+            assignments=list(
+                SuperiorAssignment.objects.filter(organization=cell)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+                .order_by("valid_from", "id")
+            ),
         )
         for month in overview["months"]:
             for meeting in month["meetings"]:
@@ -160,6 +166,33 @@ class PlanView(CellMixin, ServiceFormView):
             organization=self.object, user=self.request.user, **form.cleaned_data
         )
         return reverse("meetings:detail", args=[meeting.pk])
+
+
+class AssignSuperiorView(CellMixin, ServiceFormView):
+    form_class = forms.AssignmentForm
+    title = "Phân công cấp ủy viên cấp trên dự sinh hoạt chi bộ"
+    success_message = "Đã phân công; các buổi sinh hoạt lập từ nay sẽ mời đồng chí này."
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        account = data.pop("username")
+        services.assign_superior(
+            organization=self.object, account=account, user=self.request.user, **data
+        )
+        return reverse("meetings:cell", args=[self.object.pk])
+
+
+class EndAssignmentView(ServiceFormView):
+    model = SuperiorAssignment
+    form_class = forms.EndAssignmentForm
+    title = "Kết thúc phân công dự sinh hoạt"
+    success_message = "Đã kết thúc phân công."
+
+    def perform(self, form):
+        assignment = services.end_superior_assignment(
+            self.object, user=self.request.user, **form.cleaned_data
+        )
+        return reverse("meetings:cell", args=[assignment.organization_id])
 
 
 class PlanYearView(CellMixin, ServiceFormView):
