@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "dangbo.meetings"
     label = "meetings"
+    verbose_name = "Sinh hoạt chi bộ"
+
+    def ready(self):
+        from dangbo.meetings import audit  # noqa: F401

@@ -1,0 +1,249 @@
+"""Demo data for meetings: a year of meetings for every active cell, with realistic attendance
+(a few chronic absentees, flagged for deletion), superiors attending (some online), durations
+(a few too short) and scores against a sample criteria set issued by each root org.
+
+Deterministic for a seed. Hook for `seed_demo` (call `generate_meetings()` after the members
+are written); also `manage.py seed_meetings`. Uses COPY for attendance on PostgreSQL.
+"""
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangbo.meetings import rules, services
+from dangbo.meetings.models import (
+    Attendance,
+    CriteriaSet,
+    CriterionScore,
+    InvitedSuperior,
+    Meeting,
+    MeetingStatus,
+)
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+
+SAMPLE_CRITERIA = [
+    ("Chuẩn bị chu đáo: nội dung, tài liệu gửi đảng viên trước ít nhất 1 ngày", 20, ""),
+    ("Tỷ lệ đảng viên dự sinh hoạt", 15, "Từ 95% trở lên: tối đa điểm"),
+    ("Thời gian và trình tự sinh hoạt đúng quy định", 15, "Ít nhất 90 phút (kết hợp: 120)"),
+    ("Nội dung thiết thực, bám sát nhiệm vụ chính trị của đơn vị", 20, ""),
+    ("Phát huy dân chủ, tự phê bình và phê bình", 15, ""),
+    ("Nghị quyết rõ ràng, giao nhiệm vụ cụ thể cho đảng viên", 15, ""),
+]
+SUPERIOR_NAMES = [
+    ("Nguyễn Văn Thắng", "Ủy viên Ban Thường vụ"),
+    ("Trần Thị Lan", "Phó Bí thư Đảng ủy"),
+    ("Lê Minh Tuấn", "Trưởng Ban Tổ chức"),
+    ("Phạm Thu Hà", "Ủy viên Ban Chấp hành"),
+]
+
+
+def ensure_sample_criteria(valid_from: date = date(2020, 1, 1)) -> list[CriteriaSet]:
+    """A sample criteria set for each root org that has none (a province's own set)."""
+    created = []
+    for root in Organization.objects.filter(depth=1).select_related("org_type"):
+        if root.org_type.holds_members or root.meeting_criteria_sets.exists():
+            continue
+        created.append(
+            services.create_criteria_set(
+                organization=root,
+                name="Tiêu chí đánh giá chất lượng sinh hoạt chi bộ (mẫu)",
+                valid_from=valid_from,
+                source="Dữ liệu mẫu",
+                criteria=[services.CriterionInput(n, Decimal(m), g) for n, m, g in SAMPLE_CRITERIA],
+            )
+        )
+    return created
+
+
+def _months_ending(end: date, months: int) -> list[tuple[int, int]]:
+    last = end.year * 12 + end.month - 1
+    return [(i // 12, i % 12 + 1) for i in range(last - months + 1, last + 1)]
+
+
+def _meeting_day(year: int, month: int, rng: random.Random, taken: set) -> date:
+    for _ in range(20):
+        day = date(year, month, rng.randint(3, 25))
+        if day.weekday() < 5 and day not in taken:
+            return day
+    return date(year, month, 28)
+
+
+@transaction.atomic
+def generate_meetings(
+    *,
+    end: date | None = None,
+    months: int = 12,
+    seed: int = 1,
+    separate_thematic: bool = False,
+    score_share: float = 0.9,
+) -> dict:
+    """Meetings for the `months` months ending with the month before `end` (default today),
+    for every active cell: regular monthly and thematic quarterly (combined with the regular
+    one, or separate when `separate_thematic`: 16 a year)."""
+    rng = random.Random(seed)
+    end = end or timezone.localdate()
+    end = end.replace(day=1) - timedelta(days=1)
+    ensure_sample_criteria()
+    cells = list(
+        Organization.objects.filter(org_type__holds_members=True, is_active=True)
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+    roster: dict[int, list[int]] = defaultdict(list)
+    for member_id, org_id in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+        "pk", "organization_id"
+    ):
+        roster[org_id].append(member_id)
+    chronic = {m for ids in roster.values() for m in ids if rng.random() < 0.006}
+    calendar = _months_ending(end, months)
+
+    meetings: list[Meeting] = []
+    plans: list[tuple[int, dict[int, tuple[str, str]]]] = []
+    for cell_id, _path in cells:
+        members = roster.get(cell_id, [])
+        if not members:
+            continue
+        quality = rng.gauss(82, 8)
+        taken: set[date] = set()
+        for year, month in calendar:
+            kinds = []
+            if rng.random() > 0.03:  # a few months are missed
+                quarter_end = month % 3 == 0
+                if quarter_end and not separate_thematic:
+                    kinds.append(rules.COMBINED)
+                else:
+                    kinds.append(rules.REGULAR)
+                if quarter_end and separate_thematic:
+                    kinds.append(rules.THEMATIC)
+            for kind in kinds:
+                day = _meeting_day(year, month, rng, taken)
+                taken.add(day)
+                statuses = {}
+                for member_id in members:
+                    roll = rng.random()
+                    if member_id in chronic and roll < 0.85:
+                        statuses[member_id] = ("unexcused", "")
+                    elif roll < 0.90:
+                        statuses[member_id] = ("present", "")
+                    elif roll < 0.94:
+                        statuses[member_id] = ("online", "")
+                    elif roll < 0.99:
+                        statuses[member_id] = ("excused", rng.choice(["Ốm", "Đi công tác"]))
+                    else:
+                        statuses[member_id] = ("unexcused", "")
+                counts = rules.count_attendance(s for s, _ in statuses.values())
+                minimum = rules.minimum_minutes(kind)
+                minutes = (
+                    minimum - rng.randint(5, 30)
+                    if rng.random() < 0.05
+                    else minimum + rng.randint(0, 45)
+                )
+                start = timezone.make_aware(datetime.combine(day, time(8, 0)))
+                score = None
+                if rng.random() < score_share:
+                    score = Decimal(str(max(30.0, min(100.0, rng.gauss(quality, 6))))).quantize(
+                        Decimal("0.1")
+                    )
+                meetings.append(
+                    Meeting(
+                        organization_id=cell_id,
+                        kind=kind,
+                        status=MeetingStatus.HELD,
+                        planned_on=day,
+                        topic=f"Chuyên đề quý {rules.quarter_of(month)}"
+                        if kind in rules.THEMATIC_KINDS
+                        else "",
+                        agenda="Đánh giá kết quả tháng; phương hướng nhiệm vụ tháng tới.",
+                        started_at=start,
+                        ended_at=start + timedelta(minutes=minutes),
+                        chair_id=members[0],
+                        secretary_id=members[1] if len(members) > 1 else members[0],
+                        expected_count=counts.expected,
+                        attended_count=counts.attended,
+                        excused_count=counts.excused,
+                        unexcused_count=counts.unexcused,
+                        score=score,
+                        grade=rules.grade_for(score) if score is not None else "",
+                    )
+                )
+                plans.append((len(meetings) - 1, statuses))
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    _set_criteria_sets(meetings)
+    attendance_rows = [
+        (meetings[index].pk, member_id, status, reason)
+        for index, statuses in plans
+        for member_id, (status, reason) in statuses.items()
+    ]
+    _write_attendance(attendance_rows)
+    superiors = []
+    for meeting in meetings:
+        if rng.random() < 0.25:
+            name, position = rng.choice(SUPERIOR_NAMES)
+            online = rng.random() < 0.3
+            superiors.append(
+                InvitedSuperior(
+                    meeting=meeting,
+                    full_name=name,
+                    position=position,
+                    mode="online" if online else "in_person",
+                    online_link="https://hop.dangbo.example/phong" if online else "",
+                    attended=rng.random() < 0.85,
+                )
+            )
+    InvitedSuperior.objects.bulk_create(superiors, batch_size=5000)
+    return {
+        "meetings": len(meetings),
+        "attendance": len(attendance_rows),
+        "superiors": len(superiors),
+    }
+
+
+def _set_criteria_sets(meetings: list[Meeting]) -> None:
+    """Scored demo meetings keep the set in force for their cell (one look-up per cell)."""
+    by_cell: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.score is not None:
+            by_cell[meeting.organization_id].append(meeting)
+    orgs = Organization.objects.in_bulk(list(by_cell))
+    sets = {s.organization.path: s for s in CriteriaSet.objects.select_related("organization")}
+    scores = []
+    for org_id, cell_meetings in by_cell.items():
+        path = orgs[org_id].path
+        matches = [s for p, s in sets.items() if path.startswith(p)]
+        if not matches:
+            continue
+        chosen = max(matches, key=lambda s: len(s.organization.path))
+        ids = [m.pk for m in cell_meetings]
+        Meeting.objects.filter(pk__in=ids).update(criteria_set=chosen)
+        criteria = list(chosen.criteria.all())
+        for meeting in cell_meetings:
+            share = meeting.score / 100
+            scores.extend(
+                CriterionScore(
+                    meeting_id=meeting.pk,
+                    criterion=c,
+                    points=(c.max_points * share).quantize(Decimal("0.1")),
+                )
+                for c in criteria
+            )
+    CriterionScore.objects.bulk_create(scores, batch_size=5000)
+
+
+def _write_attendance(rows: list[tuple]) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy_sql = "COPY meetings_attendance (meeting_id, member_id, status, reason) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    Attendance.objects.bulk_create(
+        (Attendance(meeting_id=m, member_id=p, status=s, reason=r) for m, p, s, r in rows),
+        batch_size=5000,
+    )

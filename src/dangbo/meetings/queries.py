@@ -1,0 +1,315 @@
+"""Read side: a cell's year, statistics of a subtree (one aggregate query per figure, grouped by
+child path — never a loop over orgs), absence flags, superiors' attendance record."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractMonth, Substr, TruncMonth
+from django.db.models.lookups import LessThan
+
+from dangbo.meetings import rules
+from dangbo.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Grade,
+    InvitedSuperior,
+    Meeting,
+    MeetingStatus,
+)
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+
+
+def cell_year(org: Organization, year: int, today: date) -> dict:
+    """A cell's meetings of a year by month, and the gaps: in the plan (all 12 months, any
+    meeting not cancelled) and in what was held (months already over)."""
+    meetings = list(
+        Meeting.objects.filter(organization=org, planned_on__year=year)
+        .select_related("criteria_set")
+        .order_by("planned_on", "id")
+    )
+    active = [(m.planned_on, m.kind) for m in meetings if m.status != MeetingStatus.CANCELLED]
+    held = [(m.planned_on, m.kind) for m in meetings if m.status == MeetingStatus.HELD]
+    if year < today.year:
+        through = 12
+    elif year == today.year:
+        through = today.month - 1
+    else:
+        through = 0
+    months = [
+        {"month": month, "meetings": [m for m in meetings if m.planned_on.month == month]}
+        for month in range(1, 13)
+    ]
+    return {
+        "months": months,
+        "plan_gaps": rules.calendar_gaps(year, active),
+        "held_gaps": rules.calendar_gaps(year, held, through_month=through),
+        "through_month": through,
+    }
+
+
+@dataclass
+class StatsRow:
+    """Meeting figures for one node (a child of the root, or the root's total)."""
+
+    path: str
+    name: str = ""
+    pk: int | None = None
+    cells: int = 0
+    months: int = 0
+    held: int = 0
+    held_regular: int = 0
+    held_thematic: int = 0
+    attended: int = 0
+    attendance_expected: int = 0
+    low_attendance_meetings: int = 0
+    scored: int = 0
+    score_sum: Decimal = Decimal(0)
+    grades: dict = field(default_factory=lambda: {g: 0 for g in Grade.values})
+    cells_missing_months: int = 0
+    cells_missing_thematic: int = 0
+    threshold: Decimal = Decimal(95)
+
+    @property
+    def expected_regular(self) -> int:
+        return rules.expected_meetings(self.cells, self.months)
+
+    @property
+    def held_pct(self):
+        if not self.expected_regular:
+            return None
+        return rules.attendance_rate(
+            min(self.held_regular, self.expected_regular), self.expected_regular
+        )
+
+    @property
+    def rate(self):
+        return rules.attendance_rate(self.attended, self.attendance_expected)
+
+    @property
+    def rate_low(self) -> bool:
+        return rules.below_threshold(self.rate, self.threshold)
+
+    @property
+    def average_score(self):
+        if not self.scored:
+            return None
+        return (self.score_sum / self.scored).quantize(Decimal("0.1"))
+
+    @property
+    def average_grade(self):
+        return Grade(rules.grade_for(self.average_score)).label if self.scored else ""
+
+    def grade_list(self):
+        return [(Grade(code).label, count) for code, count in self.grades.items()]
+
+    def add(self, other: "StatsRow") -> None:
+        for name in (
+            "cells",
+            "held",
+            "held_regular",
+            "held_thematic",
+            "attended",
+            "attendance_expected",
+            "low_attendance_meetings",
+            "scored",
+            "score_sum",
+            "cells_missing_months",
+            "cells_missing_thematic",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for code, count in other.grades.items():
+            self.grades[code] += count
+
+
+def _required_quarters(from_month: int, to_month: int) -> set[int]:
+    return {q for q in range(1, 5) if 3 * q - 2 >= from_month and 3 * q <= to_month}
+
+
+def subtree_stats(
+    root: Organization, year: int, from_month: int, to_month: int, threshold
+) -> tuple[list[StatsRow], StatsRow]:
+    """Per child of `root` (or `root` alone when it is a cell) and in total: cells, meetings
+    held vs expected, attendance rate, meetings under the threshold, scores and grades, cells
+    with missing months / quarterly thematic meetings. A handful of GROUP BY queries."""
+    start = date(year, from_month, 1)
+    end = date(year + to_month // 12, to_month % 12 + 1, 1)
+    months = rules.months_in_period(start, date(year, to_month, 1))
+    threshold = Decimal(str(threshold))
+    width = len(root.path) + (0 if root.org_type.holds_members else Organization.steplen)
+
+    if root.org_type.holds_members:
+        nodes = [root]
+    else:
+        nodes = list(Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1))
+    rows = {
+        n.path: StatsRow(path=n.path, name=n.name, pk=n.pk, months=months, threshold=threshold)
+        for n in nodes
+    }
+
+    def row(path):
+        return rows.setdefault(path, StatsRow(path=path, months=months, threshold=threshold))
+
+    cells = (
+        Organization.objects.filter(
+            path__startswith=root.path, org_type__holds_members=True, is_active=True
+        )
+        .annotate(child=Substr("path", 1, width))
+        .values("child")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for item in cells:
+        row(item["child"]).cells = item["n"]
+
+    held = Meeting.objects.filter(
+        organization__path__startswith=root.path,
+        status=MeetingStatus.HELD,
+        planned_on__gte=start,
+        planned_on__lt=end,
+    )
+    low = LessThan(F("attended_count") * 100, F("expected_count") * threshold)
+    figures = (
+        held.annotate(child=Substr("organization__path", 1, width))
+        .values("child")
+        .annotate(
+            held=Count("id"),
+            regular=Count("id", filter=Q(kind__in=rules.MONTHLY_KINDS)),
+            thematic=Count("id", filter=Q(kind__in=rules.THEMATIC_KINDS)),
+            attended=Sum("attended_count"),
+            expected=Sum("expected_count"),
+            low=Count("id", filter=low),
+            scored=Count("score"),
+            score_sum=Sum("score"),
+            **{f"g_{code}": Count("id", filter=Q(grade=code)) for code in Grade.values},
+        )
+        .order_by()
+    )
+    for item in figures:
+        r = row(item["child"])
+        r.held, r.held_regular, r.held_thematic = item["held"], item["regular"], item["thematic"]
+        r.attended, r.attendance_expected = item["attended"] or 0, item["expected"] or 0
+        r.low_attendance_meetings = item["low"]
+        r.scored, r.score_sum = item["scored"], item["score_sum"] or Decimal(0)
+        r.grades = {code: item[f"g_{code}"] for code in Grade.values}
+
+    # Cells complete in months / thematic quarters: one row per cell that met at all.
+    required_quarters = _required_quarters(from_month, to_month)
+    per_cell = (
+        held.filter(organization__is_active=True)
+        .values("organization_id")
+        .annotate(
+            child=Substr("organization__path", 1, width),
+            months=Count(
+                ExtractMonth("planned_on"), filter=Q(kind__in=rules.MONTHLY_KINDS), distinct=True
+            ),
+        )
+        .order_by()
+    )
+    complete_months: dict[str, int] = {}
+    for item in per_cell:
+        if item["months"] >= months:
+            complete_months[item["child"]] = complete_months.get(item["child"], 0) + 1
+    thematic_ok = _cells_with_thematic_quarters(held, width, required_quarters)
+    for path, r in rows.items():
+        r.cells_missing_months = max(0, r.cells - complete_months.get(path, 0))
+        r.cells_missing_thematic = (
+            max(0, r.cells - thematic_ok.get(path, 0)) if required_quarters else 0
+        )
+    ordered = [rows[p] for p in sorted(rows) if rows[p].cells or rows[p].held]
+    total = StatsRow(path=root.path, name=root.name, pk=root.pk, months=months, threshold=threshold)
+    for r in ordered:
+        total.add(r)
+    return ordered, total
+
+
+def _cells_with_thematic_quarters(held, width: int, required: set[int]) -> dict[str, int]:
+    """Per child path: active cells holding a thematic meeting in every required quarter."""
+    if not required:
+        return {}
+    pairs = (
+        held.filter(organization__is_active=True, kind__in=rules.THEMATIC_KINDS)
+        .annotate(child=Substr("organization__path", 1, width), month=ExtractMonth("planned_on"))
+        .values_list("organization_id", "child", "month")
+        .distinct()
+    )
+    quarters: dict[tuple[int, str], set[int]] = {}
+    for org_id, child, month in pairs:
+        quarters.setdefault((org_id, child), set()).add(rules.quarter_of(month))
+    result: dict[str, int] = {}
+    for (_org_id, child), got in quarters.items():
+        if required <= got:
+            result[child] = result.get(child, 0) + 1
+    return result
+
+
+@dataclass
+class AbsenceFlag:
+    member: Member
+    longest: int
+    current: int
+
+
+def absence_flags(root_path: str, start: date, end: date, months_threshold: int) -> list:
+    """Members absent without reason `months_threshold` months in a row (runs ending in
+    [start, end)): flagged for a deletion proposal."""
+    window_start = _months_before(start, months_threshold - 1)
+    rows = Attendance.objects.filter(
+        meeting__organization__path__startswith=root_path,
+        meeting__status=MeetingStatus.HELD,
+        meeting__planned_on__gte=window_start,
+        meeting__planned_on__lt=end,
+    )
+    candidates = (
+        rows.filter(status=AttendanceStatus.UNEXCUSED)
+        .values("member_id")
+        .annotate(n=Count(TruncMonth("meeting__planned_on"), distinct=True))
+        .filter(n__gte=months_threshold)
+        .values_list("member_id", flat=True)
+    )
+    history = rows.filter(member_id__in=list(candidates)).values_list(
+        "member_id", "meeting__planned_on", "status"
+    )
+    streaks = rules.member_absence_streaks(history)
+    flagged = {m: s for m, s in streaks.items() if rules.deletion_flag(s[0], months_threshold)}
+    members = Member.objects.filter(pk__in=flagged).select_related("organization")
+    return [AbsenceFlag(m, *flagged[m.pk]) for m in members]
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def superiors_record(root_path: str, start: date, end: date, limit: int = 50) -> list[dict]:
+    """Superiors invited to meetings in the subtree: invited, attended, of which online."""
+    return list(
+        InvitedSuperior.objects.filter(
+            meeting__organization__path__startswith=root_path,
+            meeting__planned_on__gte=start,
+            meeting__planned_on__lt=end,
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .values("full_name", "position")
+        .annotate(
+            n_invited=Count("id"),
+            n_attended=Count("id", filter=Q(attended=True)),
+            n_online=Count("id", filter=Q(attended=True, mode="online")),
+        )
+        .order_by("-n_invited", "full_name")[:limit]
+    )
+
+
+def upcoming_for_member(member: Member, today: date):
+    """Meetings ahead for a member's cell, with their documents (basis for the portal)."""
+    return (
+        Meeting.objects.filter(
+            organization_id=member.organization_id,
+            status=MeetingStatus.PLANNED,
+            planned_on__gte=today,
+        )
+        .prefetch_related("documents")
+        .order_by("planned_on")
+    )

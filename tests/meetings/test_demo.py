@@ -1,0 +1,21 @@
+from datetime import date
+
+from dangbo.meetings import queries
+from dangbo.meetings.demo import generate_meetings
+from dangbo.meetings.models import Attendance, CriterionScore, Meeting
+
+
+def test_demo_year_of_meetings(tree):
+    counts = generate_meetings(end=date(2026, 11, 1), months=12, seed=3)
+    cells = 3
+    assert cells * 11 <= counts["meetings"] <= cells * 12
+    assert Attendance.objects.count() == counts["attendance"]
+    assert Meeting.objects.filter(planned_on__gte=date(2026, 11, 1)).count() == 0
+    scored = Meeting.objects.filter(score__isnull=False)
+    assert scored.filter(criteria_set__isnull=True).count() == 0
+    assert CriterionScore.objects.count() == scored.count() * 6
+    rows, total = queries.subtree_stats(tree["province"], 2026, 1, 10, 95)
+    assert total.held == Meeting.objects.filter(planned_on__year=2026).count()
+    assert total.rate is not None
+    again = generate_meetings(end=date(2026, 11, 1), months=1, seed=3, separate_thematic=True)
+    assert again["meetings"] >= 3
