@@ -803,3 +803,25 @@ def grade_choices_up_to(grade: str):
     return [
         (g, label) for g, label in Grade.choices if not grade or rules.RANK[g] <= rules.RANK[grade]
     ]
+
+
+def excellent_streaks(path: str, up_to: int, min_years: int = 2) -> list[tuple]:
+    """Members under `path` rated Excellent in consecutive years ending at `up_to`
+    (commendation candidates), longest first: one query."""
+    rows = (
+        MemberReview.objects.filter(
+            organization__path__startswith=path,
+            final_grade=rules.EXCELLENT,
+            review_year__year__lte=up_to,
+        )
+        .values_list("member_id", "member__full_name", "review_year__year")
+        .order_by()
+    )
+    years: dict[tuple, list[int]] = {}
+    for member_id, name, year in rows:
+        years.setdefault((member_id, name), []).append(year)
+    result = [(key, rules.streak(ys, up_to)) for key, ys in years.items()]
+    return sorted(
+        ((member_id, name, n) for (member_id, name), n in result if n >= min_years),
+        key=lambda item: (-item[2], item[1]),
+    )
