@@ -434,7 +434,7 @@ def quota_panel(
         key=lambda r: (r.total_score or 0, r.member.name_search, r.pk),
     )
     over = set(rules.over_quota([(r.pk, r.total_score or 0) for r in excellent], check.excess))
-    pending = [r for r in reviews if not decided[r.pk]]
+    pending = [r for r in reviews if not r.cell_grade]
     return QuotaPanel(check, outstanding, excellent, over, pending)
 
 
