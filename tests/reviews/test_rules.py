@@ -101,3 +101,9 @@ def test_shares_and_streaks():
     assert rules.grade_shares({})["good_or_better"] is None
     assert rules.streak([2021, 2022, 2023, 2025], 2025) == 1
     assert rules.streak([2021, 2022, 2023], 2023) == 3
+
+
+def test_criteria_sets_must_split_30_and_70():
+    good = [("a", "general", Decimal(30)), ("b", "task", Decimal(50)), ("c", "task", 20)]
+    assert rules.criteria_problem(good) is None
+    assert "đang là 30 và 60" in rules.criteria_problem(good[:2] + [("c", "task", 10)])

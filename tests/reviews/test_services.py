@@ -183,3 +183,19 @@ def test_shares_per_subtree(year, tree):
     assert result.members == {"htxs": 1, "htt": 2, "ht": 1}
     assert result.member_shares["htxs"] == 25 and result.member_shares["good_or_better"] == 75
     assert services.shares(tree["commune"].path) == []
+
+
+def test_criteria_in_force_on_the_reference_date_are_used(tree):
+    from dangbo.reviews.models import CriteriaSet, Criterion
+
+    newer = CriteriaSet.objects.create(subject="member", name="Bộ mới", valid_from=date(2026, 1, 1))
+    Criterion.objects.create(
+        criteria_set=newer, code="a", name="Chung", group="general", max_points=30
+    )
+    Criterion.objects.create(
+        criteria_set=newer, code="b", name="Nhiệm vụ", group="task", max_points=60
+    )
+    old_year = services.open_year(organization=tree["committee"], year=YEAR)
+    assert old_year.member_criteria.valid_from.year == 2018
+    with pytest.raises(DomainError, match="đang là 30 và 60"):
+        services.open_year(organization=tree["committee"], year=2026)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from dangbo.core.permissions import reachable_paths
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
+from dangbo.reviews import rules
 from dangbo.reviews.models import Grade
 
 
@@ -77,7 +78,7 @@ class OrgScoreForm(UserFormMixin, forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"c_{criterion.code}"] = forms.DecimalField(
-                label=f"{criterion.name} (tối đa {criterion.max_points:g})",
+                label=f"{criterion.name} (tối đa {rules.points(criterion.max_points)})",
                 min_value=0,
                 max_digits=5,
                 decimal_places=1,

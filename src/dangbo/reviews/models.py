@@ -79,7 +79,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.max_points:g} điểm)"
+        return f"{self.name} ({rules.points(self.max_points)} điểm)"
 
 
 class ReviewYear(RestrictedModelMixin, TimeStampedModel):

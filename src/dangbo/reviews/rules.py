@@ -179,6 +179,28 @@ def split_total(
     return general, task
 
 
+def points(value) -> str:
+    """Points as Vietnamese text: no trailing zeros, decimal comma."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+GENERAL_POINTS = Decimal(30)
+TASK_POINTS = Decimal(70)
+
+
+def criteria_problem(criteria: Iterable[tuple[str, str, Decimal]]) -> str | None:
+    """A criteria set must give 30 points to general criteria and 70 to task results."""
+    general = sum((Decimal(m) for _c, g, m in criteria if g == "general"), Decimal(0))
+    task = sum((Decimal(m) for _c, g, m in criteria if g != "general"), Decimal(0))
+    if general != GENERAL_POINTS or task != TASK_POINTS:
+        return (
+            f"Bộ tiêu chí phải có 30 điểm tiêu chí chung và 70 điểm kết quả nhiệm vụ "
+            f"(đang là {points(general)} và {points(task)})."
+        )
+    return None
+
+
 def score_problems(
     scores: Mapping[str, Decimal], criteria: Iterable[tuple[str, str, Decimal]]
 ) -> dict[str, str]:
@@ -189,7 +211,7 @@ def score_problems(
         if value is None:
             continue
         if value < 0 or value > maximum:
-            problems[code] = f"điểm phải từ 0 đến {maximum:g}"
+            problems[code] = f"điểm phải từ 0 đến {points(maximum)}"
     return problems
 
 

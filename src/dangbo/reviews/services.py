@@ -149,6 +149,10 @@ def open_year(
     org_set = CriteriaSet.in_force(CriteriaSet.Subject.ORG, reference_date)
     if member_set is None or org_set is None:
         raise DomainError("Chưa có bộ tiêu chí đánh giá có hiệu lực cho năm này.", "year")
+    for criteria_set in (member_set, org_set):
+        problem = rules.criteria_problem(criteria_set.as_rules())
+        if problem:
+            raise DomainError(f"«{criteria_set.name}»: {problem}", "year")
     review_year = ReviewYear.objects.create(
         organization=organization,
         year=year,
@@ -481,8 +485,8 @@ def confirm(
         names = ", ".join(r.member.full_name for r in panel.excellent if r.pk in panel.over)
         raise DomainError(
             f"Vượt tỷ lệ HTXSNV: {check.excellent} đảng viên HTXSNV, tối đa {check.limit} "
-            f"({check.percent:g}% của {check.good} đảng viên HTTNV); vượt {check.excess}: "
-            f"{names}. Hạ mức hoặc ghi căn cứ được phép vượt.",
+            f"({rules.points(check.percent)}% của {check.good} đảng viên HTTNV); "
+            f"vượt {check.excess}: {names}. Hạ mức hoặc ghi căn cứ được phép vượt.",
             "grades",
         )
     now, actor = timezone.now(), _actor(user)
