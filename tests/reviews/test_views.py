@@ -182,3 +182,71 @@ def test_member_results_and_self_assessment(client, year, tree):
 def test_wrong_kind_of_org_is_404(admin_client, year, tree, name):
     org = tree["committee"] if name == "reviews:entry" else tree["cell_a"]
     assert admin_client.get(reverse(name, args=[org_review(year, org).pk])).status_code == 404
+
+
+def test_org_scoring_decision_close_and_member_history(
+    client, year, tree, django_assert_max_num_queries
+):
+    from datetime import date
+
+    from tests.reviews.conftest import org_row
+
+    factories.member(tree["village"], "Vũ Văn Mới", admitted_on=date(YEAR, 9, 1), official_on=None)
+    committee_user = factories.user(role_code="grassroots_committee", on=tree["committee"])
+    client.force_login(committee_user)
+    commune_year = services.open_year(organization=tree["commune"], year=YEAR)
+    year2 = services.open_year(organization=tree["bloc"], year=YEAR + 1)
+    assert year2  # the bloc's next year does not clash with this one
+    for cell, totals in ((tree["cell_a"], ["95", "80", "80"]), (tree["cell_b"], ["80"])):
+        reviews = MemberReview.objects.filter(review_year=year, organization=cell, exemption="")
+        services.enter_cell(
+            review_year=year,
+            cell=cell,
+            rows=[row(r, t) for r, t in zip(reviews.order_by("id"), totals, strict=True)],
+        )
+    confirm_url = reverse("reviews:confirm", args=[org_review(year, tree["committee"]).pk])
+    response = client.post(
+        confirm_url,
+        {
+            "action": "confirm",
+            "exception_note": "Thành tích đột xuất",
+            "exception_document": "9-CV",
+        },
+    )
+    assert response.status_code == 302
+
+    cell_a = org_review(year, tree["cell_a"])
+    form = {f"c_{k}": v for k, v in org_row(cell_a, "92").scores.items()}
+    form.update(all_tasks_done="on", exceed_percent="35")
+    response = client.post(reverse("reviews:org_score", args=[cell_a.pk]), form)
+    assert response.status_code == 302
+    cell_a.refresh_from_db()
+    assert cell_a.proposed_grade == rules.EXCELLENT
+    client.post(
+        reverse("reviews:decide_orgs", args=[org_review(year, tree["committee"]).pk]),
+        {f"o-{cell_a.pk}": rules.EXCELLENT},
+    )
+    cell_a.refresh_from_db()
+    assert cell_a.final_grade == rules.EXCELLENT and cell_a.committee_by == committee_user
+
+    overview = client.get(
+        reverse("reviews:overview", args=[org_review(year, tree["committee"]).pk])
+    )
+    body = overview.content.decode()
+    assert "Vũ Văn Mới" not in body
+    assert "25,00%" in body  # 1 of 4 classified members Excellent
+    response = client.post(reverse("reviews:close", args=[org_review(year, tree["committee"]).pk]))
+    assert response.status_code == 302
+    assert ReviewYear.objects.get(pk=year.pk).state == "open"  # cell_b and the committee remain
+    admin = factories.user(is_superuser=True)
+    client.force_login(admin)
+    body = client.get(
+        reverse("reviews:overview", args=[org_review(commune_year, tree["commune"]).pk])
+    ).content.decode()
+    assert "Vũ Văn Mới" in body and "Vào Đảng chưa đủ 6 tháng" in body
+    client.force_login(committee_user)
+
+    member = tree["members_a"][0]
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("reviews:member", args=[member.pk]))
+    assert "Cấp ủy quyết định" in page.content.decode()
