@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "dangbo.reviews"
     label = "reviews"
+    verbose_name = "Đánh giá, xếp loại"
+
+    def ready(self):
+        from dangbo.reviews import audit  # noqa: F401

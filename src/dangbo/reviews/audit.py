@@ -1,0 +1,21 @@
+from auditlog.registry import auditlog
+
+from dangbo.reviews.models import (
+    Absence,
+    Confirmation,
+    CriteriaSet,
+    Criterion,
+    MemberReview,
+    OrgReview,
+    ReviewStep,
+    ReviewYear,
+)
+
+auditlog.register(CriteriaSet)
+auditlog.register(Criterion)
+auditlog.register(ReviewYear)
+auditlog.register(MemberReview, exclude_fields=["updated_at"])
+auditlog.register(OrgReview, exclude_fields=["updated_at"])
+auditlog.register(ReviewStep)
+auditlog.register(Confirmation)
+auditlog.register(Absence)

@@ -1,0 +1,239 @@
+"""Pure rules of the annual review (DOMAIN.md "Annual review and classification").
+
+No database access: dated parameters (thresholds, quota rates, discipline caps) are passed in.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from dangbo.members.rules import months_between
+
+# Grades, from lowest to highest (codes stored in the database).
+NOT_COMPLETED = "kht"
+COMPLETED = "ht"
+GOOD = "htt"
+EXCELLENT = "htxs"
+GRADES = (NOT_COMPLETED, COMPLETED, GOOD, EXCELLENT)
+RANK = {grade: index for index, grade in enumerate(GRADES)}
+GRADE_LABELS = {
+    EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    GOOD: "Hoàn thành tốt nhiệm vụ",
+    COMPLETED: "Hoàn thành nhiệm vụ",
+    NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+}
+GRADE_SHORT = {EXCELLENT: "HTXSNV", GOOD: "HTTNV", COMPLETED: "HTNV", NOT_COMPLETED: "KHTNV"}
+
+
+@dataclass(frozen=True)
+class GradeRules:
+    """Thresholds in force for a review year (configurable, dated)."""
+
+    excellent_min: Decimal = Decimal(90)
+    good_min: Decimal = Decimal(70)
+    completed_min: Decimal = Decimal(50)
+    excellent_exceed_percent: Decimal = Decimal(30)
+
+
+DEFAULT_RULES = GradeRules()
+
+# Discipline in the year caps the grade (configurable: RuleParameter "reviews.discipline_caps").
+DEFAULT_DISCIPLINE_CAPS = {
+    "reprimand": COMPLETED,
+    "warning": COMPLETED,
+    "dismissal": NOT_COMPLETED,
+    "expulsion": NOT_COMPLETED,
+}
+
+# Quota: Excellent ≤ rate × Good (RuleParameter "reviews.quota_percent" / "…_outstanding").
+DEFAULT_QUOTA_PERCENT = 20
+DEFAULT_QUOTA_PERCENT_OUTSTANDING = 25
+
+# Exemption reasons (not classified).
+EXCUSED = "excused"
+SUSPENDED = "suspended"
+RECENTLY_ADMITTED = "recent"
+EXEMPTION_LABELS = {
+    EXCUSED: "Được miễn công tác và sinh hoạt đảng",
+    SUSPENDED: "Đang bị đình chỉ sinh hoạt đảng",
+    RECENTLY_ADMITTED: "Vào Đảng chưa đủ 6 tháng",
+}
+DEFAULT_MIN_MONTHS_SINCE_ADMISSION = 6
+
+
+def lower(a: str, b: str | None) -> str:
+    """The lower of two grades (None means no cap)."""
+    if b is None:
+        return a
+    return a if RANK[a] <= RANK[b] else b
+
+
+def grade_from_score(
+    total: Decimal,
+    all_tasks_done: bool,
+    exceed_percent: Decimal,
+    rules: GradeRules = DEFAULT_RULES,
+    cap: str | None = None,
+) -> str:
+    """The proposed grade for a 100-point total, the task conditions and a cap.
+
+    Excellent needs the excellent threshold AND every task done with at least the configured
+    share exceeding; a high score without those conditions is Good.
+    """
+    total = Decimal(total)
+    if total >= rules.excellent_min:
+        excellent = all_tasks_done and Decimal(exceed_percent) >= rules.excellent_exceed_percent
+        grade = EXCELLENT if excellent else GOOD
+    elif total >= rules.good_min:
+        grade = GOOD
+    elif total >= rules.completed_min:
+        grade = COMPLETED
+    else:
+        grade = NOT_COMPLETED
+    return lower(grade, cap)
+
+
+def discipline_cap(
+    forms_in_year: Iterable[str], caps: Mapping[str, str] = DEFAULT_DISCIPLINE_CAPS
+) -> str | None:
+    """The highest grade allowed given discipline decisions in the year (None: no cap)."""
+    cap = None
+    for form in forms_in_year:
+        limit = caps.get(form)
+        if limit is not None:
+            cap = limit if cap is None else lower(cap, limit)
+    return cap
+
+
+def excellent_limit(good_count: int, percent: int | Decimal) -> int:
+    """How many may be Excellent: the largest n with n ≤ percent% × good (exact arithmetic)."""
+    if good_count <= 0:
+        return 0
+    return int(Fraction(good_count) * Fraction(str(percent)) / 100)
+
+
+@dataclass(frozen=True)
+class QuotaCheck:
+    excellent: int
+    good: int
+    percent: int | Decimal
+    limit: int
+
+    @property
+    def excess(self) -> int:
+        return max(self.excellent - self.limit, 0)
+
+    @property
+    def holds(self) -> bool:
+        return self.excess == 0
+
+
+def quota_check(grades: Iterable[str], percent: int | Decimal) -> QuotaCheck:
+    """Count Excellent and Good among proposed/decided grades and compare with the limit."""
+    grades = list(grades)
+    excellent = sum(1 for g in grades if g == EXCELLENT)
+    good = sum(1 for g in grades if g == GOOD)
+    return QuotaCheck(excellent, good, percent, excellent_limit(good, percent))
+
+
+def over_quota(ranked: Iterable[tuple[object, Decimal]], excess: int) -> list[object]:
+    """The `excess` Excellent entries with the lowest scores (who is over the quota)."""
+    if excess <= 0:
+        return []
+    ordered = sorted(ranked, key=lambda item: (item[1], str(item[0])))
+    return [key for key, _score in ordered[:excess]]
+
+
+def exemption_reason(
+    admitted_on: date,
+    reference_date: date,
+    absences: Iterable[tuple[str, date, date | None]],
+    min_months: int = DEFAULT_MIN_MONTHS_SINCE_ADMISSION,
+) -> str | None:
+    """Why a member is not classified on `reference_date`, or None if they must be.
+
+    `absences` are (kind, valid_from, valid_to) periods of excuse or suspension, [from, to).
+    """
+    for kind, start, end in absences:
+        running = start <= reference_date and (end is None or end > reference_date)
+        if running and kind in (EXCUSED, SUSPENDED):
+            return kind
+    if months_between(admitted_on, reference_date) < min_months:
+        return RECENTLY_ADMITTED
+    return None
+
+
+def split_total(
+    scores: Mapping[str, Decimal], criteria: Iterable[tuple[str, str, Decimal]]
+) -> tuple[Decimal, Decimal]:
+    """Sum scores into (general, task) points; criteria are (code, group, max_points)."""
+    general = task = Decimal(0)
+    for code, group, _max in criteria:
+        value = Decimal(scores.get(code) or 0)
+        if group == "general":
+            general += value
+        else:
+            task += value
+    return general, task
+
+
+def points(value) -> str:
+    """Points as Vietnamese text: no trailing zeros, decimal comma."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+GENERAL_POINTS = Decimal(30)
+TASK_POINTS = Decimal(70)
+
+
+def criteria_problem(criteria: Iterable[tuple[str, str, Decimal]]) -> str | None:
+    """A criteria set must give 30 points to general criteria and 70 to task results."""
+    general = sum((Decimal(m) for _c, g, m in criteria if g == "general"), Decimal(0))
+    task = sum((Decimal(m) for _c, g, m in criteria if g != "general"), Decimal(0))
+    if general != GENERAL_POINTS or task != TASK_POINTS:
+        return (
+            f"Bộ tiêu chí phải có 30 điểm tiêu chí chung và 70 điểm kết quả nhiệm vụ "
+            f"(đang là {points(general)} và {points(task)})."
+        )
+    return None
+
+
+def score_problems(
+    scores: Mapping[str, Decimal], criteria: Iterable[tuple[str, str, Decimal]]
+) -> dict[str, str]:
+    """Scores out of range, keyed by criterion code (Vietnamese messages)."""
+    problems = {}
+    for code, _group, maximum in criteria:
+        value = scores.get(code)
+        if value is None:
+            continue
+        if value < 0 or value > maximum:
+            problems[code] = f"điểm phải từ 0 đến {points(maximum)}"
+    return problems
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """Percentage with two decimals (None when there is nothing to divide)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+
+
+def grade_shares(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
+    """Shares of each grade, of good-or-better, among those classified."""
+    total = sum(counts.get(g, 0) for g in GRADES)
+    result = {g: share(counts.get(g, 0), total) for g in GRADES}
+    result["good_or_better"] = share(counts.get(GOOD, 0) + counts.get(EXCELLENT, 0), total)
+    return result
+
+
+def streak(years_with_grade: Iterable[int], up_to: int) -> int:
+    """How many consecutive years ending at `up_to` appear in `years_with_grade`."""
+    years = set(years_with_grade)
+    count = 0
+    while up_to - count in years:
+        count += 1
+    return count

@@ -1,0 +1,831 @@
+"""Use cases of the annual review. Each is one transaction: validate → write → record the step."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Discipline, Member
+from dangbo.organizations.models import Organization
+from dangbo.reviews import rules
+from dangbo.reviews.models import (
+    Absence,
+    Confirmation,
+    CriteriaSet,
+    Grade,
+    MemberReview,
+    OrgReview,
+    ReviewStep,
+    ReviewYear,
+)
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _label(grade: str) -> str:
+    return rules.GRADE_SHORT.get(grade, grade)
+
+
+# --- dated parameters -------------------------------------------------------------------------
+
+
+def grade_rules(review_year: ReviewYear) -> rules.GradeRules:
+    on, path = review_year.reference_date, review_year.organization.path
+    values = {
+        name: RuleParameter.value_on(
+            f"reviews.{name}", on, path, getattr(rules.DEFAULT_RULES, name)
+        )
+        for name in ("excellent_min", "good_min", "completed_min", "excellent_exceed_percent")
+    }
+    return rules.GradeRules(**{k: Decimal(str(v)) for k, v in values.items()})
+
+
+def discipline_caps(review_year: ReviewYear) -> dict:
+    return RuleParameter.value_on(
+        "reviews.discipline_caps",
+        review_year.reference_date,
+        review_year.organization.path,
+        rules.DEFAULT_DISCIPLINE_CAPS,
+    )
+
+
+def quota_percent(review_year: ReviewYear, org: Organization, outstanding: bool) -> Decimal:
+    key = "reviews.quota_percent_outstanding" if outstanding else "reviews.quota_percent"
+    default = (
+        rules.DEFAULT_QUOTA_PERCENT_OUTSTANDING if outstanding else rules.DEFAULT_QUOTA_PERCENT
+    )
+    return Decimal(str(RuleParameter.value_on(key, review_year.reference_date, org.path, default)))
+
+
+def _open_year_or_fail(review_year: ReviewYear) -> None:
+    if not review_year.is_open:
+        raise DomainError(
+            f"Đợt đánh giá năm {review_year.year} đã kết thúc; mọi điều chỉnh phải là "
+            "quyết định điều chỉnh mới."
+        )
+
+
+def _step(
+    review_year, kind, user, *, member_review=None, org_review=None, grade="", note="", **details
+):
+    return ReviewStep(
+        review_year=review_year,
+        member_review=member_review,
+        org_review=org_review,
+        kind=kind,
+        grade=grade or "",
+        note=note,
+        details=details,
+        decided_by=_actor(user),
+        decided_at=timezone.now(),
+    )
+
+
+# --- opening a year ---------------------------------------------------------------------------
+
+
+def classified_org(org: Organization) -> bool:
+    """Cells and grassroots orgs are classified; higher committees are not (in this module)."""
+    return org.org_type.holds_members or org.org_type.is_grassroots
+
+
+def confirming_unit(org: Organization) -> bool:
+    """A committee that decides member grades: a grassroots org or any org above cells."""
+    return org.org_type.is_grassroots or not org.org_type.holds_members
+
+
+def _absences_by_member(member_ids) -> dict[int, list]:
+    result: dict[int, list] = {}
+    rows = Absence.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "kind", "valid_from", "valid_to"
+    )
+    for member_id, kind, start, end in rows:
+        result.setdefault(member_id, []).append((kind, start, end))
+    return result
+
+
+def _caps_by_member(review_year: ReviewYear, member_ids) -> dict[int, str]:
+    """Discipline decided in the year (and not annulled) caps the grade (configurable)."""
+    caps = discipline_caps(review_year)
+    forms: dict[int, list[str]] = {}
+    rows = Discipline.objects.filter(
+        member_id__in=member_ids, decided_on__year=review_year.year
+    ).values_list("member_id", "form", "annulled_on")
+    for member_id, form, annulled_on in rows:
+        if annulled_on is None:
+            forms.setdefault(member_id, []).append(form)
+    return {m: rules.discipline_cap(f, caps) or "" for m, f in forms.items()}
+
+
+@transaction.atomic
+def open_year(
+    *, organization: Organization, year: int, user=None, reference_date: date | None = None
+) -> ReviewYear:
+    """Open the review of `year` on a subtree: list every active member, exempt or not."""
+    reference_date = reference_date or date(year, 12, 1)
+    if reference_date.year != year:
+        raise DomainError("Ngày đánh giá phải thuộc năm đánh giá.", "reference_date")
+    if not organization.is_active:
+        raise DomainError(f"Tổ chức «{organization.name}» đã giải thể.", "organization")
+    overlapping = ReviewYear.objects.filter(year=year).filter(
+        Q(organization__path__startswith=organization.path)
+        | Q(organization__path__in=_ancestor_paths(organization.path))
+    )
+    clash = overlapping.select_related("organization").first()
+    if clash:
+        raise DomainError(
+            f"Năm {year} đã có đợt đánh giá của «{clash.organization.name}» trùng phạm vi.",
+            "year",
+        )
+    member_set = CriteriaSet.in_force(CriteriaSet.Subject.MEMBER, reference_date)
+    org_set = CriteriaSet.in_force(CriteriaSet.Subject.ORG, reference_date)
+    if member_set is None or org_set is None:
+        raise DomainError("Chưa có bộ tiêu chí đánh giá có hiệu lực cho năm này.", "year")
+    for criteria_set in (member_set, org_set):
+        problem = rules.criteria_problem(criteria_set.as_rules())
+        if problem:
+            raise DomainError(f"«{criteria_set.name}»: {problem}", "year")
+    review_year = ReviewYear.objects.create(
+        organization=organization,
+        year=year,
+        reference_date=reference_date,
+        member_criteria=member_set,
+        org_criteria=org_set,
+        opened_by=_actor(user),
+    )
+    orgs = list(
+        Organization.objects.filter(path__startswith=organization.path, is_active=True)
+        .select_related("org_type")
+        .order_by("path")
+    )
+    OrgReview.objects.bulk_create(
+        OrgReview(review_year=review_year, organization=org, is_classified=classified_org(org))
+        for org in orgs
+    )
+    members = list(
+        Member.objects.filter(
+            org_path__startswith=organization.path, status__in=ACTIVE_STATUSES
+        ).values_list("id", "organization_id", "admitted_on")
+    )
+    ids = [m[0] for m in members]
+    absences = _absences_by_member(ids)
+    caps = _caps_by_member(review_year, ids)
+    min_months = RuleParameter.value_on(
+        "reviews.min_months_since_admission",
+        reference_date,
+        organization.path,
+        rules.DEFAULT_MIN_MONTHS_SINCE_ADMISSION,
+    )
+    MemberReview.objects.bulk_create(
+        (
+            MemberReview(
+                review_year=review_year,
+                member_id=member_id,
+                organization_id=org_id,
+                exemption=rules.exemption_reason(
+                    admitted_on, reference_date, absences.get(member_id, ()), min_months
+                )
+                or "",
+                discipline_cap=caps.get(member_id, ""),
+            )
+            for member_id, org_id, admitted_on in members
+        ),
+        batch_size=2000,
+    )
+    _step(
+        review_year,
+        ReviewStep.Kind.OPENED,
+        user,
+        note=f"{len(members)} đảng viên, {len(orgs)} tổ chức",
+    ).save()
+    return review_year
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    step = Organization.steplen
+    return [path[:i] for i in range(step, len(path), step)]
+
+
+@transaction.atomic
+def record_absence(
+    *, member: Member, kind: str, valid_from: date, valid_to=None, decision_number="", note=""
+) -> Absence:
+    if kind not in dict(Absence.Kind.choices):
+        raise DomainError("Loại miễn/đình chỉ sinh hoạt không hợp lệ.", "kind")
+    if valid_to is not None and valid_to <= valid_from:
+        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", "valid_to")
+    return Absence.objects.create(
+        member=member,
+        kind=kind,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        decision_number=decision_number,
+        note=note,
+    )
+
+
+# --- member steps -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def self_assess(review: MemberReview, *, text: str, grade: str, user=None) -> MemberReview:
+    review = (
+        MemberReview.objects.select_for_update().select_related("review_year").get(pk=review.pk)
+    )
+    _open_year_or_fail(review.review_year)
+    if review.is_exempt:
+        raise DomainError("Đảng viên này thuộc diện không xếp loại.")
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Cần nhập nội dung bản tự kiểm điểm.", "text")
+    if grade not in rules.GRADES:
+        raise DomainError("Mức tự xếp loại không hợp lệ.", "grade")
+    review.self_assessment, review.self_grade, review.self_at = text, grade, timezone.now()
+    review.save()
+    _step(review.review_year, ReviewStep.Kind.SELF, user, member_review=review, grade=grade).save()
+    return review
+
+
+def _decimal(value, field_name: str, row: int | None) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except InvalidOperation as exc:
+        raise DomainError(f"{field_name}: «{value}» không phải là số.", row=row) from exc
+    if not number.is_finite():
+        raise DomainError(f"{field_name}: «{value}» không phải là số.", row=row)
+    return number
+
+
+@dataclass
+class ScoreRow:
+    """One member's line of the cell's entry form."""
+
+    review_id: int
+    scores: dict = field(default_factory=dict)
+    all_tasks_done: bool = False
+    exceed_percent: object = 0
+    cell_grade: str = ""
+
+
+def _score(obj, criteria, row: ScoreRow, number: int, params: rules.GradeRules, cap: str | None):
+    """Validate one row's scores and fill the score fields of `obj`; returns the proposal."""
+    names = {code: name for code, name, _g, _m in criteria}
+    values = {}
+    for code, name, _group, _max in criteria:
+        values[code] = _decimal(row.scores.get(code), name, number)
+    missing = [names[c] for c, v in values.items() if v is None]
+    if missing:
+        raise DomainError(f"Chưa nhập điểm «{missing[0]}».", row=number)
+    simple = [(code, group, maximum) for code, _n, group, maximum in criteria]
+    problems = rules.score_problems(values, simple)
+    if problems:
+        code, message = next(iter(problems.items()))
+        raise DomainError(f"«{names[code]}»: {message}.", row=number)
+    exceed = _decimal(row.exceed_percent, "Tỷ lệ vượt mức", number) or Decimal(0)
+    if exceed < 0 or exceed > 1000:
+        raise DomainError("Tỷ lệ vượt mức phải từ 0 đến 1000%.", row=number)
+    general, task = rules.split_total(values, simple)
+    obj.scores = {code: str(v) for code, v in values.items()}
+    obj.general_score, obj.task_score, obj.total_score = general, task, general + task
+    obj.all_tasks_done, obj.exceed_percent = bool(row.all_tasks_done), exceed
+    obj.proposed_grade = rules.grade_from_score(
+        obj.total_score, obj.all_tasks_done, exceed, params, cap
+    )
+    return obj.proposed_grade
+
+
+def _criteria(criteria_set: CriteriaSet):
+    return [(c.code, c.name, c.group, c.max_points) for c in criteria_set.criteria.all()]
+
+
+@transaction.atomic
+def enter_cell(
+    *, review_year: ReviewYear, cell: Organization, rows: list[ScoreRow], user=None
+) -> int:
+    """The cell's entry form for all its members: scores, computed grade and the cell's proposal.
+
+    Rows without any score are left as they were. All rows are saved or none.
+    """
+    review_year = ReviewYear.objects.select_related("organization").get(pk=review_year.pk)
+    _open_year_or_fail(review_year)
+    reviews = {
+        r.pk: r
+        for r in MemberReview.objects.select_for_update()
+        .filter(review_year=review_year, organization=cell)
+        .select_related("member")
+    }
+    criteria = _criteria(review_year.member_criteria)
+    params = grade_rules(review_year)
+    now, actor = timezone.now(), _actor(user)
+    changed, steps = [], []
+    for number, row in enumerate(rows, start=1):
+        review = reviews.get(row.review_id)
+        if review is None:
+            raise DomainError("Đảng viên không thuộc chi bộ trong đợt đánh giá này.", row=number)
+        blank = all(row.scores.get(code) in (None, "") for code, *_ in criteria)
+        if blank and not row.cell_grade:
+            continue
+        if review.is_exempt:
+            raise DomainError(
+                f"{review.member.full_name} thuộc diện không xếp loại "
+                f"({review.get_exemption_display().lower()}).",
+                row=number,
+            )
+        if review.committee_grade:
+            raise DomainError(
+                f"{review.member.full_name} đã được cấp ủy quyết định; không sửa ở chi bộ.",
+                row=number,
+            )
+        before = (review.total_score, review.proposed_grade, review.cell_grade)
+        proposed = _score(review, criteria, row, number, params, review.discipline_cap or None)
+        cell_grade = row.cell_grade or proposed
+        if cell_grade not in rules.GRADES:
+            raise DomainError("Mức chi bộ đề xuất không hợp lệ.", row=number)
+        if rules.RANK[cell_grade] > rules.RANK[proposed]:
+            raise DomainError(
+                f"{review.member.full_name}: chi bộ không thể đề xuất {_label(cell_grade)} "
+                f"cao hơn mức tính theo điểm ({_label(proposed)}).",
+                row=number,
+            )
+        review.cell_grade = cell_grade
+        if before == (review.total_score, review.proposed_grade, review.cell_grade):
+            continue
+        review.scored_by = review.cell_by = actor
+        review.scored_at = review.cell_at = now
+        changed.append(review)
+        steps.append(
+            _step(
+                review_year,
+                ReviewStep.Kind.SCORED,
+                user,
+                member_review=review,
+                grade=proposed,
+                scores=review.scores,
+                total=str(review.total_score),
+            )
+        )
+        steps.append(
+            _step(review_year, ReviewStep.Kind.CELL, user, member_review=review, grade=cell_grade)
+        )
+    MemberReview.objects.bulk_update(
+        changed,
+        [
+            "scores",
+            "general_score",
+            "task_score",
+            "total_score",
+            "all_tasks_done",
+            "exceed_percent",
+            "proposed_grade",
+            "cell_grade",
+            "scored_by",
+            "scored_at",
+            "cell_by",
+            "cell_at",
+            "updated_at",
+        ],
+    )
+    ReviewStep.objects.bulk_create(steps)
+    return len(changed)
+
+
+# --- committee confirmation and the quota -----------------------------------------------------
+
+
+@dataclass
+class QuotaPanel:
+    check: rules.QuotaCheck
+    outstanding: bool
+    excellent: list  # MemberReview rows graded Excellent, lowest score first
+    over: set  # ids of the reviews over the quota
+    pending: list  # reviews still without a cell proposal
+
+    @property
+    def holds(self) -> bool:
+        return self.check.holds
+
+
+def _committee_reviews(review_year: ReviewYear, org: Organization):
+    return (
+        MemberReview.objects.filter(
+            review_year=review_year, organization__path__startswith=org.path, exemption=""
+        )
+        .select_related("member", "organization")
+        .order_by("organization__path", "member__name_search", "id")
+    )
+
+
+def quota_panel(
+    review_year: ReviewYear, org: Organization, grades: dict | None = None, outstanding=False
+) -> QuotaPanel:
+    """The quota as it would stand with the committee's grades (`grades`: review id → grade)."""
+    grades = grades or {}
+    reviews = list(_committee_reviews(review_year, org))
+    decided = {r.pk: grades.get(r.pk) or r.committee_grade or r.cell_grade for r in reviews}
+    check = rules.quota_check(decided.values(), quota_percent(review_year, org, outstanding))
+    excellent = sorted(
+        (r for r in reviews if decided[r.pk] == rules.EXCELLENT),
+        key=lambda r: (r.total_score or 0, r.member.name_search, r.pk),
+    )
+    over = set(rules.over_quota([(r.pk, r.total_score or 0) for r in excellent], check.excess))
+    pending = [r for r in reviews if not r.cell_grade]
+    return QuotaPanel(check, outstanding, excellent, over, pending)
+
+
+@transaction.atomic
+def confirm(
+    *,
+    review_year: ReviewYear,
+    organization: Organization,
+    grades: dict | None = None,
+    outstanding: bool = False,
+    exception_note: str = "",
+    exception_document: str = "",
+    user=None,
+) -> Confirmation:
+    """The committee decides the grades of every member under it, if the quota holds (or a
+    documented exception is recorded)."""
+    review_year = ReviewYear.objects.select_for_update().get(pk=review_year.pk)
+    _open_year_or_fail(review_year)
+    if not organization.path.startswith(review_year.organization.path):
+        raise DomainError("Tổ chức không thuộc phạm vi đợt đánh giá.", "organization")
+    if not confirming_unit(organization):
+        raise DomainError(
+            "Chi bộ trực thuộc không tự quyết định xếp loại; cấp ủy cơ sở quyết định.",
+            "organization",
+        )
+    grades = {int(k): v for k, v in (grades or {}).items() if v}
+    for value in grades.values():
+        if value not in rules.GRADES:
+            raise DomainError("Mức xếp loại không hợp lệ.", "grades")
+    panel = quota_panel(review_year, organization, grades, outstanding)
+    if panel.pending:
+        first = panel.pending[0]
+        raise DomainError(
+            f"Còn {len(panel.pending)} đảng viên chưa có đề xuất của chi bộ "
+            f"(ví dụ: {first.member.full_name} — {first.organization.name})."
+        )
+    reviews = list(_committee_reviews(review_year, organization).select_for_update(of=("self",)))
+    unknown = set(grades) - {r.pk for r in reviews}
+    if unknown:
+        raise DomainError("Có đảng viên không thuộc phạm vi cấp ủy này.", "grades")
+    exception_note, exception_document = exception_note.strip(), exception_document.strip()
+    if not panel.holds and not (exception_note and exception_document):
+        check = panel.check
+        names = ", ".join(r.member.full_name for r in panel.excellent if r.pk in panel.over)
+        raise DomainError(
+            f"Vượt tỷ lệ HTXSNV: {check.excellent} đảng viên HTXSNV, tối đa {check.limit} "
+            f"({rules.points(check.percent)}% của {check.good} đảng viên HTTNV); "
+            f"vượt {check.excess}: {names}. Hạ mức hoặc ghi căn cứ được phép vượt.",
+            "grades",
+        )
+    now, actor = timezone.now(), _actor(user)
+    steps = []
+    for review in reviews:
+        grade = grades.get(review.pk) or review.committee_grade or review.cell_grade
+        if review.discipline_cap and rules.RANK[grade] > rules.RANK[review.discipline_cap]:
+            raise DomainError(
+                f"{review.member.full_name} bị kỷ luật trong năm: tối đa "
+                f"{_label(review.discipline_cap)}.",
+                "grades",
+            )
+        if grade == review.committee_grade and review.final_grade:
+            continue
+        review.committee_grade = review.final_grade = grade
+        review.committee_by = review.final_by = actor
+        review.committee_at = review.final_at = now
+        steps.append(
+            _step(review_year, ReviewStep.Kind.COMMITTEE, user, member_review=review, grade=grade)
+        )
+    MemberReview.objects.bulk_update(
+        reviews,
+        ["committee_grade", "committee_by", "committee_at", "final_grade", "final_by", "final_at"],
+    )
+    ReviewStep.objects.bulk_create(steps)
+    Confirmation.objects.filter(
+        review_year=review_year, organization=organization, is_current=True
+    ).update(is_current=False)
+    check = panel.check
+    return Confirmation.objects.create(
+        review_year=review_year,
+        organization=organization,
+        outstanding_unit=outstanding,
+        excellent_count=check.excellent,
+        good_count=check.good,
+        quota_percent=check.percent,
+        quota_limit=check.limit,
+        exception_note=exception_note if not check.holds else "",
+        exception_document=exception_document if not check.holds else "",
+        confirmed_by=actor,
+    )
+
+
+@transaction.atomic
+def file_appeal(review: MemberReview, *, text: str, user=None) -> MemberReview:
+    review = (
+        MemberReview.objects.select_for_update().select_related("review_year").get(pk=review.pk)
+    )
+    _open_year_or_fail(review.review_year)
+    if not review.committee_grade:
+        raise DomainError("Chỉ khiếu nại sau khi cấp ủy đã quyết định xếp loại.")
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Cần nêu nội dung kiến nghị, khiếu nại.", "text")
+    review.appeal, review.appeal_at = text, timezone.now()
+    review.save()
+    _step(review.review_year, ReviewStep.Kind.APPEAL, user, member_review=review, note=text).save()
+    return review
+
+
+@transaction.atomic
+def decide_appeal(review: MemberReview, *, grade: str, note: str, user=None) -> MemberReview:
+    review = (
+        MemberReview.objects.select_for_update().select_related("review_year").get(pk=review.pk)
+    )
+    _open_year_or_fail(review.review_year)
+    if not review.appeal:
+        raise DomainError("Không có khiếu nại để giải quyết.")
+    _final(review, grade, note, ReviewStep.Kind.APPEAL_DECIDED, user)
+    return review
+
+
+@transaction.atomic
+def correct_final(
+    review: MemberReview, *, grade: str, note: str, decision_number: str, user=None
+) -> MemberReview:
+    """After the year is closed, a correction is a new decision kept in the history."""
+    review = (
+        MemberReview.objects.select_for_update().select_related("review_year").get(pk=review.pk)
+    )
+    if review.review_year.is_open:
+        raise DomainError("Đợt đánh giá còn mở: quyết định lại ở cấp ủy.")
+    if not (decision_number or "").strip():
+        raise DomainError("Cần số quyết định điều chỉnh.", "decision_number")
+    _final(review, grade, note, ReviewStep.Kind.CORRECTED, user, decision=decision_number.strip())
+    return review
+
+
+def _final(review, grade, note, kind, user, **details):
+    if grade not in rules.GRADES:
+        raise DomainError("Mức xếp loại không hợp lệ.", "grade")
+    if review.discipline_cap and rules.RANK[grade] > rules.RANK[review.discipline_cap]:
+        raise DomainError(f"Bị kỷ luật trong năm: tối đa {_label(review.discipline_cap)}.", "grade")
+    if not (note or "").strip():
+        raise DomainError("Cần nêu căn cứ, lý do.", "note")
+    review.final_grade, review.final_by, review.final_at = grade, _actor(user), timezone.now()
+    review.save()
+    _step(
+        review.review_year, kind, user, member_review=review, grade=grade, note=note, **details
+    ).save()
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def score_org(review: OrgReview, *, row: ScoreRow, self_grade: str = "", user=None) -> OrgReview:
+    """An org's own scoring against the org criteria (and its self-grade)."""
+    review = (
+        OrgReview.objects.select_for_update()
+        .select_related("review_year", "review_year__org_criteria", "review_year__organization")
+        .get(pk=review.pk)
+    )
+    _open_year_or_fail(review.review_year)
+    if not review.is_classified:
+        raise DomainError("Tổ chức này không thuộc diện xếp loại trong đợt đánh giá.")
+    if review.committee_grade:
+        raise DomainError("Cấp ủy cấp trên đã quyết định; không sửa điểm.")
+    criteria = _criteria(review.review_year.org_criteria)
+    _score(review, criteria, row, None, grade_rules(review.review_year), None)
+    if self_grade and self_grade not in rules.GRADES:
+        raise DomainError("Mức tự xếp loại không hợp lệ.", "self_grade")
+    review.self_grade = self_grade or review.proposed_grade
+    review.scored_by, review.scored_at = _actor(user), timezone.now()
+    review.save()
+    _step(
+        review.review_year,
+        ReviewStep.Kind.SCORED,
+        user,
+        org_review=review,
+        grade=review.proposed_grade,
+        scores=review.scores,
+    ).save()
+    return review
+
+
+@transaction.atomic
+def decide_orgs(*, parent: OrgReview, grades: dict, user=None) -> int:
+    """The committee above decides the grades of its directly subordinate classified orgs."""
+    review_year = parent.review_year
+    _open_year_or_fail(review_year)
+    children = {
+        r.pk: r
+        for r in OrgReview.objects.select_for_update(of=("self",))
+        .filter(
+            review_year=review_year,
+            is_classified=True,
+            organization__path__startswith=parent.organization.path,
+            organization__depth=parent.organization.depth + 1,
+        )
+        .select_related("organization")
+    }
+    now, actor = timezone.now(), _actor(user)
+    changed, steps = [], []
+    for number, (pk, grade) in enumerate(sorted(grades.items()), start=1):
+        child = children.get(int(pk))
+        if child is None:
+            raise DomainError("Tổ chức không trực thuộc cấp ủy này.", "grades", row=number)
+        if not grade or grade == child.committee_grade:
+            continue
+        if grade not in rules.GRADES:
+            raise DomainError("Mức xếp loại không hợp lệ.", "grades", row=number)
+        if not child.proposed_grade:
+            raise DomainError(
+                f"«{child.organization.name}» chưa tự chấm điểm.", "grades", row=number
+            )
+        if rules.RANK[grade] > rules.RANK[child.proposed_grade]:
+            raise DomainError(
+                f"«{child.organization.name}»: không thể xếp {_label(grade)} cao hơn mức tính "
+                f"theo điểm ({_label(child.proposed_grade)}).",
+                "grades",
+                row=number,
+            )
+        child.committee_grade = child.final_grade = grade
+        child.committee_by = child.final_by = actor
+        child.committee_at = child.final_at = now
+        changed.append(child)
+        steps.append(
+            _step(review_year, ReviewStep.Kind.COMMITTEE, user, org_review=child, grade=grade)
+        )
+    OrgReview.objects.bulk_update(
+        changed,
+        ["committee_grade", "committee_by", "committee_at", "final_grade", "final_by", "final_at"],
+    )
+    ReviewStep.objects.bulk_create(steps)
+    return len(changed)
+
+
+# --- closing and results ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_year(review_year: ReviewYear, *, user=None) -> ReviewYear:
+    review_year = ReviewYear.objects.select_for_update().get(pk=review_year.pk)
+    _open_year_or_fail(review_year)
+    missing = MemberReview.objects.filter(
+        review_year=review_year, exemption="", final_grade=""
+    ).count()
+    if missing:
+        raise DomainError(f"Còn {missing} đảng viên chưa có kết quả xếp loại cuối cùng.")
+    orgs_missing = OrgReview.objects.filter(
+        review_year=review_year, is_classified=True, final_grade=""
+    ).count()
+    if orgs_missing:
+        raise DomainError(f"Còn {orgs_missing} tổ chức đảng chưa được xếp loại.")
+    review_year.state = ReviewYear.State.CLOSED
+    review_year.closed_at, review_year.closed_by = timezone.now(), _actor(user)
+    review_year.save()
+    _step(review_year, ReviewStep.Kind.CLOSED, user).save()
+    return review_year
+
+
+def progress_by_child(review_year: ReviewYear, org: Organization, children: list) -> dict:
+    """Per child org (and for `org` itself): members to classify, exempt, proposed, decided."""
+    from django.db.models.functions import Substr
+
+    width = len(org.path) + Organization.steplen
+    rows = (
+        MemberReview.objects.filter(
+            review_year=review_year, organization__path__startswith=org.path
+        )
+        .annotate(child=Substr("organization__path", 1, width))
+        .values("child")
+        .annotate(
+            total=Count("id"),
+            exempt=Count("id", filter=~Q(exemption="")),
+            proposed=Count("id", filter=~Q(cell_grade="")),
+            decided=Count("id", filter=~Q(final_grade="")),
+            excellent=Count("id", filter=Q(final_grade=rules.EXCELLENT)),
+        )
+        .order_by()
+    )
+    return {row["child"]: row for row in rows}
+
+
+def member_counts(path: str, years=None) -> dict[int, dict[str, int]]:
+    """Final grades of members under `path` per year (exempt counted apart): one query."""
+    qs = MemberReview.objects.filter(organization__path__startswith=path)
+    if years:
+        qs = qs.filter(review_year__year__in=years)
+    rows = (
+        qs.values("review_year__year", "final_grade", "exemption")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts = result.setdefault(row["review_year__year"], {})
+        key = "exempt" if row["exemption"] else (row["final_grade"] or "pending")
+        counts[key] = counts.get(key, 0) + row["n"]
+    return result
+
+
+def org_counts(path: str, years=None) -> dict[int, dict[str, dict[str, int]]]:
+    """Final grades of classified orgs under `path` per year, split grassroots / cells."""
+    qs = OrgReview.objects.filter(organization__path__startswith=path, is_classified=True)
+    if years:
+        qs = qs.filter(review_year__year__in=years)
+    rows = (
+        qs.values("review_year__year", "organization__org_type__is_grassroots", "final_grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, dict[str, int]]] = {}
+    for row in rows:
+        kind = "grassroots" if row["organization__org_type__is_grassroots"] else "cells"
+        counts = result.setdefault(row["review_year__year"], {}).setdefault(kind, {})
+        key = row["final_grade"] or "pending"
+        counts[key] = counts.get(key, 0) + row["n"]
+    return result
+
+
+@dataclass
+class YearShares:
+    year: int
+    members: dict
+    member_shares: dict
+    grassroots: dict
+    grassroots_shares: dict
+    cells: dict
+    cell_shares: dict
+
+
+def shares(path: str, years=None) -> list[YearShares]:
+    """Counts and shares per grade, per year, for members, grassroots orgs and cells."""
+    members, orgs = member_counts(path, years), org_counts(path, years)
+    result = []
+    for year in sorted(set(members) | set(orgs)):
+        m = members.get(year, {})
+        g = orgs.get(year, {}).get("grassroots", {})
+        c = orgs.get(year, {}).get("cells", {})
+        result.append(
+            YearShares(
+                year, m, rules.grade_shares(m), g, rules.grade_shares(g), c, rules.grade_shares(c)
+            )
+        )
+    return result
+
+
+def averages(rows: list[YearShares]) -> dict:
+    """Multi-year averages of the member and grassroots-org shares (mean of yearly shares)."""
+    result = {}
+    for key in (*rules.GRADES, "good_or_better"):
+        values = [r.member_shares[key] for r in rows if r.member_shares.get(key) is not None]
+        result[key] = (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
+    values = [
+        r.grassroots_shares["good_or_better"]
+        for r in rows
+        if r.grassroots_shares.get("good_or_better") is not None
+    ]
+    result["grassroots_good_or_better"] = (
+        (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
+    )
+    return result
+
+
+def grade_choices_up_to(grade: str):
+    return [
+        (g, label) for g, label in Grade.choices if not grade or rules.RANK[g] <= rules.RANK[grade]
+    ]
+
+
+def excellent_streaks(path: str, up_to: int, min_years: int = 2) -> list[tuple]:
+    """Members under `path` rated Excellent in consecutive years ending at `up_to`
+    (commendation candidates), longest first: one query."""
+    rows = (
+        MemberReview.objects.filter(
+            organization__path__startswith=path,
+            final_grade=rules.EXCELLENT,
+            review_year__year__lte=up_to,
+        )
+        .values_list("member_id", "member__full_name", "review_year__year")
+        .order_by()
+    )
+    years: dict[tuple, list[int]] = {}
+    for member_id, name, year in rows:
+        years.setdefault((member_id, name), []).append(year)
+    result = [(key, rules.streak(ys, up_to)) for key, ys in years.items()]
+    return sorted(
+        ((member_id, name, n) for (member_id, name), n in result if n >= min_years),
+        key=lambda item: (-item[2], item[1]),
+    )

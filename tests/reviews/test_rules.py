@@ -1,0 +1,109 @@
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dangbo.reviews import rules
+from dangbo.reviews.rules import COMPLETED, EXCELLENT, GOOD, NOT_COMPLETED, RANK
+
+scores = st.decimals(min_value=0, max_value=100, places=1)
+percents = st.decimals(min_value=0, max_value=200, places=1)
+caps = st.sampled_from([None, *rules.GRADES])
+
+
+def test_grade_bands_at_their_boundaries():
+    g = rules.grade_from_score
+    assert g(Decimal("90"), True, Decimal("30")) == EXCELLENT
+    assert g(Decimal("89.9"), True, Decimal("100")) == GOOD
+    assert g(Decimal("95"), True, Decimal("29.9")) == GOOD  # not enough exceeding
+    assert g(Decimal("95"), False, Decimal("80")) == GOOD  # not all tasks done
+    assert g(Decimal("70"), False, 0) == GOOD
+    assert g(Decimal("69.9"), False, 0) == COMPLETED
+    assert g(Decimal("50"), False, 0) == COMPLETED
+    assert g(Decimal("49.9"), True, 100) == NOT_COMPLETED
+
+
+def test_discipline_caps_the_grade():
+    assert rules.discipline_cap([]) is None
+    assert rules.discipline_cap(["reprimand"]) == COMPLETED
+    assert rules.discipline_cap(["reprimand", "dismissal"]) == NOT_COMPLETED
+    assert rules.discipline_cap(["warning"], {"warning": GOOD}) == GOOD
+    assert rules.grade_from_score(Decimal(95), True, 50, cap=COMPLETED) == COMPLETED
+
+
+@given(scores, scores, st.booleans(), percents, caps)
+def test_raising_a_score_never_lowers_the_grade(a, b, done, exceed, cap):
+    low, high = sorted((a, b))
+    assert (
+        RANK[rules.grade_from_score(low, done, exceed, cap=cap)]
+        <= RANK[rules.grade_from_score(high, done, exceed, cap=cap)]
+    )
+
+
+@given(scores, st.booleans(), percents, caps)
+def test_grade_never_exceeds_the_cap_and_excellent_needs_its_conditions(total, done, exceed, cap):
+    grade = rules.grade_from_score(total, done, exceed, cap=cap)
+    if cap is not None:
+        assert RANK[grade] <= RANK[cap]
+    if grade == EXCELLENT:
+        assert total >= 90 and done and exceed >= 30
+
+
+@given(st.integers(0, 10_000), st.sampled_from([20, 25, Decimal("22.5")]))
+def test_quota_limit_is_exact_at_its_boundary(good, percent):
+    limit = rules.excellent_limit(good, percent)
+    assert limit * 100 <= good * percent
+    assert (limit + 1) * 100 > good * percent
+
+
+@given(st.lists(st.sampled_from(rules.GRADES), max_size=200), st.sampled_from([20, 25]))
+def test_quota_check_holds_iff_excellent_within_percent_of_good(grades, percent):
+    check = rules.quota_check(grades, percent)
+    assert check.holds == (check.excellent * 100 <= check.good * percent)
+    assert check.excess == max(check.excellent - check.limit, 0)
+
+
+def test_quota_examples_and_who_is_over():
+    check = rules.quota_check([EXCELLENT] * 3 + [GOOD] * 10, 20)
+    assert (check.limit, check.excess, check.holds) == (2, 1, False)
+    assert rules.quota_check([EXCELLENT] * 3 + [GOOD] * 12, 25).holds
+    ranked = [("a", Decimal(95)), ("b", Decimal(91)), ("c", Decimal(99))]
+    assert rules.over_quota(ranked, 1) == ["b"]
+    assert rules.over_quota(ranked, 0) == []
+
+
+def test_exemption_reasons():
+    ref = date(2025, 12, 1)
+    assert rules.exemption_reason(date(2025, 6, 2), ref, []) == rules.RECENTLY_ADMITTED
+    assert rules.exemption_reason(date(2025, 6, 1), ref, []) is None
+    absences = [(rules.EXCUSED, date(2024, 1, 1), None)]
+    assert rules.exemption_reason(date(2000, 1, 1), ref, absences) == rules.EXCUSED
+    ended = [(rules.SUSPENDED, date(2025, 1, 1), date(2025, 6, 1))]
+    assert rules.exemption_reason(date(2000, 1, 1), ref, ended) is None
+    running = [(rules.SUSPENDED, date(2025, 1, 1), date(2026, 1, 1))]
+    assert rules.exemption_reason(date(2000, 1, 1), ref, running) == rules.SUSPENDED
+
+
+@given(
+    st.dates(date(1950, 1, 1), date(2030, 12, 31)), st.dates(date(2000, 1, 1), date(2030, 12, 31))
+)
+def test_recently_admitted_means_less_than_six_whole_months(admitted, ref):
+    reason = rules.exemption_reason(admitted, ref, [])
+    from dangbo.members.rules import months_between
+
+    assert (reason == rules.RECENTLY_ADMITTED) == (months_between(admitted, ref) < 6)
+
+
+def test_shares_and_streaks():
+    shares = rules.grade_shares({EXCELLENT: 15, GOOD: 75, COMPLETED: 9, NOT_COMPLETED: 1})
+    assert shares[EXCELLENT] == Decimal("15.00") and shares["good_or_better"] == Decimal("90.00")
+    assert rules.grade_shares({})["good_or_better"] is None
+    assert rules.streak([2021, 2022, 2023, 2025], 2025) == 1
+    assert rules.streak([2021, 2022, 2023], 2023) == 3
+
+
+def test_criteria_sets_must_split_30_and_70():
+    good = [("a", "general", Decimal(30)), ("b", "task", Decimal(50)), ("c", "task", 20)]
+    assert rules.criteria_problem(good) is None
+    assert "đang là 30 và 60" in rules.criteria_problem(good[:2] + [("c", "task", 10)])
