@@ -270,3 +270,62 @@ def test_commitment_sign_and_evaluate(tree):
             signed_on=timezone.localdate(),
             items=["x"],
         )
+
+
+def test_database_rollup_equals_the_pure_rule_on_a_random_tree(tree):
+    """The one-statement roll-up agrees with rules.rollup over every node's leaves."""
+    import random
+
+    rng = random.Random(8)
+    prog = services.create_programme(
+        organization=tree["province"],
+        kind="year",
+        title="Chương trình thử",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    nodes = []
+    for n in range(4):
+        nodes.append(
+            services.add_item(
+                programme=prog, title=f"Mục {n}", expected_result="x", due_on=date(2026, 12, 31)
+            )
+        )
+    for _ in range(25):
+        parent = rng.choice(nodes)
+        if parent.depth >= 5:
+            continue
+        nodes.append(
+            services.add_item(
+                programme=prog,
+                parent=parent,
+                title="Mục con",
+                expected_result="x",
+                due_on=max(parent.due_on - timedelta(days=rng.randint(0, 120)), date(2026, 1, 1)),
+                weight=rng.randint(1, 5),
+            )
+        )
+    leaves = list(ProgrammeItem.objects.filter(programme=prog, numchild=0))
+    for leaf in leaves:
+        percent = rng.choice([0, 20, 50, 100])
+        services.report_item_progress(
+            leaf,
+            percent=percent,
+            status="done" if percent == 100 else "in_progress",
+            reported_on=date(2026, 1, 2),
+            evidence="x",
+        )
+    on = date(2026, 9, 1)
+    got = queries.item_rollups(prog.pk, on=on)
+    leaves = list(ProgrammeItem.objects.filter(programme=prog, numchild=0))
+    for node in ProgrammeItem.objects.filter(programme=prog):
+        expected = rules.rollup(
+            (
+                rules.Leaf(x.weight, x.progress, x.due_on)
+                for x in leaves
+                if x.path.startswith(node.path)
+            ),
+            on,
+        )
+        assert got[node.path] == expected, node.path
+    assert any(r.overdue for r in got.values())

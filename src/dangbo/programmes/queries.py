@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from dangbo.programmes import rules
@@ -91,14 +80,6 @@ def programme_summary(programme, *, on: date, as_of: bool = False) -> dict:
         "leaves_done": overall.done,
         "rollups": rollups,
     }
-
-
-def status_case(on: date):
-    """Annotation for list filters: overdue leaves/tasks (deadline passed, under 100%)."""
-    return Case(
-        When(Q(progress__lt=100, due_on__lt=on), then=Value(True)),
-        default=Value(False),
-    )
 
 
 # --- documents ------------------------------------------------------------------------------

@@ -139,11 +139,6 @@ def child_path(parent_path: str, sibling_number: int) -> str:
     return f"{parent_path}{sibling_number:0{STEPLEN}d}"
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """Every proper prefix of `path` at a level boundary, top first."""
-    return [path[:n] for n in range(STEPLEN, len(path), STEPLEN)]
-
-
 def item_problems(
     *,
     due_on: date,
