@@ -127,7 +127,8 @@ class ProgrammeViewSet(
     @extend_schema(responses={200: {"type": "object"}})
     @action(detail=True, methods=["get"])
     def summary(self, request, pk=None):
-        """'x of y done', weighted %, overdue, for today or `?on=YYYY-MM-DD` (as of that day)."""
+        """'x of y done', weighted %, overdue, for today or `?on=YYYY-MM-DD` (as of that day);
+        with the roll-up of every item of the first two levels, keyed by item path."""
         programme = self.get_object()
         on_param = request.query_params.get("on")
         try:
@@ -136,7 +137,7 @@ class ProgrammeViewSet(
             return Response(
                 {"on": ["Ngày không hợp lệ (YYYY-MM-DD)."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        summary = queries.programme_summary(programme, on=on, as_of=bool(on_param))
+        summary = queries.programme_summary(programme, on=on, as_of=bool(on_param), levels=2)
         rollups = summary.pop("rollups")
         summary["items"] = {
             path: {"percent": r.percent, "leaves": r.leaves, "done": r.done, "overdue": r.overdue}

@@ -24,7 +24,12 @@ def _progress_expression(on: date | None):
 
 
 def item_rollups(
-    programme_id: int, root_path: str = "", *, on: date, as_of: bool = False
+    programme_id: int,
+    root_path: str = "",
+    *,
+    on: date,
+    as_of: bool = False,
+    levels: int = rules.MAX_DEPTH,
 ) -> dict[str, rules.Rollup]:
     """Roll-up of every node at or below `root_path` in a programme, keyed by item path.
 
@@ -32,6 +37,8 @@ def item_rollups(
     (an equi-grouping on a prefix, no join), the levels glued with UNION ALL. With
     `as_of=True` a leaf's progress is its latest report on or before `on` and only items that
     existed then count; otherwise the current state is used and `on` dates the overdue flag.
+    `levels` limits the nodes returned to that many levels from the root (the screens show
+    two or three; the summary needs one).
     """
     leaves = ProgrammeItem.objects.filter(
         programme_id=programme_id, numchild=0, cancelled_on__isnull=True
@@ -42,8 +49,9 @@ def item_rollups(
         leaves = leaves.filter(created_at__date__lte=on)
     leaves = leaves.annotate(p=_progress_expression(on if as_of else None))
     first_level = max(len(root_path) // rules.STEPLEN, 1)
+    last_level = min(first_level + levels - 1, rules.MAX_DEPTH)
     parts = []
-    for level in range(first_level, rules.MAX_DEPTH + 1):
+    for level in range(first_level, last_level + 1):
         parts.append(
             leaves.filter(depth__gte=level)
             .annotate(node=Substr("path", 1, level * rules.STEPLEN))
@@ -65,9 +73,10 @@ def item_rollups(
     }
 
 
-def programme_summary(programme, *, on: date, as_of: bool = False) -> dict:
-    """'x of y items done', overall %, overdue leaves: for the whole programme at a date."""
-    rollups = item_rollups(programme.pk, on=on, as_of=as_of)
+def programme_summary(programme, *, on: date, as_of: bool = False, levels: int = 1) -> dict:
+    """'x of y items done', overall %, overdue leaves: for the whole programme at a date
+    (with the roll-ups of the first `levels` levels, for the tree screen)."""
+    rollups = item_rollups(programme.pk, on=on, as_of=as_of, levels=levels)
     top = [r for path, r in rollups.items() if len(path) == rules.STEPLEN]
     done, total = rules.done_summary(top)
     overall = rules.combine(top)

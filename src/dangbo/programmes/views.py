@@ -42,7 +42,7 @@ STATUS_COLOURS = {
     "not_started": "secondary",
     "cancelled": "dark",
 }
-TREE_DEPTH_SHOWN = 3
+TREE_DEPTH_SHOWN = 2  # levels below the node on screen; deeper ones open from their parent
 
 
 def can_change(user, org) -> bool:
@@ -306,7 +306,7 @@ def tree_rows(items, rollups, *, today, starts_on, params, root_depth=0):
 
 
 class ProgrammeDetailView(ObjectDetailView):
-    """The programme as a tree (3 levels shown) with roll-up bars and 'x of y done'."""
+    """The programme as a tree (2 levels shown) with roll-up bars and 'x of y done'."""
 
     model = Programme
     template_name = "programmes/programme_detail.html"
@@ -324,7 +324,9 @@ class ProgrammeDetailView(ObjectDetailView):
                 as_of = date.fromisoformat(self.request.GET["on"])
             except ValueError:
                 as_of = None
-        summary = queries.programme_summary(programme, on=as_of or today, as_of=as_of is not None)
+        summary = queries.programme_summary(
+            programme, on=as_of or today, as_of=as_of is not None, levels=TREE_DEPTH_SHOWN
+        )
         items = programme.items.filter(depth__lte=TREE_DEPTH_SHOWN).select_related("organization")
         context.update(
             title=programme.title,
@@ -358,7 +360,9 @@ class ItemDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         item = self.object
         today = timezone.localdate()
-        rollups = queries.item_rollups(item.programme_id, item.path, on=today)
+        rollups = queries.item_rollups(
+            item.programme_id, item.path, on=today, levels=TREE_DEPTH_SHOWN + 1
+        )
         subtree = (
             ProgrammeItem.objects.filter(
                 programme_id=item.programme_id,
