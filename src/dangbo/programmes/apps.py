@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "dangbo.programmes"
     label = "programmes"
+    verbose_name = "Văn bản, chương trình công tác"
+
+    def ready(self):
+        from dangbo.programmes import audit  # noqa: F401
