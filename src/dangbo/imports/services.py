@@ -735,14 +735,15 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
     rows = list(_member_rows(user, root) if kind == Kind.MEMBERS else _org_rows(user, root))
     identity_paths = reachable_paths(user, "members.view_identity")
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
-    export = DataExport.objects.create(
-        kind=kind,
-        organization=root,
-        user=user,
-        row_count=len(rows),
-        with_identity=kind == Kind.MEMBERS and (identity_paths is None or bool(identity_paths)),
-    )
-    accessed.send(sender=DataExport, instance=export)
+    with set_actor(user):
+        export = DataExport.objects.create(
+            kind=kind,
+            organization=root,
+            user=user,
+            row_count=len(rows),
+            with_identity=kind == Kind.MEMBERS and (identity_paths is None or bool(identity_paths)),
+        )
+        accessed.send(sender=DataExport, instance=export)
     return content, export
 
 

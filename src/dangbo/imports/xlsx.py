@@ -72,7 +72,7 @@ def build_workbook(
         )
         target = get_column_letter(index)
         validation.add(f"{target}2:{target}1048576")
-        ws.add_data_validation(validation)
+        ws.data_validations.append(validation)
     for index, column in enumerate(shape.columns, start=1):
         if column.kind == "date":
             validation = DataValidation(
@@ -84,7 +84,7 @@ def build_workbook(
             )
             letter = get_column_letter(index)
             validation.add(f"{letter}2:{letter}1048576")
-            ws.add_data_validation(validation)
+            ws.data_validations.append(validation)
 
     ws.append(_header_cells(ws, shape))
     if example:
