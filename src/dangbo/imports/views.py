@@ -90,7 +90,7 @@ class JobDetailView(JobQuerysetMixin, RestrictedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         job = self.object
-        can_change = self.can("change", job)
+        can_change = has_permission(self.request.user, "imports.change", job.organization.path)
         context.update(
             title=str(job),
             can_change=can_change,
