@@ -1,0 +1,571 @@
+"""Reading a sheet and planning what each row would do (create / update / unchanged / error).
+
+The plan is the dry run: commit applies exactly the plan computed the same way, inside one
+transaction. Database look-ups are batched (a few queries per 5,000 rows), parsing is pure
+(rules.py), so a 100,000-row file plans in seconds.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import reachable_paths
+from dangbo.core.text import normalize
+from dangbo.imports import rules
+from dangbo.imports.rules import MEMBER_SHAPE, ORG_SHAPE, CellError, Shape
+from dangbo.members.models import Member
+from dangbo.members.services import IDENTITY_FIELDS
+from dangbo.organizations import rules as org_rules
+from dangbo.organizations.models import Organization, OrgType
+
+CHUNK = 5000
+EXAMPLE_MARK = "vi du"
+SKIP_SHEETS = {"danh muc", "huong dan"}
+# Values a new member gets when an optional column is absent or blank (the model defaults).
+MEMBER_DEFAULTS = {"ethnicity": "Kinh", "religion": "none", "theory_level": "none"}
+DATE_FIELDS = ("birth_date", "admitted_on", "ceremony_on", "official_on")
+TRACKED_FIELDS = (*IDENTITY_FIELDS, "organization_id", "status", "status_since")
+ProgressFn = Callable[[int, int], None]
+
+
+# ---------------------------------------------------------------- reading files
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list
+    rows: Iterator[tuple[int, tuple]]  # (row number in the file, cell values)
+    estimated_rows: int
+
+
+def open_sheet(fileobj, file_name: str) -> Sheet:
+    """The first data sheet of an .xlsx file (or a .csv), read in streaming mode."""
+    if file_name.lower().endswith(".csv"):
+        return _open_csv(fileobj)
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise DomainError("Không đọc được tệp: cần tệp Excel (.xlsx) hoặc .csv.", "file") from exc
+    sheets = [ws for ws in workbook.worksheets if normalize(ws.title) not in SKIP_SHEETS]
+    if not sheets:
+        raise DomainError("Tệp không có trang tính dữ liệu.", "file")
+    ws = sheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header_row = 0
+    headers: list = []
+    for values in rows:
+        header_row += 1
+        if any(v not in (None, "") for v in values):
+            headers = list(values)
+            break
+    while headers and headers[-1] in (None, ""):
+        headers.pop()
+    if not headers:
+        raise DomainError("Trang tính trống: không thấy dòng tiêu đề.", "file")
+    total = max((ws.max_row or 0) - header_row, 0)
+    numbered = ((n, values) for n, values in enumerate(rows, start=header_row + 1))
+    return Sheet(ws.title, headers, numbered, total)
+
+
+def _open_csv(fileobj) -> Sheet:
+    raw = fileobj.read()
+    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        headers = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise DomainError("Tệp trống: không thấy dòng tiêu đề.", "file") from exc
+    lines = text.count("\n")
+    return Sheet("CSV", headers, ((n, tuple(r)) for n, r in enumerate(reader, start=2)), lines)
+
+
+def column_label(index: int, headers: list) -> str:
+    header = rules.header_key(headers[index]) and str(headers[index]).strip()
+    letter = get_column_letter(index + 1)
+    return f"{header} (cột {letter})" if header else f"cột {letter}"
+
+
+# ---------------------------------------------------------------- org look-up
+
+
+@dataclass
+class OrgRef:
+    id: int
+    name: str
+    path: str
+    holds_members: bool
+    is_active: bool
+    founded_on: date
+    type_code: str = ""
+    code: str = ""
+    parent_id: int | None = None
+
+
+class OrgIndex:
+    """Orgs a user may act on under the job's root, found by #id, code or name (no diacritics).
+
+    A name shared by several orgs (two «Chi bộ 1» under different committees) is ambiguous:
+    the row must then use the code or #id, which the export writes.
+    """
+
+    def __init__(self, refs: list[OrgRef]):
+        self.by_id = {r.id: r for r in refs}
+        self.by_code: dict[str, list[OrgRef]] = {}
+        self.by_name: dict[str, list[OrgRef]] = {}
+        for ref in refs:
+            self.add(ref)
+
+    def add(self, ref: OrgRef) -> None:
+        self.by_id[ref.id] = ref
+        if ref.code:
+            self.by_code.setdefault(normalize(ref.code), []).append(ref)
+        self.by_name.setdefault(normalize(ref.name), []).append(ref)
+
+    @classmethod
+    def for_user(cls, user, root: Organization, permission: str, **filters) -> "OrgIndex":
+        qs = Organization.objects.filter(path__startswith=root.path, **filters)
+        paths = reachable_paths(user, permission)
+        if paths is not None:
+            condition = Q(pk__in=[])
+            for path in paths:
+                condition |= Q(path__startswith=path)
+            qs = qs.filter(condition)
+        refs = [
+            OrgRef(
+                id=row["pk"],
+                name=row["name"],
+                path=row["path"],
+                holds_members=row["org_type__holds_members"],
+                is_active=row["is_active"],
+                founded_on=row["founded_on"],
+                type_code=row["org_type__code"],
+                code=row["code"],
+            )
+            for row in qs.values(
+                "pk",
+                "name",
+                "path",
+                "org_type__holds_members",
+                "org_type__code",
+                "is_active",
+                "founded_on",
+                "code",
+            )
+        ]
+        return cls(refs)
+
+    def resolve(self, text: str, noun: str = "tổ chức") -> OrgRef:
+        """The one org a cell names, or CellError (unknown / ambiguous)."""
+        if text.startswith("#"):
+            head = text[1:].split(maxsplit=1)[0] if text[1:].strip() else ""
+            if head.isdigit() and int(head) in self.by_id:
+                return self.by_id[int(head)]
+            raise CellError(f"Không tìm thấy {noun} «{text[:60]}» trong phạm vi được giao.")
+        key = normalize(text)
+        for candidates in (self.by_code.get(key), self.by_name.get(key)):
+            if not candidates:
+                continue
+            if len(candidates) > 1:
+                raise CellError(
+                    f"Có {len(candidates)} {noun} tên «{text[:60]}»; "
+                    "hãy ghi mã tổ chức hoặc #mã hệ thống."
+                )
+            return candidates[0]
+        raise CellError(f"Không tìm thấy {noun} «{text[:60]}» trong phạm vi được giao.")
+
+
+# ---------------------------------------------------------------- plans
+
+
+@dataclass
+class RowPlan:
+    row: int
+    values: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    action: str = ""  # create | update | unchanged | error
+    object_id: int | None = None
+    org_id: int | None = None
+    data: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)  # field -> (old, new)
+    current: dict = field(default_factory=dict)  # tracked values before (updates)
+    parent_row: int | None = None  # orgs: parent created by an earlier row
+
+    def error(self, field_name: str, message: str) -> None:
+        self.errors.append((field_name, message))
+
+
+@dataclass
+class Plan:
+    shape: Shape
+    rows: list[RowPlan]
+    labels: dict[str, str]  # field -> column label in the file
+    org_names: dict[int, str] = field(default_factory=dict)
+
+    def by_action(self, action: str) -> list[RowPlan]:
+        return [r for r in self.rows if r.action == action]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        counts["total"] = len(self.rows)
+        return counts
+
+    def report(self, limit_errors=5000, limit_updates=2000, limit_creates=500) -> dict:
+        """The preview as JSON: counts, every error (up to a limit), old → new for updates."""
+        field_labels = {c.field: c.header for c in self.shape.columns}
+        errors = [
+            {
+                "row": r.row,
+                "column": self.labels.get(f, field_labels.get(f, "")),
+                "message": message,
+            }
+            for r in self.rows
+            if r.action == "error"
+            for f, message in r.errors
+        ]
+        updates = [
+            {
+                "row": r.row,
+                "id": r.object_id,
+                "name": r.data.get("full_name") or r.data.get("name", ""),
+                "changes": [
+                    [field_labels.get(f, f), rules.display_value(o), rules.display_value(n)]
+                    for f, (o, n) in r.changes.items()
+                ],
+            }
+            for r in self.rows
+            if r.action == "update"
+        ]
+        creates = [
+            {
+                "row": r.row,
+                "name": r.data.get("full_name") or r.data.get("name", ""),
+                "org": self.org_names.get(r.org_id, r.data.get("parent_name", "")),
+            }
+            for r in self.rows
+            if r.action == "create"
+        ]
+        return {
+            "counts": self.counts,
+            "errors": errors[:limit_errors],
+            "errors_total": len(errors),
+            "updates": updates[:limit_updates],
+            "creates": creates[:limit_creates],
+        }
+
+
+def _parse_rows(sheet: Sheet, mapping: dict[int, str], shape: Shape, progress: ProgressFn | None):
+    columns = {c.field: c for c in shape.columns}
+    items = [(index, columns[name]) for index, name in mapping.items() if name in columns]
+    rows: list[RowPlan] = []
+    for done, (number, values) in enumerate(sheet.rows, start=1):
+        if progress and done % 1000 == 0:
+            progress(done, max(sheet.estimated_rows, done))
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        plan = RowPlan(row=number, values={})
+        for index, column in items:
+            raw = values[index] if index < len(values) else None
+            if column.kind == "system_id" and normalize(str(raw or "")) == EXAMPLE_MARK:
+                plan = None
+                break
+            try:
+                plan.values[column.field] = rules.parse_cell(column, raw)
+            except CellError as error:
+                plan.error(column.field, error.message)
+        if plan is not None:
+            rows.append(plan)
+    return rows
+
+
+def labels_for(sheet_headers: list, mapping: dict[int, str]) -> dict[str, str]:
+    return {name: column_label(index, sheet_headers) for index, name in mapping.items()}
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _in_scope(path: str, root_path: str, paths: list[str] | None) -> bool:
+    if not path.startswith(root_path):
+        return False
+    return paths is None or any(path.startswith(p) for p in paths)
+
+
+# ---------------------------------------------------------------- members
+
+
+def plan_members(
+    sheet: Sheet, mapping: dict[int, str], *, user, root: Organization, today: date, progress=None
+) -> Plan:
+    mapped = set(mapping.values())
+    rows = _parse_rows(sheet, mapping, MEMBER_SHAPE, progress)
+    orgs = OrgIndex.for_user(user, root, "members.change")
+    paths = reachable_paths(user, "members.change")
+
+    ids = {r.values["id"] for r in rows if r.values.get("id")}
+    numbers = {
+        r.values["id_number"]
+        for r in rows
+        if r.values.get("id_number") and not rules.is_masked_id(r.values["id_number"])
+    }
+    fields = ["pk", *TRACKED_FIELDS, "org_path", "organization__name"]
+    by_pk: dict[int, dict] = {}
+    for chunk in _chunks(sorted(ids)):
+        for row in Member.objects.filter(pk__in=chunk).values(*fields):
+            by_pk[row["pk"]] = row
+    by_number: dict[str, dict] = {}
+    for chunk in _chunks(sorted(numbers)):
+        for row in Member.objects.filter(id_number__in=chunk).values(*fields):
+            by_number[row["id_number"]] = row
+
+    seen_numbers: dict[str, int] = {}
+    seen_ids: dict[int, int] = {}
+    for plan in rows:
+        _decide_member(plan, mapped, orgs, paths, root.path, by_pk, by_number, today)
+        number = plan.data.get("id_number")
+        if number:
+            if number in seen_numbers:
+                plan.error(
+                    "id_number",
+                    f"Số định danh {number} trùng với dòng {seen_numbers[number]} trong tệp.",
+                )
+            else:
+                seen_numbers[number] = plan.row
+        if plan.object_id:
+            if plan.object_id in seen_ids:
+                plan.error(
+                    "id", f"Đảng viên này đã có ở dòng {seen_ids[plan.object_id]} trong tệp."
+                )
+            else:
+                seen_ids[plan.object_id] = plan.row
+        if plan.errors:
+            plan.action = "error"
+    names = {ref.id: ref.name for ref in orgs.by_id.values()}
+    return Plan(MEMBER_SHAPE, rows, labels_for(sheet.headers, mapping), names)
+
+
+def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today) -> None:
+    values = plan.values
+    org = None
+    if "organization" in values and not any(f == "organization" for f, _ in plan.errors):
+        try:
+            org = orgs.resolve(values["organization"], "chi bộ")
+        except CellError as error:
+            plan.error("organization", error.message)
+    target = None
+    number = values.get("id_number") or ""
+    if values.get("id"):
+        row = by_pk.get(values["id"])
+        if row is None or not _in_scope(row["org_path"], root_path, paths):
+            plan.error(
+                "id",
+                f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
+            )
+            return
+        target = row
+    elif number and not rules.is_masked_id(number) and number in by_number:
+        row = by_number[number]
+        if not _in_scope(row["org_path"], root_path, paths):
+            plan.error("id_number", f"Số định danh {number} đã thuộc một đảng viên khác.")
+            return
+        target = row
+    if rules.is_masked_id(number):
+        if target is not None and rules.masked_matches(number, target["id_number"]):
+            values["id_number"] = target["id_number"]
+        else:
+            plan.error("id_number", "Số định danh bị che (***); cần nhập đủ 12 chữ số.")
+            return
+    number = values.get("id_number") or ""
+    if target is not None and number and number != target["id_number"]:
+        other = by_number.get(number)
+        if other is not None and other["pk"] != target["pk"]:
+            plan.error("id_number", f"Số định danh {number} đã thuộc một đảng viên khác.")
+
+    if target is None:
+        data = {}
+        for key in IDENTITY_FIELDS:
+            value = values.get(key)
+            if value in (None, "") and key in MEMBER_DEFAULTS:
+                value = MEMBER_DEFAULTS[key]
+            elif value is None and key not in DATE_FIELDS:
+                value = ""
+            data[key] = value
+        data["id_number"] = data["id_number"] or None
+        plan.data = data
+        if org is not None:
+            if not org.is_active:
+                plan.error("organization", f"Tổ chức «{org.name}» đã giải thể.")
+            elif not org.holds_members:
+                plan.error(
+                    "organization",
+                    f"«{org.name}» là đảng bộ; đảng viên phải sinh hoạt tại một chi bộ.",
+                )
+            plan.org_id = org.id
+        plan.action = "create"
+    else:
+        current = {f: target[f] for f in TRACKED_FIELDS}
+        data = {f: current[f] for f in IDENTITY_FIELDS}
+        for key in IDENTITY_FIELDS:
+            if key in mapped and not any(f == key for f, _ in plan.errors):
+                value = values.get(key)
+                if value in (None, "") and key in MEMBER_DEFAULTS:
+                    value = MEMBER_DEFAULTS[key]
+                data[key] = value
+        data["id_number"] = data["id_number"] or None
+        plan.data = data
+        plan.object_id = target["pk"]
+        plan.current = current
+        plan.org_id = target["organization_id"]
+        if org is not None and org.id != target["organization_id"]:
+            plan.error(
+                "organization",
+                f"Đảng viên đang sinh hoạt tại «{target['organization__name']}»; "
+                "muốn đổi chi bộ phải làm thủ tục chuyển sinh hoạt.",
+            )
+        plan.changes = {
+            f: (current[f], data[f])
+            for f in IDENTITY_FIELDS
+            if (current[f] or None) != (data[f] or None)
+        }
+        plan.action = "update" if plan.changes else "unchanged"
+    if plan.errors:
+        return
+    for key, message in rules.member_identity_problems(plan.data, today).items():
+        plan.error(key, message)
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def plan_orgs(
+    sheet: Sheet, mapping: dict[int, str], *, user, root: Organization, today: date, progress=None
+) -> Plan:
+    """Orgs are created in file order; a parent may be an existing org or one on a row above."""
+    rows = _parse_rows(sheet, mapping, ORG_SHAPE, progress)
+    orgs = OrgIndex.for_user(user, root, "organizations.change")
+    types = list(OrgType.objects.all())
+    type_choices = tuple((t.code, t.name) for t in types)
+    caps = {t.code: t for t in types}
+    pending: dict[int, RowPlan] = {}  # fake negative ids → rows creating them
+    for plan in rows:
+        values = plan.values
+        type_code = None
+        if values.get("org_type"):
+            try:
+                type_code = rules.parse_choice(values["org_type"], type_choices)
+            except CellError as error:
+                plan.error("org_type", error.message)
+        parent = None
+        if values.get("parent"):
+            try:
+                parent = orgs.resolve(values["parent"], "tổ chức cấp trên")
+            except CellError as error:
+                plan.error("parent", error.message)
+        existing = None
+        if values.get("id"):
+            existing = orgs.by_id.get(values["id"])
+            if existing is None or existing.id < 0:
+                plan.error(
+                    "id",
+                    f"Không tìm thấy tổ chức có mã hệ thống {values['id']} trong phạm vi "
+                    "được giao.",
+                )
+                plan.action = "error"
+                continue
+        elif values.get("code"):
+            same = [r for r in orgs.by_code.get(normalize(values["code"]), []) if r.id > 0]
+            existing = same[0] if len(same) == 1 else None
+        elif parent is not None and values.get("name"):
+            same = [
+                r for r in orgs.by_name.get(normalize(values["name"]), []) if _is_parent(parent, r)
+            ]
+            existing = same[0] if len(same) == 1 else None
+        if existing is not None:
+            plan.object_id = existing.id
+            plan.data = {"name": existing.name}
+            differs = (
+                normalize(values.get("name")) != normalize(existing.name)
+                or (type_code and type_code != existing.type_code)
+                or (parent is not None and not _is_parent(parent, existing))
+            )
+            if differs:
+                plan.error(
+                    "name",
+                    "Tổ chức đã có; đổi tên, đổi loại hay chuyển cấp trên phải làm bằng quyết "
+                    "định trên màn hình Tổ chức đảng.",
+                )
+            plan.action = "error" if plan.errors else "unchanged"
+            continue
+        plan.data = {
+            "name": values.get("name", ""),
+            "code": values.get("code", ""),
+            "org_type": type_code,
+            "founded_on": values.get("founded_on"),
+            "decision_number": values.get("decision_number", ""),
+            "signer": values.get("signer", ""),
+        }
+        if parent is not None:
+            if parent.id < 0:
+                plan.parent_row = pending[parent.id].row
+                if pending[parent.id].action == "error":
+                    plan.error("parent", f"Tổ chức cấp trên ở dòng {plan.parent_row} bị lỗi.")
+            else:
+                plan.org_id = parent.id
+            plan.data["parent_name"] = parent.name
+            if not parent.is_active:
+                plan.error("parent", f"Tổ chức cấp trên «{parent.name}» đã giải thể.")
+            elif not org_rules.can_contain_org(org_rules.TypeCapabilities(parent.holds_members)):
+                plan.error(
+                    "parent",
+                    f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.",
+                )
+            founded = plan.data["founded_on"]
+            if founded and founded < parent.founded_on:
+                plan.error(
+                    "founded_on", "Ngày thành lập không được trước ngày thành lập của cấp trên."
+                )
+        if plan.data["founded_on"] and plan.data["founded_on"] > today:
+            plan.error("founded_on", "Ngày hiệu lực không được sau ngày hôm nay.")
+        plan.action = "error" if plan.errors else "create"
+        fake = OrgRef(
+            id=-plan.row,
+            name=plan.data["name"],
+            path="",
+            holds_members=bool(type_code and caps[type_code].holds_members),
+            is_active=True,
+            founded_on=plan.data["founded_on"] or date.min,
+            type_code=type_code or "",
+            code=plan.data["code"],
+        )
+        pending[fake.id] = plan
+        orgs.add(fake)
+    names = {ref.id: ref.name for ref in orgs.by_id.values() if ref.id > 0}
+    return Plan(ORG_SHAPE, rows, labels_for(sheet.headers, mapping), names)
+
+
+def _is_parent(parent: OrgRef, child: OrgRef) -> bool:
+    return bool(parent.path) and child.path[:-4] == parent.path
+
+
+PLANNERS = {"members": plan_members, "organizations": plan_orgs}

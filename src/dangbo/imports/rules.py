@@ -1,0 +1,429 @@
+"""Pure rules of the import pipeline: the shapes of the sheets, cell parsers, header mapping.
+
+No database access here. Every parser takes any cell value openpyxl can hand over (text,
+number, date, time, bool, None, or anything else) and returns a clean value or raises
+`CellError` with a Vietnamese message: a bad cell is a row error, never a crash.
+"""
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from dangbo.core.text import clean_spaces, mask_id_number, normalize
+from dangbo.members import rules as member_rules
+from dangbo.members.choices import (
+    ETHNIC_GROUPS,
+    Education,
+    Gender,
+    Occupation,
+    Qualification,
+    Religion,
+    TheoryLevel,
+)
+
+# Excel serial dates: day 1 is 1900-01-01 (with Excel's phantom 29/02/1900 → epoch 30/12/1899).
+EXCEL_EPOCH = date(1899, 12, 30)
+MIN_DATE = date(1900, 1, 1)
+MAX_SERIAL = 73050  # 31/12/2099
+MAX_CELL_LENGTH = 2000
+_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_MASKED_ID = re.compile(r"^\*+\d{3}$")
+_SYSTEM_ID = re.compile(r"^#?\s*(\d{1,18})$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is Vietnamese and names the problem."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import shape: the field it fills and how its cells are read."""
+
+    field: str
+    header: str
+    kind: str  # text | date | choice | id_number | system_id | org | org_type
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 255
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.header + (" *" if self.required else "")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The columns of one kind of import (members, orgs), in template order."""
+
+    kind: str
+    title: str
+    columns: tuple[Column, ...]
+    example: tuple = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.field == name)
+
+
+def _choices(text_choices) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value), str(label)) for value, label in text_choices.choices)
+
+
+MEMBER_SHAPE = Shape(
+    kind="members",
+    title="Đảng viên",
+    columns=(
+        Column(
+            "id",
+            "Mã hệ thống",
+            "system_id",
+            aliases=("ma he thong", "ma dang vien", "id"),
+            note="Để trống khi thêm mới; giữ nguyên khi cập nhật từ tệp đã xuất.",
+        ),
+        Column("full_name", "Họ và tên", "text", True, max_length=120, aliases=("ho ten",)),
+        Column("gender", "Giới tính", "choice", True, _choices(Gender)),
+        Column("birth_date", "Ngày sinh", "date", True),
+        Column(
+            "id_number",
+            "Số định danh cá nhân",
+            "id_number",
+            aliases=("so cccd", "cccd", "so can cuoc", "so dinh danh", "so the dang vien"),
+        ),
+        Column("place_of_origin", "Quê quán", "text"),
+        Column("ethnicity", "Dân tộc", "choice", False, tuple((e, e) for e in ETHNIC_GROUPS)),
+        Column("religion", "Tôn giáo", "choice", False, _choices(Religion)),
+        Column("history_number", "Số lý lịch", "text", max_length=30),
+        Column("education", "Giáo dục phổ thông", "choice", False, _choices(Education)),
+        Column("qualification", "Chuyên môn nghiệp vụ", "choice", False, _choices(Qualification)),
+        Column(
+            "theory_level",
+            "Lý luận chính trị",
+            "choice",
+            False,
+            _choices(TheoryLevel),
+            aliases=("trinh do ly luan chinh tri",),
+        ),
+        Column("occupation", "Nghề nghiệp", "choice", False, _choices(Occupation)),
+        Column("workplace", "Nơi làm việc", "text", aliases=("don vi cong tac",)),
+        Column(
+            "admitted_on",
+            "Ngày vào Đảng",
+            "date",
+            True,
+            aliases=("ngay ket nap", "ngay quyet dinh ket nap"),
+        ),
+        Column("ceremony_on", "Ngày lễ kết nạp", "date"),
+        Column("official_on", "Ngày chính thức", "date", aliases=("ngay cong nhan chinh thuc",)),
+        Column(
+            "organization",
+            "Chi bộ",
+            "org",
+            True,
+            aliases=("chi bo sinh hoat", "to chuc dang", "noi sinh hoat"),
+            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+        ),
+    ),
+    example=(
+        None,
+        "Nguyễn Văn Mẫu",
+        "Nam",
+        "15/03/1985",
+        "001085001234",
+        "Hà Nội",
+        "Kinh",
+        "Không",
+        "LL-0001",
+        "Trung học phổ thông",
+        "Đại học",
+        "Trung cấp",
+        "Cán bộ, công chức",
+        "Sở Tư pháp",
+        "19/05/2010",
+        "19/05/2010",
+        "19/05/2011",
+        None,
+    ),
+)
+
+ORG_SHAPE = Shape(
+    kind="organizations",
+    title="Tổ chức đảng",
+    columns=(
+        Column("id", "Mã hệ thống", "system_id", aliases=("id",), note="Để trống khi thêm mới."),
+        Column("name", "Tên tổ chức", "text", True, aliases=("ten",)),
+        Column("code", "Mã tổ chức", "text", max_length=40),
+        Column("org_type", "Loại tổ chức", "org_type", True),
+        Column(
+            "parent",
+            "Tổ chức cấp trên",
+            "org",
+            True,
+            aliases=("cap tren", "truc thuoc"),
+            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở dòng phía trên.",
+        ),
+        Column("founded_on", "Ngày thành lập", "date", True),
+        Column("decision_number", "Số quyết định thành lập", "text", True, max_length=60),
+        Column("signer", "Người ký", "text", True, max_length=120),
+    ),
+    example=(
+        None,
+        "Chi bộ Phòng Mẫu",
+        "CB-MAU",
+        "Chi bộ trực thuộc",
+        None,
+        "01/01/2024",
+        "12-QĐ/ĐU",
+        "Nguyễn Văn Ký",
+    ),
+)
+
+SHAPES = {MEMBER_SHAPE.kind: MEMBER_SHAPE, ORG_SHAPE.kind: ORG_SHAPE}
+
+
+# ---------------------------------------------------------------- cell parsers
+
+
+def _as_text(raw) -> str:
+    """Any cell as stripped NFC text (numbers without a spurious '.0')."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        raise CellError("Giá trị đúng/sai không hợp lệ ở ô này.")
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise CellError("Số không hợp lệ.")
+        if raw.is_integer() and abs(raw) < 1e18:
+            return str(int(raw))
+        return clean_spaces(repr(raw))
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, datetime | date | time | timedelta):
+        raise CellError("Ô này cần nhập chữ, không phải ngày giờ.")
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        raise CellError("Kiểu dữ liệu của ô không được hỗ trợ.")
+    text = clean_spaces(raw)
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+    return text
+
+
+def parse_text(raw, max_length: int = 255) -> str:
+    text = _as_text(raw)
+    if "\ufffd" in text:
+        raise CellError("Ô chứa ký tự không đọc được (sai bảng mã).")
+    if len(text) > max_length:
+        raise CellError(f"Quá dài ({len(text)} ký tự, tối đa {max_length}).")
+    return text
+
+
+def parse_date(raw) -> date | None:
+    """dd/mm/yyyy text (also d-m-yyyy, d.m.yyyy, yyyy-mm-dd), an Excel date, or a serial."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise CellError("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")
+    if isinstance(raw, datetime):
+        if raw.time() != time(0, 0):
+            raise CellError("Ngày không hợp lệ: ô chứa cả giờ phút.")
+        value = raw.date()
+    elif isinstance(raw, date):
+        value = raw
+    elif isinstance(raw, int | float):
+        if not (isinstance(raw, int) or (math.isfinite(raw) and raw.is_integer())):
+            raise CellError("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")
+        serial = int(raw)
+        if not 1 <= serial <= MAX_SERIAL:
+            raise CellError("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")
+        value = EXCEL_EPOCH + timedelta(days=serial)
+    else:
+        text = _as_text(raw)
+        if not text:
+            return None
+        value = _date_from_text(text)
+    if value < MIN_DATE:
+        raise CellError(f"Ngày {value:%d/%m/%Y} không hợp lệ (trước năm 1900).")
+    return value
+
+
+def _date_from_text(text: str) -> date:
+    match = _DATE_TEXT.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _ISO_DATE.match(text)
+        if not match:
+            raise CellError(f"Ngày «{text[:40]}» không hợp lệ (cần dạng dd/mm/yyyy).")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise CellError(f"Ngày «{text[:40]}» không tồn tại.") from exc
+
+
+def parse_choice(raw, choices: tuple[tuple[str, str], ...]) -> str:
+    """A label (with or without diacritics, any case) or a stored code → the stored code."""
+    text = _as_text(raw)
+    if not text:
+        return ""
+    key = normalize(text)
+    for value, label in choices:
+        if key in (normalize(label), normalize(value)):
+            return value
+    sample = ", ".join(label for _v, label in choices[:6])
+    more = ", …" if len(choices) > 6 else ""
+    raise CellError(f"Giá trị «{text[:40]}» không có trong danh mục ({sample}{more}).")
+
+
+def parse_id_number(raw) -> str:
+    """12 digits. Excel often stores them as numbers and drops leading zeros: we restore them
+    only when the number is shorter than 12 digits, as text cannot be told apart otherwise."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()):
+            raise CellError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+        number = int(raw)
+        if not 0 <= number < 10**12:
+            raise CellError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+        return f"{number:012d}"
+    text = _as_text(raw).replace(" ", "")
+    if _MASKED_ID.match(text):
+        return text  # a masked export value; the pipeline compares it with the stored one
+    problem = member_rules.validate_id_number(text or None)
+    if problem:
+        raise CellError(problem)
+    return text
+
+
+def is_masked_id(text: str) -> bool:
+    return bool(_MASKED_ID.match(text or ""))
+
+
+def masked_matches(cell: str, stored: str | None) -> bool:
+    """A masked export value stands for the stored ID when its visible digits agree."""
+    return bool(stored) and mask_id_number(stored) == cell
+
+
+def parse_system_id(raw) -> int | None:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()):
+            raise CellError("Mã hệ thống phải là số nguyên dương.")
+        if not 0 < int(raw) < 10**18:
+            raise CellError("Mã hệ thống phải là số nguyên dương.")
+        return int(raw)
+    text = _as_text(raw)
+    if not text:
+        return None
+    match = _SYSTEM_ID.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise CellError("Mã hệ thống phải là số nguyên dương.")
+    return int(match.group(1))
+
+
+def parse_reference(raw) -> str:
+    """An org reference (name, code or #id) as clean text; resolved later against the tree."""
+    return parse_text(raw, max_length=255)
+
+
+def parse_cell(column: Column, raw):
+    """Dispatch on the column kind. Raises CellError for a bad or missing required value."""
+    if column.kind == "date":
+        value = parse_date(raw)
+    elif column.kind == "choice":
+        value = parse_choice(raw, column.choices)
+    elif column.kind == "id_number":
+        value = parse_id_number(raw)
+    elif column.kind == "system_id":
+        value = parse_system_id(raw)
+    elif column.kind in ("org", "org_type"):
+        value = parse_reference(raw)
+    else:
+        value = parse_text(raw, column.max_length)
+    if column.required and value in (None, ""):
+        raise CellError("Bắt buộc nhập.")
+    return value
+
+
+# ---------------------------------------------------------------- header mapping
+
+_PARENTHESES = re.compile(r"\(.*?\)|\*")
+
+
+def header_key(header) -> str:
+    """A header as a comparison key: no diacritics, no '*', no '(…)' remarks."""
+    try:
+        text = _as_text(header)
+    except CellError:
+        return ""
+    return normalize(_PARENTHESES.sub(" ", text))
+
+
+def auto_mapping(headers: list, shape: Shape) -> dict[int, str]:
+    """Column index → field, matched by header text (with or without diacritics, aliases)."""
+    keys = {}
+    for column in shape.columns:
+        for key in (normalize(column.header), column.field.replace("_", " "), *column.aliases):
+            keys.setdefault(key, column.field)
+    mapping: dict[int, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        target = keys.get(header_key(header))
+        if target and target not in used:
+            mapping[index] = target
+            used.add(target)
+    return mapping
+
+
+def mapping_problems(mapping: dict[int, str], shape: Shape) -> list[str]:
+    """Required columns that no file column fills; a field mapped twice."""
+    problems = []
+    fields = list(mapping.values())
+    for column in shape.columns:
+        if column.required and column.field not in fields:
+            problems.append(f"Chưa chọn cột nào cho «{column.header}».")
+        if fields.count(column.field) > 1:
+            problems.append(f"Cột «{column.header}» được chọn cho nhiều cột trong tệp.")
+    return problems
+
+
+# ---------------------------------------------------------------- member row checks
+
+
+def member_identity_problems(data: dict, today: date) -> dict[str, str]:
+    """The checks register_member/correct_identity make without the database, by field.
+
+    Same functions as the screens (members.rules), so an import accepts what a form accepts.
+    """
+    problems: dict[str, str] = {}
+    if not data.get("full_name"):
+        problems["full_name"] = "Cần nhập họ và tên."
+    id_number = data.get("id_number") or None
+    problem = member_rules.validate_id_number(id_number)
+    if problem:
+        problems["id_number"] = problem
+    for key, message in member_rules.date_order_problems(
+        data.get("birth_date"),
+        data.get("admitted_on"),
+        data.get("ceremony_on"),
+        data.get("official_on"),
+        today,
+    ).items():
+        problems.setdefault(key, message)
+    return problems
+
+
+def display_value(value) -> str:
+    """A stored value as shown in the preview (dates dd/mm/yyyy)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)

@@ -1,0 +1,812 @@
+"""Import use cases: upload → mapping → preview (dry run) → commit → rollback; templates, exports.
+
+Commit writes every valid row in one transaction, or nothing. Small files go through the member
+and org services row by row (register_member, correct_identity, found_org: the screens' own
+code, with its audit trail); from BULK_THRESHOLD rows on, members are written by bulk inserts
+after the same pure checks (rules.member_identity_problems = members.rules), with the same
+derived rows (status periods, placement, events). tests/imports/test_consistency.py runs both
+paths on the same files and compares the results.
+
+Rolling back a created member or org **removes** it, and only when nothing else refers to it
+(no later event, transfer, discipline, document, child org, …) and it still holds exactly the
+values the import wrote. Rationale: a rolled-back import never described the world; keeping
+100,000 mistaken rows with a "withdrawn" status would pollute every count and search. The
+trace stays: the job keeps the file, the report and each written row's values (ImportRow), and
+the audit log records the rollback. Once anything else refers to a row, rollback is refused as a
+whole, and corrections go through the normal screens (where nothing is ever deleted).
+"""
+
+import contextlib
+import io
+import logging
+from datetime import date, timedelta
+
+from auditlog.context import disable_auditlog, set_actor
+from auditlog.signals import accessed
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.text import mask_id_number, normalize
+from dangbo.imports import pipeline, rules, xlsx
+from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
+from dangbo.members import services as member_services
+from dangbo.members.choices import Status
+from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
+from dangbo.organizations import services as org_services
+from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod, OrgType
+
+logger = logging.getLogger(__name__)
+
+BULK_THRESHOLD = 500
+BATCH = 2000
+STALE_AFTER = timedelta(minutes=15)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+State = ImportJob.State
+ORG_TRACKED = ("name", "code", "org_type_id", "path", "is_active", "founded_on")
+
+
+def checkpoint(step: str, done: int) -> None:
+    """Called between batches while writing; tests inject a fault here (a killed worker)."""
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def snapshot(values: dict, fields=pipeline.TRACKED_FIELDS) -> dict:
+    return {f: _json(values[f]) for f in fields}
+
+
+def _now():
+    return timezone.now()
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def check_can_import(user, root: Organization, kind: str) -> None:
+    target = "members.change" if kind == Kind.MEMBERS else "organizations.change"
+    if not (
+        has_permission(user, "imports.change", root.path)
+        and has_permission(user, target, root.path)
+    ):
+        raise DomainError("Bạn không có quyền nhập dữ liệu cho tổ chức này.", "organization")
+
+
+def import_roots(user):
+    """The top orgs a user may import under: the nodes of their imports.change roles."""
+    paths = reachable_paths(user, "imports.change")
+    qs = Organization.objects.filter(is_active=True)
+    if paths is None:
+        return qs.filter(depth__lte=2)
+    return qs.filter(path__in=paths)
+
+
+# ---------------------------------------------------------------- upload and mapping
+
+
+@transaction.atomic
+def start_import(*, user, root: Organization, kind: str, uploaded) -> ImportJob:
+    """Keep the file, read its headers and guess the mapping. Nothing is checked yet."""
+    if kind not in rules.SHAPES:
+        raise DomainError("Loại dữ liệu không hợp lệ.", "kind")
+    check_can_import(user, root, kind)
+    name = (uploaded.name or "tep.xlsx").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise DomainError("Chỉ nhận tệp Excel (.xlsx) hoặc .csv.", "file")
+    if uploaded.size > MAX_UPLOAD_BYTES:
+        raise DomainError("Tệp quá lớn (tối đa 50 MB).", "file")
+    content = uploaded.read()
+    sheet = pipeline.open_sheet(io.BytesIO(content), name)
+    shape = rules.SHAPES[kind]
+    headers = [rules.parse_text(h) if _safe_text(h) else "" for h in sheet.headers]
+    mapping = rules.auto_mapping(headers, shape)
+    job = ImportJob(
+        kind=kind,
+        organization=root,
+        file_name=name,
+        sheet_name=sheet.name[:100],
+        headers=headers,
+        mapping={str(k): v for k, v in mapping.items()},
+        state=State.MAPPING,
+        created_by=user,
+        progress_total=sheet.estimated_rows,
+    )
+    job.file.save(name, ContentFile(content), save=False)
+    job.save()
+    return job
+
+
+def _safe_text(value) -> bool:
+    try:
+        rules.parse_text(value)
+    except rules.CellError:
+        return False
+    return True
+
+
+def job_mapping(job: ImportJob) -> dict[int, str]:
+    return {int(k): v for k, v in job.mapping.items() if v}
+
+
+def set_mapping(job: ImportJob, mapping: dict[int, str], *, user) -> ImportJob:
+    """Save the user's column choices and start the check (dry run) in the background."""
+    check_can_import(user, job.organization, job.kind)
+    if job.state not in (State.MAPPING, State.PREVIEWED, State.FAILED):
+        raise DomainError("Lần nhập này không còn sửa được cách ghép cột.", "mapping")
+    problems = rules.mapping_problems(mapping, rules.SHAPES[job.kind])
+    if problems:
+        raise DomainError(" ".join(problems), "mapping")
+    job.mapping = {str(k): v for k, v in mapping.items()}
+    job.save(update_fields=["mapping", "updated_at"])
+    return _enqueue(job, State.VALIDATING, "validate")
+
+
+# ---------------------------------------------------------------- background steps
+
+
+def _enqueue(job: ImportJob, state: str, step: str) -> ImportJob:
+    from dangbo.imports import tasks
+
+    job.state = state
+    job.step = step
+    job.error_message = ""
+    job.progress_done = 0
+    job.heartbeat_at = _now()
+    job.save(
+        update_fields=[
+            "state",
+            "step",
+            "error_message",
+            "progress_done",
+            "heartbeat_at",
+            "updated_at",
+        ]
+    )
+    result = tasks.run_import_step.enqueue(job.pk, step)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job_id: int):
+    def report(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(
+            progress_done=done, progress_total=total, heartbeat_at=_now()
+        )
+
+    return report
+
+
+STEPS = {}
+
+
+def run_step(job_id: int, step: str) -> None:
+    """Body of the background task. A failure leaves the data unchanged and marks the job."""
+    job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
+    expected = {"validate": State.VALIDATING, "commit": State.COMMITTING}
+    expected["rollback"] = State.ROLLING_BACK
+    if job.state != expected[step]:
+        return
+    actor = job.rolled_back_by if step == "rollback" else job.committed_by or job.created_by
+    try:
+        with set_actor(actor):
+            STEPS[step](job, actor)
+    except DomainError as error:
+        _fail(job_id, step, error.full_message)
+    except Exception:
+        logger.exception("import %s failed in step %s", job_id, step)
+        _fail(
+            job_id,
+            step,
+            "Lỗi hệ thống khi xử lý; dữ liệu không thay đổi. Bấm «Thử lại» hoặc báo quản trị.",
+        )
+        raise
+
+
+def _fail(job_id: int, step: str, message: str) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        state=State.FAILED, step=step, error_message=message, heartbeat_at=_now()
+    )
+
+
+def reap_stale_jobs() -> int:
+    """Jobs whose worker died (no heartbeat for STALE_AFTER) are marked failed. The data is
+    unchanged: writing happens in one transaction, which the database rolled back."""
+    return ImportJob.objects.filter(
+        state__in=ImportJob.RUNNING_STATES, heartbeat_at__lt=_now() - STALE_AFTER
+    ).update(
+        state=State.FAILED,
+        error_message="Tiến trình xử lý bị dừng giữa chừng; dữ liệu không thay đổi. Bấm «Thử lại».",
+    )
+
+
+def _plan(job: ImportJob, user, progress=None) -> pipeline.Plan:
+    with job.file.open("rb") as handle:
+        sheet = pipeline.open_sheet(handle, job.file_name)
+        planner = pipeline.PLANNERS[job.kind]
+        return planner(
+            sheet,
+            job_mapping(job),
+            user=user,
+            root=job.organization,
+            today=timezone.localdate(),
+            progress=progress,
+        )
+
+
+def _validate(job: ImportJob, user) -> None:
+    plan = _plan(job, job.created_by, _progress(job.pk))
+    counts = plan.counts
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=State.PREVIEWED,
+        report=plan.report(),
+        progress_done=counts["total"],
+        progress_total=counts["total"],
+        heartbeat_at=_now(),
+    )
+
+
+STEPS["validate"] = _validate
+
+
+def request_commit(job: ImportJob, *, user, skip_errors: bool) -> ImportJob:
+    check_can_import(user, job.organization, job.kind)
+    if job.state != State.PREVIEWED and not (job.state == State.FAILED and job.step == "commit"):
+        raise DomainError("Chỉ ghi được sau khi đã kiểm tra (chạy thử) tệp.", "state")
+    if job.counts.get("error") and not skip_errors:
+        raise DomainError(
+            f"Tệp còn {job.counts['error']} dòng lỗi: sửa tệp rồi tải lên lại, hoặc chọn "
+            "«ghi các dòng hợp lệ, bỏ qua dòng lỗi».",
+            "skip_errors",
+        )
+    if not (job.counts.get("create") or job.counts.get("update")):
+        raise DomainError("Không có dòng nào cần ghi.", "state")
+    job.skip_errors = skip_errors
+    job.committed_by = user
+    job.save(update_fields=["skip_errors", "committed_by", "updated_at"])
+    return _enqueue(job, State.COMMITTING, "commit")
+
+
+def _commit(job: ImportJob, user) -> None:
+    plan = _plan(job, job.committed_by, _progress(job.pk))
+    if plan.counts["error"] and not job.skip_errors:
+        raise DomainError(
+            f"Tệp có {plan.counts['error']} dòng lỗi; không ghi dòng nào.", "skip_errors"
+        )
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=_now(), progress_done=0)
+    with transaction.atomic():
+        written = APPLY[job.kind](job, plan, user)
+        ImportRow.objects.bulk_create(written, batch_size=BATCH)
+        report = plan.report()
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=State.COMMITTED,
+            committed_at=_now(),
+            report=report,
+            heartbeat_at=_now(),
+        )
+
+
+STEPS["commit"] = _commit
+
+
+def _reason(job: ImportJob) -> str:
+    return f"Nhập từ tệp «{job.file_name}» (lần nhập #{job.pk})"
+
+
+def _apply_members(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
+    rows = [r for r in plan.rows if r.action in ("create", "update")]
+    if len(rows) >= BULK_THRESHOLD:
+        return _apply_members_bulk(job, rows, user)
+    return _apply_members_service(job, rows, user)
+
+
+def _apply_members_service(job, rows, user) -> list[ImportRow]:
+    org_ids = {r.org_id for r in rows if r.action == "create"}
+    orgs = Organization.objects.select_related("org_type").in_bulk(org_ids)
+    written = []
+    for done, row in enumerate(rows):
+        checkpoint("commit", done)
+        try:
+            if row.action == "create":
+                member = member_services.register_member(
+                    organization=orgs[row.org_id], user=user, reason=_reason(job), **row.data
+                )
+                before = {}
+            else:
+                member = Member.objects.get(pk=row.object_id)
+                before = snapshot(member.__dict__ | {"organization_id": member.organization_id})
+                if snapshot(row.current) != before:
+                    raise DomainError("Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "id")
+                changes = {field: new for field, (_old, new) in row.changes.items()}
+                member = member_services.correct_identity(
+                    member, reason=_reason(job), user=user, **changes
+                )
+        except DomainError as error:
+            raise DomainError(error.message, error.field, row=row.row) from error
+        after = snapshot(member.__dict__ | {"organization_id": member.organization_id})
+        action = ImportRow.Action.CREATED if row.action == "create" else ImportRow.Action.UPDATED
+        written.append(
+            ImportRow(
+                job=job,
+                row_number=row.row,
+                action=action,
+                object_id=member.pk,
+                before=before,
+                after=after,
+            )
+        )
+    return written
+
+
+def _apply_members_bulk(job, rows, user) -> list[ImportRow]:
+    """The same writes as register_member / correct_identity, in batches."""
+    today = timezone.localdate()
+    now = _now()
+    actor = user if user is not None and user.is_authenticated else None
+    reason = _reason(job)
+    creates = [r for r in rows if r.action == "create"]
+    updates = [r for r in rows if r.action == "update"]
+    org_ids = {r.org_id for r in creates}
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=org_ids).only("pk", "name", "path")}
+    written: list[ImportRow] = []
+    for start in range(0, len(creates), BATCH):
+        checkpoint("commit", start)
+        batch = creates[start : start + BATCH]
+        members = []
+        for row in batch:
+            data = row.data
+            status = Status.OFFICIAL if data.get("official_on") else Status.PROBATIONARY
+            org = orgs[row.org_id]
+            members.append(
+                Member(
+                    **data,
+                    name_search=normalize(data["full_name"]),
+                    status=status,
+                    status_since=data.get("official_on") or data["admitted_on"],
+                    organization_id=org.pk,
+                    org_path=org.path,
+                )
+            )
+        Member.objects.bulk_create(members)
+        periods, placements, events = [], [], []
+        for row, member in zip(batch, members, strict=True):
+            org = orgs[row.org_id]
+            if member.status == Status.OFFICIAL:
+                periods.append(
+                    StatusPeriod(
+                        member=member,
+                        status=Status.PROBATIONARY,
+                        valid_from=member.admitted_on,
+                        valid_to=member.status_since,
+                    )
+                )
+            periods.append(
+                StatusPeriod(member=member, status=member.status, valid_from=member.status_since)
+            )
+            placements.append(
+                Placement(member=member, organization_id=org.pk, valid_from=member.admitted_on)
+            )
+            events.append(
+                MemberEvent(
+                    member=member,
+                    kind=MemberEvent.Kind.REGISTERED,
+                    date=today,
+                    summary=f"Đưa vào sổ đảng viên tại {org.name}",
+                    reason=reason,
+                    recorded_by=actor,
+                )
+            )
+            written.append(
+                ImportRow(
+                    job=job,
+                    row_number=row.row,
+                    action=ImportRow.Action.CREATED,
+                    object_id=member.pk,
+                    before={},
+                    after=snapshot(member.__dict__ | {"organization_id": org.pk}),
+                )
+            )
+        StatusPeriod.objects.bulk_create(periods)
+        Placement.objects.bulk_create(placements)
+        MemberEvent.objects.bulk_create(events)
+
+    labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    for start in range(0, len(updates), BATCH):
+        checkpoint("commit", len(creates) + start)
+        batch = updates[start : start + BATCH]
+        members = Member.objects.in_bulk([r.object_id for r in batch])
+        events = []
+        for row in batch:
+            member = members[row.object_id]
+            before = snapshot(member.__dict__ | {"organization_id": member.organization_id})
+            if snapshot(row.current) != before:
+                raise DomainError(
+                    "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "id", row=row.row
+                )
+            for field, (_old, new) in row.changes.items():
+                setattr(member, field, new)
+            member.name_search = normalize(member.full_name)
+            member.updated_at = now
+            events.append(
+                MemberEvent(
+                    member=member,
+                    kind=MemberEvent.Kind.CORRECTED,
+                    date=today,
+                    summary="Đính chính: " + ", ".join(labels[f] for f in row.changes),
+                    reason=reason,
+                    recorded_by=actor,
+                    details={
+                        f: [_json(o), _json(n)]
+                        for f, (o, n) in row.changes.items()
+                        if f != "id_number"
+                    },
+                )
+            )
+            written.append(
+                ImportRow(
+                    job=job,
+                    row_number=row.row,
+                    action=ImportRow.Action.UPDATED,
+                    object_id=member.pk,
+                    before=before,
+                    after=snapshot(member.__dict__ | {"organization_id": member.organization_id}),
+                )
+            )
+        Member.objects.bulk_update(
+            list(members.values()),
+            [*member_services.IDENTITY_FIELDS, "name_search", "updated_at"],
+        )
+        MemberEvent.objects.bulk_create(events)
+    return written
+
+
+def _org_snapshot(org: Organization) -> dict:
+    return {f: _json(getattr(org, f)) for f in ORG_TRACKED}
+
+
+def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
+    """Orgs go through found_org one by one (a province has thousands, not millions)."""
+    types = {t.code: t for t in OrgType.objects.all()}
+    created: dict[int, Organization] = {}  # row number → org
+    written = []
+    for done, row in enumerate(r for r in plan.rows if r.action == "create"):
+        checkpoint("commit", done)
+        data = row.data
+        parent_id = created[row.parent_row].pk if row.parent_row else row.org_id
+        parent = Organization.objects.select_related("org_type").get(pk=parent_id)
+        decision = org_services.Decision(
+            number=data["decision_number"],
+            decided_on=data["founded_on"],
+            signer=data["signer"],
+            effective_date=data["founded_on"],
+        )
+        try:
+            org = org_services.found_org(
+                name=data["name"],
+                org_type=types[data["org_type"]],
+                parent=parent,
+                decision=decision,
+                user=user,
+                code=data["code"],
+            )
+        except DomainError as error:
+            raise DomainError(error.message, error.field, row=row.row) from error
+        created[row.row] = org
+        written.append(
+            ImportRow(
+                job=job,
+                row_number=row.row,
+                action=ImportRow.Action.CREATED,
+                object_id=org.pk,
+                after=_org_snapshot(org),
+            )
+        )
+    return written
+
+
+APPLY = {Kind.MEMBERS: _apply_members, Kind.ORGANIZATIONS: _apply_orgs}
+
+
+# ---------------------------------------------------------------- rollback
+
+
+def request_rollback(job: ImportJob, *, user) -> ImportJob:
+    check_can_import(user, job.organization, job.kind)
+    if job.state != State.COMMITTED and not (job.state == State.FAILED and job.step == "rollback"):
+        raise DomainError("Chỉ hoàn tác được một lần nhập đã ghi.", "state")
+    problems = rollback_problems(job)
+    if problems:
+        raise DomainError(_problems_message(problems), "state")
+    job.rolled_back_by = user
+    job.save(update_fields=["rolled_back_by", "updated_at"])
+    return _enqueue(job, State.ROLLING_BACK, "rollback")
+
+
+def _problems_message(problems: list[str]) -> str:
+    more = f" (và {len(problems) - 5} dòng khác)" if len(problems) > 5 else ""
+    return "Không thể hoàn tác: " + "; ".join(problems[:5]) + more + "."
+
+
+def rollback_problems(job: ImportJob) -> list[str]:
+    """Why this import can no longer be rolled back as a whole (empty list: it can)."""
+    rows = list(job.rows.all())
+    if job.kind == Kind.MEMBERS:
+        return _member_rollback_problems(rows)
+    return _org_rollback_problems(rows)
+
+
+def _member_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    problems = []
+    fields = ["pk", *pipeline.TRACKED_FIELDS]
+    for start in range(0, len(rows), pipeline.CHUNK):
+        chunk = rows[start : start + pipeline.CHUNK]
+        current = {
+            v["pk"]: v
+            for v in Member.objects.filter(pk__in=[r.object_id for r in chunk]).values(*fields)
+        }
+        for row in chunk:
+            values = current.get(row.object_id)
+            if values is None or snapshot(values) != row.after:
+                problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+        created = [r for r in chunk if r.action == ImportRow.Action.CREATED]
+        problems += _extra_references(
+            Member,
+            created,
+            expected={
+                (Placement, "member"): lambda r: 1,
+                (StatusPeriod, "member"): lambda r: 2 if r.after.get("official_on") else 1,
+                (MemberEvent, "member"): lambda r: 1,
+            },
+        )
+    return problems
+
+
+def _extra_references(model, rows: list[ImportRow], expected: dict, exclude: dict | None = None):
+    """Rows that other records refer to beyond what the import itself wrote."""
+    problems = []
+    if not rows:
+        return problems
+    ids = [r.object_id for r in rows]
+    by_id = {r.object_id: r for r in rows}
+    for relation in model._meta.related_objects:
+        if not relation.field.concrete or relation.many_to_many:
+            continue
+        related, name = relation.related_model, relation.field.name
+        qs = related._base_manager.filter(**{f"{name}__in": ids})
+        if exclude and (related, name) in exclude:
+            qs = qs.exclude(**exclude[(related, name)])
+        counts = qs.values(name).annotate(n=Count("pk")).values_list(name, "n")
+        rule = expected.get((related, name), lambda r: 0)
+        for object_id, n in counts:
+            if n > rule(by_id[object_id]):
+                problems.append(
+                    f"dòng {by_id[object_id].row_number} đã có dữ liệu khác tham chiếu "
+                    f"({related._meta.verbose_name})"
+                )
+    return problems
+
+
+def _org_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    problems = []
+    ids = [r.object_id for r in rows]
+    current = Organization.objects.in_bulk(ids)
+    for row in rows:
+        org = current.get(row.object_id)
+        if org is None or _org_snapshot(org) != row.after:
+            problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+            continue
+        others = Organization.objects.filter(path__startswith=org.path).exclude(pk__in=ids).exists()
+        if others:
+            problems.append(f"dòng {row.row_number} đã có tổ chức trực thuộc mới")
+    problems += _extra_references(
+        Organization,
+        rows,
+        expected={
+            (OrgPeriod, "organization"): lambda r: 1,
+            (OrgEvent, "organization"): lambda r: 1,
+        },
+        exclude={(OrgPeriod, "parent"): {"organization_id__in": ids}},
+    )
+    return problems
+
+
+def _rollback(job: ImportJob, user) -> None:
+    with transaction.atomic():
+        problems = rollback_problems(job)
+        if problems:
+            raise DomainError(_problems_message(problems), "state")
+        rows = list(job.rows.all())
+        if job.kind == Kind.MEMBERS:
+            _rollback_members(job, rows, user)
+        else:
+            _rollback_orgs(rows)
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=State.ROLLED_BACK, rolled_back_at=_now(), heartbeat_at=_now()
+        )
+
+
+STEPS["rollback"] = _rollback
+
+
+def _rollback_members(job: ImportJob, rows: list[ImportRow], user) -> None:
+    reason = f"Hoàn tác lần nhập #{job.pk} (tệp «{job.file_name}»)"
+    updated = [r for r in rows if r.action == ImportRow.Action.UPDATED]
+    created_ids = [r.object_id for r in rows if r.action == ImportRow.Action.CREATED]
+    for done, row in enumerate(updated):
+        checkpoint("rollback", done)
+        changes = {
+            f: _parse_json_value(f, row.before[f])
+            for f in member_services.IDENTITY_FIELDS
+            if row.before[f] != row.after[f]
+        }
+        member = Member.objects.get(pk=row.object_id)
+        try:
+            member_services.correct_identity(member, reason=reason, user=user, **changes)
+        except DomainError as error:
+            raise DomainError(error.message, error.field, row=row.row_number) from error
+    quiet = len(created_ids) >= BULK_THRESHOLD
+    for start in range(0, len(created_ids), BATCH):
+        checkpoint("rollback", len(updated) + start)
+        chunk = created_ids[start : start + BATCH]
+        with _maybe_quiet(quiet):
+            MemberEvent.objects.filter(member_id__in=chunk).delete()
+            StatusPeriod.objects.filter(member_id__in=chunk).delete()
+            Placement.objects.filter(member_id__in=chunk).delete()
+            Member.objects.filter(pk__in=chunk).delete()
+
+
+def _maybe_quiet(quiet: bool):
+    """Large rollbacks skip one audit entry per deleted row: the job's ImportRows hold them."""
+    return disable_auditlog() if quiet else contextlib.nullcontext()
+
+
+def _parse_json_value(field: str, value):
+    if value and field in pipeline.DATE_FIELDS:
+        return date.fromisoformat(value)
+    return value
+
+
+def _rollback_orgs(rows: list[ImportRow]) -> None:
+    orgs = Organization.objects.in_bulk([r.object_id for r in rows])
+    for done, org in enumerate(sorted(orgs.values(), key=lambda o: -len(o.path))):
+        checkpoint("rollback", done)
+        OrgEvent.objects.filter(organization=org).delete()
+        OrgPeriod.objects.filter(organization=org).delete()
+        Organization.objects.get(pk=org.pk).delete()
+
+
+def retry(job: ImportJob, *, user) -> ImportJob:
+    """Run the failed step again (the data was left unchanged by the failure)."""
+    check_can_import(user, job.organization, job.kind)
+    if job.state != State.FAILED:
+        raise DomainError("Chỉ thử lại được một lần nhập bị lỗi.", "state")
+    if job.step == "commit":
+        return request_commit(job, user=user, skip_errors=job.skip_errors)
+    if job.step == "rollback":
+        return request_rollback(job, user=user)
+    return set_mapping(job, job_mapping(job), user=user)
+
+
+# ---------------------------------------------------------------- templates and exports
+
+
+def _org_labels(root: Organization, **filters) -> dict[int, str]:
+    """How each org under root is written in a sheet: its name, or '#id name' when the name is
+    shared by another org in the same subtree."""
+    rows = list(
+        Organization.objects.filter(path__startswith=root.path, **filters).values_list(
+            "pk", "name", "name_search"
+        )
+    )
+    counts: dict[str, int] = {}
+    for _pk, _name, key in rows:
+        counts[key] = counts.get(key, 0) + 1
+    return {pk: (name if counts[key] == 1 else f"#{pk} {name}") for pk, name, key in rows}
+
+
+def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
+    if kind == Kind.MEMBERS:
+        cells = _org_labels(root, is_active=True, org_type__holds_members=True)
+        return {"organization": sorted(cells.values())}
+    parents = _org_labels(root, is_active=True, org_type__holds_members=False)
+    return {
+        "org_type": [t.name for t in OrgType.objects.all()],
+        "parent": sorted(parents.values()),
+    }
+
+
+def template_bytes(kind: str, *, user, root: Organization) -> bytes:
+    check_can_import(user, root, kind)
+    shape = rules.SHAPES[kind]
+    return xlsx.build_workbook(shape, [], _template_lists(kind, root), example=True)
+
+
+def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExport]:
+    """The same shape as the template, filled with what the user may see under root.
+    Logged (DataExport + an access entry in the audit log)."""
+    if not has_permission(user, f"{kind}.view", root.path):
+        raise DomainError("Bạn không có quyền xuất dữ liệu của tổ chức này.", "organization")
+    shape = rules.SHAPES[kind]
+    rows = list(_member_rows(user, root) if kind == Kind.MEMBERS else _org_rows(user, root))
+    identity_paths = reachable_paths(user, "members.view_identity")
+    content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
+    with set_actor(user):
+        export = DataExport.objects.create(
+            kind=kind,
+            organization=root,
+            user=user,
+            row_count=len(rows),
+            with_identity=kind == Kind.MEMBERS and (identity_paths is None or bool(identity_paths)),
+        )
+        accessed.send(sender=DataExport, instance=export)
+    return content, export
+
+
+def _d(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _member_rows(user, root: Organization):
+    shape = rules.MEMBER_SHAPE
+    labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
+    orgs = _org_labels(root)
+    identity_paths = reachable_paths(user, "members.view_identity")
+    fields = [c.field for c in shape.columns if c.field not in ("id", "organization")]
+    qs = (
+        Member.objects.restrict(user)
+        .filter(org_path__startswith=root.path)
+        .order_by("org_path", "name_search", "pk")
+        .values_list("pk", "organization_id", "org_path", *fields)
+    )
+    for pk, org_id, path, *values in qs.iterator(chunk_size=BATCH):
+        record = dict(zip(fields, values, strict=True))
+        row = [pk]
+        for column in shape.columns[1:-1]:
+            value = record[column.field]
+            if column.kind == "date":
+                value = _d(value)
+            elif column.field in labels:
+                value = labels[column.field].get(value, value)
+            elif column.field == "id_number":
+                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
+                value = (value or "") if visible else mask_id_number(value)
+            row.append(value)
+        row.append(orgs.get(org_id, f"#{org_id}"))
+        yield row
+
+
+def _org_rows(user, root: Organization):
+    labels = _org_labels(root)
+    founded = {
+        e["organization_id"]: e
+        for e in OrgEvent.objects.filter(
+            kind=OrgEvent.Kind.FOUNDED, organization__path__startswith=root.path
+        ).values("organization_id", "decision_number", "signer")
+    }
+    types = dict(OrgType.objects.values_list("pk", "name"))
+    by_path = {root.path: root.pk}
+    qs = (
+        Organization.objects.restrict(user)
+        .filter(path__startswith=root.path)
+        .exclude(pk=root.pk)
+        .order_by("path")
+    )
+    for org in qs.values("pk", "name", "code", "org_type_id", "path", "founded_on"):
+        by_path[org["path"]] = org["pk"]
+        parent_id = by_path.get(org["path"][:-4])
+        event = founded.get(org["pk"], {})
+        yield [
+            org["pk"],
+            org["name"],
+            org["code"],
+            types[org["org_type_id"]],
+            labels.get(parent_id, "") if parent_id else "",
+            _d(org["founded_on"]),
+            event.get("decision_number", ""),
+            event.get("signer", ""),
+        ]

@@ -1,0 +1,11 @@
+"""Background steps of an import (django-tasks; `dangbo db_worker` runs them)."""
+
+from django_tasks import task
+
+from dangbo.imports import services
+
+
+@task()
+def run_import_step(job_id: int, step: str) -> None:
+    """Check, commit or roll back one import; progress and outcome are kept on the job."""
+    services.run_step(job_id, step)

@@ -1,0 +1,177 @@
+"""Cell parsers and header mapping (pure), with hypothesis fuzzing: never a crash."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dangbo.imports import pipeline, rules
+from dangbo.imports.rules import MEMBER_SHAPE, ORG_SHAPE, CellError
+
+DATE_COLUMN = MEMBER_SHAPE.column("birth_date")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("15/03/1985", date(1985, 3, 15)),
+        (" 5/3/1985 ", date(1985, 3, 5)),
+        ("05-03-1985", date(1985, 3, 5)),
+        ("05.03.1985", date(1985, 3, 5)),
+        ("1985-03-05", date(1985, 3, 5)),
+        (datetime(1985, 3, 5), date(1985, 3, 5)),
+        (date(1985, 3, 5), date(1985, 3, 5)),
+        (31111, date(1985, 3, 5)),  # an Excel serial date
+        (31111.0, date(1985, 3, 5)),
+        (None, None),
+        ("  ", None),
+    ],
+)
+def test_dates_in_text_and_excel_forms(raw, expected):
+    assert rules.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("31/02/1990", "không tồn tại"),
+        ("1990/02/31", "không hợp lệ"),
+        ("15/03/85", "không hợp lệ"),
+        ("hôm qua", "không hợp lệ"),
+        (datetime(1985, 3, 5, 10, 30), "giờ phút"),
+        (True, "không hợp lệ"),
+        (1.5, "không hợp lệ"),
+        (-3, "không hợp lệ"),
+        ("01/01/1800", "trước năm 1900"),
+        (time(10, 0), "không"),
+    ],
+)
+def test_bad_dates_are_cell_errors(raw, message):
+    with pytest.raises(CellError, match=message):
+        rules.parse_date(raw)
+
+
+def test_choices_accept_labels_without_diacritics_and_codes():
+    column = MEMBER_SHAPE.column("theory_level")
+    assert rules.parse_cell(column, "Trung cấp") == "intermediate"
+    assert rules.parse_cell(column, "  trung cap ") == "intermediate"
+    assert rules.parse_cell(column, "intermediate") == "intermediate"
+    assert rules.parse_cell(MEMBER_SHAPE.column("gender"), "nu") == "F"
+    assert rules.parse_cell(MEMBER_SHAPE.column("ethnicity"), "e de") == "Ê Đê"
+    with pytest.raises(CellError, match="không có trong danh mục"):
+        rules.parse_cell(column, "Tiến sĩ chính trị")
+
+
+def test_id_numbers_keep_leading_zeros_and_reject_bad_ones():
+    assert rules.parse_id_number(1085001234) == "001085001234"
+    assert rules.parse_id_number(" 001085001234 ") == "001085001234"
+    assert rules.parse_id_number("*********234") == "*********234"  # masked export value
+    for bad in ("12345", "00108500123x", 1e13, 12.5):
+        with pytest.raises(CellError, match="12 chữ số"):
+            rules.parse_id_number(bad)
+
+
+def test_required_and_text_cells():
+    with pytest.raises(CellError, match="Bắt buộc"):
+        rules.parse_cell(MEMBER_SHAPE.column("full_name"), "   ")
+    assert rules.parse_cell(MEMBER_SHAPE.column("full_name"), "  Lê   Văn  Tám ") == "Lê Văn Tám"
+    with pytest.raises(CellError, match="Quá dài"):
+        rules.parse_cell(MEMBER_SHAPE.column("history_number"), "x" * 31)
+
+
+def test_headers_map_with_or_without_diacritics_and_marks():
+    headers = ["HO VA TEN", "Ngày sinh *", "Số CCCD", "chi bo (ten)", "Ghi chú", "Giới tính"]
+    mapping = rules.auto_mapping(headers, MEMBER_SHAPE)
+    assert mapping == {
+        0: "full_name",
+        1: "birth_date",
+        2: "id_number",
+        3: "organization",
+        5: "gender",
+    }
+    assert rules.mapping_problems(mapping, MEMBER_SHAPE) == [
+        "Chưa chọn cột nào cho «Ngày vào Đảng»."
+    ]
+
+
+def test_template_headers_map_to_every_column():
+    for shape in (MEMBER_SHAPE, ORG_SHAPE):
+        mapping = rules.auto_mapping([c.label for c in shape.columns], shape)
+        assert list(mapping.values()) == [c.field for c in shape.columns]
+
+
+def test_identity_problems_are_the_member_rules():
+    today = date(2026, 1, 1)
+    data = dict(
+        full_name="A",
+        birth_date=date(2000, 1, 1),
+        admitted_on=date(2015, 1, 1),
+        ceremony_on=None,
+        official_on=None,
+        id_number="123",
+    )
+    problems = rules.member_identity_problems(data, today)
+    assert problems["admitted_on"] == "Ngày vào Đảng phải khi đã đủ 18 tuổi."
+    assert problems["id_number"] == "Số định danh cá nhân phải gồm đúng 12 chữ số."
+
+
+# ---------------------------------------------------------------- fuzzing
+
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=300),
+    st.binary(max_size=50),
+    st.datetimes(),
+    st.dates(),
+    st.times(),
+    st.timedeltas(min_value=timedelta(days=-1000), max_value=timedelta(days=1000)),
+    st.lists(st.integers(), max_size=2),
+    st.decimals(allow_nan=True),
+)
+ALL_COLUMNS = MEMBER_SHAPE.columns + ORG_SHAPE.columns
+
+
+@settings(max_examples=600, deadline=None)
+@given(column=st.sampled_from(ALL_COLUMNS), raw=cells)
+def test_fuzz_any_cell_is_a_value_or_a_cell_error(column, raw):
+    try:
+        value = rules.parse_cell(column, raw)
+    except CellError as error:
+        assert error.message and isinstance(error.message, str)
+    else:
+        assert value is None or isinstance(value, str | int | date)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(cells, max_size=20), max_size=12))
+def test_fuzz_rows_become_row_errors_never_a_crash(rows):
+    headers = [c.label for c in MEMBER_SHAPE.columns]
+    sheet = pipeline.Sheet("x", headers, ((n, tuple(r)) for n, r in enumerate(rows, 2)), 0)
+    mapping = rules.auto_mapping(headers, MEMBER_SHAPE)
+    for plan in pipeline._parse_rows(sheet, mapping, MEMBER_SHAPE, None):
+        for field, message in plan.errors:
+            assert field in mapping.values() and message
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(max_size=400),
+    encoding=st.sampled_from(["utf-8", "utf-16", "cp1258", "latin-1", "utf-8-sig"]),
+)
+def test_fuzz_csv_in_any_encoding(text, encoding):
+    import io
+
+    from dangbo.core.errors import DomainError
+
+    raw = text.encode(encoding, errors="replace")
+    try:
+        sheet = pipeline.open_sheet(io.BytesIO(raw), "tep.csv")
+    except DomainError:
+        return
+    mapping = rules.auto_mapping(sheet.headers, MEMBER_SHAPE)
+    for plan in pipeline._parse_rows(sheet, mapping, MEMBER_SHAPE, None):
+        assert all(message for _f, message in plan.errors)

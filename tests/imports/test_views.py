@@ -1,0 +1,124 @@
+"""Import screens: the flow through the client, and who may see and act on which job."""
+
+import pytest
+from django.urls import reverse
+
+from dangbo.imports.models import ImportJob
+from dangbo.members.models import Member
+from tests import factories
+from tests.imports.helpers import MEMBER_HEADERS, member_row, upload, xlsx_bytes
+
+
+@pytest.fixture
+def job(tree, officer, run_import):
+    content = xlsx_bytes(MEMBER_HEADERS, [member_row("Qua Màn Hình"), member_row("Lỗi", birth="x")])
+    return run_import(officer, tree["bloc"], content)
+
+
+def test_upload_map_preview_commit_rollback_through_the_screens(tree, officer, client):
+    client.force_login(officer)
+    assert client.get(reverse("imports:index")).status_code == 200
+    response = client.get(reverse("imports:upload"))
+    assert "Đảng ủy Khối các cơ quan tỉnh" in response.content.decode()
+    headers = ["Ho ten", "Gioi tinh", "Ngay sinh", "Chi bo", "Ngay ket nap", "Ghi chu"]
+    content = xlsx_bytes(
+        headers, [["Màn Hình", "nam", "01/01/1990", "Chi bộ Văn phòng", "01/01/2015", ""]]
+    )
+    response = client.post(
+        reverse("imports:upload"),
+        {"kind": "members", "organization": tree["bloc"].pk, "file": upload(content)},
+    )
+    job = ImportJob.objects.get()
+    assert response.url == reverse("imports:mapping", args=[job.pk])
+    page = client.get(response.url).content.decode()
+    assert "«Ghi chu»" in page
+    data = {"col_0": "full_name", "col_1": "gender", "col_2": "birth_date", "col_3": "organization"}
+    response = client.post(reverse("imports:mapping", args=[job.pk]), data)
+    assert "Chưa chọn cột nào cho «Ngày vào Đảng»." in response.content.decode()
+    data["col_4"] = "admitted_on"
+    response = client.post(reverse("imports:mapping", args=[job.pk]), data)
+    assert response.url == reverse("imports:detail", args=[job.pk])
+    page = client.get(response.url).content.decode()
+    assert "Kết quả chạy thử" in page and "Màn Hình" in page
+    client.post(reverse("imports:commit", args=[job.pk]))
+    assert Member.objects.filter(full_name="Màn Hình").exists()
+    fragment = client.get(reverse("imports:progress", args=[job.pk]))
+    assert fragment["HX-Refresh"] == "true"
+    client.post(reverse("imports:rollback", args=[job.pk]))
+    assert not Member.objects.filter(full_name="Màn Hình").exists()
+    assert client.get(reverse("imports:file", args=[job.pk])).status_code == 200
+
+
+def test_commit_with_errors_needs_the_users_choice(job, officer, client):
+    client.force_login(officer)
+    response = client.post(reverse("imports:commit", args=[job.pk]), follow=True)
+    assert "1 dòng lỗi" in response.content.decode()
+    assert not Member.objects.filter(full_name="Qua Màn Hình").exists()
+    client.post(reverse("imports:commit", args=[job.pk]), {"skip_errors": "on"})
+    assert Member.objects.filter(full_name="Qua Màn Hình").exists()
+
+
+@pytest.mark.parametrize(
+    "name, method",
+    [
+        ("detail", "get"),
+        ("progress", "get"),
+        ("mapping", "get"),
+        ("file", "get"),
+        ("commit", "post"),
+        ("rollback", "post"),
+        ("retry", "post"),
+    ],
+)
+def test_outside_the_subtree_is_404_and_anonymous_is_sent_to_login(job, tree, client, name, method):
+    url = reverse(f"imports:{name}", args=[job.pk])
+    response = getattr(client, method)(url)
+    assert response.status_code == 302 and "/login/" in response.url
+    outsider = factories.user("xa", role_code="org_board_officer", on=tree["commune"])
+    client.force_login(outsider)
+    assert getattr(client, method)(url).status_code == 404
+    assert not Member.objects.filter(full_name="Qua Màn Hình").exists()
+
+
+def test_a_viewer_sees_the_job_but_cannot_commit(job, tree, client):
+    viewer = factories.user("xem", role_code="inspection_officer", on=tree["province"])
+    client.force_login(viewer)
+    page = client.get(reverse("imports:detail", args=[job.pk]))
+    assert page.status_code == 200 and "Ghi vào cơ sở dữ liệu" not in page.content.decode()
+    assert (
+        client.post(reverse("imports:commit", args=[job.pk]), {"skip_errors": "on"}).status_code
+        == 404
+    )
+    assert not Member.objects.filter(full_name="Qua Màn Hình").exists()
+
+
+def test_upload_refuses_an_org_outside_and_a_non_excel_file(tree, officer, client):
+    client.force_login(officer)
+    content = xlsx_bytes(MEMBER_HEADERS, [member_row()])
+    response = client.post(
+        reverse("imports:upload"),
+        {"kind": "members", "organization": tree["commune"].pk, "file": upload(content)},
+    )
+    assert response.status_code == 200 and not ImportJob.objects.exists()
+    response = client.post(
+        reverse("imports:upload"),
+        {"kind": "members", "organization": tree["bloc"].pk, "file": upload(b"%PDF-1.4", "a.pdf")},
+    )
+    assert "Chỉ nhận tệp Excel" in response.content.decode()
+    response = client.post(
+        reverse("imports:upload"),
+        {"kind": "members", "organization": tree["bloc"].pk, "file": upload(b"garbage", "a.xlsx")},
+    )
+    assert "Không đọc được tệp" in response.content.decode()
+
+
+def test_job_list_query_count(
+    job, tree, officer, client, run_import, django_assert_max_num_queries
+):
+    content = xlsx_bytes(MEMBER_HEADERS, [member_row("Khác")])
+    for _ in range(5):
+        run_import(officer, tree["bloc"], content)
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("imports:index"))
+    assert response.content.decode().count("tep.xlsx") == 6
