@@ -55,8 +55,10 @@ class ClassListView(ObjectListView):
     template_name = "training/list.html"
 
     def get_base_queryset(self):
-        return TrainingClass.objects.select_related("organization").annotate(
-            learners=Count("enrolments")
+        return (
+            TrainingClass.objects.select_related("organization")
+            .annotate(learners=Count("enrolments"))
+            .order_by("-starts_on", "id")
         )
 
 
