@@ -39,3 +39,10 @@ def test_seed_command_writes_tree(db):
     assert Organization.objects.get_descendant_count(root) > 10
     assert root.members.model.objects.count() > 300
     assert Organization.objects.find_problems() == ([], [], [], [], [])
+    from dangbo.dues.models import IncomeBasis, LedgerEntry
+    from dangbo.training.models import Enrolment
+
+    active = root.members.model.objects.active().count()
+    assert IncomeBasis.objects.count() == active
+    assert LedgerEntry.objects.filter(paid__gt=0).exists()
+    assert Enrolment.objects.filter(result="passed").count() == 3

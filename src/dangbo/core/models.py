@@ -40,6 +40,13 @@ class RestrictedModelMixin:
     def permission_scope(cls) -> str:
         return cls.permission_app or cls._meta.app_label
 
+    def restrict_path(self) -> str:
+        """This row's org path, following `restrict_path_field` across relations."""
+        value = self
+        for part in self.restrict_path_field.split("__"):
+            value = getattr(value, part)
+        return value
+
 
 class Role(TimeStampedModel):
     """A named set of permissions (`app.action` codes, `*` for all, `app.*` for an app)."""

@@ -33,7 +33,7 @@ class RestrictedViewMixin(LoginRequiredMixin):
 
     def can(self, action: str, obj=None) -> bool:
         model = self.model or self.get_base_queryset().model
-        path = getattr(obj, model.restrict_path_field) if obj is not None else None
+        path = obj.restrict_path() if obj is not None else None
         return has_permission(self.request.user, f"{model.permission_scope()}.{action}", path)
 
 

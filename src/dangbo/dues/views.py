@@ -1,14 +1,17 @@
 """Dues screens: a cell's monthly ledger with payments, totals by level, arrears, receipts."""
 
+import io
 from datetime import date, datetime
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
+from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission
@@ -18,6 +21,8 @@ from dangbo.dues.forms import IncomeBasisForm, PaymentForm
 from dangbo.dues.models import LedgerEntry
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(text: str | None) -> date:
@@ -191,3 +196,48 @@ class IncomeBasisView(ServiceFormView):
     def perform(self, form):
         services.set_income_basis(self.object, user=self.request.user, **form.cleaned_data)
         return reverse("members:detail", args=[self.object.pk])
+
+
+class TotalsExportView(DuesScopeMixin, View):
+    """Due/paid per unit for a month and the year to date, as XLSX (logged as an export)."""
+
+    def get(self, request):
+        org, month = self.scope()
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Dang phi")
+        ws.append([f"TỔNG HỢP THU ĐẢNG PHÍ THÁNG {month:%m/%Y}"])
+        ws.append([org.name])
+        ws.append(
+            [
+                "Đơn vị",
+                "Phải đóng (tháng)",
+                "Đã đóng (tháng)",
+                "Phải đóng (năm)",
+                "Đã đóng (năm)",
+                "Còn nợ (năm)",
+            ]
+        )
+        month_rows = {r["child"]: r for r in services.totals_by_child(org, month, month)}
+        for row in services.totals_by_child(org, month.replace(month=1), month):
+            current = month_rows.get(row["child"], {"due": 0, "paid": 0})
+            ws.append(
+                [
+                    row["name"],
+                    current["due"],
+                    current["paid"],
+                    row["due"],
+                    row["paid"],
+                    row["outstanding"],
+                ]
+            )
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        LogEntry.objects.log_create(
+            org,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            changes={"export": ["xlsx", "dues totals"]},
+        )
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="dang-phi-{month:%Y%m}.xlsx"'
+        return response

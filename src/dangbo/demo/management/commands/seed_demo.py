@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.demo.generator import SIZES, plan_tree
+from dangbo.demo.modules import seed_modules
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import write_all
 from dangbo.organizations.models import Organization
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done:,}/{total:,} đảng viên ({time.monotonic() - started:.0f}s)")
 
         orgs, members = write_all(root, seed, progress)
+        if size == "small":
+            seed_modules(Organization.objects.get(depth=1), seed)
         self.stdout.write(
             f"Đã tạo {orgs:,} tổ chức và {members:,} đảng viên trong "
             f"{time.monotonic() - started:.1f}s."

@@ -1,0 +1,19 @@
+from rest_framework import serializers
+
+from dangbo.core.api import RestrictedReadOnlyViewSet
+from dangbo.training.models import TrainingClass
+
+
+class TrainingClassSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrainingClass
+        fields = ["id", "organization", "kind", "name", "starts_on", "ends_on", "location"]
+
+
+class TrainingClassViewSet(RestrictedReadOnlyViewSet):
+    queryset = TrainingClass.objects.all()
+    serializer_class = TrainingClassSerializer
+    filterset_fields = ["kind", "organization"]
+
+
+ROUTES = [("training/classes", TrainingClassViewSet, "training-class")]

@@ -1,0 +1,49 @@
+"""Training rules: certificate validity by course kind, result checks (pure)."""
+
+from calendar import monthrange
+from datetime import date
+
+from dangbo.members.rules import months_between
+
+# Months a certificate stays valid; None = no expiry. The candidate course: 60 months.
+DEFAULT_VALIDITY_MONTHS = {
+    "candidate": 60,
+    "new_member": None,
+    "theory_elementary": None,
+    "theory_intermediate": None,
+    "refresher": None,
+}
+
+
+def add_months(day: date, months: int) -> date:
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
+
+
+def valid_until(kind: str, issued_on: date, validity=DEFAULT_VALIDITY_MONTHS) -> date | None:
+    """The last day a certificate is valid (the day before the same date N months on)."""
+    months = validity.get(kind)
+    if months is None:
+        return None
+    return date.fromordinal(add_months(issued_on, months).toordinal() - 1)
+
+
+def is_valid_on(until: date | None, on: date) -> bool:
+    return until is None or on <= until
+
+
+def result_problem(starts_on: date, ends_on: date, result_on: date, score) -> str | None:
+    """Why a result cannot be recorded, or None."""
+    if result_on < ends_on:
+        return f"Chỉ ghi kết quả sau khi lớp kết thúc ({ends_on:%d/%m/%Y})."
+    if score is not None and not (0 <= score <= 10):
+        return "Điểm phải từ 0 đến 10."
+    return None
+
+
+def course_length_problem(starts_on: date, ends_on: date) -> str | None:
+    if ends_on < starts_on:
+        return "Ngày kết thúc phải sau ngày khai giảng."
+    if months_between(starts_on, ends_on) > 36:
+        return "Thời gian lớp học quá dài (trên 36 tháng)."
+    return None

@@ -1,0 +1,214 @@
+"""Training screens: classes, enrolment, results for a whole class, statistics."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from dangbo.core.errors import DomainError
+from dangbo.core.permissions import has_permission
+from dangbo.core.text import normalize
+from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
+from dangbo.members.models import Member
+from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.models import Organization
+from dangbo.training import services
+from dangbo.training.models import CourseKind, Enrolment, TrainingClass
+
+
+class ClassFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label="Loại lớp", choices=CourseKind.choices)
+    year = django_filters.NumberFilter(
+        label="Năm khai giảng", field_name="starts_on", lookup_expr="year"
+    )
+
+    class Meta:
+        model = TrainingClass
+        fields = ["kind", "year"]
+
+
+class ClassTable(tables.Table):
+    name = tables.Column(linkify=True)
+    starts_on = tables.DateColumn(format="d/m/Y")
+    ends_on = tables.DateColumn(format="d/m/Y")
+    learners = tables.Column(verbose_name="Học viên", orderable=False)
+
+    class Meta:
+        model = TrainingClass
+        fields = ("name", "kind", "organization", "starts_on", "ends_on", "learners")
+        attrs = {"class": "table table-sm", "id": "classes"}
+
+
+class ClassListView(ObjectListView):
+    model = TrainingClass
+    filterset_class = ClassFilter
+    table_class = ClassTable
+    title = "Lớp bồi dưỡng, đào tạo"
+    template_name = "training/list.html"
+
+    def get_base_queryset(self):
+        return (
+            TrainingClass.objects.select_related("organization")
+            .annotate(learners=Count("enrolments"))
+            .order_by("-starts_on", "id")
+        )
+
+
+class ClassForm(UserFormMixin, forms.ModelForm):
+    starts_on = forms.DateField(
+        label="Ngày khai giảng", widget=DateInput(), input_formats=["%d/%m/%Y"]
+    )
+    ends_on = forms.DateField(label="Ngày bế giảng", widget=DateInput(), input_formats=["%d/%m/%Y"])
+
+    class Meta:
+        model = TrainingClass
+        fields = ["organization", "kind", "name", "starts_on", "ends_on", "location"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.restrict(
+            self.user, "change"
+        ).filter(is_active=True, org_type__holds_members=False)
+
+
+class ClassCreateView(ServiceFormView):
+    model = TrainingClass
+    form_class = ClassForm
+    title = "Mở lớp"
+    success_message = "Đã mở lớp."
+
+    def perform(self, form):
+        org = form.cleaned_data["organization"]
+        if not has_permission(self.request.user, "training.change", org.path):
+            raise Http404
+        return services.open_class(**form.cleaned_data).get_absolute_url()
+
+
+class ClassDetailView(ObjectDetailView):
+    model = TrainingClass
+    template_name = "training/detail.html"
+
+    def get_base_queryset(self):
+        return TrainingClass.objects.select_related("organization")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        klass = self.object
+        query = normalize(self.request.GET.get("q", ""))
+        candidates = []
+        if len(query) >= 2:
+            candidates = list(
+                Member.objects.restrict(self.request.user)
+                .filter(
+                    org_path__startswith=klass.organization.path,
+                    name_search__contains=query,
+                    status__in=("probationary", "official"),
+                )
+                .select_related("organization")[:20]
+            )
+        context.update(
+            title=klass.name,
+            enrolments=klass.enrolments.select_related("member"),
+            candidates=candidates,
+            q=self.request.GET.get("q", ""),
+            can_change=self.can("change", klass),
+            results=Enrolment.Result.choices,
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class ClassActionView(RestrictedViewMixin, View):
+    """POST actions on a class the user may change: enrol a member/person, record results."""
+
+    model = TrainingClass
+    permission_action = "change"
+
+    def post(self, request, pk, action):
+        klass = self.get_queryset().filter(pk=pk).first()
+        if klass is None:
+            raise Http404
+        try:
+            self.perform(request, klass, action)
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        return redirect(klass.get_absolute_url())
+
+    def perform(self, request, klass, action):
+        if action == "enrol":
+            member = Member.objects.restrict(request.user).filter(pk=request.POST.get("member"))
+            if not member:
+                raise DomainError("Không tìm thấy đảng viên.", "member")
+            services.enrol_member(klass, member.get())
+            messages.success(request, "Đã thêm học viên.")
+        elif action == "enrol-person":
+            birth = parse_date(request.POST.get("birth_date"))
+            services.enrol_person(
+                klass,
+                full_name=request.POST.get("full_name", ""),
+                id_number=request.POST.get("id_number", "").strip(),
+                birth_date=birth,
+            )
+            messages.success(request, "Đã thêm học viên.")
+        elif action == "results":
+            results = {}
+            for enrolment in klass.enrolments.all():
+                result = request.POST.get(f"result_{enrolment.pk}")
+                if result in Enrolment.Result.values:
+                    results[enrolment.pk] = (
+                        result,
+                        parse_score(request.POST.get(f"score_{enrolment.pk}")),
+                    )
+            issued = parse_date(request.POST.get("issued_on")) or timezone.localdate()
+            count = services.record_results(klass, results, issued_on=issued, user=request.user)
+            messages.success(request, f"Đã ghi kết quả cho {count} học viên.")
+        else:
+            raise Http404
+
+
+def parse_date(text: str | None) -> date | None:
+    try:
+        return datetime.strptime((text or "").strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def parse_score(text: str | None):
+    if not (text or "").strip():
+        return None
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation as exc:
+        raise DomainError(f"Điểm «{text}» không phải là số.", "score") from exc
+
+
+class StatisticsView(RestrictedViewMixin, View):
+    model = TrainingClass
+
+    def get(self, request):
+        today = timezone.localdate()
+        start = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
+        end = parse_date(request.GET.get("to")) or today
+        labels = dict(CourseKind.choices)
+        rows = [
+            {**row, "label": labels.get(row["kind"], row["kind"])}
+            for row in services.statistics(self.get_queryset(), start, end)
+        ]
+        return render(
+            request,
+            "training/statistics.html",
+            {
+                "title": "Thống kê đào tạo",
+                "rows": rows,
+                "start": start,
+                "end": end,
+            },
+        )
