@@ -8,6 +8,8 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.AXES_ENABLED = False
+    # Fast hashing: test users are created by the hundred (the permission matrix).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Serve static files from the finders (no collectstatic manifest in tests).
     settings.STORAGES = {
         **settings.STORAGES,

@@ -124,7 +124,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "dangbo.core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -133,9 +133,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Sessions end after DANGBO_SESSION_SECONDS without activity (sliding) and at browser close.
-SESSION_COOKIE_AGE = int(os.environ.get("DANGBO_SESSION_SECONDS", 2 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end DANGBO_SESSION_SECONDS after login (a working day) and at browser close; not
+# sliding, so a page view costs no session write.
+SESSION_COOKIE_AGE = int(os.environ.get("DANGBO_SESSION_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của hệ thống thông tin công tác tổ chức xây dựng Đảng",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Served locally: party intranets are often offline.
     "SWAGGER_UI_DIST": "SIDECAR",

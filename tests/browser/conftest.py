@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,20 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do_login
+
+
+# Data migrations that fill reference tables (org types, default roles and rules).
+REFERENCE_DATA = [
+    ("dangbo.organizations.migrations.0002_org_types", "create_types"),
+    ("dangbo.core.migrations.0002_default_roles_and_rules", "create"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """A browser test is transactional: it ends with a flush that also empties the tables the
+    data migrations filled. Put them back before each one (idempotent update_or_create)."""
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(import_module(module), function)(apps, None)

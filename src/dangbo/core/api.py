@@ -159,7 +159,11 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         attribute_to(request.user)
 
     def get_queryset(self):
-        return accounts.manageable_users(self.request.user).select_related("profile")
+        return (
+            accounts.manageable_users(self.request.user)
+            .select_related("profile")
+            .order_by("username")
+        )
 
 
 ROUTES = [

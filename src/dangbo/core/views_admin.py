@@ -322,10 +322,9 @@ class TokenView(LoginRequiredMixin, TemplateView):
     template_name = "core/token.html"
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("new_key", None)
         token = Token.objects.filter(user=self.request.user).first()
-        return super().get_context_data(
-            title="Khóa truy cập API", token=token, new_key=kwargs.get("new_key"), **kwargs
-        )
+        return super().get_context_data(title="Khóa truy cập API", token=token, **kwargs)
 
     def post(self, request):
         Token.objects.filter(user=request.user).delete()

@@ -250,6 +250,8 @@ class DisciplineViewSet(RestrictedReadOnlyViewSet):
 
     queryset = Discipline.objects.all()
     serializer_class = DisciplineSerializer
+    restrict_path_field = "member__org_path"
+    permission_app = "members"
     filterset_fields = {"member": ["exact"], "form": ["exact"], "decided_on": ["gte", "lte"]}
     ordering_fields = ["decided_on", "id"]
 

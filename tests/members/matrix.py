@@ -1,0 +1,57 @@
+"""Permission matrix rows for the member registry: screens and API."""
+
+from tests.permission_matrix import Case, api_list, pk
+
+
+def _rows(basename: str, key: str) -> list[Case]:
+    """List and detail of a member-owned record kind (restricted by the member's place)."""
+    return [
+        api_list(
+            f"{basename}-list",
+            "members.view",
+            listed=lambda d: d[f"inside_{key}"].pk,
+            unlisted=lambda d: d[f"outside_{key}"].pk,
+        ),
+        Case(
+            f"{basename}-detail",
+            "members.view",
+            inside=pk(f"inside_{key}"),
+            outside=pk(f"outside_{key}"),
+        ),
+    ]
+
+
+CASES = [
+    Case(
+        "members:list",
+        "members.view",
+        listed=lambda d: d["inside_member"].full_name,
+        unlisted=lambda d: d["outside_member"].full_name,
+    ),
+    Case("members:create", "members.change"),
+    Case(
+        "members:detail", "members.view", inside=pk("inside_member"), outside=pk("outside_member")
+    ),
+    Case(
+        "members:edit", "members.change", inside=pk("inside_member"), outside=pk("outside_member")
+    ),
+    Case(
+        "members:status", "members.change", inside=pk("inside_member"), outside=pk("outside_member")
+    ),
+    Case("members:org_merge", "organizations.change", inside=pk("cell_a"), outside=pk("village")),
+    Case("members:org_split", "organizations.change", inside=pk("cell_a"), outside=pk("village")),
+    *_rows("member", "member"),
+    Case(
+        "member-status",
+        "members.change",
+        inside=pk("inside_member"),
+        outside=pk("outside_member"),
+        method="post",
+        ok=400,  # allowed, and the empty body is refused with field messages
+    ),
+    *_rows("placement", "placement"),
+    *_rows("statusperiod", "status"),
+    *_rows("membershipgap", "gap"),
+    *_rows("memberevent", "event"),
+    *_rows("discipline", "discipline"),
+]

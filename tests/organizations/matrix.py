@@ -1,0 +1,62 @@
+"""Permission matrix rows for the org tree: screens, HTMX fragments and API."""
+
+from dangbo.organizations.models import OrgType
+from tests.permission_matrix import Case, api_list, pk
+
+CASES = [
+    Case(
+        "organizations:tree",
+        "organizations.view",
+        denied=200,
+        listed=lambda d: d["committee"].name,
+        unlisted=lambda d: d["commune"].name,
+    ),
+    Case("organizations:pick"),  # results are restricted inside (see test_views)
+    Case("organizations:detail", "organizations.view", inside=pk("cell_a"), outside=pk("village")),
+    Case(
+        "organizations:children",
+        "organizations.view",
+        inside=pk("committee"),
+        outside=pk("commune"),
+    ),
+    Case(
+        "organizations:found", "organizations.change", inside=pk("committee"), outside=pk("commune")
+    ),
+    *(
+        Case(name, "organizations.change", inside=pk("cell_a"), outside=pk("village"))
+        for name in ("organizations:rename", "organizations:move", "organizations:dissolve")
+    ),
+    api_list(
+        "organization-list",
+        "organizations.view",
+        listed=lambda d: d["cell_a"].pk,
+        unlisted=lambda d: d["village"].pk,
+    ),
+    Case("organization-detail", "organizations.view", inside=pk("cell_a"), outside=pk("village")),
+    api_list("orgtype-list", None),
+    Case("orgtype-detail", inside=lambda d: {"pk": OrgType.objects.get(code="cell").pk}),
+    api_list(
+        "orgperiod-list",
+        "organizations.view",
+        listed=lambda d: d["inside_org_period"].pk,
+        unlisted=lambda d: d["outside_org_period"].pk,
+    ),
+    Case(
+        "orgperiod-detail",
+        "organizations.view",
+        inside=pk("inside_org_period"),
+        outside=pk("outside_org_period"),
+    ),
+    api_list(
+        "orgevent-list",
+        "organizations.view",
+        listed=lambda d: d["inside_org_event"].pk,
+        unlisted=lambda d: d["outside_org_event"].pk,
+    ),
+    Case(
+        "orgevent-detail",
+        "organizations.view",
+        inside=pk("inside_org_event"),
+        outside=pk("outside_org_event"),
+    ),
+]
