@@ -64,3 +64,24 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do_login
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Transactional tests flush every table, including rows the data migrations wrote
+    (org types, roles, rule values); put them back so test order does not matter."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in [
+        ("dangbo.core.migrations.0002_default_roles_and_rules", "create"),
+        ("dangbo.organizations.migrations.0002_org_types", "create_types"),
+        ("dangbo.admissions.migrations.0002_admission_rule_parameters", "create"),
+        ("dangbo.transfers.migrations.0002_transfer_rule_parameters", "create"),
+        ("dangbo.members.migrations.0003_leaving_bars_readmission_and_events", "seed_rule"),
+    ]:
+        getattr(import_module(module), function)(apps, None)
