@@ -67,18 +67,34 @@ def login(page, live_server):
     return do_login
 
 
-# Data migrations that fill reference tables (org types, default roles and rules).
-REFERENCE_DATA = [
-    ("dangbo.organizations.migrations.0002_org_types", "create_types"),
-    ("dangbo.core.migrations.0002_default_roles_and_rules", "create"),
-]
+def _data_migration_functions():
+    """Every RunPython function of dangbo's migrations, in dependency order."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    seen, functions = set(), []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        for key in loader.graph.forwards_plan(leaf):
+            if key in seen:
+                continue
+            seen.add(key)
+            migration = loader.graph.nodes[key]
+            if not migration.__module__.startswith("dangbo."):
+                continue
+            functions += [op.code for op in migration.operations if isinstance(op, RunPython)]
+    return functions
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """A browser test is transactional: it ends with a flush that also empties the tables the
-    data migrations filled. Put them back before each one (idempotent update_or_create)."""
+def _migration_data(request):
+    """Transactional tests flush every table, including rows the data migrations wrote
+    (org types, roles, rule values); run those migrations again — they are idempotent —
+    so test order does not matter."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    for module, function in REFERENCE_DATA:
-        getattr(import_module(module), function)(apps, None)
+    for function in _data_migration_functions():
+        function(apps, None)

@@ -22,6 +22,7 @@ def _step(page, button, date, **fields):
 
 
 def test_admit_a_candidate(page, live_server, login, tree):
+    page.set_default_timeout(30_000)  # the shared test machine is slow under load
     factories.user("capuy", role_code="grassroots_committee", on=tree["committee"])
     login("capuy")
 

@@ -13,6 +13,7 @@ pytestmark = [
 
 
 def test_transfer_between_two_orgs(page, live_server, login, tree):
+    page.set_default_timeout(30_000)  # the shared test machine is slow under load
     factories.user("ben_di", role_code="grassroots_committee", on=tree["committee"])
     factories.user("ben_den", role_code="grassroots_committee", on=tree["commune"])
     member = tree["members_a"][0]

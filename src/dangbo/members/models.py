@@ -162,6 +162,7 @@ class StatusPeriod(Period):
     bars_readmission = models.BooleanField(
         "không được kết nạp lại",
         default=False,
+        db_default=False,
         help_text="Khai trừ vì vi phạm nghiêm trọng (theo quy định hiện hành).",
     )
 

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='statusperiod',
             name='bars_readmission',
-            field=models.BooleanField(default=False, help_text='Khai trừ vì vi phạm nghiêm trọng (theo quy định hiện hành).', verbose_name='không được kết nạp lại'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Khai trừ vì vi phạm nghiêm trọng (theo quy định hiện hành).', verbose_name='không được kết nạp lại'),
         ),
         migrations.AlterField(
             model_name='memberevent',
