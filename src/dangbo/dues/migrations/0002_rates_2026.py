@@ -17,21 +17,24 @@ def create(apps, schema_editor):
     Wage = apps.get_model("dues", "RegionalMinimumWage")
     Rule = apps.get_model("dues", "RemittanceRule")
     OrgType = apps.get_model("organizations", "OrgType")
-    DuesRate.objects.create(income_type="salary", valid_from=START, percent=Decimal("1"),
-                            source=SOURCE)
-    DuesRate.objects.create(income_type="pension", valid_from=START, percent=Decimal("0.5"),
-                            source=SOURCE)
-    DuesRate.objects.create(income_type="student", valid_from=START, fixed_amount=5000,
-                            source=SOURCE)
-    DuesRate.objects.create(income_type="other", valid_from=START,
-                            wage_percent_min=Decimal("0.2"), wage_percent_max=Decimal("0.5"),
-                            round_to=1000, source=SOURCE)
+    rates = {
+        "salary": dict(percent=Decimal("1")),
+        "pension": dict(percent=Decimal("0.5")),
+        "student": dict(fixed_amount=5000),
+        "other": dict(wage_percent_min=Decimal("0.2"), wage_percent_max=Decimal("0.5"),
+                      round_to=1000),
+    }
+    for income_type, values in rates.items():  # idempotent: browser tests re-run it
+        DuesRate.objects.update_or_create(income_type=income_type, valid_from=START,
+                                          defaults=dict(source=SOURCE, **values))
     for region, amount in WAGES.items():
-        Wage.objects.create(region=region, valid_from=START, amount=amount)
+        Wage.objects.update_or_create(region=region, valid_from=START,
+                                      defaults=dict(amount=amount))
     for code, percent in RETAIN.items():
         org_type = OrgType.objects.filter(code=code).first()
         if org_type:
-            Rule.objects.create(org_type=org_type, valid_from=START, retain_percent=percent)
+            Rule.objects.update_or_create(org_type=org_type, valid_from=START,
+                                          defaults=dict(retain_percent=percent))
 
 
 class Migration(migrations.Migration):
