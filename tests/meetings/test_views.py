@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
 
 from dangbo.meetings import services
-from dangbo.meetings.models import Attendance, CriteriaSet, Meeting
+from dangbo.meetings.models import Attendance, CriteriaSet, Meeting, MeetingTask
 from tests import factories
 from tests.meetings.conftest import criteria_set, held_meeting
 
@@ -211,3 +211,50 @@ def test_assign_superior_screen(secretary_client, tree):
     assert "Hoàng Văn Khối" in body.decode()
     other = reverse("meetings:assign", args=[tree["cell_b"].pk])
     assert secretary_client.get(other).status_code == 404
+
+
+def test_prepare_documents_superiors_resolutions_tasks(secretary_client, tree, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    cell, members = tree["cell_a"], tree["members_a"]
+    meeting = services.plan_meeting(organization=cell, kind="regular", planned_on=date(2026, 3, 10))
+    url = reverse("meetings:prepare", args=[meeting.pk])
+    data = {"planned_on": "10/03/2026", "agenda": "1. Đánh giá", "location": "Hội trường"}
+    assert secretary_client.post(url, data).status_code == 302
+    url = reverse("meetings:document", args=[meeting.pk])
+    upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4", content_type="application/pdf")
+    data = {"title": "Dự thảo nghị quyết", "file": upload, "published_at": "10/03/2026 07:00"}
+    assert secretary_client.post(url, data).status_code == 302
+    url = reverse("meetings:superior", args=[meeting.pk])
+    response = secretary_client.post(url, {"full_name": "Lê Khối", "mode": "online"})
+    assert "Dự trực tuyến cần có đường dẫn phòng họp." in response.content.decode()
+    data = {"full_name": "Lê Khối", "mode": "online", "online_link": "https://hop.example/x"}
+    assert secretary_client.post(url, data).status_code == 302
+    body = secretary_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Tài liệu «Dự thảo nghị quyết» công bố muộn" in body
+    assert "Lê Khối" in body and "Hội trường" in body
+    meeting = services.record_meeting(
+        meeting,
+        held_on=date(2026, 3, 10),
+        start=time(8),
+        end=time(10),
+        chair_id=members[0].pk,
+        secretary_id=members[1].pk,
+        attendance=[services.AttendanceEntry(m.pk, "present") for m in members],
+    )
+    url = reverse("meetings:resolution", args=[meeting.pk])
+    data = {"content": "Nghị quyết tháng 3", "task_description": "Rà soát hồ sơ"}
+    response = secretary_client.post(url, data)
+    assert "Cần chọn người thực hiện nhiệm vụ." in response.content.decode()
+    data.update(task_owner=members[2].pk, task_due_on="31/03/2026")
+    assert secretary_client.post(url, data).status_code == 302
+    task = MeetingTask.objects.get()
+    url = reverse("meetings:task_done", args=[task.pk])
+    assert secretary_client.post(url, {"done_on": "30/03/2026"}).status_code == 302
+    body = secretary_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "xong 30/03/2026" in body
+    other = services.plan_meeting(
+        organization=tree["cell_b"], kind="regular", planned_on=date(2026, 3, 10)
+    )
+    assert secretary_client.get(reverse("meetings:cancel", args=[other.pk])).status_code == 404

@@ -101,15 +101,19 @@ def generate_meetings(
     ):
         roster[org_id].append(member_id)
     chronic = {m for ids in roster.values() for m in ids if rng.random() < 0.006}
+    sets = list(CriteriaSet.objects.filter(valid_to__isnull=True).select_related("organization"))
+    criteria = {s.pk: list(s.criteria.all()) for s in sets}
     calendar = _months_ending(end, months)
 
     meetings: list[Meeting] = []
     plans: list[tuple[int, dict[int, tuple[str, str]]]] = []
-    for cell_id, _path in cells:
+    for cell_id, path in cells:
         members = roster.get(cell_id, [])
         if not members:
             continue
         quality = rng.gauss(82, 8)
+        matches = [s for s in sets if path.startswith(s.organization.path)]
+        criteria_set = max(matches, key=lambda s: len(s.organization.path)) if matches else None
         taken: set[date] = set()
         for year, month in calendar:
             kinds = []
@@ -146,7 +150,7 @@ def generate_meetings(
                 )
                 start = timezone.make_aware(datetime.combine(day, time(8, 0)))
                 score = None
-                if rng.random() < score_share:
+                if criteria_set is not None and rng.random() < score_share:
                     score = Decimal(str(max(30.0, min(100.0, rng.gauss(quality, 6))))).quantize(
                         Decimal("0.1")
                     )
@@ -169,12 +173,25 @@ def generate_meetings(
                         excused_count=counts.excused,
                         unexcused_count=counts.unexcused,
                         score=score,
+                        criteria_set=criteria_set if score is not None else None,
                         grade=rules.grade_for(score) if score is not None else "",
                     )
                 )
                 plans.append((len(meetings) - 1, statuses))
     Meeting.objects.bulk_create(meetings, batch_size=2000)
-    _set_criteria_sets(meetings)
+    CriterionScore.objects.bulk_create(
+        (
+            CriterionScore(
+                meeting_id=meeting.pk,
+                criterion=c,
+                points=(c.max_points * meeting.score / 100).quantize(Decimal("0.1")),
+            )
+            for meeting in meetings
+            if meeting.score is not None
+            for c in criteria[meeting.criteria_set_id]
+        ),
+        batch_size=5000,
+    )
     attendance_rows = [
         (meetings[index].pk, member_id, status, reason)
         for index, statuses in plans
@@ -202,37 +219,6 @@ def generate_meetings(
         "attendance": len(attendance_rows),
         "superiors": len(superiors),
     }
-
-
-def _set_criteria_sets(meetings: list[Meeting]) -> None:
-    """Scored demo meetings keep the set in force for their cell (one look-up per cell)."""
-    by_cell: dict[int, list[Meeting]] = defaultdict(list)
-    for meeting in meetings:
-        if meeting.score is not None:
-            by_cell[meeting.organization_id].append(meeting)
-    orgs = Organization.objects.in_bulk(list(by_cell))
-    sets = {s.organization.path: s for s in CriteriaSet.objects.select_related("organization")}
-    scores = []
-    for org_id, cell_meetings in by_cell.items():
-        path = orgs[org_id].path
-        matches = [s for p, s in sets.items() if path.startswith(p)]
-        if not matches:
-            continue
-        chosen = max(matches, key=lambda s: len(s.organization.path))
-        ids = [m.pk for m in cell_meetings]
-        Meeting.objects.filter(pk__in=ids).update(criteria_set=chosen)
-        criteria = list(chosen.criteria.all())
-        for meeting in cell_meetings:
-            share = meeting.score / 100
-            scores.extend(
-                CriterionScore(
-                    meeting_id=meeting.pk,
-                    criterion=c,
-                    points=(c.max_points * share).quantize(Decimal("0.1")),
-                )
-                for c in criteria
-            )
-    CriterionScore.objects.bulk_create(scores, batch_size=5000)
 
 
 def _write_attendance(rows: list[tuple]) -> None:

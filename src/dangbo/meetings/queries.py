@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, Substr, TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr, TruncMonth
 from django.db.models.lookups import LessThan
 
 from dangbo.meetings import rules
@@ -124,8 +124,9 @@ class StatsRow:
             self.grades[code] += count
 
 
-def _required_quarters(from_month: int, to_month: int) -> set[int]:
-    return {q for q in range(1, 5) if 3 * q - 2 >= from_month and 3 * q <= to_month}
+def _required_quarters(from_month: int, to_month: int) -> list[int]:
+    """Quarters lying wholly inside the period: each needs a thematic meeting."""
+    return [q for q in range(1, 5) if 3 * q - 2 >= from_month and 3 * q <= to_month]
 
 
 def subtree_stats(
@@ -133,7 +134,10 @@ def subtree_stats(
 ) -> tuple[list[StatsRow], StatsRow]:
     """Per child of `root` (or `root` alone when it is a cell) and in total: cells, meetings
     held vs expected, attendance rate, meetings under the threshold, scores and grades, cells
-    with missing months / quarterly thematic meetings. A handful of GROUP BY queries."""
+    with missing months / quarterly thematic meetings.
+
+    Three queries: the children, active cells per child (GROUP BY), and one pass over the
+    period's meetings grouped per cell; per-cell rows are folded into children here."""
     start = date(year, from_month, 1)
     end = date(year + to_month // 12, to_month % 12 + 1, 1)
     months = rules.months_in_period(start, date(year, to_month, 1))
@@ -164,16 +168,22 @@ def subtree_stats(
     for item in cells:
         row(item["child"]).cells = item["n"]
 
-    held = Meeting.objects.filter(
-        organization__path__startswith=root.path,
-        status=MeetingStatus.HELD,
-        planned_on__gte=start,
-        planned_on__lt=end,
-    )
+    quarters = _required_quarters(from_month, to_month)
+    thematic_in_quarters = Q(kind__in=rules.THEMATIC_KINDS)
+    if quarters:
+        thematic_in_quarters &= Q(
+            planned_on__gte=date(year, 3 * quarters[0] - 2, 1),
+            planned_on__lt=date(year + quarters[-1] // 4, (3 * quarters[-1]) % 12 + 1, 1),
+        )
     low = LessThan(F("attended_count") * 100, F("expected_count") * threshold)
-    figures = (
-        held.annotate(child=Substr("organization__path", 1, width))
-        .values("child")
+    per_cell = (
+        Meeting.objects.filter(
+            organization__path__startswith=root.path,
+            status=MeetingStatus.HELD,
+            planned_on__gte=start,
+            planned_on__lt=end,
+        )
+        .values("organization_id", "organization__path", "organization__is_active")
         .annotate(
             held=Count("id"),
             regular=Count("id", filter=Q(kind__in=rules.MONTHLY_KINDS)),
@@ -183,66 +193,46 @@ def subtree_stats(
             low=Count("id", filter=low),
             scored=Count("score"),
             score_sum=Sum("score"),
+            months_met=Count(
+                ExtractMonth("planned_on"), filter=Q(kind__in=rules.MONTHLY_KINDS), distinct=True
+            ),
+            quarters_met=Count(
+                ExtractQuarter("planned_on"), filter=thematic_in_quarters, distinct=True
+            ),
             **{f"g_{code}": Count("id", filter=Q(grade=code)) for code in Grade.values},
         )
         .order_by()
     )
-    for item in figures:
-        r = row(item["child"])
-        r.held, r.held_regular, r.held_thematic = item["held"], item["regular"], item["thematic"]
-        r.attended, r.attendance_expected = item["attended"] or 0, item["expected"] or 0
-        r.low_attendance_meetings = item["low"]
-        r.scored, r.score_sum = item["scored"], item["score_sum"] or Decimal(0)
-        r.grades = {code: item[f"g_{code}"] for code in Grade.values}
-
-    # Cells complete in months / thematic quarters: one row per cell that met at all.
-    required_quarters = _required_quarters(from_month, to_month)
-    per_cell = (
-        held.filter(organization__is_active=True)
-        .values("organization_id")
-        .annotate(
-            child=Substr("organization__path", 1, width),
-            months=Count(
-                ExtractMonth("planned_on"), filter=Q(kind__in=rules.MONTHLY_KINDS), distinct=True
-            ),
-        )
-        .order_by()
-    )
     complete_months: dict[str, int] = {}
+    complete_quarters: dict[str, int] = {}
     for item in per_cell:
-        if item["months"] >= months:
-            complete_months[item["child"]] = complete_months.get(item["child"], 0) + 1
-    thematic_ok = _cells_with_thematic_quarters(held, width, required_quarters)
+        child = item["organization__path"][:width]
+        r = row(child)
+        r.held += item["held"]
+        r.held_regular += item["regular"]
+        r.held_thematic += item["thematic"]
+        r.attended += item["attended"] or 0
+        r.attendance_expected += item["expected"] or 0
+        r.low_attendance_meetings += item["low"]
+        r.scored += item["scored"]
+        r.score_sum += item["score_sum"] or Decimal(0)
+        for code in Grade.values:
+            r.grades[code] += item[f"g_{code}"]
+        if item["organization__is_active"]:
+            if item["months_met"] >= months:
+                complete_months[child] = complete_months.get(child, 0) + 1
+            if item["quarters_met"] >= len(quarters):
+                complete_quarters[child] = complete_quarters.get(child, 0) + 1
     for path, r in rows.items():
         r.cells_missing_months = max(0, r.cells - complete_months.get(path, 0))
         r.cells_missing_thematic = (
-            max(0, r.cells - thematic_ok.get(path, 0)) if required_quarters else 0
+            max(0, r.cells - complete_quarters.get(path, 0)) if quarters else 0
         )
     ordered = [rows[p] for p in sorted(rows) if rows[p].cells or rows[p].held]
     total = StatsRow(path=root.path, name=root.name, pk=root.pk, months=months, threshold=threshold)
     for r in ordered:
         total.add(r)
     return ordered, total
-
-
-def _cells_with_thematic_quarters(held, width: int, required: set[int]) -> dict[str, int]:
-    """Per child path: active cells holding a thematic meeting in every required quarter."""
-    if not required:
-        return {}
-    pairs = (
-        held.filter(organization__is_active=True, kind__in=rules.THEMATIC_KINDS)
-        .annotate(child=Substr("organization__path", 1, width), month=ExtractMonth("planned_on"))
-        .values_list("organization_id", "child", "month")
-        .distinct()
-    )
-    quarters: dict[tuple[int, str], set[int]] = {}
-    for org_id, child, month in pairs:
-        quarters.setdefault((org_id, child), set()).add(rules.quarter_of(month))
-    result: dict[str, int] = {}
-    for (_org_id, child), got in quarters.items():
-        if required <= got:
-            result[child] = result.get(child, 0) + 1
-    return result
 
 
 @dataclass
