@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from dangbo.core.errors import DomainError
 from dangbo.members.models import Discipline
@@ -160,8 +161,11 @@ def test_appeal_close_and_correction_keep_history(year, tree, admin_user):
     )
     services.decide_orgs(parent=parents[tree["committee"].pk], grades={c.pk: "htt" for c in cells})
     year_root = parents[tree["committee"].pk]
-    year_root.final_grade = "htt"  # decided by the bloc above: outside this year's subtree
-    year_root.save()
+    cell_secretary = factories.user(role_code="cell_secretary", on=tree["cell_a"])
+    with pytest.raises(PermissionDenied):
+        services.decide_root(year_root, grade="htt", user=cell_secretary)
+    bloc_user = factories.user(role_code="grassroots_committee", on=tree["bloc"])
+    services.decide_root(year_root, grade="htt", user=bloc_user)
     services.close_year(year, user=admin_user)
     with pytest.raises(DomainError, match="đã kết thúc"):
         services.enter_cell(review_year=year, cell=tree["cell_a"], rows=[row(a[0], "90")])

@@ -250,3 +250,23 @@ def test_org_scoring_decision_close_and_member_history(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("reviews:member", args=[member.pk]))
     assert "Cấp ủy quyết định" in page.content.decode()
+
+
+def test_committee_above_decides_the_root_org(client, year, tree):
+    from tests.reviews.conftest import org_row
+
+    root = org_review(year, tree["committee"])
+    services.score_org(root, row=org_row(root, "85"))
+    url = reverse("reviews:decide_root", args=[root.pk])
+    inside = factories.user(role_code="grassroots_committee", on=tree["committee"])
+    client.force_login(inside)
+    assert client.post(url, {"grade": "htt"}).status_code == 404  # not the level above
+    bloc = factories.user(role_code="grassroots_committee", on=tree["bloc"])
+    client.force_login(bloc)
+    assert (
+        "Cấp trên quyết định"
+        in client.get(reverse("reviews:overview", args=[root.pk])).content.decode()
+    )
+    assert client.post(url, {"grade": "htt"}).status_code == 302
+    root.refresh_from_db()
+    assert root.final_grade == "htt" and root.final_by == bloc

@@ -4,12 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
+from dangbo.core.permissions import has_permission
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Discipline, Member
 from dangbo.organizations.models import Organization
@@ -647,19 +649,7 @@ def decide_orgs(*, parent: OrgReview, grades: dict, user=None) -> int:
             raise DomainError("Tổ chức không trực thuộc cấp ủy này.", "grades", row=number)
         if not grade or grade == child.committee_grade:
             continue
-        if grade not in rules.GRADES:
-            raise DomainError("Mức xếp loại không hợp lệ.", "grades", row=number)
-        if not child.proposed_grade:
-            raise DomainError(
-                f"«{child.organization.name}» chưa tự chấm điểm.", "grades", row=number
-            )
-        if rules.RANK[grade] > rules.RANK[child.proposed_grade]:
-            raise DomainError(
-                f"«{child.organization.name}»: không thể xếp {_label(grade)} cao hơn mức tính "
-                f"theo điểm ({_label(child.proposed_grade)}).",
-                "grades",
-                row=number,
-            )
+        _check_org_grade(child, grade, number)
         child.committee_grade = child.final_grade = grade
         child.committee_by = child.final_by = actor
         child.committee_at = child.final_at = now
@@ -675,6 +665,46 @@ def decide_orgs(*, parent: OrgReview, grades: dict, user=None) -> int:
     return len(changed)
 
 
+def _check_org_grade(review: OrgReview, grade: str, number=None) -> None:
+    if grade not in rules.GRADES:
+        raise DomainError("Mức xếp loại không hợp lệ.", "grades", row=number)
+    if not review.proposed_grade:
+        raise DomainError(f"«{review.organization.name}» chưa tự chấm điểm.", "grades", row=number)
+    if rules.RANK[grade] > rules.RANK[review.proposed_grade]:
+        raise DomainError(
+            f"«{review.organization.name}»: không thể xếp {_label(grade)} cao hơn mức tính "
+            f"theo điểm ({_label(review.proposed_grade)}).",
+            "grades",
+            row=number,
+        )
+
+
+@transaction.atomic
+def decide_root(review: OrgReview, *, grade: str, user) -> OrgReview:
+    """The org at the root of a year is classified by the committee above it (outside the
+    year's subtree): a user holding reviews.confirm on the parent decides."""
+    review = (
+        OrgReview.objects.select_for_update(of=("self",))
+        .select_related("organization", "review_year")
+        .get(pk=review.pk)
+    )
+    _open_year_or_fail(review.review_year)
+    if review.organization_id != review.review_year.organization_id or not review.is_classified:
+        raise DomainError("Chỉ dùng cho tổ chức gốc của đợt đánh giá.")
+    parent_path = review.organization.path[: -Organization.steplen]
+    if not parent_path or not has_permission(user, "reviews.confirm", parent_path):
+        raise PermissionDenied
+    _check_org_grade(review, grade)
+    review.committee_grade = review.final_grade = grade
+    review.committee_by = review.final_by = _actor(user)
+    review.committee_at = review.final_at = timezone.now()
+    review.save()
+    _step(
+        review.review_year, ReviewStep.Kind.COMMITTEE, user, org_review=review, grade=grade
+    ).save()
+    return review
+
+
 # --- closing and results ----------------------------------------------------------------------
 
 
@@ -687,9 +717,11 @@ def close_year(review_year: ReviewYear, *, user=None) -> ReviewYear:
     ).count()
     if missing:
         raise DomainError(f"Còn {missing} đảng viên chưa có kết quả xếp loại cuối cùng.")
-    orgs_missing = OrgReview.objects.filter(
-        review_year=review_year, is_classified=True, final_grade=""
-    ).count()
+    orgs_missing = (
+        OrgReview.objects.filter(review_year=review_year, is_classified=True, final_grade="")
+        .exclude(organization=review_year.organization)  # decided by the level above, later
+        .count()
+    )
     if orgs_missing:
         raise DomainError(f"Còn {orgs_missing} tổ chức đảng chưa được xếp loại.")
     review_year.state = ReviewYear.State.CLOSED

@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/<int:pk>/entry/", views.EntryView.as_view(), name="entry"),
     path("org/<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
     path("org/<int:pk>/decide-orgs/", views.DecideOrgsView.as_view(), name="decide_orgs"),
+    path("org/<int:pk>/decide-root/", views.DecideRootView.as_view(), name="decide_root"),
     path("org/<int:pk>/score/", views.OrgScoreView.as_view(), name="org_score"),
     path("org/<int:pk>/close/", views.CloseYearView.as_view(), name="close"),
     path("org/<int:pk>/export.xlsx", views.ExportView.as_view(), name="export"),

@@ -3,6 +3,7 @@ the committee's confirmation with the quota panel, a member's results, the XLSX 
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.views import View
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ServiceFormView
+from dangbo.organizations.models import Organization
 from dangbo.reviews import exports, forms, rules, services
 from dangbo.reviews.models import Grade, MemberReview, OrgReview, ReviewStep, ReviewYear
 from dangbo.reviews.services import ScoreRow
@@ -129,6 +131,12 @@ class OverviewView(OrgReviewMixin, View):
             and review_year.is_open
             and _can(user, "manage", org.path),
             "can_score_org": org_review.is_classified and _can(user, "change", org.path),
+            "can_decide_root": org_review.is_classified
+            and review_year.is_open
+            and org_review.organization_id == review_year.organization_id
+            and org.depth > 1
+            and _can(user, "confirm", org.path[: -Organization.steplen]),
+            "grade_choices": Grade.choices,
             "streaks": services.excellent_streaks(org.path, review_year.year)
             if not review_year.is_open
             else [],
@@ -362,6 +370,21 @@ class DecideOrgsView(OrgReviewMixin, View):
         except DomainError as error:
             messages.error(request, error.full_message)
         return redirect("reviews:confirm", pk)
+
+
+class DecideRootView(OrgReviewMixin, View):
+    """The committee above the year's root org records that org's grade."""
+
+    def post(self, request, pk):
+        org_review = self.get_org_review(pk)
+        try:
+            services.decide_root(org_review, grade=request.POST.get("grade", ""), user=request.user)
+            messages.success(request, "Đã ghi quyết định xếp loại của cấp trên.")
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        return redirect("reviews:overview", pk)
 
 
 class OrgScoreView(ServiceFormView):
