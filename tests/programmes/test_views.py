@@ -320,3 +320,31 @@ def test_index_and_lists_render(admin_client, programme):
     for name in ("programmes:item_create",):
         assert admin_client.get(reverse(name, args=[programme.pk])).status_code == 200
     assert admin_client.get(reverse("programmes:subitem_create", args=[item.pk])).status_code == 200
+
+
+def test_flagged_items_overdue_and_at_risk(client, tree, programme, officer):
+    bloc_item = programme.items.get(organization=tree["bloc"])
+    commune_item = programme.items.get(organization=tree["commune"])
+    today = timezone.localdate()
+    ProgrammeItem.objects.filter(pk=bloc_item.pk).update(due_on=today - timedelta(days=3))
+    ProgrammeItem.objects.filter(pk=commune_item.pk).update(due_on=today - timedelta(days=3))
+    client.force_login(officer)
+    body = client.get(reverse("programmes:flagged_items")).content.decode()
+    assert bloc_item.get_absolute_url() in body
+    assert commune_item.get_absolute_url() not in body  # outside the officer's subtree
+    index = client.get(reverse("programmes:index")).content.decode()
+    assert "1 mục quá hạn" in index
+    ProgrammeItem.objects.filter(pk=bloc_item.pk).update(due_on=today + timedelta(days=5))
+    soon = client.get(reverse("programmes:flagged_items"), {"show": "at_risk"}).content.decode()
+    assert bloc_item.get_absolute_url() in soon
+
+
+def test_cancel_item_screen(admin_client, tree, programme):
+    commune_item = programme.items.get(organization=tree["commune"])
+    url = reverse("programmes:item_cancel", args=[commune_item.pk])
+    assert admin_client.post(url, {"cancel_reason": " "}).status_code == 200
+    commune_item.refresh_from_db()
+    assert commune_item.cancelled_on is None
+    assert admin_client.post(url, {"cancel_reason": "Sáp nhập"}).status_code == 302
+    page = admin_client.get(reverse("programmes:item_detail", args=[commune_item.pk]))
+    assert "Đã hủy ngày" in page.content.decode()

@@ -140,6 +140,12 @@ class CascadeForm(RestrictedForm):
         ].help_text = f"Để trống: dùng thời hạn của mục ({item.due_on:%d/%m/%Y})."
 
 
+class CancelItemForm(UserFormMixin, forms.Form):
+    cancel_reason = forms.CharField(
+        label="Lý do hủy (mục và các mục con thôi tính vào tiến độ)", max_length=255
+    )
+
+
 class ReportForm(UserFormMixin, forms.Form):
     percent = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100)
     status = forms.ChoiceField(label="Tình trạng", choices=ReportStatus.choices)

@@ -3,7 +3,7 @@ commitments. Restriction goes through restrict(user, action); outside the reach 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from auditlog.signals import accessed
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -72,12 +72,18 @@ class IndexView(LoginRequiredMixin, View):
         today = timezone.localdate()
         tasks = Task.objects.restrict(request.user).filter(done_on__isnull=True)
         overdue_tasks = tasks.filter(due_on__lt=today).count()
+        overdue_items = (
+            ProgrammeItem.objects.restrict(request.user)
+            .filter(numchild=0, cancelled_on__isnull=True, progress__lt=100, due_on__lt=today)
+            .count()
+        )
         return render(
             request,
             "programmes/index.html",
             {
                 "title": "Văn bản, chương trình công tác",
                 "overdue_tasks": overdue_tasks,
+                "overdue_items": overdue_items,
                 "can_add": has_permission(request.user, "programmes.change"),
             },
         )
@@ -461,6 +467,54 @@ class ItemCascadeView(ServiceFormView):
             organizations=form.cleaned_data["organizations"],
             due_on=form.cleaned_data["due_on"],
             user=self.request.user,
+        )
+        return self.object.get_absolute_url()
+
+
+class FlaggedItemsView(LoginRequiredMixin, View):
+    """Leaf items in the user's reach that are overdue, or at risk (due soon, not done)."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        show = "at_risk" if request.GET.get("show") == "at_risk" else "overdue"
+        params = status_params(today, "")
+        items = ProgrammeItem.objects.restrict(request.user).filter(
+            numchild=0, cancelled_on__isnull=True, progress__lt=100
+        )
+        if show == "overdue":
+            items = items.filter(due_on__lt=today)
+        else:
+            items = items.filter(
+                due_on__gte=today, due_on__lte=today + timedelta(days=params["at_risk_days"])
+            )
+        page = Paginator(
+            items.select_related("programme", "organization").order_by("due_on", "id"), 50
+        ).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "programmes/flagged_items.html",
+            {
+                "title": "Mục quá hạn" if show == "overdue" else "Mục sắp đến hạn chưa xong",
+                "show": show,
+                "page": page,
+                "at_risk_days": params["at_risk_days"],
+                "today": today,
+            },
+        )
+
+
+class ItemCancelView(ServiceFormView):
+    model = ProgrammeItem
+    form_class = forms.CancelItemForm
+    title = "Hủy mục chương trình"
+    success_message = "Đã hủy mục; mục và các mục con không còn tính vào tiến độ."
+
+    def get_base_queryset(self):
+        return ProgrammeItem.objects.select_related("organization", "programme")
+
+    def perform(self, form):
+        services.cancel_item(
+            self.object, reason=form.cleaned_data["cancel_reason"], user=self.request.user
         )
         return self.object.get_absolute_url()
 
