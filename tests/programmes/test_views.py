@@ -348,3 +348,23 @@ def test_cancel_item_screen(admin_client, tree, programme):
     assert admin_client.post(url, {"cancel_reason": "Sáp nhập"}).status_code == 302
     page = admin_client.get(reverse("programmes:item_detail", args=[commune_item.pk]))
     assert "Đã hủy ngày" in page.content.decode()
+
+
+def test_programme_docx_report_read_back(admin_client, client, tree, programme, officer):
+    from docx import Document as DocxDocument
+
+    leaf = programme.items.get(organization=tree["commune"])
+    services.report_item_progress(
+        leaf, percent=100, status="done", reported_on=timezone.localdate(), evidence="BC"
+    )
+    response = admin_client.get(reverse("programmes:programme_docx", args=[programme.pk]))
+    assert response.status_code == 200
+    doc = DocxDocument(BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Đã hoàn thành 0/1 mục; tiến độ chung 50.0%" in text
+    table = doc.tables[0]
+    assert table.rows[1].cells[1].text == "Kết nạp đảng viên mới"
+    assert table.rows[1].cells[4].text == "50.0"
+    assert len(doc.inline_shapes) == 1  # the chart
+    client.force_login(officer)
+    assert client.get(reverse("programmes:programme_docx", args=[programme.pk])).status_code == 404

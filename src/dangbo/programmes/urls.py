@@ -19,6 +19,7 @@ urlpatterns = [
     path("list/", views.ProgrammeListView.as_view(), name="programmes"),
     path("new/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("<int:pk>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),
+    path("<int:pk>/report.docx", views.ProgrammeReportDocxView.as_view(), name="programme_docx"),
     path("<int:pk>/items/new/", views.ItemCreateView.as_view(), name="item_create"),
     path("items/flagged/", views.FlaggedItemsView.as_view(), name="flagged_items"),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),

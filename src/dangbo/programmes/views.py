@@ -351,6 +351,30 @@ class ProgrammeDetailView(ObjectDetailView):
         return context
 
 
+class ProgrammeReportDocxView(LoginRequiredMixin, View):
+    """DOCX progress report of a programme: summary, table of top-level items, chart."""
+
+    def get(self, request, pk):
+        programme = get_object_or_404(
+            Programme.objects.restrict(request.user).select_related("organization"), pk=pk
+        )
+        today = timezone.localdate()
+        summary = queries.programme_summary(programme, on=today)
+        rows = tree_rows(
+            programme.items.filter(depth=1).select_related("organization"),
+            summary["rollups"],
+            today=today,
+            starts_on=programme.starts_on,
+            params=status_params(today, programme.organization.path),
+        )
+        response = HttpResponse(
+            exports.programme_docx(programme, summary, rows, today),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = 'attachment; filename="bao-cao-tien-do.docx"'
+        return response
+
+
 class ItemDetailView(ObjectDetailView):
     """An item with its subtree (roll-up bars), its reports, and actions."""
 
