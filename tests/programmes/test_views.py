@@ -368,3 +368,17 @@ def test_programme_docx_report_read_back(admin_client, client, tree, programme, 
     assert len(doc.inline_shapes) == 1  # the chart
     client.force_login(officer)
     assert client.get(reverse("programmes:programme_docx", args=[programme.pk])).status_code == 404
+
+
+def test_programme_as_of_date_and_picker(admin_client, client, tree, programme, officer):
+    url = reverse("programmes:programme_detail", args=[programme.pk])
+    response = admin_client.get(url, {"on": "01/01/2020"})  # before anything existed
+    assert response.context["as_of"] == date(2020, 1, 1)
+    assert response.context["summary"]["total"] == 0
+    client.force_login(officer)
+    pick = reverse("programmes:pick_org")
+    body = client.get(pick, {"q": "so tu phap", "field": "id_org"}).content.decode()
+    assert "Đảng bộ Sở Tư pháp" in body
+    assert "Tân Lập" not in client.get(pick, {"q": "tan lap"}).content.decode()
+    counts = client.get(reverse("programmes:document_counts")).content.decode()
+    assert 'name="q"' in counts  # the org picker is on the page

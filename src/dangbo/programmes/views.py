@@ -3,7 +3,7 @@ commitments. Restriction goes through restrict(user, action); outside the reach 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from auditlog.signals import accessed
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -60,6 +60,16 @@ def status_params(on: date, org_path: str) -> dict:
     }
 
 
+def parse_day(text: str) -> date | None:
+    """A date typed as dd/mm/yyyy (or ISO); None when empty or not a date."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def status_badge(status: str) -> dict:
     return {"code": status, "label": STATUS_LABELS[status], "colour": STATUS_COLOURS[status]}
 
@@ -90,14 +100,15 @@ class IndexView(LoginRequiredMixin, View):
 
 
 class PickOrgView(LoginRequiredMixin, View):
-    """HTMX fragment for the org picker: orgs where the user may change programmes."""
+    """HTMX fragment for the org picker: orgs where the user may change (or view) programmes."""
 
     def get(self, request):
         query = normalize(request.GET.get("q", ""))
+        action = "view" if request.GET.get("action") == "view" else "change"
         results = []
         if len(query) >= 2:
             results = list(
-                forms.changeable_orgs(request.user)
+                forms.changeable_orgs(request.user, action)
                 .filter(name_search__contains=query)
                 .select_related("org_type")
                 .order_by("depth", "path")[:20]
@@ -324,12 +335,7 @@ class ProgrammeDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         programme = self.object
         today = timezone.localdate()
-        as_of = None
-        if self.request.GET.get("on"):
-            try:
-                as_of = date.fromisoformat(self.request.GET["on"])
-            except ValueError:
-                as_of = None
+        as_of = parse_day(self.request.GET.get("on", ""))
         summary = queries.programme_summary(
             programme, on=as_of or today, as_of=as_of is not None, levels=TREE_DEPTH_SHOWN
         )
