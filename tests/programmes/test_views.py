@@ -382,3 +382,21 @@ def test_programme_as_of_date_and_picker(admin_client, client, tree, programme, 
     assert "Tân Lập" not in client.get(pick, {"q": "tan lap"}).content.decode()
     counts = client.get(reverse("programmes:document_counts")).content.decode()
     assert 'name="q"' in counts  # the org picker is on the page
+
+
+def test_item_detail_query_count(admin_client, tree, programme, django_assert_max_num_queries):
+    top = programme.items.get(depth=1)
+    bloc_item = top.children.get(organization=tree["bloc"])
+    services.cascade_item(bloc_item, organizations=[tree["committee"]])
+    for n in range(15):
+        services.add_item(
+            programme=programme,
+            parent=top,
+            title=f"Phần việc {n}",
+            expected_result="x",
+            due_on=date(2026, 12, 1),
+        )
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("programmes:item_detail", args=[top.pk]))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 2 + 1 + 15
