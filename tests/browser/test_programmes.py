@@ -1,7 +1,10 @@
 """A committee's journey: register a document, build a programme item on it, cascade the item
 to two subordinate orgs, one reports it done, and the parent shows the rolled-up progress."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 
 from dangbo.programmes.models import Document, ProgrammeItem
 from tests import factories
@@ -15,8 +18,16 @@ pytestmark = [
 PICKER = "Gõ tên tổ chức để tìm (không cần dấu)…"
 
 
+@pytest.fixture
+def migration_data(transactional_db):
+    """An earlier transactional test flushes the rows the data migrations made (org types,
+    roles); put them back (their functions are idempotent) before `tree` needs them."""
+    import_module("dangbo.organizations.migrations.0002_org_types").create_types(apps, None)
+    import_module("dangbo.core.migrations.0002_default_roles_and_rules").create(apps, None)
+
+
 def test_document_programme_cascade_report_rollup(
-    page, live_server, login, tree, tmp_path, settings
+    migration_data, page, live_server, login, tree, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     page.set_default_timeout(30_000)  # the shared machine is often busy

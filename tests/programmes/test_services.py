@@ -329,3 +329,22 @@ def test_database_rollup_equals_the_pure_rule_on_a_random_tree(tree):
         )
         assert got[node.path] == expected, node.path
     assert any(r.overdue for r in got.values())
+
+
+def test_cancel_item_takes_its_subtree_out_of_the_rollup(tree, programme):
+    top = programme.items.get(depth=1)
+    commune_item = top.children.get(organization=tree["commune"])
+    bloc_item = top.children.get(organization=tree["bloc"])
+    services.report_item_progress(
+        bloc_item, percent=100, status="done", reported_on=date(2026, 1, 5), evidence="x"
+    )
+    with pytest.raises(DomainError, match="lý do hủy"):
+        services.cancel_item(commune_item, reason=" ")
+    assert services.cancel_item(commune_item, reason="Xã sáp nhập") == 1
+    rollups = queries.item_rollups(programme.pk, on=date(2026, 2, 1))
+    assert rollups[top.path].percent == 100.0 and rollups[top.path].leaves == 1
+    assert ProgrammeItem.objects.filter(pk=commune_item.pk).exists()  # never deleted
+    with pytest.raises(DomainError, match="đã bị hủy"):
+        services.report_item_progress(
+            commune_item, percent=10, status="in_progress", reported_on=date(2026, 1, 5)
+        )

@@ -320,3 +320,83 @@ def test_index_and_lists_render(admin_client, programme):
     for name in ("programmes:item_create",):
         assert admin_client.get(reverse(name, args=[programme.pk])).status_code == 200
     assert admin_client.get(reverse("programmes:subitem_create", args=[item.pk])).status_code == 200
+
+
+def test_flagged_items_overdue_and_at_risk(client, tree, programme, officer):
+    bloc_item = programme.items.get(organization=tree["bloc"])
+    commune_item = programme.items.get(organization=tree["commune"])
+    today = timezone.localdate()
+    ProgrammeItem.objects.filter(pk=bloc_item.pk).update(due_on=today - timedelta(days=3))
+    ProgrammeItem.objects.filter(pk=commune_item.pk).update(due_on=today - timedelta(days=3))
+    client.force_login(officer)
+    body = client.get(reverse("programmes:flagged_items")).content.decode()
+    assert bloc_item.get_absolute_url() in body
+    assert commune_item.get_absolute_url() not in body  # outside the officer's subtree
+    index = client.get(reverse("programmes:index")).content.decode()
+    assert "1 mục quá hạn" in index
+    ProgrammeItem.objects.filter(pk=bloc_item.pk).update(due_on=today + timedelta(days=5))
+    soon = client.get(reverse("programmes:flagged_items"), {"show": "at_risk"}).content.decode()
+    assert bloc_item.get_absolute_url() in soon
+
+
+def test_cancel_item_screen(admin_client, tree, programme):
+    commune_item = programme.items.get(organization=tree["commune"])
+    url = reverse("programmes:item_cancel", args=[commune_item.pk])
+    assert admin_client.post(url, {"cancel_reason": " "}).status_code == 200
+    commune_item.refresh_from_db()
+    assert commune_item.cancelled_on is None
+    assert admin_client.post(url, {"cancel_reason": "Sáp nhập"}).status_code == 302
+    page = admin_client.get(reverse("programmes:item_detail", args=[commune_item.pk]))
+    assert "Đã hủy ngày" in page.content.decode()
+
+
+def test_programme_docx_report_read_back(admin_client, client, tree, programme, officer):
+    from docx import Document as DocxDocument
+
+    leaf = programme.items.get(organization=tree["commune"])
+    services.report_item_progress(
+        leaf, percent=100, status="done", reported_on=timezone.localdate(), evidence="BC"
+    )
+    response = admin_client.get(reverse("programmes:programme_docx", args=[programme.pk]))
+    assert response.status_code == 200
+    doc = DocxDocument(BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Đã hoàn thành 0/1 mục; tiến độ chung 50.0%" in text
+    table = doc.tables[0]
+    assert table.rows[1].cells[1].text == "Kết nạp đảng viên mới"
+    assert table.rows[1].cells[4].text == "50.0"
+    assert len(doc.inline_shapes) == 1  # the chart
+    client.force_login(officer)
+    assert client.get(reverse("programmes:programme_docx", args=[programme.pk])).status_code == 404
+
+
+def test_programme_as_of_date_and_picker(admin_client, client, tree, programme, officer):
+    url = reverse("programmes:programme_detail", args=[programme.pk])
+    response = admin_client.get(url, {"on": "01/01/2020"})  # before anything existed
+    assert response.context["as_of"] == date(2020, 1, 1)
+    assert response.context["summary"]["total"] == 0
+    client.force_login(officer)
+    pick = reverse("programmes:pick_org")
+    body = client.get(pick, {"q": "so tu phap", "field": "id_org"}).content.decode()
+    assert "Đảng bộ Sở Tư pháp" in body
+    assert "Tân Lập" not in client.get(pick, {"q": "tan lap"}).content.decode()
+    counts = client.get(reverse("programmes:document_counts")).content.decode()
+    assert 'name="q"' in counts  # the org picker is on the page
+
+
+def test_item_detail_query_count(admin_client, tree, programme, django_assert_max_num_queries):
+    top = programme.items.get(depth=1)
+    bloc_item = top.children.get(organization=tree["bloc"])
+    services.cascade_item(bloc_item, organizations=[tree["committee"]])
+    for n in range(15):
+        services.add_item(
+            programme=programme,
+            parent=top,
+            title=f"Phần việc {n}",
+            expected_result="x",
+            due_on=date(2026, 12, 1),
+        )
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("programmes:item_detail", args=[top.pk]))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 2 + 1 + 15

@@ -59,3 +59,66 @@ def count_table_xlsx(table: dict, *, org, start: date | None, end: date | None) 
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def progress_chart_png(labels: list[str], percents: list[float]) -> bytes:
+    """Horizontal bars of the top-level items' progress (matplotlib, offline)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    height = max(1.5, 0.35 * len(labels) + 0.8)
+    fig, ax = plt.subplots(figsize=(6.5, height), dpi=120)
+    short = [label if len(label) <= 45 else label[:44] + "…" for label in labels]
+    ax.barh(range(len(short)), percents, color="#b02a37")
+    ax.set_yticks(range(len(short)), short, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Tiến độ (%)")
+    fig.tight_layout()
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def programme_docx(programme, summary: dict, rows: list[dict], on: date) -> bytes:
+    """Progress report: 'x of y done', the table of top-level items, and the chart."""
+    from docx import Document as DocxDocument
+    from docx.shared import Cm
+
+    doc = DocxDocument()
+    doc.add_heading(f"BÁO CÁO TIẾN ĐỘ {programme.title.upper()}", level=1)
+    doc.add_paragraph(
+        f"{programme.organization.name} — số liệu đến ngày {on:%d/%m/%Y}. "
+        f"Đã hoàn thành {summary['done']}/{summary['total']} mục; tiến độ chung "
+        f"{summary['percent']:.1f}%; {summary['overdue']} phần việc quá hạn."
+    )
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ["STT", "Nội dung", "Chủ trì", "Thời hạn", "Tiến độ (%)", "Tình trạng"],
+        strict=True,
+    ):
+        cell.text = text
+    for n, row in enumerate(rows, start=1):
+        item = row["item"]
+        values = [
+            str(n),
+            item.title,
+            item.organization.name,
+            f"{item.due_on:%d/%m/%Y}",
+            f"{row['percent']:.1f}",
+            row["status"]["label"],
+        ]
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    if rows:
+        chart = progress_chart_png([r["item"].title for r in rows], [r["percent"] for r in rows])
+        doc.add_paragraph()
+        doc.add_picture(BytesIO(chart), width=Cm(16))
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -14,10 +14,10 @@ from dangbo.programmes.models import DocType, Document, Programme, ReportStatus,
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-def changeable_orgs(user):
-    """Active orgs where the user may change programmes (the 'programmes' scope, not the
-    'organizations' one that Organization.objects.restrict uses)."""
-    paths = reachable_paths(user, "programmes.change")
+def changeable_orgs(user, action: str = "change"):
+    """Active orgs where the user may change (or view) programmes: the 'programmes' scope, not
+    the 'organizations' one that Organization.objects.restrict uses."""
+    paths = reachable_paths(user, f"programmes.{action}")
     queryset = Organization.objects.filter(is_active=True)
     if paths is None:
         return queryset
@@ -75,7 +75,11 @@ class DocumentForm(RestrictedForm):
 
 
 class CountTableForm(forms.Form):
-    org = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    org = forms.IntegerField(
+        label="Tổ chức (cả cây trực thuộc)",
+        widget=OrgPickerWidget(attrs={"pick_action": "view"}),
+        required=False,
+    )
     start = date_field("Từ ngày", required=False)
     end = date_field("Đến ngày", required=False)
 
@@ -138,6 +142,12 @@ class CascadeForm(RestrictedForm):
         self.fields[
             "due_on"
         ].help_text = f"Để trống: dùng thời hạn của mục ({item.due_on:%d/%m/%Y})."
+
+
+class CancelItemForm(UserFormMixin, forms.Form):
+    cancel_reason = forms.CharField(
+        label="Lý do hủy (mục và các mục con thôi tính vào tiến độ)", max_length=255
+    )
 
 
 class ReportForm(UserFormMixin, forms.Form):

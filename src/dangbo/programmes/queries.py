@@ -129,13 +129,14 @@ def document_count_table(org, start: date | None, end: date | None, base=None):
             "name", "path"
         )
     )
-    rows = [(f"{org.name} (trực tiếp ban hành)", org.path)] + [(c.name, c.path) for c in children]
+    rows = [(f"{org.name} (trực tiếp ban hành)", org.path, None)]
+    rows += [(c.name, c.path, c.pk) for c in children]
     table = []
-    for label, path in rows:
+    for label, path, pk in rows:
         counts = [cells.get((path, t.value), 0) for t in DOC_TYPES]
         if path != org.path and not any(counts):
             continue
-        table.append({"label": label, "counts": counts, "total": sum(counts)})
+        table.append({"label": label, "counts": counts, "total": sum(counts), "org_id": pk})
     totals = [sum(r["counts"][i] for r in table) for i in range(len(DOC_TYPES))]
     return {
         "types": DOC_TYPES,

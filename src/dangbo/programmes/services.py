@@ -306,6 +306,26 @@ def cascade_item(
     return created
 
 
+@transaction.atomic
+def cancel_item(item: ProgrammeItem, *, reason: str, on: date | None = None, user=None) -> int:
+    """Cancel an item and everything below it (never deleted); they leave the roll-ups."""
+    item = ProgrammeItem.objects.select_for_update().select_related("organization").get(pk=item.pk)
+    _require_change(user, item.organization)
+    reason = _required(reason, "cancel_reason", "lý do hủy")
+    if item.cancelled_on:
+        raise DomainError("Mục đã bị hủy từ trước.", "cancel_reason")
+    subtree = ProgrammeItem.objects.filter(
+        programme_id=item.programme_id, path__startswith=item.path, cancelled_on__isnull=True
+    )
+    count = 0
+    for node in subtree:  # saved one by one so the audit log records each
+        node.cancelled_on = on or timezone.localdate()
+        node.cancel_reason = reason[:255]
+        node.save(update_fields=["cancelled_on", "cancel_reason", "updated_at"])
+        count += 1
+    return count
+
+
 def _report(target, *, percent, status, reported_on, evidence, comment, user, **link):
     today = timezone.localdate()
     problems = rules.report_problems(percent, status, reported_on, today)

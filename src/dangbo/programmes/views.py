@@ -3,7 +3,7 @@ commitments. Restriction goes through restrict(user, action); outside the reach 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from auditlog.signals import accessed
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -60,6 +60,16 @@ def status_params(on: date, org_path: str) -> dict:
     }
 
 
+def parse_day(text: str) -> date | None:
+    """A date typed as dd/mm/yyyy (or ISO); None when empty or not a date."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def status_badge(status: str) -> dict:
     return {"code": status, "label": STATUS_LABELS[status], "colour": STATUS_COLOURS[status]}
 
@@ -72,26 +82,33 @@ class IndexView(LoginRequiredMixin, View):
         today = timezone.localdate()
         tasks = Task.objects.restrict(request.user).filter(done_on__isnull=True)
         overdue_tasks = tasks.filter(due_on__lt=today).count()
+        overdue_items = (
+            ProgrammeItem.objects.restrict(request.user)
+            .filter(numchild=0, cancelled_on__isnull=True, progress__lt=100, due_on__lt=today)
+            .count()
+        )
         return render(
             request,
             "programmes/index.html",
             {
                 "title": "Văn bản, chương trình công tác",
                 "overdue_tasks": overdue_tasks,
+                "overdue_items": overdue_items,
                 "can_add": has_permission(request.user, "programmes.change"),
             },
         )
 
 
 class PickOrgView(LoginRequiredMixin, View):
-    """HTMX fragment for the org picker: orgs where the user may change programmes."""
+    """HTMX fragment for the org picker: orgs where the user may change (or view) programmes."""
 
     def get(self, request):
         query = normalize(request.GET.get("q", ""))
+        action = "view" if request.GET.get("action") == "view" else "change"
         results = []
         if len(query) >= 2:
             results = list(
-                forms.changeable_orgs(request.user)
+                forms.changeable_orgs(request.user, action)
                 .filter(name_search__contains=query)
                 .select_related("org_type")
                 .order_by("depth", "path")[:20]
@@ -318,12 +335,7 @@ class ProgrammeDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         programme = self.object
         today = timezone.localdate()
-        as_of = None
-        if self.request.GET.get("on"):
-            try:
-                as_of = date.fromisoformat(self.request.GET["on"])
-            except ValueError:
-                as_of = None
+        as_of = parse_day(self.request.GET.get("on", ""))
         summary = queries.programme_summary(
             programme, on=as_of or today, as_of=as_of is not None, levels=TREE_DEPTH_SHOWN
         )
@@ -343,6 +355,30 @@ class ProgrammeDetailView(ObjectDetailView):
             can_change=can_change(self.request.user, programme.organization),
         )
         return context
+
+
+class ProgrammeReportDocxView(LoginRequiredMixin, View):
+    """DOCX progress report of a programme: summary, table of top-level items, chart."""
+
+    def get(self, request, pk):
+        programme = get_object_or_404(
+            Programme.objects.restrict(request.user).select_related("organization"), pk=pk
+        )
+        today = timezone.localdate()
+        summary = queries.programme_summary(programme, on=today)
+        rows = tree_rows(
+            programme.items.filter(depth=1).select_related("organization"),
+            summary["rollups"],
+            today=today,
+            starts_on=programme.starts_on,
+            params=status_params(today, programme.organization.path),
+        )
+        response = HttpResponse(
+            exports.programme_docx(programme, summary, rows, today),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = 'attachment; filename="bao-cao-tien-do.docx"'
+        return response
 
 
 class ItemDetailView(ObjectDetailView):
@@ -461,6 +497,54 @@ class ItemCascadeView(ServiceFormView):
             organizations=form.cleaned_data["organizations"],
             due_on=form.cleaned_data["due_on"],
             user=self.request.user,
+        )
+        return self.object.get_absolute_url()
+
+
+class FlaggedItemsView(LoginRequiredMixin, View):
+    """Leaf items in the user's reach that are overdue, or at risk (due soon, not done)."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        show = "at_risk" if request.GET.get("show") == "at_risk" else "overdue"
+        params = status_params(today, "")
+        items = ProgrammeItem.objects.restrict(request.user).filter(
+            numchild=0, cancelled_on__isnull=True, progress__lt=100
+        )
+        if show == "overdue":
+            items = items.filter(due_on__lt=today)
+        else:
+            items = items.filter(
+                due_on__gte=today, due_on__lte=today + timedelta(days=params["at_risk_days"])
+            )
+        page = Paginator(
+            items.select_related("programme", "organization").order_by("due_on", "id"), 50
+        ).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "programmes/flagged_items.html",
+            {
+                "title": "Mục quá hạn" if show == "overdue" else "Mục sắp đến hạn chưa xong",
+                "show": show,
+                "page": page,
+                "at_risk_days": params["at_risk_days"],
+                "today": today,
+            },
+        )
+
+
+class ItemCancelView(ServiceFormView):
+    model = ProgrammeItem
+    form_class = forms.CancelItemForm
+    title = "Hủy mục chương trình"
+    success_message = "Đã hủy mục; mục và các mục con không còn tính vào tiến độ."
+
+    def get_base_queryset(self):
+        return ProgrammeItem.objects.select_related("organization", "programme")
+
+    def perform(self, form):
+        services.cancel_item(
+            self.object, reason=form.cleaned_data["cancel_reason"], user=self.request.user
         )
         return self.object.get_absolute_url()
 
