@@ -1,0 +1,15 @@
+from auditlog.registry import auditlog
+
+from dangbo.inspections.models import (
+    Appeal,
+    Case,
+    Document,
+    Inspection,
+    OrgDiscipline,
+    Programme,
+    Remedy,
+    RemedyUpdate,
+)
+
+for model in (Programme, Inspection, Document, Remedy, RemedyUpdate, Case, OrgDiscipline, Appeal):
+    auditlog.register(model)
