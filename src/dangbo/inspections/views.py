@@ -70,9 +70,15 @@ class ProgrammeListView(ListView):
     links_active = "programmes"
 
     def get_base_queryset(self):
-        return Programme.objects.select_related("organization").annotate(
-            planned=Count("inspections", filter=~Q(inspections__status=InspectionStatus.CANCELLED)),
-            done=Count("inspections", filter=Q(inspections__status=InspectionStatus.CONCLUDED)),
+        return (
+            Programme.objects.select_related("organization")
+            .annotate(
+                planned=Count(
+                    "inspections", filter=~Q(inspections__status=InspectionStatus.CANCELLED)
+                ),
+                done=Count("inspections", filter=Q(inspections__status=InspectionStatus.CONCLUDED)),
+            )
+            .order_by("-year", "organization__path", "body", "id")
         )
 
 
