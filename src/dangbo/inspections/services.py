@@ -376,7 +376,11 @@ def open_case(
 
 
 def _open_case(case: Case) -> Case:
-    case = Case.objects.select_for_update().select_related("member", "organization").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("member", "organization")
+        .get(pk=case.pk)
+    )
     if case.status != Case.Status.OPEN:
         raise DomainError("Vụ việc đã kết luận.", "conclusion")
     return case
