@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.demo.generator import SIZES, plan_tree
+from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import write_all
 from dangbo.organizations.models import Organization
@@ -36,6 +37,9 @@ class Command(BaseCommand):
             f"Đã tạo {orgs:,} tổ chức và {members:,} đảng viên trong "
             f"{time.monotonic() - started:.1f}s."
         )
+        if size != "national":
+            inspections = seed_inspections(seed)
+            self.stdout.write(f"Đã tạo {inspections:,} cuộc kiểm tra, giám sát.")
         if not no_users:
             for username, full_name, where in create_demo_users():
                 self.stdout.write(f"  {username} / {DEMO_PASSWORD}  — {full_name} ({where})")
