@@ -160,7 +160,7 @@ def _outcomes(rng, inspections, today) -> None:
                     done_note="Báo cáo kết quả khắc phục" if done else "",
                 )
             )
-        if rng.random() < 0.15:
+        if rng.random() < 0.5:
             cases.append(inspection)
     Document.objects.bulk_create(documents, batch_size=2000)
     Remedy.objects.bulk_create(remedies, batch_size=2000)
