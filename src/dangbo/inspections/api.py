@@ -3,10 +3,18 @@
 from rest_framework import serializers
 
 from dangbo.core.api import RestrictedReadOnlyViewSet
-from dangbo.inspections.filters import CaseFilter, InspectionFilter, ProgrammeFilter, RemedyFilter
+from dangbo.core.permissions import has_permission
+from dangbo.inspections.filters import (
+    CaseFilter,
+    ComplaintFilter,
+    InspectionFilter,
+    ProgrammeFilter,
+    RemedyFilter,
+)
 from dangbo.inspections.models import (
     Appeal,
     Case,
+    Complaint,
     Inspection,
     OrgDiscipline,
     Programme,
@@ -115,6 +123,38 @@ class AppealSerializer(serializers.ModelSerializer):
         ]
 
 
+class ComplaintSerializer(serializers.ModelSerializer):
+    sender = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "organization",
+            "complaint_type",
+            "received_on",
+            "sender",
+            "concerning",
+            "due_on",
+            "status",
+            "assigned_to",
+            "answered_on",
+        ]
+
+    def get_sender(self, obj) -> str:
+        """The sender is kept confidential from those who only view."""
+        user = self.context["request"].user
+        if has_permission(user, "inspections.change", obj.organization.path):
+            return obj.sender
+        return ""
+
+
+class ComplaintViewSet(RestrictedReadOnlyViewSet):
+    queryset = Complaint.objects.select_related("organization")
+    serializer_class = ComplaintSerializer
+    filterset_class = ComplaintFilter
+
+
 class ProgrammeViewSet(RestrictedReadOnlyViewSet):
     queryset = Programme.objects.select_related("organization")
     serializer_class = ProgrammeSerializer
@@ -156,4 +196,5 @@ ROUTES = [
     ("inspection-cases", CaseViewSet, "inspection-case"),
     ("org-disciplines", OrgDisciplineViewSet, "org-discipline"),
     ("discipline-appeals", AppealViewSet, "discipline-appeal"),
+    ("inspection-complaints", ComplaintViewSet, "inspection-complaint"),
 ]

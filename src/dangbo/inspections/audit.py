@@ -3,6 +3,7 @@ from auditlog.registry import auditlog
 from dangbo.inspections.models import (
     Appeal,
     Case,
+    Complaint,
     Document,
     Inspection,
     OrgDiscipline,
@@ -11,5 +12,15 @@ from dangbo.inspections.models import (
     RemedyUpdate,
 )
 
-for model in (Programme, Inspection, Document, Remedy, RemedyUpdate, Case, OrgDiscipline, Appeal):
+for model in (
+    Complaint,
+    Programme,
+    Inspection,
+    Document,
+    Remedy,
+    RemedyUpdate,
+    Case,
+    OrgDiscipline,
+    Appeal,
+):
     auditlog.register(model)

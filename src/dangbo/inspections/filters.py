@@ -7,6 +7,7 @@ from django.utils import timezone
 from dangbo.inspections.models import (
     Body,
     Case,
+    Complaint,
     Inspection,
     InspectionStatus,
     Kind,
@@ -103,3 +104,28 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_org(self, queryset, name, value):
         return _subtree(queryset, "organization__path", value)
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    org = django_filters.NumberFilter(
+        label="Thuộc tổ chức", method="filter_org", widget=forms.HiddenInput
+    )
+    complaint_type = django_filters.ChoiceFilter(label="Loại đơn", choices=Complaint.Type.choices)
+    status = django_filters.ChoiceFilter(label="Tình trạng", choices=Complaint.Status.choices)
+    overdue = django_filters.BooleanFilter(label="Quá hạn", method="filter_overdue")
+
+    class Meta:
+        model = Complaint
+        fields = ["org", "complaint_type", "status", "overdue"]
+
+    def filter_org(self, queryset, name, value):
+        return _subtree(queryset, "organization__path", value)
+
+    def filter_overdue(self, queryset, name, value):
+        late = {"due_on__lt": timezone.localdate()}
+        unanswered = queryset.exclude(status=Complaint.Status.ANSWERED)
+        return (
+            unanswered.filter(**late)
+            if value
+            else queryset.exclude(pk__in=unanswered.filter(**late).values("pk"))
+        )

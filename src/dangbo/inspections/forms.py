@@ -8,7 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.core.permissions import reachable_paths
-from dangbo.inspections.models import Body, Document, Kind, Mode, OrgDisciplineForm
+from dangbo.inspections.models import (
+    Body,
+    Complaint,
+    Document,
+    Kind,
+    Mode,
+    OrgDisciplineForm,
+)
 from dangbo.members.choices import ACTIVE_STATUSES, DisciplineForm
 from dangbo.members.models import Member
 from dangbo.organizations.forms import DateInput, UserFormMixin
@@ -264,3 +271,28 @@ class StatisticsForm(UserFormMixin, forms.Form):
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
             self.add_error("year_to", "Năm kết thúc không được trước năm bắt đầu.")
         return data
+
+
+class ComplaintForm(UserFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Cấp ủy tiếp nhận", queryset=Organization.objects.none(), widget=OrgPicker
+    )
+    complaint_type = forms.ChoiceField(label="Loại đơn", choices=Complaint.Type.choices)
+    received_on = date_field("Ngày nhận", today=True)
+    sender = forms.CharField(label="Người gửi", max_length=255)
+    concerning = forms.CharField(label="Đối tượng bị khiếu nại, tố cáo", max_length=255)
+    content = forms.CharField(label="Nội dung đơn", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = orgs_for(self.user)
+
+
+class AssignComplaintForm(UserFormMixin, forms.Form):
+    assigned_to = forms.CharField(label="Giao cho", max_length=255)
+    assigned_on = date_field("Ngày giao", today=True)
+
+
+class AnswerComplaintForm(UserFormMixin, forms.Form):
+    answered_on = date_field("Ngày trả lời", today=True)
+    answer = forms.CharField(label="Kết quả giải quyết", widget=forms.Textarea(attrs={"rows": 3}))

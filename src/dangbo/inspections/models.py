@@ -403,3 +403,54 @@ class Appeal(Restricted, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Khiếu nại ngày {self.lodged_on:%d/%m/%Y} ({self.get_status_display()})"
+
+
+class Complaint(Restricted, TimeStampedModel):
+    """A complaint or denunciation received by a committee: registered, assigned, answered
+    within a configurable time limit."""
+
+    class Type(models.TextChoices):
+        COMPLAINT = "complaint", "Khiếu nại"
+        DENUNCIATION = "denunciation", "Tố cáo"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Mới tiếp nhận"
+        ASSIGNED = "assigned", "Đang giải quyết"
+        ANSWERED = "answered", "Đã trả lời"
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name="cấp ủy tiếp nhận",
+    )
+    complaint_type = models.CharField("loại đơn", max_length=20, choices=Type.choices)
+    received_on = models.DateField("ngày nhận")
+    sender = models.CharField("người gửi", max_length=255)
+    concerning = models.CharField("đối tượng bị khiếu nại, tố cáo", max_length=255)
+    content = models.TextField("nội dung")
+    due_on = models.DateField("hạn giải quyết")
+    status = models.CharField(
+        "tình trạng", max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    assigned_to = models.CharField("giao cho", max_length=255, blank=True)
+    assigned_on = models.DateField("ngày giao", null=True, blank=True)
+    answered_on = models.DateField("ngày trả lời", null=True, blank=True)
+    answer = models.TextField("kết quả giải quyết", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "đơn khiếu nại, tố cáo"
+        verbose_name_plural = "đơn khiếu nại, tố cáo"
+        indexes = [models.Index(fields=["status", "due_on"], name="complaint_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_complaint_type_display()} ngày {self.received_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:complaint", args=[self.pk])

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from dangbo.inspections.models import (
     Case,
+    Complaint,
     Inspection,
     InspectionStatus,
     Kind,
@@ -25,6 +26,7 @@ class Statistics:
     totals: dict = field(default_factory=dict)
     remedies: dict = field(default_factory=dict)
     cases: dict = field(default_factory=dict)
+    complaints: dict = field(default_factory=dict)
     member_discipline: list[tuple[str, str, int]] = field(default_factory=list)
     org_discipline: list[tuple[str, str, int]] = field(default_factory=list)
 
@@ -77,6 +79,13 @@ def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Sta
         total=Count("id"),
         open=Count("id", filter=Q(status=Case.Status.OPEN)),
         discipline=Count("id", filter=Q(outcome=Case.Outcome.DISCIPLINE)),
+    )
+    result.complaints = Complaint.objects.filter(
+        organization__path__startswith=root_path, received_on__range=(start, end)
+    ).aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=Q(status=Complaint.Status.ANSWERED)),
+        overdue=Count("id", filter=~Q(status=Complaint.Status.ANSWERED) & Q(due_on__lt=today)),
     )
     member_forms = dict(
         Discipline.objects.filter(

@@ -167,3 +167,19 @@ def org_discipline_problem(form: str, is_active: bool) -> str | None:
 
 def within_subtree(path: str, root_path: str) -> bool:
     return path.startswith(root_path)
+
+
+# Time limits for answering, in days from receipt (core.RuleParameter
+# "inspections.complaint_days" / "inspections.denunciation_days" override them).
+DEFAULT_ANSWER_DAYS = {"complaint": 90, "denunciation": 60}
+
+
+def complaint_due(received_on: date, days: int) -> date:
+    return received_on + timedelta(days=days)
+
+
+def complaint_overdue_days(due_on: date, status: str, today: date) -> int:
+    """Days a complaint is past its time limit without an answer (0 otherwise)."""
+    if status == "answered" or today <= due_on:
+        return 0
+    return (today - due_on).days

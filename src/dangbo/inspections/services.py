@@ -15,6 +15,7 @@ from dangbo.inspections.models import (
     Appeal,
     Body,
     Case,
+    Complaint,
     Document,
     Inspection,
     InspectionStatus,
@@ -546,3 +547,75 @@ def decide_appeal(
             org_discipline.annulment_note = basis[:255]
             org_discipline.save()
     return appeal
+
+
+def answer_days(complaint_type: str, on: date, org_path: str) -> int:
+    default = rules.DEFAULT_ANSWER_DAYS[complaint_type]
+    return int(RuleParameter.value_on(f"inspections.{complaint_type}_days", on, org_path, default))
+
+
+@transaction.atomic
+def register_complaint(
+    *,
+    organization: Organization,
+    complaint_type: str,
+    received_on: date,
+    sender: str,
+    concerning: str,
+    content: str,
+    user=None,
+) -> Complaint:
+    """Register a complaint or denunciation; its time limit follows the rule in force."""
+    if complaint_type not in Complaint.Type.values:
+        raise DomainError("Loại đơn không hợp lệ.", "complaint_type")
+    if not organization.is_active:
+        raise DomainError(f"Tổ chức «{organization.name}» đã giải thể.", "organization")
+    _not_future(received_on, "received_on", "ngày nhận")
+    days = answer_days(complaint_type, received_on, organization.path)
+    return Complaint.objects.create(
+        organization=organization,
+        complaint_type=complaint_type,
+        received_on=received_on,
+        sender=_required(sender, "sender", "người gửi"),
+        concerning=_required(concerning, "concerning", "đối tượng bị khiếu nại, tố cáo"),
+        content=_required(content, "content", "nội dung"),
+        due_on=rules.complaint_due(received_on, days),
+        recorded_by=_actor(user),
+    )
+
+
+def _unanswered(complaint: Complaint) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status == Complaint.Status.ANSWERED:
+        raise DomainError("Đơn này đã được trả lời.", "answer")
+    return complaint
+
+
+@transaction.atomic
+def assign_complaint(
+    complaint: Complaint, *, assigned_to: str, assigned_on: date, user=None
+) -> Complaint:
+    complaint = _unanswered(complaint)
+    _not_future(assigned_on, "assigned_on", "ngày giao")
+    if assigned_on < complaint.received_on:
+        raise DomainError("Ngày giao không được trước ngày nhận đơn.", "assigned_on")
+    complaint.assigned_to = _required(assigned_to, "assigned_to", "người, bộ phận được giao")
+    complaint.assigned_on = assigned_on
+    complaint.status = Complaint.Status.ASSIGNED
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def answer_complaint(complaint: Complaint, *, answered_on: date, answer: str, user=None):
+    complaint = _unanswered(complaint)
+    if complaint.status != Complaint.Status.ASSIGNED:
+        raise DomainError("Cần giao người giải quyết trước khi trả lời.", "answer")
+    _not_future(answered_on, "answered_on", "ngày trả lời")
+    if answered_on < complaint.received_on:
+        raise DomainError("Ngày trả lời không được trước ngày nhận đơn.", "answered_on")
+    complaint.answer = _required(answer, "answer", "kết quả giải quyết")
+    complaint.answered_on = answered_on
+    complaint.status = Complaint.Status.ANSWERED
+    complaint.save()
+    return complaint

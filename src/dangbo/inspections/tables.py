@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from dangbo.inspections.models import Case, Inspection, Programme, Remedy
+from dangbo.inspections.models import Case, Complaint, Inspection, Programme, Remedy
 
 
 class ProgrammeTable(tables.Table):
@@ -88,3 +88,20 @@ class CaseTable(tables.Table):
 
     def render_subject(self, record):
         return record.member.full_name if record.member_id else record.organization.name
+
+
+class ComplaintTable(tables.Table):
+    received_on = tables.DateColumn(format="d/m/Y", linkify=True)
+    organization = tables.Column(verbose_name="Cấp ủy tiếp nhận", order_by=("organization__path",))
+    due_on = tables.DateColumn(format="d/m/Y")
+
+    class Meta:
+        model = Complaint
+        fields = ("received_on", "complaint_type", "concerning", "organization", "due_on", "status")
+        attrs = {"class": "table table-sm table-hover", "id": "complaint-table"}
+        empty_text = "Không có đơn nào phù hợp."
+
+    def render_status(self, record, value):
+        if record.status != "answered" and record.due_on < timezone.localdate():
+            return format_html('{} <span class="badge text-bg-danger">Quá hạn</span>', value)
+        return value

@@ -25,6 +25,15 @@ urlpatterns = [
     path("cases/<int:pk>/discipline/", views.CaseDisciplineView.as_view(), name="case_discipline"),
     path("cases/<int:pk>/appeal/", views.AppealView.as_view(), name="appeal"),
     path("appeals/<int:pk>/decide/", views.AppealDecideView.as_view(), name="appeal_decide"),
+    path("complaints/", views.ComplaintListView.as_view(), name="complaints"),
+    path("complaints/new/", views.ComplaintCreateView.as_view(), name="complaint_create"),
+    path("complaints/<int:pk>/", views.ComplaintDetailView.as_view(), name="complaint"),
+    path(
+        "complaints/<int:pk>/assign/", views.AssignComplaintView.as_view(), name="complaint_assign"
+    ),
+    path(
+        "complaints/<int:pk>/answer/", views.AnswerComplaintView.as_view(), name="complaint_answer"
+    ),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("pick/orgs/", views.PickOrgView.as_view(), name="pick_org"),
     path("pick/members/", views.PickMemberView.as_view(), name="pick_member"),

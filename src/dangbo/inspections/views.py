@@ -14,17 +14,30 @@ from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.inspections import forms, queries, rules, services
-from dangbo.inspections.filters import CaseFilter, InspectionFilter, ProgrammeFilter, RemedyFilter
+from dangbo.inspections.filters import (
+    CaseFilter,
+    ComplaintFilter,
+    InspectionFilter,
+    ProgrammeFilter,
+    RemedyFilter,
+)
 from dangbo.inspections.models import (
     Appeal,
     Case,
+    Complaint,
     Inspection,
     InspectionStatus,
     Programme,
     Remedy,
     RemedyUpdate,
 )
-from dangbo.inspections.tables import CaseTable, InspectionTable, ProgrammeTable, RemedyTable
+from dangbo.inspections.tables import (
+    CaseTable,
+    ComplaintTable,
+    InspectionTable,
+    ProgrammeTable,
+    RemedyTable,
+)
 from dangbo.members import rules as member_rules
 from dangbo.organizations.models import Organization
 
@@ -433,6 +446,70 @@ class AppealDecideView(FormView):
         return appeal.case
 
 
+# Complaints and denunciations -----------------------------------------------------------
+
+
+class ComplaintListView(ListView):
+    model = Complaint
+    filterset_class = ComplaintFilter
+    table_class = ComplaintTable
+    title = "Đơn khiếu nại, tố cáo"
+    links_active = "complaints"
+
+    def get_base_queryset(self):
+        return Complaint.objects.select_related("organization")
+
+
+class ComplaintCreateView(FormView):
+    model = Complaint
+    form_class = forms.ComplaintForm
+    title = "Tiếp nhận đơn khiếu nại, tố cáo"
+    success_message = "Đã tiếp nhận đơn."
+
+    def perform(self, form):
+        return services.register_complaint(user=self.request.user, **form.cleaned_data)
+
+
+class ComplaintDetailView(InspectionsMixin, ObjectDetailView):
+    model = Complaint
+    template_name = "inspections/complaint.html"
+
+    def get_base_queryset(self):
+        return Complaint.objects.select_related("organization")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        complaint = self.object
+        context.update(
+            title=str(complaint),
+            overdue_days=rules.complaint_overdue_days(
+                complaint.due_on, complaint.status, timezone.localdate()
+            ),
+            can_change=self.can("change", complaint),
+        )
+        return context
+
+
+class AssignComplaintView(FormView):
+    model = Complaint
+    form_class = forms.AssignComplaintForm
+    title = "Giao giải quyết đơn"
+    success_message = "Đã giao giải quyết."
+
+    def perform(self, form):
+        return services.assign_complaint(self.object, user=self.request.user, **form.cleaned_data)
+
+
+class AnswerComplaintView(FormView):
+    model = Complaint
+    form_class = forms.AnswerComplaintForm
+    title = "Trả lời đơn"
+    success_message = "Đã ghi nhận kết quả giải quyết."
+
+    def perform(self, form):
+        return services.answer_complaint(self.object, user=self.request.user, **form.cleaned_data)
+
+
 # Statistics ------------------------------------------------------------------------------
 
 
@@ -498,6 +575,8 @@ class StatisticsView(LoginRequiredMixin, View):
         sheet.append([])
         sheet.append(["Yêu cầu khắc phục", "Tổng", "Đã hoàn thành", "Quá hạn"])
         sheet.append(["", *stats.remedies.values()])
+        sheet.append(["Đơn khiếu nại, tố cáo", "Tổng", "Đã trả lời", "Quá hạn"])
+        sheet.append(["", *stats.complaints.values()])
         sheet.append([])
         sheet.append(["Kỷ luật đảng viên", "Số quyết định"])
         for _code, label, n in stats.member_discipline:
