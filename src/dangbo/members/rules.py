@@ -161,3 +161,44 @@ def readmission_problem(
             f"({left_on:%d/%m/%Y}); mới {max(months, 0)} tháng."
         )
     return None
+
+
+def discipline_forms_in_force(
+    decisions: Iterable[tuple[str, date, date | None]], on: date
+) -> list[str]:
+    """Forms of the (form, decided_on, annulled_on) decisions in force on `on` (not annulled)."""
+    return [
+        form
+        for form, decided_on, annulled_on in decisions
+        if decided_on <= on and (annulled_on is None or annulled_on > on)
+    ]
+
+
+# Member grades, best first (reviews uses the same codes).
+GRADES = ("excellent", "good", "completed", "not_completed")
+# Hướng dẫn thi hành: a member disciplined in the year (one case counted once) is classified
+# "không hoàn thành nhiệm vụ". Passed in as data so a province can configure another cap.
+DEFAULT_DISCIPLINE_GRADE_CAPS = {
+    "reprimand": "not_completed",
+    "warning": "not_completed",
+    "dismissal": "not_completed",
+    "expulsion": "not_completed",
+}
+
+
+def grade_cap_for_discipline(
+    forms_in_year: Iterable[str], caps: dict[str, str] | None = None
+) -> str | None:
+    """The best grade a member may get in a year with these discipline forms (None: no cap)."""
+    caps = DEFAULT_DISCIPLINE_GRADE_CAPS if caps is None else caps
+    capped = [caps[f] for f in forms_in_year if f in caps]
+    if not capped:
+        return None
+    return max(capped, key=GRADES.index)
+
+
+def cap_grade(grade: str, cap: str | None) -> str:
+    """Apply a cap to a computed grade: the worse of the two."""
+    if cap is None:
+        return grade
+    return max(grade, cap, key=GRADES.index)

@@ -9,8 +9,15 @@ from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces, normalize
 from dangbo.members import rules
-from dangbo.members.choices import ACTIVE_STATUSES, Status
-from dangbo.members.models import Member, MemberEvent, MembershipGap, Placement, StatusPeriod
+from dangbo.members.choices import ACTIVE_STATUSES, DisciplineForm, Status
+from dangbo.members.models import (
+    Discipline,
+    Member,
+    MemberEvent,
+    MembershipGap,
+    Placement,
+    StatusPeriod,
+)
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgEvent, OrgType
 
@@ -467,3 +474,113 @@ def readmit(
     )
     member.refresh_from_db()
     return member
+
+
+@transaction.atomic
+def record_discipline(
+    member: Member,
+    *,
+    form: str,
+    decided_on: date,
+    decision_number: str,
+    authority: str,
+    reason: str,
+    user=None,
+) -> Discipline:
+    """Record a discipline decision on a member; expulsion also ends the membership."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if form not in DisciplineForm.values:
+        raise DomainError("Hình thức kỷ luật không hợp lệ.", "form")
+    if not member.is_active_member:
+        raise DomainError(
+            f"Đảng viên {member.full_name} không còn sinh hoạt đảng "
+            f"({member.get_status_display()}).",
+            "member",
+        )
+    problem = rules.discipline_form_problem(member.status, form)
+    if problem:
+        raise DomainError(problem, "form")
+    if decided_on > timezone.localdate():
+        raise DomainError("Ngày quyết định không được sau ngày hôm nay.", "decided_on")
+    if decided_on < member.admitted_on:
+        raise DomainError("Ngày quyết định không được trước ngày vào Đảng.", "decided_on")
+    decision_number = clean_spaces(decision_number)
+    if not decision_number:
+        raise DomainError("Cần nhập số quyết định.", "decision_number")
+    authority = clean_spaces(authority)
+    if not authority:
+        raise DomainError("Cần nhập cấp quyết định kỷ luật.", "authority")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Cần nêu lý do kỷ luật.", "reason")
+    discipline = Discipline.objects.create(
+        member=member,
+        form=form,
+        decided_on=decided_on,
+        decision_number=decision_number,
+        authority=authority,
+        reason=reason,
+        recorded_by=_actor(user),
+    )
+    if form == DisciplineForm.EXPULSION:
+        change_status(
+            member,
+            new_status=Status.EXPELLED,
+            on=decided_on,
+            decision_number=decision_number,
+            reason=f"Kỷ luật khai trừ: {reason}",
+            user=user,
+        )
+    return discipline
+
+
+@transaction.atomic
+def annul_discipline(discipline: Discipline, *, on: date, note: str, user=None) -> Discipline:
+    """Annul a discipline decision (appeal upheld); an annulled expulsion restores membership."""
+    discipline = Discipline.objects.select_for_update().get(pk=discipline.pk)
+    if discipline.annulled_on is not None:
+        raise DomainError("Quyết định kỷ luật này đã bị hủy bỏ.", "discipline")
+    if on < discipline.decided_on:
+        raise DomainError("Ngày hủy bỏ không được trước ngày quyết định kỷ luật.", "on")
+    if on > timezone.localdate():
+        raise DomainError("Ngày hủy bỏ không được sau ngày hôm nay.", "on")
+    note = clean_spaces(note)
+    if not note:
+        raise DomainError("Cần nêu căn cứ hủy bỏ.", "note")
+    discipline.annulled_on = on
+    discipline.annulment_note = note[:255]
+    discipline.save()
+    member = Member.objects.select_for_update().get(pk=discipline.member_id)
+    if discipline.form == DisciplineForm.EXPULSION and member.status == Status.EXPELLED:
+        _restore_status_before_expulsion(member, on, discipline.decision_number, note, user)
+    return discipline
+
+
+def _restore_status_before_expulsion(member, on, decision_number, note, user):
+    previous = (
+        StatusPeriod.objects.filter(member=member, valid_to__isnull=False)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    status = previous.status if previous else Status.OFFICIAL
+    StatusPeriod.objects.filter(member=member, valid_to__isnull=True).update(valid_to=on)
+    StatusPeriod.objects.create(
+        member=member,
+        status=status,
+        valid_from=on,
+        decision_number=decision_number,
+        note=note[:255],
+    )
+    old_label = member.get_status_display()
+    member.status = status
+    member.status_since = on
+    member.save()
+    MemberEvent.objects.create(
+        member=member,
+        kind=MemberEvent.Kind.STATUS,
+        date=on,
+        decision_number=decision_number,
+        summary=f"{old_label} → {member.get_status_display()} (hủy quyết định khai trừ)",
+        reason=note,
+        recorded_by=_actor(user),
+    )

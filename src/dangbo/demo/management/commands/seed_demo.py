@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.demo.generator import SIZES, plan_tree
+from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.lifecycle import seed_lifecycle
 from dangbo.demo.modules import seed_modules
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         )
         files, moved = seed_lifecycle()
         self.stdout.write(f"Đã tạo {files} hồ sơ kết nạp mẫu và {moved} giấy giới thiệu mẫu.")
+        if size != "national":
+            inspections = seed_inspections(seed)
+            self.stdout.write(f"Đã tạo {inspections:,} cuộc kiểm tra, giám sát.")
         if not no_users:
             for username, full_name, where in create_demo_users():
                 self.stdout.write(f"  {username} / {DEMO_PASSWORD}  — {full_name} ({where})")
