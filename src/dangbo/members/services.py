@@ -8,6 +8,7 @@ from django.utils import timezone
 from dangbo.core.errors import DomainError
 from dangbo.core.text import clean_spaces, normalize
 from dangbo.members import rules
+from dangbo.members import summary as member_summary
 from dangbo.members.choices import ACTIVE_STATUSES, Status
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
 from dangbo.organizations import services as org_services
@@ -209,7 +210,9 @@ def place_members(member_ids, target: Organization, on: date, *, summary: str, u
     Placement.objects.bulk_create(
         Placement(member_id=pk, organization=target, valid_from=on) for pk in member_ids
     )
+    deltas = member_summary.deltas_for_move(member_ids, target.path)
     Member.objects.filter(pk__in=member_ids).update(organization=target, org_path=target.path)
+    member_summary.apply_deltas(deltas)
     MemberEvent.objects.bulk_create(
         MemberEvent(
             member_id=pk,
