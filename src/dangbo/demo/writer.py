@@ -1,12 +1,14 @@
 """Write a planned tree and generated members into the database, fast on both engines."""
 
 import random
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from dangbo.core.text import normalize
-from dangbo.demo.generator import OrgPlan, make_member
+from dangbo.demo.generator import OrgPlan, make_member, member_search_key
+from dangbo.members import summary
 from dangbo.organizations.models import Organization, OrgPeriod, OrgType
 
 MEMBER_COLUMNS = [
@@ -102,7 +104,7 @@ def _member_tuples(cells, ids, seed: int, now):
             index += 1
             yield (
                 m.full_name,
-                normalize(m.full_name),
+                member_search_key(m.full_name),
                 m.gender,
                 m.birth_date,
                 m.place_of_origin,
@@ -135,14 +137,62 @@ def write_members(root: OrgPlan, ids: dict[str, int], seed: int, progress=None) 
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM members_member")
         after = cursor.fetchone()[0]
     rows = _member_tuples(cells, ids, seed, timezone.now())
-    if connection.vendor == "postgresql":
-        _copy_rows(rows, total, progress)
-    else:
-        _insert_rows(rows, total, progress)
-    with connection.cursor() as cursor:
-        for sql in HISTORY_SQL:
-            cursor.execute(sql.format(after=int(after)))
+    bulk = connection.vendor == "postgresql" and after == 0 and total >= BULK_THRESHOLD
+    with _indexes_set_aside(BULK_TABLES) if bulk else _nothing():
+        if connection.vendor == "postgresql":
+            _copy_rows(rows, total, progress)
+        else:
+            _insert_rows(rows, total, progress)
+        with connection.cursor() as cursor:
+            for sql in HISTORY_SQL:
+                cursor.execute(sql.format(after=int(after)))
     return total
+
+
+# Loading millions of rows into empty tables: build secondary indexes and check foreign keys
+# once at the end instead of row by row (PostgreSQL; same transaction, so all or nothing).
+BULK_THRESHOLD = 100_000
+BULK_TABLES = ("members_member", "members_placement", "members_statusperiod")
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+@contextmanager
+def _indexes_set_aside(tables):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the orgs just written, now
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(
+            """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+               FROM pg_constraint c
+               WHERE c.conrelid::regclass::text = ANY(%s) AND c.contype IN ('f', 'u')""",
+            [list(tables)],
+        )
+        constraints = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+               FROM pg_index i
+               WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary""",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _copy_rows(rows, total, progress):
@@ -177,6 +227,7 @@ def _insert_rows(rows, total, progress, batch=5000):
 
 @transaction.atomic
 def write_all(root: OrgPlan, seed: int, progress=None) -> tuple[int, int]:
+    summary.invalidate()  # members are written around Member.save; rebuild afterwards
     ids = write_orgs(root)
     members = write_members(root, ids, seed, progress)
     return len(ids), members

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -107,6 +107,45 @@ class Member(RestrictedModelMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
+
+    # Fields the per-ancestor summary (OrgMemberSummary) counts by.
+    SUMMARY_FIELDS = ("org_path", "status", "gender")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._summary_key = instance._summary_key_now()
+        return instance
+
+    def _summary_key_now(self):
+        loaded = self.__dict__
+        if all(f in loaded for f in self.SUMMARY_FIELDS):
+            return tuple(loaded[f] for f in self.SUMMARY_FIELDS)
+        return None  # deferred fields: read from the database when saving
+
+    def save(self, *args, **kwargs):
+        """Save, and keep the per-ancestor summary exact whichever code saved the member."""
+        from dangbo.members import summary
+
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=kwargs.get("using")):
+            old = None
+            if not self._state.adding and self.pk is not None:
+                old = getattr(self, "_summary_key", None)
+                if old is None:
+                    old = (
+                        Member.objects.filter(pk=self.pk).values_list(*self.SUMMARY_FIELDS).first()
+                    )
+            super().save(*args, **kwargs)
+            new = tuple(
+                getattr(self, f)
+                if old is None or update_fields is None or f in update_fields
+                else old[i]
+                for i, f in enumerate(self.SUMMARY_FIELDS)
+            )
+            if old != new:
+                summary.record_change(old, new)
+            self._summary_key = new
 
     @property
     def is_active_member(self) -> bool:
@@ -257,3 +296,73 @@ class Discipline(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_form_display()} ({self.decided_on:%d/%m/%Y})"
+
+
+class OrgMemberSummary(models.Model):
+    """Members of an org's whole subtree by status and gender: a read model for national
+    dashboards (one row per org, status, gender). Kept exact by `Member.save` and the bulk
+    services (`members.summary`); rebuilt from the register by `dangbo rebuild_member_summary`.
+    Only read while `MemberSummaryState` says it is complete."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="member_summary",
+        verbose_name="tổ chức",
+    )
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices)
+    gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
+    members = models.IntegerField("số đảng viên", default=0)
+
+    class Meta:
+        ordering = ["organization_id", "status", "gender"]
+        verbose_name = "tổng hợp đảng viên theo tổ chức"
+        verbose_name_plural = "tổng hợp đảng viên theo tổ chức"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "status", "gender"], name="uniq_org_member_summary"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.status} {self.gender}: {self.members}"
+
+    @classmethod
+    def fresh_state(cls):
+        """The state row if the summary is complete (safe to read), else None."""
+        return MemberSummaryState.objects.filter(pk=1).first()
+
+    @classmethod
+    def subtree_counts(cls, paths, statuses=None, gender=None) -> dict[str, int] | None:
+        """Members under each org path (its whole subtree), optionally of some statuses and a
+        gender, in one query; None while the summary is incomplete (count live instead)."""
+        if cls.fresh_state() is None:
+            return None
+        rows = cls.objects.filter(organization__path__in=list(paths))
+        if statuses:
+            rows = rows.filter(status__in=list(statuses))
+        if gender:
+            rows = rows.filter(gender=gender)
+        totals = dict(
+            rows.values("organization__path")
+            .annotate(total=models.Sum("members"))
+            .order_by()
+            .values_list("organization__path", "total")
+        )
+        return {path: totals.get(path, 0) for path in paths}
+
+
+class MemberSummaryState(models.Model):
+    """Freshness of OrgMemberSummary: present (pk=1) only while the summary is complete."""
+
+    rebuilt_at = models.DateTimeField("dựng lại lúc")
+    rebuilt_members = models.PositiveIntegerField("số đảng viên khi dựng lại")
+    changed_at = models.DateTimeField("cập nhật gần nhất lúc")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "trạng thái bảng tổng hợp"
+        verbose_name_plural = "trạng thái bảng tổng hợp"
+
+    def __str__(self) -> str:
+        return f"Tổng hợp dựng lại lúc {self.rebuilt_at:%H:%M %d/%m/%Y}"

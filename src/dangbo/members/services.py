@@ -9,6 +9,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces, normalize
 from dangbo.members import rules
+from dangbo.members import summary as member_summary
 from dangbo.members.choices import ACTIVE_STATUSES, DisciplineForm, Status
 from dangbo.members.models import (
     Discipline,
@@ -230,7 +231,9 @@ def place_members(
         Placement(member_id=pk, organization=target, valid_from=on, decision_number=decision_number)
         for pk in member_ids
     )
+    deltas = member_summary.deltas_for_move(member_ids, target.path)
     Member.objects.filter(pk__in=member_ids).update(organization=target, org_path=target.path)
+    member_summary.apply_deltas(deltas)
     MemberEvent.objects.bulk_create(
         MemberEvent(
             member_id=pk,

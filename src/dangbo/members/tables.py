@@ -9,8 +9,9 @@ class MemberTable(tables.Table):
     full_name = tables.Column(linkify=True, order_by=("name_search",))
     id_number = tables.Column(verbose_name="Số định danh (ẩn)", orderable=False)
     organization = tables.Column(verbose_name="Chi bộ", order_by=("org_path",))
-    birth_date = tables.DateColumn(format="d/m/Y")
-    admitted_on = tables.DateColumn(format="d/m/Y")
+    # Plain columns formatted in Python: DateColumn compiles a template for every cell.
+    birth_date = tables.Column()
+    admitted_on = tables.Column()
 
     class Meta:
         model = Member
@@ -24,7 +25,14 @@ class MemberTable(tables.Table):
             "organization",
         )
         attrs = {"class": "table table-sm table-hover", "id": "member-table"}
+        template_name = "members/_table.html"  # rows rendered from the record, keep in step
         empty_text = "Không có đảng viên nào phù hợp."
+
+    def render_birth_date(self, value):
+        return value.strftime("%d/%m/%Y")
+
+    def render_admitted_on(self, value):
+        return value.strftime("%d/%m/%Y")
 
     def render_id_number(self, value):
         return format_html('<span class="masked">{}</span>', mask_id_number(value))

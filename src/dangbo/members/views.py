@@ -2,18 +2,30 @@
 and the restructurings of cells that move members (merge, split)."""
 
 from auditlog.signals import accessed
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core.audit import access_entries, timeline
+from dangbo.core.permissions import reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
-from dangbo.members import forms, rules, services
+from dangbo.members import forms, rules, services, summary
 from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
 from dangbo.members.tables import MemberTable
 from dangbo.organizations.forms import MergeOrgForm, SplitOrgForm
 from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgActionView
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total, so a page of a 5-million-row list needs no COUNT(*)."""
+
+    def __init__(self, object_list, per_page, known_count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if known_count is not None:
+            self.count = known_count  # overrides the cached_property
 
 
 class MemberListView(ObjectListView):
@@ -25,6 +37,32 @@ class MemberListView(ObjectListView):
 
     def get_base_queryset(self):
         return Member.objects.select_related("organization")
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if pagination is not False:
+            pagination.update(paginator_class=KnownCountPaginator, known_count=self.known_count())
+        return pagination
+
+    def get_paginate_by(self, queryset):
+        # django-tables2 paginates the table; the list view itself must not page (and count)
+        # the queryset a second time.
+        return None if isinstance(queryset, QuerySet) else super().get_paginate_by(queryset)
+
+    def known_count(self) -> int | None:
+        """The list's total from the member summary when the filters allow it (exact)."""
+        form = self.filterset.form
+        if not self.filterset.is_valid():
+            return None
+        data = form.cleaned_data
+        org_path = None
+        if data.get("org"):
+            org_path = Organization.objects.filter(pk=data["org"]).values_list("path", flat=True)
+            org_path = org_path.first()
+            if org_path is None:
+                return 0
+        reach = reachable_paths(self.request.user, "members.view")
+        return summary.list_count(reach, org_path, data)
 
 
 class MemberDetailView(ObjectDetailView):

@@ -11,7 +11,11 @@ from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.organizations import forms, services
 from dangbo.organizations.models import Organization
-from dangbo.organizations.queries import member_counts_by_child, member_counts_for_nodes
+from dangbo.organizations.queries import (
+    member_counts_by_child,
+    member_counts_for_nodes,
+    summary_state,
+)
 from dangbo.organizations.rules import size_warnings
 
 
@@ -42,7 +46,8 @@ class TreeView(LoginRequiredMixin, View):
         roots = visible.filter(depth=1) if paths is None else visible.filter(path__in=paths)
         roots = list(roots)
         _with_counts(roots, member_counts_for_nodes([r.path for r in roots]))
-        return render(request, "organizations/tree.html", {"roots": roots, "title": "Tổ chức đảng"})
+        context = {"roots": roots, "title": "Tổ chức đảng", "summary_state": summary_state()}
+        return render(request, "organizations/tree.html", context)
 
 
 class ChildrenView(LoginRequiredMixin, View):
