@@ -1,8 +1,16 @@
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# A loaded CI machine must not turn slow examples into failures: no per-example deadline.
+hypothesis_settings.register_profile(
+    "dangbo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("dangbo")
 
 
 @pytest.fixture(autouse=True)

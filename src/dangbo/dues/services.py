@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -51,8 +51,15 @@ class PriceList:
     def __init__(self):
         self.rates = [_rate(r) for r in DuesRate.objects.all()]
         self.wages = list(RegionalMinimumWage.objects.all())
+        self._cache: dict = {}
 
     def due(self, basis: rules.Basis, month: date) -> int:
+        key = (basis, month)
+        if key not in self._cache:
+            self._cache[key] = self._price(basis, month)
+        return self._cache[key]
+
+    def _price(self, basis: rules.Basis, month: date) -> int:
         rate = rules.in_force([r for r in self.rates if r.income_type == basis.income_type], month)
         if rate is None:
             raise rules.DuesError(f"Chưa có mức đóng cho tháng {month:%m/%Y}.")
@@ -113,41 +120,70 @@ def close_month(root: Organization, month: date) -> CloseResult:
     if month > rules.first_of_month(timezone.localdate()):
         raise DomainError("Không thể lập sổ cho tháng chưa đến.", "month")
     result = CloseResult(month)
+    in_scope = dict(member__org_path__startswith=root.path)
     members = list(
         Member.objects.filter(
             org_path__startswith=root.path,
             status__in=ACTIVE_STATUSES,
             admitted_on__lt=rules.add_months(month, 1),
         )
-        .exclude(dues_entries__month=month)
-        .only("pk", "full_name", "organization_id")
+        .exclude(pk__in=LedgerEntry.objects.filter(month=month, **in_scope).values("member_id"))
+        .values_list("pk", "full_name", "organization_id")
     )
-    result.already = LedgerEntry.objects.filter(
-        member__org_path__startswith=root.path, month=month
-    ).count()
-    bases: dict[int, IncomeBasis] = {}
-    for row in IncomeBasis.objects.filter(
-        member__in=[m.pk for m in members], valid_from__lte=month
-    ).order_by("member_id", "valid_from"):
-        bases[row.member_id] = row  # the latest valid_from wins
+    result.already = LedgerEntry.objects.filter(month=month, **in_scope).count()
+    bases: dict[int, rules.Basis] = {}
+    rows = (
+        IncomeBasis.objects.filter(valid_from__lte=month, **in_scope)
+        .order_by("member_id", "valid_from")
+        .values_list("member_id", "income_type", "amount", "region", "wage_percent")
+    )
+    for member_id, *basis in rows.iterator(chunk_size=20_000):
+        bases[member_id] = rules.Basis(*basis)  # the latest valid_from wins
     prices = PriceList()
     entries = []
-    for member in members:
-        basis = bases.get(member.pk)
+    for pk, full_name, organization_id in members:
+        basis = bases.get(pk)
         if basis is None:
-            result.missing_basis.append(member)
+            result.missing_basis.append(Member(pk=pk, full_name=full_name))
             continue
         try:
-            due = prices.due(_basis(basis), month)
+            due = prices.due(basis, month)
         except rules.DuesError as exc:
-            result.errors.append((member, str(exc)))
+            result.errors.append((Member(pk=pk, full_name=full_name), str(exc)))
             continue
-        entries.append(
-            LedgerEntry(member=member, organization_id=member.organization_id, month=month, due=due)
-        )
-    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+        entries.append((pk, organization_id, due))
+    _insert_entries(entries, month)
     result.created = len(entries)
     return result
+
+
+LEDGER_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "member_id",
+    "organization_id",
+    "month",
+    "due",
+    "paid",
+    "receipt_number",
+)
+
+
+def _insert_entries(entries: list[tuple[int, int, int]], month: date) -> None:
+    """Write (member, org, due) rows for a month: COPY on PostgreSQL (a province is ~150k
+    rows), batched INSERTs on SQLite; no model instances, same columns as the ORM writes."""
+    now = timezone.now()
+    rows = ((now, now, member_id, org_id, month, due, 0, "") for member_id, org_id, due in entries)
+    table = LedgerEntry._meta.db_table
+    columns = ", ".join(LEDGER_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(LEDGER_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
 
 
 @transaction.atomic
