@@ -50,7 +50,7 @@ class MemberQuerySet(RestrictedQuerySet):
         ):
             return super().__getitem__(key)
         ids = list(self.values_list("pk", flat=True)[key])
-        rows = self.model._default_manager.filter(pk__in=ids)
+        rows = self.model._default_manager.filter(pk__in=ids).order_by()  # by primary key
         rows.query.select_related = self.query.select_related
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids]
