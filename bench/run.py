@@ -68,14 +68,15 @@ def dataset_marker(url: str) -> dict | None:
     try:
         with _connect(url) as conn:
             row = conn.execute(
-                "SELECT size, seed, orgs, members, seconds, finished_at FROM bench_dataset"
+                """SELECT size, seed, orgs, members, seconds, client_cpu_seconds, finished_at
+                   FROM bench_dataset"""
             ).fetchone()
     except psycopg.Error:
         return None
     if row is None:
         return None
-    keys = ("size", "seed", "orgs", "members", "seconds", "finished_at")
-    return dict(zip(keys, row, strict=True)) | {"finished_at": row[5].isoformat()}
+    keys = ("size", "seed", "orgs", "members", "seconds", "client_cpu_seconds", "finished_at")
+    return dict(zip(keys, row, strict=True)) | {"finished_at": row[6].isoformat()}
 
 
 def recreate_database(url: str) -> None:
@@ -200,29 +201,26 @@ def measure(size: str, runs: int, out: Path) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
     django.setup()
-    from django.core.signals import request_started
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client, override_settings
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    request_started.disconnect(reset_queries)  # so the query count of a request can be read
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages, AXES_ENABLED=False):
-        _measure(size, runs, out, Client, CaptureQueriesContext, connection, reverse)
+        _measure(size, runs, out, Client, connection, reverse)
 
 
 def _db_time(connection, captured) -> float:
     """Server-side execution time (ms) of a request's SELECTs, by EXPLAIN ANALYZE."""
     total = 0.0
     with connection.cursor() as cursor:
-        for query in captured:
-            if not query["sql"].lstrip().upper().startswith("SELECT"):
+        for sql, params in captured:
+            if not sql.lstrip().upper().startswith("SELECT"):
                 continue
-            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
             total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
@@ -264,7 +262,7 @@ def _bench_users(size):
     return admin, scattered
 
 
-def _measure(size, runs, out, Client, CaptureQueriesContext, connection, reverse):
+def _measure(size, runs, out, Client, connection, reverse):
     from dangbo.members import summary
     from dangbo.organizations.models import Organization
     from dangbo.organizations.queries import (
@@ -279,11 +277,17 @@ def _measure(size, runs, out, Client, CaptureQueriesContext, connection, reverse
     measurements = []
 
     def add(name, target_key, fn, rows_of, n=runs, note=""):
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+
+        def record(execute, sql, params, many, context):
+            queries.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
             fn()
         load = os.getloadavg()[0]
         median, p95, cpu, result = timed(fn, n)
-        db = statistics.median(_db_time(connection, queries.captured_queries) for _ in range(3))
+        db = statistics.median(_db_time(connection, queries) for _ in range(3))
         entry = dict(
             name=name,
             median_ms=round(median, 2),
@@ -293,7 +297,7 @@ def _measure(size, runs, out, Client, CaptureQueriesContext, connection, reverse
             load_average=round((load + os.getloadavg()[0]) / 2, 1),
             runs=n,
             rows=rows_of(result),
-            queries=len(queries.captured_queries),
+            queries=len(queries),
             target_ms=TARGETS.get(target_key),
             note=note,
         )

@@ -190,3 +190,15 @@ def test_rebuild_command(tree, capsys):
     call_command("rebuild_member_summary")
     assert "5 đảng viên" in capsys.readouterr().out
     assert_exact()
+
+
+def test_page_by_ids_returns_the_same_page_in_order(tree):
+    for i in range(12):
+        factories.member(tree["cell_b"], f"Hoàng Văn Số {i:02d}", gender="F" if i % 2 else "M")
+    base = Member.objects.select_related("organization").filter(gender="F")
+    for ordering in (["name_search", "id"], ["-name_search", "-id"], ["birth_date", "id"]):
+        plain = base.order_by(*ordering)
+        paged = plain.page_by_ids()
+        assert [m.pk for m in paged[2:7]] == [m.pk for m in plain[2:7]]
+        assert paged[2:7][0].organization.name  # joined row loaded with the page
+    assert list(Member.objects.page_by_ids().values_list("pk", flat=True)[:3])

@@ -45,6 +45,7 @@ def rebuild() -> MemberSummaryState:
             # Writers wait for the rebuild; readers keep reading the previous summary.
             cursor.execute(f"LOCK TABLE {Member._meta.db_table} IN SHARE MODE")
             cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # hash aggregates, not sorts
     OrgMemberSummary.objects.all().delete()
     max_depth = Organization.objects.order_by("-depth").values_list("depth", flat=True).first()
     member_table = Member._meta.db_table

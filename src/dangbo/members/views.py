@@ -36,7 +36,7 @@ class MemberListView(ObjectListView):
     title = "Đảng viên"
 
     def get_base_queryset(self):
-        return Member.objects.select_related("organization")
+        return Member.objects.select_related("organization").page_by_ids()
 
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)

@@ -40,7 +40,11 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql" and members >= BULK_THRESHOLD:
             # Fresh visibility map and statistics: index-only scans on the covering index.
             with connection.cursor() as cursor:
-                for table in BULK_TABLES:
+                for table in (
+                    *BULK_TABLES,
+                    "organizations_organization",
+                    "organizations_orgperiod",
+                ):
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
         if size == "small":
             seed_modules(Organization.objects.get(depth=1), seed)
