@@ -304,7 +304,15 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="uniq_attendance")
         ]
-        indexes = [models.Index(fields=["member", "status"], name="attendance_member_idx")]
+        indexes = [
+            models.Index(fields=["member", "status"], name="attendance_member_idx"),
+            # Absences without reason are few: the deletion-proposal scan reads only them.
+            models.Index(
+                fields=["meeting", "member"],
+                condition=models.Q(status="unexcused"),
+                name="attendance_unexcused_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.get_status_display()}"

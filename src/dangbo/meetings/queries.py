@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr, TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractQuarter, TruncMonth
 from django.db.models.lookups import LessThan
 
 from dangbo.meetings import rules
@@ -50,6 +50,9 @@ def cell_year(org: Organization, year: int, today: date) -> dict:
     }
 
 
+GRADES = tuple(Grade.values)  # Enum.values is rebuilt on every access
+
+
 @dataclass
 class StatsRow:
     """Meeting figures for one node (a child of the root, or the root's total)."""
@@ -67,7 +70,7 @@ class StatsRow:
     low_attendance_meetings: int = 0
     scored: int = 0
     score_sum: Decimal = Decimal(0)
-    grades: dict = field(default_factory=lambda: {g: 0 for g in Grade.values})
+    grades: dict = field(default_factory=lambda: dict.fromkeys(GRADES, 0))
     cells_missing_months: int = 0
     cells_missing_thematic: int = 0
     threshold: Decimal = Decimal(95)
@@ -136,8 +139,8 @@ def subtree_stats(
     held vs expected, attendance rate, meetings under the threshold, scores and grades, cells
     with missing months / quarterly thematic meetings.
 
-    Three queries: the children, active cells per child (GROUP BY), and one pass over the
-    period's meetings grouped per cell; per-cell rows are folded into children here."""
+    Three queries: the children, the cells (id, path), and one pass over the period's
+    meetings grouped per cell; per-cell rows are folded into children here."""
     start = date(year, from_month, 1)
     end = date(year + to_month // 12, to_month % 12 + 1, 1)
     months = rules.months_in_period(start, date(year, to_month, 1))
@@ -154,19 +157,19 @@ def subtree_stats(
     }
 
     def row(path):
-        return rows.setdefault(path, StatsRow(path=path, months=months, threshold=threshold))
+        if path not in rows:
+            rows[path] = StatsRow(path=path, months=months, threshold=threshold)
+        return rows[path]
 
-    cells = (
-        Organization.objects.filter(
-            path__startswith=root.path, org_type__holds_members=True, is_active=True
-        )
-        .annotate(child=Substr("path", 1, width))
-        .values("child")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for item in cells:
-        row(item["child"]).cells = item["n"]
+    # Cells of the subtree with their child path (one row per cell, no join needed later).
+    cell_child: dict[int, tuple[str, bool]] = {}
+    for pk, path, is_active in Organization.objects.filter(
+        path__startswith=root.path, org_type__holds_members=True
+    ).values_list("pk", "path", "is_active"):
+        child = path[:width]
+        cell_child[pk] = (child, is_active)
+        if is_active:
+            row(child).cells += 1
 
     quarters = _required_quarters(from_month, to_month)
     thematic_in_quarters = Q(kind__in=rules.THEMATIC_KINDS)
@@ -183,7 +186,7 @@ def subtree_stats(
             planned_on__gte=start,
             planned_on__lt=end,
         )
-        .values("organization_id", "organization__path", "organization__is_active")
+        .values("organization_id")
         .annotate(
             held=Count("id"),
             regular=Count("id", filter=Q(kind__in=rules.MONTHLY_KINDS)),
@@ -199,14 +202,16 @@ def subtree_stats(
             quarters_met=Count(
                 ExtractQuarter("planned_on"), filter=thematic_in_quarters, distinct=True
             ),
-            **{f"g_{code}": Count("id", filter=Q(grade=code)) for code in Grade.values},
+            **{f"g_{code}": Count("id", filter=Q(grade=code)) for code in GRADES},
         )
         .order_by()
     )
     complete_months: dict[str, int] = {}
     complete_quarters: dict[str, int] = {}
     for item in per_cell:
-        child = item["organization__path"][:width]
+        child, is_active = cell_child.get(item["organization_id"], ("", False))
+        if not child:
+            continue
         r = row(child)
         r.held += item["held"]
         r.held_regular += item["regular"]
@@ -216,9 +221,9 @@ def subtree_stats(
         r.low_attendance_meetings += item["low"]
         r.scored += item["scored"]
         r.score_sum += item["score_sum"] or Decimal(0)
-        for code in Grade.values:
+        for code in GRADES:
             r.grades[code] += item[f"g_{code}"]
-        if item["organization__is_active"]:
+        if is_active:
             if item["months_met"] >= months:
                 complete_months[child] = complete_months.get(child, 0) + 1
             if item["quarters_met"] >= len(quarters):
