@@ -35,16 +35,15 @@ def timed(fn, runs=7):
 
 def main():
     province = Organization.objects.filter(depth=1).order_by("path").first()
-    year = ReviewYear.objects.filter(organization=province, state="closed").order_by("-year").first()
+    closed = ReviewYear.objects.filter(organization=province, state="closed")
+    year = closed.order_by("-year").first()
     children = list(Organization.objects.filter(path__startswith=province.path, depth=2))
     figures = {
         "member_reviews": MemberReview.objects.count(),
         "members_in_year": MemberReview.objects.filter(review_year=year).count(),
         "summary_one_year_ms": timed(lambda: services.shares(province.path, [year.year])),
         "five_year_table_ms": timed(lambda: services.shares(province.path)),
-        "progress_by_child_ms": timed(
-            lambda: services.progress_by_child(year, province, children)
-        ),
+        "progress_by_child_ms": timed(lambda: services.progress_by_child(year, province, children)),
     }
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)

@@ -104,9 +104,9 @@ def confirming_unit(org: Organization) -> bool:
     return org.org_type.is_grassroots or not org.org_type.holds_members
 
 
-def _absences_by_member(member_ids) -> dict[int, list]:
+def _absences_by_member(path: str) -> dict[int, list]:
     result: dict[int, list] = {}
-    rows = Absence.objects.filter(member_id__in=member_ids).values_list(
+    rows = Absence.objects.filter(member__org_path__startswith=path).values_list(
         "member_id", "kind", "valid_from", "valid_to"
     )
     for member_id, kind, start, end in rows:
@@ -114,12 +114,12 @@ def _absences_by_member(member_ids) -> dict[int, list]:
     return result
 
 
-def _caps_by_member(review_year: ReviewYear, member_ids) -> dict[int, str]:
+def _caps_by_member(review_year: ReviewYear, path: str) -> dict[int, str]:
     """Discipline decided in the year (and not annulled) caps the grade (configurable)."""
     caps = discipline_caps(review_year)
     forms: dict[int, list[str]] = {}
     rows = Discipline.objects.filter(
-        member_id__in=member_ids, decided_on__year=review_year.year
+        member__org_path__startswith=path, decided_on__year=review_year.year
     ).values_list("member_id", "form", "annulled_on")
     for member_id, form, annulled_on in rows:
         if annulled_on is None:
@@ -177,9 +177,8 @@ def open_year(
             org_path__startswith=organization.path, status__in=ACTIVE_STATUSES
         ).values_list("id", "organization_id", "admitted_on")
     )
-    ids = [m[0] for m in members]
-    absences = _absences_by_member(ids)
-    caps = _caps_by_member(review_year, ids)
+    absences = _absences_by_member(organization.path)
+    caps = _caps_by_member(review_year, organization.path)
     min_months = RuleParameter.value_on(
         "reviews.min_months_since_admission",
         reference_date,

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         for root in roots:
             demo.seed_history(root, seed)
             for row in services.shares(root.path):
+                if row.member_shares["htxs"] is None:
+                    self.stdout.write(f"{root.name} {row.year}: đang đánh giá")
+                    continue
                 self.stdout.write(
                     f"{root.name} {row.year}: HTXSNV {row.member_shares['htxs']}%, "
                     f"HTTNV {row.member_shares['htt']}%, TCCSĐ HTTNV trở lên "
