@@ -250,3 +250,59 @@ def test_pickers_only_show_reachable(officer_client, tree):
             reverse("inspections:pick_member"), {"q": "le duc", "field": "x"}
         ).content.decode()
     )
+
+
+def test_org_case_discipline_and_appeal_through_forms(officer_client, tree):
+    case = services.open_case(
+        organization=tree["cell_b"],
+        opened_on=date(2025, 6, 1),
+        decision_number="31-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra Đảng ủy Khối",
+        signs="Chi bộ không sinh hoạt nhiều tháng",
+    )
+    url = reverse("inspections:case_discipline", args=[case.pk])
+    assert "Giải tán" in officer_client.get(url).content.decode()
+    response = officer_client.post(
+        url,
+        {
+            "form": "warning",
+            "decided_on": "01/07/2025",
+            "decision_number": "36-QĐ/UBKT",
+            "authority": "Ban Thường vụ Đảng ủy Khối",
+            "reason": "Không duy trì sinh hoạt chi bộ",
+        },
+    )
+    assert response.status_code == 302
+    appeal_url = reverse("inspections:appeal", args=[case.pk])
+    late = officer_client.post(appeal_url, {"lodged_on": "30/08/2025", "grounds": "Oan"})
+    assert "Quá thời hạn" in late.content.decode()
+    officer_client.post(appeal_url, {"lodged_on": "15/07/2025", "grounds": "Chưa đúng"})
+    appeal = case.appeals.get()
+    response = officer_client.post(
+        reverse("inspections:appeal_decide", args=[appeal.pk]),
+        {
+            "decided_on": "10/08/2025",
+            "upheld": "yes",
+            "decided_by": "Ủy ban Kiểm tra Tỉnh ủy",
+            "note": "Chưa đủ căn cứ",
+        },
+    )
+    assert response.status_code == 302
+    page = officer_client.get(case.get_absolute_url()).content.decode()
+    assert "Đã hủy bỏ 10/08/2025" in page and "Chấp nhận" in page
+
+
+def test_close_case_without_discipline(officer_client, tree):
+    case = services.open_case(
+        member=tree["members_b"][0],
+        opened_on=date(2025, 6, 1),
+        decision_number="32-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra Đảng ủy Khối",
+        signs="Đơn phản ánh",
+    )
+    response = officer_client.post(
+        reverse("inspections:case_close", args=[case.pk]),
+        {"closed_on": "20/06/2025", "conclusion": "Không có vi phạm"},
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).outcome == "no_violation"
