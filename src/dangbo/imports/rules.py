@@ -7,9 +7,9 @@ number, date, time, bool, None, or anything else) and returns a clean value or r
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from dangbo.core.text import clean_spaces, mask_id_number, normalize
 from dangbo.members import rules as member_rules
@@ -32,6 +32,10 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _MASKED_ID = re.compile(r"^\*+\d{3}$")
 _SYSTEM_ID = re.compile(r"^#?\s*(\d{1,18})$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# Cell values repeat a lot (cell names, list values): normalise each distinct text once.
+key_of = lru_cache(maxsize=200_000)(normalize)
 
 
 class CellError(ValueError):
@@ -211,10 +215,7 @@ def _as_text(raw) -> str:
         raw = raw.decode("utf-8", errors="replace")
     if not isinstance(raw, str):
         raise CellError("Kiểu dữ liệu của ô không được hỗ trợ.")
-    text = clean_spaces(raw)
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
-    return text
+    return _CONTROL.sub("", clean_spaces(raw))
 
 
 def parse_text(raw, max_length: int = 255) -> str:
@@ -275,13 +276,21 @@ def parse_choice(raw, choices: tuple[tuple[str, str], ...]) -> str:
     text = _as_text(raw)
     if not text:
         return ""
-    key = normalize(text)
-    for value, label in choices:
-        if key in (normalize(label), normalize(value)):
-            return value
+    value = _choice_index(choices).get(key_of(text))
+    if value is not None:
+        return value
     sample = ", ".join(label for _v, label in choices[:6])
     more = ", …" if len(choices) > 6 else ""
     raise CellError(f"Giá trị «{text[:40]}» không có trong danh mục ({sample}{more}).")
+
+
+@lru_cache(maxsize=64)
+def _choice_index(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    index = {}
+    for value, label in choices:
+        index.setdefault(normalize(value), value)
+        index.setdefault(normalize(label), value)
+    return index
 
 
 def parse_id_number(raw) -> str:

@@ -1,0 +1,219 @@
+"""Benchmark of the Excel import: a 100,000-member file, validated (preview), committed,
+exported, edited and imported back. Targets (issue 9): preview < 60 s, commit < 60 s,
+memory < 1 GiB.
+
+    .venv/bin/python bench/imports_bench.py                       # SQLite in a temp dir
+    DANGBO_DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench \
+        .venv/bin/python bench/imports_bench.py --rows 100000
+
+The database named by DANGBO_DATABASE_URL is DROPPED and re-created: never point it at real
+data. Results go to bench/results/imports.json (and stdout).
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare_database() -> str:
+    url = os.environ.get("DANGBO_DATABASE_URL")
+    if not url:
+        folder = Path(tempfile.mkdtemp(prefix="dangbo-bench-"))
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        os.environ["DANGBO_DATABASE_URL"] = url
+    elif url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DANGBO_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+    os.environ.setdefault("DANGBO_DATA_DIR", tempfile.mkdtemp(prefix="dangbo-bench-data-"))
+    return url
+
+
+def build_tree(superiors: int, grassroots: int, cells: int):
+    from dangbo.organizations import services as org_services
+    from dangbo.organizations.models import OrgType
+
+    types = {t.code: t for t in OrgType.objects.all()}
+    decision = org_services.Decision("01-QĐ/TW", date(2000, 1, 1), "Bench", date(2000, 1, 1))
+
+    def found(name, code, parent):
+        return org_services.found_org(
+            name=name, org_type=types[code], parent=parent, decision=decision
+        )
+
+    province = found("Đảng bộ tỉnh Thử Nghiệm", "province", None)
+    cell_names = []
+    for s in range(1, superiors + 1):
+        superior = found(f"Đảng ủy Khối {s}", "superior", province)
+        for g in range(1, grassroots + 1):
+            committee = found(f"Đảng bộ cơ sở {s}.{g}", "grassroots_committee", superior)
+            for c in range(1, cells + 1):
+                cell_names.append(found(f"Chi bộ {s}.{g}.{c}", "cell", committee).name)
+    return province, cell_names
+
+
+def member_file(rows: int, cell_names: list[str], bad_every: int) -> bytes:
+    """A template-shaped file: realistic members, names of cells half without diacritics,
+    dates as text, and a bad row every `bad_every` rows."""
+    from openpyxl import Workbook
+
+    from dangbo.core.text import normalize
+    from dangbo.demo.generator import make_member
+    from dangbo.imports.rules import MEMBER_SHAPE
+
+    labels = {c.field: dict(c.choices) for c in MEMBER_SHAPE.columns if c.choices}
+    rng = random.Random(9)
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("Đảng viên")
+    ws.append([c.label for c in MEMBER_SHAPE.columns])
+    for index in range(rows):
+        m = make_member(rng, 10_000_000 + index)
+        cell = cell_names[index % len(cell_names)]
+        birth = m.birth_date.strftime("%d/%m/%Y")
+        if bad_every and index % bad_every == bad_every - 1:
+            birth = "31/02/1990"
+        record = {
+            "id": None,
+            "full_name": m.full_name,
+            "gender": labels["gender"][m.gender],
+            "birth_date": birth,
+            "id_number": m.id_number,
+            "place_of_origin": m.place_of_origin,
+            "ethnicity": m.ethnicity,
+            "religion": labels["religion"][m.religion],
+            "history_number": "",
+            "education": labels["education"].get(m.education, ""),
+            "qualification": labels["qualification"].get(m.qualification, ""),
+            "theory_level": labels["theory_level"][m.theory_level],
+            "occupation": labels["occupation"].get(m.occupation, ""),
+            "workplace": "",
+            "admitted_on": m.admitted_on.strftime("%d/%m/%Y"),
+            "ceremony_on": m.ceremony_on.strftime("%d/%m/%Y") if m.ceremony_on else "",
+            "official_on": m.official_on.strftime("%d/%m/%Y") if m.official_on else "",
+            "organization": normalize(cell) if index % 2 else f"  {cell} ",
+        }
+        ws.append([record[c.field] for c in MEMBER_SHAPE.columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def timed(label: str, results: dict, fn):
+    """Wall time, and this process's CPU time (the machine may be shared: CPU time is the
+    figure that does not depend on the other jobs; the database server's CPU is not in it)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    value = fn()
+    results[label] = {
+        "seconds": round(time.perf_counter() - start, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "peak_mib": round(peak_mib()),
+    }
+    r = results[label]
+    print(f"{label:24s} {r['seconds']:8.2f} s  cpu {r['cpu_seconds']:7.2f} s  {r['peak_mib']} MiB")
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--bad-every", type=int, default=1000)
+    parser.add_argument("--edit", type=int, default=5000, help="rows changed before re-import")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "imports.json"))
+    args = parser.parse_args()
+
+    url = prepare_database()
+    import django
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+    from django.contrib.auth import get_user_model
+    from openpyxl import load_workbook
+
+    from dangbo.imports import services
+    from dangbo.members.models import Member
+
+    results: dict = {"rows": args.rows, "database": url.split(":", 1)[0]}
+    user = get_user_model().objects.create_superuser("bench", password="bench-2026")
+    province, cells = timed("tree (200 cells)", results, lambda: build_tree(4, 10, 5))
+    content = timed("generate file", results, lambda: member_file(args.rows, cells, args.bad_every))
+    results["file_mib"] = round(len(content) / 2**20, 1)
+
+    def preview(data, name):
+        job = services.start_import(
+            user=user, root=province, kind="members", uploaded=SimpleUploadedFile(name, data)
+        )
+        return services.set_mapping(job, services.job_mapping(job), user=user)
+
+    job = timed("validate + preview", results, lambda: preview(content, "dang_vien.xlsx"))  # noqa: F821
+    assert job.state == "previewed", job.error_message
+    results["preview_counts"] = job.counts
+    job = timed(
+        "commit (new members)",
+        results,
+        lambda: services.request_commit(job, user=user, skip_errors=True),
+    )
+    assert job.state == "committed", job.error_message
+    results["members_after_commit"] = Member.objects.count()
+
+    exported, _log = timed(
+        "export", results, lambda: services.export_bytes("members", user=user, root=province)
+    )
+    del content
+
+    def edit() -> bytes:
+        """What a user does in Excel, streamed (read-only in, write-only out)."""
+        from openpyxl import Workbook
+
+        source = load_workbook(io.BytesIO(exported), read_only=True)
+        out = Workbook(write_only=True)
+        ws = out.create_sheet("Đảng viên")
+        step = max(1, args.rows // args.edit)
+        for n, values in enumerate(source.worksheets[0].iter_rows(values_only=True)):
+            values = list(values)
+            if n and (n - 1) % step == 0:
+                values[13] = "Nơi làm việc mới"  # Nơi làm việc
+            ws.append(values)
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return buffer.getvalue()
+
+    edited = timed("edit export (openpyxl)", results, edit)
+    job2 = timed("re-import preview", results, lambda: preview(edited, "da_sua.xlsx"))
+    results["reimport_counts"] = job2.counts
+    job2 = timed(
+        "commit (updates)",
+        results,
+        lambda: services.request_commit(job2, user=user, skip_errors=True),
+    )
+    assert job2.state == "committed", job2.error_message
+    results["peak_rss_mib"] = round(peak_mib())
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
