@@ -40,3 +40,11 @@ def test_rule_parameters_dated_and_scoped(db):
     assert RuleParameter.value_on("x.limit", date(2025, 6, 1), "00010002") == 30
     assert RuleParameter.value_on("x.limit", date(2019, 6, 1), default=7) == 7
     assert RuleParameter.values_on(["x.limit", "y"], date(2025, 6, 1)) == {"x.limit": 25}
+
+
+def test_strict_apps_are_not_reached_by_view_wildcards(settings):
+    settings.DANGBO_STRICT_APPS = ["inspections"]
+    assert not permission_matches(["*.view"], "inspections.view")
+    assert permission_matches(["inspections.view"], "inspections.view")
+    assert permission_matches(["*"], "inspections.change")
+    assert permission_matches(["*.view"], "meetings.view")

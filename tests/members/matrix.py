@@ -38,6 +38,9 @@ CASES = [
     Case(
         "members:status", "members.change", inside=pk("inside_member"), outside=pk("outside_member")
     ),
+    Case(
+        "members:leave", "members.change", inside=pk("inside_member"), outside=pk("outside_member")
+    ),
     Case("members:org_merge", "organizations.change", inside=pk("cell_a"), outside=pk("village")),
     Case("members:org_split", "organizations.change", inside=pk("cell_a"), outside=pk("village")),
     *_rows("member", "member"),
@@ -55,3 +58,7 @@ CASES = [
     *_rows("memberevent", "event"),
     *_rows("discipline", "discipline"),
 ]
+
+EXEMPT = {
+    "members:readmit": "only for members who have left; covered by tests/members (lifecycle)",
+}

@@ -6,10 +6,23 @@ from django.db.models import Q
 
 
 def permission_matches(granted: Iterable[str], permission: str) -> bool:
-    """True if `permission` ('app.action') is granted directly or via 'app.*', '*.action', '*'."""
+    """True if `permission` ('app.action') is granted directly or via 'app.*', '*.action', '*'.
+
+    Apps in settings.DANGBO_STRICT_APPS (inspection records) are not reached by '*.action':
+    a role must name them ('inspections.view', 'inspections.*') or hold '*'.
+    """
     app, _, action = permission.partition(".")
     granted = set(granted)
-    return bool(granted & {"*", permission, f"{app}.*", f"*.{action}"})
+    accepted = {"*", permission, f"{app}.*"}
+    if app not in strict_apps():
+        accepted.add(f"*.{action}")
+    return bool(granted & accepted)
+
+
+def strict_apps() -> frozenset[str]:
+    from django.conf import settings
+
+    return frozenset(getattr(settings, "DANGBO_STRICT_APPS", ()))
 
 
 def minimal_prefixes(paths: Iterable[str]) -> list[str]:
@@ -27,7 +40,11 @@ def reachable_paths(user, permission: str) -> list[str] | None:
         return []
     if user.is_superuser:
         return None
-    cache = user.__dict__.setdefault("_dangbo_reach", {})
+    # getattr/setattr, not __dict__: request.user is a lazy proxy (SimpleLazyObject).
+    cache = getattr(user, "_dangbo_reach", None)
+    if cache is None:
+        cache = {}
+        user._dangbo_reach = cache
     if permission not in cache:
         cache[permission] = minimal_prefixes(
             path
@@ -38,7 +55,7 @@ def reachable_paths(user, permission: str) -> list[str] | None:
 
 
 def _assignments(user) -> list[tuple[str, list[str]]]:
-    if "_dangbo_assignments" not in user.__dict__:
+    if getattr(user, "_dangbo_assignments", None) is None:
         from dangbo.core.models import RoleAssignment
 
         user._dangbo_assignments = list(

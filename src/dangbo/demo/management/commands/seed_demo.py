@@ -9,8 +9,10 @@ from dangbo.demo.lifecycle import seed_lifecycle
 from dangbo.demo.modules import seed_modules
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import BULK_TABLES, BULK_THRESHOLD, write_all
+from dangbo.meetings.demo import generate_meetings
 from dangbo.members import summary
 from dangbo.organizations.models import Organization
+from dangbo.reviews.demo import seed_history as seed_review_history
 
 
 class Command(BaseCommand):
@@ -47,7 +49,10 @@ class Command(BaseCommand):
                 ):
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
         if size == "small":
-            seed_modules(Organization.objects.get(depth=1), seed)
+            top = Organization.objects.get(depth=1)
+            seed_modules(top, seed)
+            generate_meetings(seed=seed)
+            seed_review_history(top, seed)
         self.stdout.write(
             f"Đã tạo {orgs:,} tổ chức và {members:,} đảng viên trong "
             f"{time.monotonic() - started:.1f}s."
