@@ -19,6 +19,7 @@ whole, and corrections go through the normal screens (where nothing is ever dele
 import contextlib
 import io
 import logging
+from collections import Counter
 from datetime import date, timedelta
 
 from auditlog.context import disable_auditlog, set_actor
@@ -34,6 +35,7 @@ from dangbo.core.text import mask_id_number, normalize
 from dangbo.imports import pipeline, rules, xlsx
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
 from dangbo.members import services as member_services
+from dangbo.members import summary as member_summary
 from dangbo.members.choices import Status
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
 from dangbo.organizations import services as org_services
@@ -373,6 +375,8 @@ def _apply_members_bulk(job, rows, user) -> list[ImportRow]:
                 )
             )
         Member.objects.bulk_create(members)
+        # bulk_create bypasses Member.save: keep the per-ancestor summary exact by hand
+        member_summary.apply_deltas(Counter((m.org_path, m.status, m.gender) for m in members))
         periods, placements, events = [], [], []
         for row, member in zip(batch, members, strict=True):
             org = orgs[row.org_id]
@@ -457,10 +461,17 @@ def _apply_members_bulk(job, rows, user) -> list[ImportRow]:
                     after=snapshot(member.__dict__ | {"organization_id": member.organization_id}),
                 )
             )
+        old_keys = dict(Member.objects.filter(pk__in=list(members)).values_list("pk", "gender"))
         Member.objects.bulk_update(
             list(members.values()),
             [*member_services.IDENTITY_FIELDS, "name_search", "updated_at"],
         )
+        deltas: Counter = Counter()
+        for member in members.values():
+            if old_keys.get(member.pk) != member.gender:  # a corrected gender moves a count
+                deltas[(member.org_path, member.status, old_keys.get(member.pk))] -= 1
+                deltas[(member.org_path, member.status, member.gender)] += 1
+        member_summary.apply_deltas(deltas)
         MemberEvent.objects.bulk_create(events)
     return written
 
@@ -657,7 +668,16 @@ def _rollback_members(job: ImportJob, rows: list[ImportRow], user) -> None:
             MemberEvent.objects.filter(member_id__in=chunk).delete()
             StatusPeriod.objects.filter(member_id__in=chunk).delete()
             Placement.objects.filter(member_id__in=chunk).delete()
-            Member.objects.filter(pk__in=chunk).delete()
+            gone = Member.objects.filter(pk__in=chunk)
+            member_summary.apply_deltas(
+                {
+                    (path, status, gender): -n
+                    for path, status, gender, n in gone.values_list("org_path", "status", "gender")
+                    .annotate(n=Count("id"))
+                    .order_by()
+                }
+            )
+            gone.delete()
 
 
 def _maybe_quiet(quiet: bool):
