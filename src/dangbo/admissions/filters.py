@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
+from dangbo.core.filters import YearFilter
 from dangbo.core.text import normalize
 from dangbo.organizations.models import Organization
 
@@ -31,9 +32,7 @@ class AdmissionFileFilter(django_filters.FilterSet):
         ],
         method="filter_due",
     )
-    decided_year = django_filters.NumberFilter(
-        label="Kết nạp trong năm", field_name="decided_on", lookup_expr="year"
-    )
+    decided_year = YearFilter(label="Kết nạp trong năm", field_name="decided_on")
 
     class Meta:
         model = AdmissionFile

@@ -65,3 +65,12 @@ class AuditFilter(django_filters.FilterSet):
         if value == EXPORT:
             return queryset.filter(action=LogEntry.Action.ACCESS, additional_data__has_key="export")
         return queryset.filter(action=int(value))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year (1900–2200) on a date field: an impossible year is a 400, never a 500
+    (Django cannot build the date range of year 0)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        super().__init__(*args, min_value=1900, max_value=2200, **kwargs)

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import F, Q
 from django.db.models.lookups import LessThan
 
+from dangbo.core.filters import YearFilter
 from dangbo.meetings.models import CriteriaSet, Grade, Kind, Meeting, MeetingStatus
 from dangbo.organizations.models import Organization
 
@@ -21,7 +22,7 @@ class MeetingFilter(django_filters.FilterSet):
         label="Thuộc tổ chức (mã số)", method="filter_org", widget=forms.HiddenInput
     )
     cell = django_filters.CharFilter(label="Tên chi bộ", method="filter_cell")
-    year = django_filters.NumberFilter(label="Năm", field_name="planned_on", lookup_expr="year")
+    year = YearFilter(label="Năm", field_name="planned_on")
     month = django_filters.NumberFilter(label="Tháng", field_name="planned_on", lookup_expr="month")
     kind = django_filters.ChoiceFilter(label="Loại sinh hoạt", choices=Kind.choices)
     status = django_filters.ChoiceFilter(label="Tình trạng", choices=MeetingStatus.choices)

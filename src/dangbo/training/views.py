@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.errors import DomainError
+from dangbo.core.filters import YearFilter
 from dangbo.core.permissions import has_permission
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
@@ -26,9 +27,7 @@ from dangbo.training.models import CourseKind, Enrolment, TrainingClass
 
 class ClassFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="Loại lớp", choices=CourseKind.choices)
-    year = django_filters.NumberFilter(
-        label="Năm khai giảng", field_name="starts_on", lookup_expr="year"
-    )
+    year = YearFilter(label="Năm khai giảng", field_name="starts_on")
 
     class Meta:
         model = TrainingClass

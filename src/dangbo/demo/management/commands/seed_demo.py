@@ -48,6 +48,8 @@ class Command(BaseCommand):
                     "organizations_orgperiod",
                 ):
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
+        files, moved = seed_lifecycle()
+        self.stdout.write(f"Đã tạo {files} hồ sơ kết nạp mẫu và {moved} giấy giới thiệu mẫu.")
         if size == "small":
             top = Organization.objects.get(depth=1)
             seed_modules(top, seed)
@@ -57,8 +59,6 @@ class Command(BaseCommand):
             f"Đã tạo {orgs:,} tổ chức và {members:,} đảng viên trong "
             f"{time.monotonic() - started:.1f}s."
         )
-        files, moved = seed_lifecycle()
-        self.stdout.write(f"Đã tạo {files} hồ sơ kết nạp mẫu và {moved} giấy giới thiệu mẫu.")
         if size != "national":
             inspections = seed_inspections(seed)
             self.stdout.write(f"Đã tạo {inspections:,} cuộc kiểm tra, giám sát.")
