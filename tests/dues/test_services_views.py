@@ -170,3 +170,17 @@ def test_api_lists_ledger_within_scope(client, priced):
     api.force_authenticate(factories.user(role_code="cell_secretary", on=priced["cell_b"]))
     rows = api.get("/api/v1/dues/ledger/").json()["results"]
     assert [r["member"] for r in rows] == [priced["members_b"][0].pk]
+
+
+def test_totals_export_is_logged(admin_client, priced):
+    from auditlog.models import LogEntry
+
+    services.close_month(priced["province"], MONTH)
+    response = admin_client.get(
+        reverse("dues:totals_xlsx"), {"org": priced["province"].pk, "month": "03/2026"}
+    )
+    assert response["Content-Disposition"].endswith('dang-phi-202603.xlsx"')
+    entry = LogEntry.objects.get(
+        action=LogEntry.Action.ACCESS, additional_data__org=priced["province"].pk
+    )
+    assert entry.additional_data["export"] == "Tổng hợp thu đảng phí"

@@ -119,12 +119,15 @@ def test_report_screen_drilldown_and_exports(admin_client, tree):
 
     from auditlog.models import LogEntry
 
-    assert (
-        LogEntry.objects.filter(
-            action=LogEntry.Action.ACCESS, object_pk=str(tree["province"].pk)
-        ).count()
-        == 3
+    exports = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, additional_data__org=tree["province"].pk
     )
+    assert exports.count() == 3
+    assert {e.additional_data["filename"].rsplit(".", 1)[1] for e in exports} == {
+        "xlsx",
+        "docx",
+        "csv",
+    }
 
 
 def test_reports_scoped_to_user_subtree(client, tree):

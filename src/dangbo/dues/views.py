@@ -1,12 +1,10 @@
 """Dues screens: a cell's monthly ledger with payments, totals by level, arrears, receipts."""
 
-import io
 from datetime import date, datetime
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.views import View
 from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.dues import rules, services
@@ -230,14 +229,11 @@ class TotalsExportView(DuesScopeMixin, View):
                     row["outstanding"],
                 ]
             )
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        LogEntry.objects.log_create(
-            org,
-            force_log=True,
-            action=LogEntry.Action.ACCESS,
-            changes={"export": ["xlsx", "dues totals"]},
+        return xlsx_response(
+            request,
+            wb,
+            filename=f"dang-phi-{month:%Y%m}.xlsx",
+            what="Tổng hợp thu đảng phí",
+            rows=len(month_rows),
+            org=org.pk,
         )
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="dang-phi-{month:%Y%m}.xlsx"'
-        return response

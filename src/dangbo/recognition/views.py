@@ -1,15 +1,13 @@
 """Badge screens: eligibility per award day, proposals, decisions, ceremony list export."""
 
-import io
 from datetime import datetime
 
 import django_filters
 import django_tables2 as tables
-from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.views import View
 from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
@@ -142,6 +141,7 @@ class CeremonyExportView(BadgeScopeMixin, View):
         ws.append(
             ["STT", "Họ và tên", "Năm sinh", "Chi bộ", "Huy hiệu", "Ngày vào Đảng", "Quyết định"]
         )
+        index = 0
         for index, award in enumerate(awards, start=1):
             m = award.member
             ws.append(
@@ -155,20 +155,14 @@ class CeremonyExportView(BadgeScopeMixin, View):
                     f"{award.decision_number} ngày {award.decided_on:%d/%m/%Y}",
                 ]
             )
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        LogEntry.objects.log_create(
-            org,
-            force_log=True,
-            action=LogEntry.Action.ACCESS,
-            changes={"export": ["xlsx", "badge ceremony"]},
+        return xlsx_response(
+            request,
+            wb,
+            filename=f"huy-hieu-{day:%Y%m%d}.xlsx",
+            what="Danh sách tặng huy hiệu Đảng",
+            rows=index,
+            org=org.pk,
         )
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        )
-        response["Content-Disposition"] = f'attachment; filename="huy-hieu-{day:%Y%m%d}.xlsx"'
-        return response
 
 
 class CommendationFilter(django_filters.FilterSet):

@@ -2,16 +2,16 @@
 
 from datetime import date, datetime
 
-from auditlog.models import LogEntry
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views import View
 
+from dangbo.core.exports import file_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number
 from dangbo.organizations.models import Organization
@@ -126,22 +126,17 @@ class MemberReportExportView(MemberReportView):
         table = self.table()
         content_type, render_export = EXPORT_TYPES[fmt]
         body = render_export(table)
-        LogEntry.objects.log_create(
-            table.root,
-            force_log=True,
-            action=LogEntry.Action.ACCESS,
-            changes={"export": [fmt, table.title]},
-            additional_data={
-                "export": fmt,
-                "report": table.title,
-                "on": table.on.isoformat(),
-                "rows": len(table.rows),
-            },
-        )
-        response = HttpResponse(body, content_type=content_type)
         filename = f"bao-cao-{table.breakdown.code}-{table.on:%Y%m%d}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(
+            request,
+            body,
+            content_type=content_type,
+            filename=filename,
+            what=table.title,
+            rows=len(table.rows),
+            org=table.root.pk,
+            on=table.on.isoformat(),
+        )
 
 
 class MemberRowsView(ReportMixin, View):
