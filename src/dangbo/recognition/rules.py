@@ -5,10 +5,11 @@ N years. It may be awarded up to `early` months before (24 for 70 years and more
 the award days; discipline in force delays it by the longest delay of its forms.
 """
 
-from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from dangbo.members.rules import add_months
 
 DEFAULT_MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
@@ -37,12 +38,6 @@ class Eligibility:
         if self.delayed_until:
             text += f"; lùi đến {self.delayed_until:%d/%m/%Y} do kỷ luật"
         return text
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months later (earlier if negative); the day is clamped to the month's end."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
 
 
 def milestone_date(

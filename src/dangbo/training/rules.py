@@ -1,9 +1,8 @@
 """Training rules: certificate validity by course kind, result checks (pure)."""
 
-from calendar import monthrange
 from datetime import date
 
-from dangbo.members.rules import months_between
+from dangbo.members.rules import add_months, months_between
 
 # Months a certificate stays valid; None = no expiry. The candidate course: 60 months.
 DEFAULT_VALIDITY_MONTHS = {
@@ -13,11 +12,6 @@ DEFAULT_VALIDITY_MONTHS = {
     "theory_intermediate": None,
     "refresher": None,
 }
-
-
-def add_months(day: date, months: int) -> date:
-    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
 
 
 def valid_until(kind: str, issued_on: date, validity=DEFAULT_VALIDITY_MONTHS) -> date | None:
