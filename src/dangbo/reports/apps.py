@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "dangbo.reports"
     label = "reports"
+    verbose_name = "Báo cáo, thống kê"
+
+    def ready(self):
+        from dangbo.reports import audit  # noqa: F401

@@ -1,7 +1,12 @@
-"""Exports of a statistical table: XLSX laid out as a form, DOCX with text/table/chart, CSV, SVG."""
+"""Exports of a statistical table: XLSX laid out as a form, DOCX with text/table/chart, CSV, SVG.
+
+Every table (member statistics, module reports) is first turned into a `Grid`: a title, the
+column headers (optionally grouped under one merged header), one row per org and a total row.
+"""
 
 import csv
 import io
+from dataclasses import dataclass, field
 
 from docx import Document
 from docx.shared import Cm
@@ -9,49 +14,79 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from dangbo.reports.report import MemberTable
-
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def _subtitle(table: MemberTable) -> str:
-    return f"{table.root.name} — tính đến ngày {table.on:%d/%m/%Y}"
+@dataclass
+class Grid:
+    title: str
+    subtitle: str
+    lead_columns: list[str]  # columns before the group (e.g. "Tổng số")
+    columns: list[str]  # the grouped columns
+    group_header: str = ""
+    rows: list[tuple[str, list]] = field(default_factory=list)  # (org label, values)
+    totals: list = field(default_factory=list)
+    summary: str = ""
+    chart_columns: list[int] | None = None  # indexes into columns to chart (default: all)
+
+    @property
+    def headers(self) -> list[str]:
+        return [*self.lead_columns, *self.columns]
 
 
-def to_xlsx(table: MemberTable) -> bytes:
+def _format(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def to_xlsx(grid: Grid) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Bao cao"
-    width = len(table.columns) + 3
+    lead = len(grid.lead_columns)
+    width = len(grid.headers) + 2
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(1, 1, table.title.upper()).font = Font(bold=True, size=13)
+    ws.cell(1, 1, grid.title.upper()).font = Font(bold=True, size=13)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws.cell(2, 1, _subtitle(table)).alignment = Alignment(horizontal="center")
+    ws.cell(2, 1, grid.subtitle).alignment = Alignment(horizontal="center")
     header_row = 4
-    ws.merge_cells(start_row=header_row, start_column=1, end_row=header_row + 1, end_column=1)
-    ws.merge_cells(start_row=header_row, start_column=2, end_row=header_row + 1, end_column=2)
-    ws.cell(header_row, 1, "STT")
-    ws.cell(header_row, 2, "Tổ chức")
-    ws.cell(header_row, 3, "Tổng số")
-    ws.merge_cells(start_row=header_row, start_column=3, end_row=header_row + 1, end_column=3)
-    ws.merge_cells(start_row=header_row, start_column=4, end_row=header_row, end_column=width)
-    ws.cell(header_row, 4, f"Chia theo {table.breakdown.label.lower()}")
-    for i, (_value, label) in enumerate(table.columns):
-        ws.cell(header_row + 1, 4 + i, label)
+    for col, label in enumerate(["STT", "Tổ chức", *grid.lead_columns], start=1):
+        ws.merge_cells(
+            start_row=header_row, start_column=col, end_row=header_row + 1, end_column=col
+        )
+        ws.cell(header_row, col, label)
+    first = 3 + lead
+    if grid.group_header and grid.columns:
+        ws.merge_cells(
+            start_row=header_row, start_column=first, end_row=header_row, end_column=width
+        )
+        ws.cell(header_row, first, grid.group_header)
+        for i, label in enumerate(grid.columns):
+            ws.cell(header_row + 1, first + i, label)
+    else:
+        for i, label in enumerate(grid.columns):
+            ws.merge_cells(
+                start_row=header_row,
+                start_column=first + i,
+                end_row=header_row + 1,
+                end_column=first + i,
+            )
+            ws.cell(header_row, first + i, label)
     row = header_row + 2
-    for index, data in enumerate(table.rows, start=1):
+    for index, (label, values) in enumerate(grid.rows, start=1):
         ws.cell(row, 1, index)
-        ws.cell(row, 2, data.label)
-        ws.cell(row, 3, data.total)
-        for i, value in enumerate(data.cells):
-            ws.cell(row, 4 + i, value)
+        ws.cell(row, 2, label)
+        for i, value in enumerate(values):
+            ws.cell(row, 3 + i, value)
         row += 1
     ws.cell(row, 2, "Tổng cộng").font = Font(bold=True)
-    ws.cell(row, 3, table.grand_total).font = Font(bold=True)
-    for i, value in enumerate(table.totals):
-        ws.cell(row, 4 + i, value).font = Font(bold=True)
+    for i, value in enumerate(grid.totals):
+        ws.cell(row, 3 + i, value).font = Font(bold=True)
     for r in ws.iter_rows(min_row=header_row, max_row=row, max_col=width):
         for cell in r:
             cell.border = BOX
@@ -61,36 +96,39 @@ def to_xlsx(table: MemberTable) -> bytes:
     ws.column_dimensions["B"].width = 42
     for col in range(3, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 13
-    ws.cell(row + 2, width - 1, "NGƯỜI LẬP BIỂU").font = Font(bold=True)
-    ws.cell(row + 3, width - 1, "(Ký, ghi rõ họ tên)").font = Font(italic=True)
+    ws.cell(row + 2, max(2, width - 1), "NGƯỜI LẬP BIỂU").font = Font(bold=True)
+    ws.cell(row + 3, max(2, width - 1), "(Ký, ghi rõ họ tên)").font = Font(italic=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def to_csv(table: MemberTable) -> bytes:
+def to_csv(grid: Grid) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["Tổ chức", "Tổng số", *[label for _v, label in table.columns]])
-    for data in table.rows:
-        writer.writerow([data.label, data.total, *data.cells])
-    writer.writerow(["Tổng cộng", table.grand_total, *table.totals])
+    writer.writerow(["Tổ chức", *grid.headers])
+    for label, values in grid.rows:
+        writer.writerow([label, *values])
+    writer.writerow(["Tổng cộng", *grid.totals])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
-def chart(table: MemberTable, fmt: str = "svg") -> bytes:
-    """A bar chart of the totals by breakdown value (matplotlib, offline)."""
+def chart(grid: Grid, fmt: str = "svg") -> bytes:
+    """A bar chart of the totals of the grouped columns (matplotlib, offline)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    labels = [label for _v, label in table.columns]
+    lead = len(grid.lead_columns)
+    picked = grid.chart_columns if grid.chart_columns is not None else range(len(grid.columns))
+    labels = [grid.columns[i] for i in picked]
+    values = [grid.totals[lead + i] or 0 for i in picked]
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=100)
-    bars = ax.bar(range(len(labels)), table.totals, color="#c62828")
+    bars = ax.bar(range(len(labels)), values, color="#c62828")
     ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
     ax.bar_label(bars, fontsize=8)
-    ax.set_title(table.title, fontsize=10)
+    ax.set_title(grid.title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     buffer = io.BytesIO()
@@ -99,30 +137,30 @@ def chart(table: MemberTable, fmt: str = "svg") -> bytes:
     return buffer.getvalue()
 
 
-def to_docx(table: MemberTable) -> bytes:
+def to_docx(grid: Grid) -> bytes:
     doc = Document()
-    doc.add_heading(table.title, level=1)
-    doc.add_paragraph(_subtitle(table))
-    doc.add_paragraph(
-        f"Tổng số đảng viên: {table.grand_total:,}".replace(",", ".")
-        + ". Số liệu theo thời điểm hiệu lực (ngày quyết định), có thể đối chiếu từng dòng."
-    )
-    grid = doc.add_table(rows=1, cols=len(table.columns) + 2)
-    grid.style = "Table Grid"
-    header = grid.rows[0].cells
-    header[0].text, header[1].text = "Tổ chức", "Tổng số"
-    for i, (_v, label) in enumerate(table.columns):
-        header[2 + i].text = label
-    for data in [*table.rows]:
-        cells = grid.add_row().cells
-        cells[0].text, cells[1].text = data.label, str(data.total)
-        for i, value in enumerate(data.cells):
-            cells[2 + i].text = str(value)
-    cells = grid.add_row().cells
-    cells[0].text, cells[1].text = "Tổng cộng", str(table.grand_total)
-    for i, value in enumerate(table.totals):
-        cells[2 + i].text = str(value)
-    doc.add_picture(io.BytesIO(chart(table, "png")), width=Cm(16))
+    doc.add_heading(grid.title, level=1)
+    doc.add_paragraph(grid.subtitle)
+    if grid.summary:
+        doc.add_paragraph(grid.summary)
+    table = doc.add_table(rows=1, cols=len(grid.headers) + 1)
+    table.style = "Table Grid"
+    for i, label in enumerate(["Tổ chức", *grid.headers]):
+        table.rows[0].cells[i].text = label
+    for label, values in [*grid.rows, ("Tổng cộng", grid.totals)]:
+        cells = table.add_row().cells
+        cells[0].text = label
+        for i, value in enumerate(values):
+            cells[1 + i].text = _format(value)
+    doc.add_picture(io.BytesIO(chart(grid, "png")), width=Cm(16))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def rows_to_csv(headers: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

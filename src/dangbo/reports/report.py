@@ -50,3 +50,22 @@ def build_member_table(
     table.totals = [sum(row.cells[i] for row in table.rows) for i in range(len(columns))]
     table.grand_total = sum(table.totals)
     return table
+
+
+def member_grid(table: MemberTable):
+    """The member table as an export grid (total first, then one column per value)."""
+    from dangbo.reports.exports import Grid
+
+    return Grid(
+        title=table.title,
+        subtitle=f"{table.root.name} — tính đến ngày {table.on:%d/%m/%Y}",
+        lead_columns=["Tổng số"],
+        columns=[label for _v, label in table.columns],
+        group_header=f"Chia theo {table.breakdown.label.lower()}",
+        rows=[(row.label, [row.total, *row.cells]) for row in table.rows],
+        totals=[table.grand_total, *table.totals],
+        summary=(
+            f"Tổng số đảng viên: {table.grand_total:,}".replace(",", ".")
+            + ". Số liệu theo thời điểm hiệu lực (ngày quyết định), có thể đối chiếu từng dòng."
+        ),
+    )

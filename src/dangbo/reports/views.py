@@ -2,21 +2,27 @@
 
 from datetime import date, datetime
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views import View
 
+from dangbo.core.audit import log_export
+from dangbo.core.errors import DomainError
 from dangbo.core.exports import file_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number
+from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
-from dangbo.reports import dashboard, exports, queries
-from dangbo.reports.report import build_member_table
+from dangbo.reports import catalogue, dashboard, exports, queries, services
+from dangbo.reports.models import ExportJob, ReportSnapshot
+from dangbo.reports.report import build_member_table, member_grid
 
 EXPORT_TYPES = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
@@ -28,6 +34,11 @@ EXPORT_TYPES = {
 }
 
 
+def svg_inline(svg: bytes) -> str:
+    """An SVG document as inline markup (without its XML declaration)."""
+    return mark_safe(svg.decode("utf-8").split("?>", 1)[-1])
+
+
 def parse_date(text: str | None, default: date) -> date:
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
@@ -35,6 +46,11 @@ def parse_date(text: str | None, default: date) -> date:
         except ValueError:
             continue
     return default
+
+
+def visible_reports(user) -> list:
+    """Catalogue reports whose module the user holds anywhere (rows are restricted anyway)."""
+    return [r for r in catalogue.REPORTS.values() if has_permission(user, r.permission)]
 
 
 class ReportMixin(LoginRequiredMixin):
@@ -78,6 +94,7 @@ class IndexView(ReportMixin, View):
                 "root": root,
                 "on": on,
                 "breakdowns": queries.BREAKDOWNS.values(),
+                "module_reports": visible_reports(request.user),
             },
         )
 
@@ -112,7 +129,7 @@ class MemberReportView(ReportMixin, View):
                 "title": table.title,
                 "table": table,
                 "ancestors": ancestors,
-                "chart": mark_safe(exports.chart(table).decode("utf-8").split("?>", 1)[-1]),
+                "chart": svg_inline(exports.chart(member_grid(table))),
                 "query": request.GET.urlencode(),
                 "breakdowns": queries.BREAKDOWNS.values(),
             },
@@ -125,7 +142,7 @@ class MemberReportExportView(MemberReportView):
             raise Http404
         table = self.table()
         content_type, render_export = EXPORT_TYPES[fmt]
-        body = render_export(table)
+        body = render_export(member_grid(table))
         filename = f"bao-cao-{table.breakdown.code}-{table.on:%Y%m%d}.{fmt}"
         return file_response(
             request,
@@ -169,6 +186,7 @@ class MemberRowsView(ReportMixin, View):
                 "breakdown": queries.BREAKDOWNS.get(breakdown),
                 "value": request.GET.get("value"),
                 "query": query,
+                "scope_path": scope_path,
             },
         )
 
@@ -189,6 +207,7 @@ class DashboardView(ReportMixin, View):
                 "changes": dashboard.changes_in_year(root, year),
                 "orgs_by_type": dashboard.orgs_by_type(root),
                 "cells_by_size": dashboard.cells_by_size(root),
+                "module_reports": visible_reports(request.user),
             },
         )
 
@@ -205,3 +224,238 @@ class QualityView(ReportMixin, View):
                 "quality": dashboard.quality_problems(root, today),
             },
         )
+
+
+# ---------------------------------------------------------------- module reports (catalogue)
+
+
+def parse_year(text: str | None, today: date) -> int:
+    try:
+        year = int(text or today.year)
+    except ValueError:
+        return today.year
+    return year if 1930 <= year <= today.year + 1 else today.year
+
+
+class ModuleReportMixin(ReportMixin):
+    """A catalogue report the user may see: reports.view on the scope and the module's code."""
+
+    def report(self) -> catalogue.ModuleReport:
+        report = catalogue.REPORTS.get(self.kwargs["key"])
+        if report is None or not has_permission(self.request.user, report.permission):
+            raise Http404
+        return report
+
+    def table(self, by_child: bool = True) -> catalogue.ModuleTable:
+        report = self.report()
+        root, _on, today = self.scope()
+        year = parse_year(self.request.GET.get("year"), today)
+        by_child = by_child and self.request.GET.get("children", "1") == "1"
+        return catalogue.build_table(report, root, year, today, self.request.user, by_child)
+
+
+class ModuleReportView(ModuleReportMixin, View):
+    def get(self, request, key):
+        table = self.table()
+        grid = catalogue.module_grid(table)
+        return render(
+            request,
+            "reports/module_table.html",
+            {
+                "title": table.report.title,
+                "table": table,
+                "chart": svg_inline(exports.chart(grid)),
+                "query": request.GET.urlencode(),
+                "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            },
+        )
+
+
+class ModuleCardView(ModuleReportMixin, View):
+    """A dashboard card (HTMX fragment): the report's totals for the root and the year."""
+
+    def get(self, request, key):
+        table = self.table(by_child=False)
+        return render(request, "reports/_module_card.html", {"table": table})
+
+
+class ModuleExportView(ModuleReportMixin, View):
+    def get(self, request, key, fmt):
+        if fmt not in EXPORT_TYPES:
+            raise Http404
+        table = self.table()
+        content_type, render_export = EXPORT_TYPES[fmt]
+        return file_response(
+            request,
+            render_export(catalogue.module_grid(table)),
+            content_type=content_type,
+            filename=f"bao-cao-{table.report.key}-{table.year}.{fmt}",
+            what=table.report.title,
+            rows=len(table.rows),
+            org=table.root.pk,
+            year=table.year,
+        )
+
+
+class ModuleRowsView(ModuleReportMixin, View):
+    """The records behind one number of a module report; `?format=csv` downloads them."""
+
+    def get(self, request, key):
+        report = self.report()
+        measure = report.measure(request.GET.get("measure") or report.measures[0].key)
+        if measure is None:
+            raise Http404
+        root, _on, today = self.scope()
+        year = parse_year(request.GET.get("year"), today)
+        path = request.GET.get("path") or root.path
+        if not path.startswith(root.path):
+            raise Http404
+        qs = catalogue.drill_rows(report, measure, path, year, today, request.user)
+        headers = [label for label, _lookup in measure.columns]
+        if request.GET.get("format") == "csv":
+            rows = [
+                catalogue.display_row(measure, row) for row in catalogue.drill_values(measure, qs)
+            ]
+            return file_response(
+                request,
+                exports.rows_to_csv(headers, rows),
+                content_type="text/csv; charset=utf-8",
+                filename=f"{report.key}-{measure.key}-{year}.csv",
+                what=measure.model,
+                rows=len(rows),
+                org=root.pk,
+                year=year,
+            )
+        page = Paginator(catalogue.drill_values(measure, qs), 50).get_page(request.GET.get("page"))
+        page.object_list = [catalogue.display_row(measure, row) for row in page.object_list]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "reports/module_rows.html",
+            {
+                "title": f"{report.title}: {measure.label} ({year})",
+                "report": report,
+                "measure": measure,
+                "headers": headers,
+                "page": page,
+                "root": root,
+                "year": year,
+                "query": query,
+            },
+        )
+
+
+# ---------------------------------------------------------------- issued reports (snapshots)
+
+
+class SnapshotCreateView(ReportMixin, View):
+    """POST from a report page: freeze its figures as issued (recomputed on the server)."""
+
+    def post(self, request):
+        root, on, today = self.scope()
+        key = request.POST.get("report_key", "")
+        children = request.POST.get("children", "1") == "1"
+        if key.startswith("module:"):
+            params = {"year": parse_year(request.POST.get("year"), today), "children": children}
+        else:
+            params = {"on": on.isoformat(), "children": children}
+        try:
+            snapshot = services.issue_snapshot(
+                request.user, root, key, params, request.POST.get("note", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(f"{reverse('reports:index')}?org={root.pk}")
+        messages.success(request, "Đã chốt số liệu báo cáo.")
+        return redirect("reports:snapshot", pk=snapshot.pk)
+
+
+class SnapshotListView(ReportMixin, View):
+    def get(self, request):
+        root, _on, _today = self.scope()
+        snapshots = (
+            ReportSnapshot.objects.restrict(request.user, "view")
+            .filter(organization__path__startswith=root.path)
+            .select_related("organization", "issued_by")
+        )
+        page = Paginator(snapshots, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "reports/snapshots.html",
+            {"title": "Báo cáo đã chốt số liệu", "root": root, "page": page},
+        )
+
+
+class SnapshotDetailView(ReportMixin, View):
+    def get(self, request, pk):
+        snapshot = get_object_or_404(
+            ReportSnapshot.objects.restrict(request.user, "view").select_related(
+                "organization", "issued_by"
+            ),
+            pk=pk,
+        )
+        changed = services.differences(snapshot, request.user)
+        return render(
+            request,
+            "reports/snapshot_detail.html",
+            {
+                "title": snapshot.title,
+                "snapshot": snapshot,
+                "grid": snapshot.grid,
+                "headers": snapshot.grid["lead_columns"] + snapshot.grid["columns"],
+                "changed": changed,
+            },
+        )
+
+
+# ---------------------------------------------------------------- background exports
+
+
+class ExportStartView(ReportMixin, View):
+    def post(self, request):
+        root, on, _today = self.scope()
+        try:
+            job = services.start_member_export(request.user, root, on, request.POST.get("path", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(f"{reverse('reports:index')}?org={root.pk}")
+        return redirect("reports:export_job", pk=job.pk)
+
+
+def _own_jobs(request):
+    return ExportJob.objects.restrict(request.user, "view").filter(requested_by=request.user)
+
+
+class ExportJobListView(ReportMixin, View):
+    def get(self, request):
+        jobs = _own_jobs(request).select_related("organization")[:100]
+        return render(
+            request, "reports/export_jobs.html", {"title": "Tệp xuất chạy nền", "jobs": jobs}
+        )
+
+
+class ExportJobView(ReportMixin, View):
+    """The job's page; HTMX polls it for the progress bar until the file is ready."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(_own_jobs(request), pk=pk)
+        template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
+        return render(request, template, {"title": job.title, "job": job})
+
+
+class ExportDownloadView(ReportMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(_own_jobs(request), pk=pk, state=ExportJob.State.DONE)
+        path = services.exports_dir() / job.file_name
+        if not path.exists():
+            raise Http404
+        log_export(
+            request,
+            Member,
+            job.progress_done,
+            filename=job.file_name,
+            org=job.organization_id,
+            job=job.pk,
+        )
+        return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)

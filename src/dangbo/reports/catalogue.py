@@ -1,0 +1,617 @@
+"""The catalogue of module reports: each a named table of measures for a year, for a subtree,
+broken down by the root's direct children; every number drills down to the rows behind it.
+
+A measure is one aggregate (a count or a sum) over one model's rows of the year, filtered by
+an org path prefix and grouped by the child prefix of that path — one GROUP BY query per
+measure, no per-org loop. Records are placed by the org they belong to (the cell that held the
+meeting, the org whose target it is); they follow that org when the tree is reorganised.
+Ratios are computed from two measures of the same row (shown as %).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from dangbo.admissions.models import AdmissionFile, AdmissionTarget
+from dangbo.admissions.rules import Stage
+from dangbo.core.permissions import restrict_queryset
+from dangbo.dues.models import LedgerEntry
+from dangbo.inspections.models import Inspection, InspectionStatus
+from dangbo.meetings.models import Grade as MeetingGrade
+from dangbo.meetings.models import Meeting, MeetingStatus
+from dangbo.organizations.models import Organization
+from dangbo.programmes.models import ProgrammeItem
+from dangbo.recognition.models import BadgeAward
+from dangbo.reviews.models import Grade as ReviewGrade
+from dangbo.reviews.models import MemberReview, OrgReview
+from dangbo.training.models import Enrolment
+from dangbo.transfers.models import Transfer
+
+OPEN_ADMISSION_STAGES = [
+    Stage.IDENTIFIED,
+    Stage.COURSE,
+    Stage.APPLICATION,
+    Stage.INTRODUCED,
+    Stage.VERIFIED,
+    Stage.CELL_VOTED,
+    Stage.COMMITTEE_VOTED,
+    Stage.RECEIVED,
+]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One column: an aggregate over `model` rows of the year under an org path prefix."""
+
+    key: str
+    label: str
+    model: type
+    path: str  # lookup of the org path the row belongs to
+    where: Callable[[int, date], Q]  # (year, today) -> the rows counted
+    sum_of: str | None = None  # None: count rows
+    columns: tuple[tuple[str, str], ...] = ()  # drill-down: (label, lookup)
+    order_by: tuple[str, ...] = ("pk",)
+
+    def rows(self, year: int, today: date, path_prefix: str) -> QuerySet:
+        return self.model.objects.filter(
+            self.where(year, today), **{f"{self.path}__startswith": path_prefix}
+        )
+
+    def aggregate(self):
+        return Sum(self.sum_of) if self.sum_of else Count("pk")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
+class ModuleReport:
+    key: str
+    title: str
+    permission: str
+    measures: tuple[Measure, ...]
+    ratios: tuple[Ratio, ...] = ()
+    note: str = ""
+
+    def measure(self, key: str) -> Measure | None:
+        return next((m for m in self.measures if m.key == key), None)
+
+
+@dataclass
+class ModuleRow:
+    label: str
+    path: str
+    org_id: int | None
+    values: dict[str, int]
+    ratios: dict[str, float | None]
+    is_total: bool = False
+
+
+@dataclass
+class ModuleTable:
+    report: ModuleReport
+    root: Organization
+    year: int
+    rows: list[ModuleRow]
+    total: ModuleRow
+
+
+def _ratio(values: dict[str, int], ratio: Ratio) -> float | None:
+    denominator = values.get(ratio.denominator) or 0
+    if not denominator:
+        return None
+    return round(100 * (values.get(ratio.numerator) or 0) / denominator, 1)
+
+
+def grouped(
+    measure: Measure, root: Organization, year: int, today: date, user, permission: str
+) -> dict[str, int]:
+    """{child path (or the root's own path for its direct records): value} in one query."""
+    width = len(root.path) + Organization.steplen
+    qs = restrict_queryset(measure.rows(year, today, root.path), user, permission, measure.path)
+    rows = (
+        qs.annotate(child=Substr(measure.path, 1, width))
+        .values("child")
+        .annotate(value=measure.aggregate())
+        .order_by()
+    )
+    return {row["child"]: row["value"] or 0 for row in rows}
+
+
+def build_table(
+    report: ModuleReport, root: Organization, year: int, today: date, user, by_child: bool = True
+) -> ModuleTable:
+    per_measure = {
+        m.key: grouped(m, root, year, today, user, report.permission) for m in report.measures
+    }
+    children = []
+    if by_child and root.numchild:
+        children = list(
+            Organization.objects.filter(
+                path__startswith=root.path, depth=root.depth + 1, is_active=True
+            )
+            .order_by("path")
+            .values_list("path", "name", "pk")
+        )
+    rows = []
+    for path, name, pk in children:
+        values = {key: counts.get(path, 0) for key, counts in per_measure.items()}
+        rows.append(_row(report, name, path, pk, values))
+    own = {key: counts.get(root.path, 0) for key, counts in per_measure.items()}
+    if children and any(own.values()):
+        rows.append(_row(report, f"Trực thuộc trực tiếp {root.name}", root.path, None, own))
+    totals = {key: sum(counts.values()) for key, counts in per_measure.items()}
+    total = _row(report, "Tổng cộng", root.path, root.pk, totals)
+    total.is_total = True
+    return ModuleTable(report=report, root=root, year=year, rows=rows, total=total)
+
+
+def _row(report, label, path, org_id, values) -> ModuleRow:
+    ratios = {r.key: _ratio(values, r) for r in report.ratios}
+    return ModuleRow(label=label, path=path, org_id=org_id, values=values, ratios=ratios)
+
+
+def drill_rows(
+    report: ModuleReport, measure: Measure, path: str, year: int, today: date, user
+) -> QuerySet:
+    """The rows behind one number (`path` a child's prefix or the root's own path)."""
+    qs = measure.rows(year, today, path)
+    return restrict_queryset(qs, user, report.permission, measure.path).order_by(*measure.order_by)
+
+
+# ---------------------------------------------------------------- the reports
+
+
+def _year(lookup: str) -> Callable[[int, date], Q]:
+    return lambda year, today: Q(**{f"{lookup}__year": year})
+
+
+def _and(base: Callable[[int, date], Q], extra: Q) -> Callable[[int, date], Q]:
+    return lambda year, today: base(year, today) & extra
+
+
+_MEETING_COLUMNS = (
+    ("Chi bộ", "organization__name"),
+    ("Ngày", "planned_on"),
+    ("Loại", "kind"),
+    ("Xếp loại", "grade"),
+)
+_held = _and(_year("planned_on"), Q(status=MeetingStatus.HELD))
+
+_REVIEW_COLUMNS = (
+    ("Đảng viên", "member__full_name"),
+    ("Tổ chức", "organization__name"),
+    ("Kết quả", "final_grade"),
+    ("Lý do không xếp loại", "exemption"),
+)
+
+
+def _year_of_review(year: int, today: date) -> Q:
+    return Q(review_year__year=year)
+
+
+_ORG_REVIEW_COLUMNS = (("Tổ chức", "organization__name"), ("Kết quả", "final_grade"))
+
+_ITEM_COLUMNS = (
+    ("Nội dung", "title"),
+    ("Tổ chức", "organization__name"),
+    ("Thời hạn", "due_on"),
+    ("Tiến độ (%)", "progress"),
+    ("Ngày hoàn thành", "done_on"),
+)
+
+REPORTS: dict[str, ModuleReport] = {
+    r.key: r
+    for r in [
+        ModuleReport(
+            key="admissions",
+            title="Kết nạp đảng viên so với chỉ tiêu",
+            permission="admissions.view",
+            measures=(
+                Measure(
+                    "target",
+                    "Chỉ tiêu",
+                    AdmissionTarget,
+                    "organization__path",
+                    lambda year, today: Q(year=year),
+                    sum_of="target",
+                    columns=(("Tổ chức", "organization__name"), ("Chỉ tiêu", "target")),
+                ),
+                Measure(
+                    "admitted",
+                    "Đã kết nạp",
+                    AdmissionFile,
+                    "organization__path",
+                    _and(_year("decided_on"), ~Q(stage=Stage.CLOSED)),
+                    columns=(
+                        ("Họ và tên", "full_name"),
+                        ("Tổ chức", "organization__name"),
+                        ("Ngày quyết định", "decided_on"),
+                    ),
+                ),
+                Measure(
+                    "open",
+                    "Hồ sơ đang xét",
+                    AdmissionFile,
+                    "organization__path",
+                    lambda year, today: Q(stage__in=OPEN_ADMISSION_STAGES),
+                    columns=(
+                        ("Họ và tên", "full_name"),
+                        ("Tổ chức", "organization__name"),
+                        ("Hạn tiếp theo", "next_deadline"),
+                    ),
+                ),
+                Measure(
+                    "overdue",
+                    "Hồ sơ quá hạn",
+                    AdmissionFile,
+                    "organization__path",
+                    lambda year, today: Q(stage__in=OPEN_ADMISSION_STAGES, next_deadline__lt=today),
+                    columns=(
+                        ("Họ và tên", "full_name"),
+                        ("Tổ chức", "organization__name"),
+                        ("Hạn tiếp theo", "next_deadline"),
+                    ),
+                ),
+            ),
+            ratios=(Ratio("of_target", "% chỉ tiêu", "admitted", "target"),),
+            note="Hồ sơ đang xét và quá hạn tính đến hôm nay, không theo năm.",
+        ),
+        ModuleReport(
+            key="meetings",
+            title="Sinh hoạt chi bộ và chất lượng",
+            permission="meetings.view",
+            measures=(
+                Measure(
+                    "held", "Đã họp", Meeting, "organization__path", _held, columns=_MEETING_COLUMNS
+                ),
+                *(
+                    Measure(
+                        f"grade_{grade.value}",
+                        grade.label,
+                        Meeting,
+                        "organization__path",
+                        _and(_held, Q(grade=grade.value)),
+                        columns=_MEETING_COLUMNS,
+                    )
+                    for grade in MeetingGrade
+                ),
+                Measure(
+                    "cancelled",
+                    "Hủy",
+                    Meeting,
+                    "organization__path",
+                    _and(_year("planned_on"), Q(status=MeetingStatus.CANCELLED)),
+                    columns=_MEETING_COLUMNS,
+                ),
+            ),
+            ratios=(Ratio("good_share", "% Tốt", f"grade_{MeetingGrade.GOOD.value}", "held"),),
+        ),
+        ModuleReport(
+            key="member_reviews",
+            title="Xếp loại chất lượng đảng viên",
+            permission="reviews.view",
+            measures=(
+                Measure(
+                    "reviewed",
+                    "Đã xếp loại",
+                    MemberReview,
+                    "organization__path",
+                    _and(_year_of_review, ~Q(final_grade="")),
+                    columns=_REVIEW_COLUMNS,
+                ),
+                *(
+                    Measure(
+                        f"grade_{grade.value}",
+                        grade.label,
+                        MemberReview,
+                        "organization__path",
+                        _and(_year_of_review, Q(final_grade=grade.value)),
+                        columns=_REVIEW_COLUMNS,
+                    )
+                    for grade in ReviewGrade
+                ),
+                Measure(
+                    "exempt",
+                    "Không xếp loại",
+                    MemberReview,
+                    "organization__path",
+                    _and(_year_of_review, ~Q(exemption="")),
+                    columns=_REVIEW_COLUMNS,
+                ),
+            ),
+            ratios=(
+                Ratio(
+                    "excellent", "% xuất sắc", f"grade_{ReviewGrade.EXCELLENT.value}", "reviewed"
+                ),
+                Ratio("good", "% tốt", f"grade_{ReviewGrade.GOOD.value}", "reviewed"),
+            ),
+        ),
+        ModuleReport(
+            key="org_reviews",
+            title="Xếp loại tổ chức đảng",
+            permission="reviews.view",
+            measures=(
+                Measure(
+                    "reviewed",
+                    "Đã xếp loại",
+                    OrgReview,
+                    "organization__path",
+                    _and(_year_of_review, ~Q(final_grade="")),
+                    columns=_ORG_REVIEW_COLUMNS,
+                ),
+                *(
+                    Measure(
+                        f"grade_{grade.value}",
+                        grade.label,
+                        OrgReview,
+                        "organization__path",
+                        _and(_year_of_review, Q(final_grade=grade.value)),
+                        columns=_ORG_REVIEW_COLUMNS,
+                    )
+                    for grade in ReviewGrade
+                ),
+            ),
+            ratios=(
+                Ratio(
+                    "good_or_better",
+                    "% xuất sắc",
+                    f"grade_{ReviewGrade.EXCELLENT.value}",
+                    "reviewed",
+                ),
+            ),
+        ),
+        ModuleReport(
+            key="inspections",
+            title="Kiểm tra, giám sát",
+            permission="inspections.view",
+            measures=tuple(
+                Measure(
+                    status.value,
+                    status.label,
+                    Inspection,
+                    "organization__path",
+                    _and(_year("planned_start"), Q(status=status.value)),
+                    columns=(
+                        ("Đối tượng", "organization__name"),
+                        ("Bắt đầu dự kiến", "planned_start"),
+                        ("Tình trạng", "status"),
+                    ),
+                )
+                for status in InspectionStatus
+            ),
+        ),
+        ModuleReport(
+            key="badges",
+            title="Huy hiệu Đảng",
+            permission="recognition.view",
+            measures=tuple(
+                Measure(
+                    status.value,
+                    status.label,
+                    BadgeAward,
+                    "member__org_path",
+                    _and(_year("award_date"), Q(status=status.value)),
+                    columns=(
+                        ("Đảng viên", "member__full_name"),
+                        ("Huy hiệu (năm)", "milestone"),
+                        ("Đợt", "award_date"),
+                    ),
+                )
+                for status in BadgeAward.Status
+            ),
+            note="Theo nơi sinh hoạt hiện tại của đảng viên.",
+        ),
+        ModuleReport(
+            key="dues",
+            title="Thu, nộp đảng phí",
+            permission="dues.view",
+            measures=(
+                Measure(
+                    "due",
+                    "Phải thu (đồng)",
+                    LedgerEntry,
+                    "organization__path",
+                    _year("month"),
+                    sum_of="due",
+                    columns=(
+                        ("Đảng viên", "member__full_name"),
+                        ("Tháng", "month"),
+                        ("Phải đóng", "due"),
+                        ("Đã đóng", "paid"),
+                    ),
+                ),
+                Measure(
+                    "paid",
+                    "Đã thu (đồng)",
+                    LedgerEntry,
+                    "organization__path",
+                    _year("month"),
+                    sum_of="paid",
+                    columns=(
+                        ("Đảng viên", "member__full_name"),
+                        ("Tháng", "month"),
+                        ("Phải đóng", "due"),
+                        ("Đã đóng", "paid"),
+                    ),
+                ),
+                Measure(
+                    "unpaid",
+                    "Số tháng chưa đóng",
+                    LedgerEntry,
+                    "organization__path",
+                    _and(_year("month"), Q(paid=0, due__gt=0)),
+                    columns=(
+                        ("Đảng viên", "member__full_name"),
+                        ("Tháng", "month"),
+                        ("Phải đóng", "due"),
+                    ),
+                ),
+            ),
+            ratios=(Ratio("collected", "% đã thu", "paid", "due"),),
+        ),
+        ModuleReport(
+            key="programmes",
+            title="Thực hiện chương trình công tác",
+            permission="programmes.view",
+            measures=(
+                Measure(
+                    "due",
+                    "Mục đến hạn trong năm",
+                    ProgrammeItem,
+                    "organization__path",
+                    _and(_year("due_on"), Q(cancelled_on__isnull=True, numchild=0)),
+                    columns=_ITEM_COLUMNS,
+                ),
+                Measure(
+                    "done",
+                    "Đã hoàn thành",
+                    ProgrammeItem,
+                    "organization__path",
+                    _and(
+                        _year("due_on"),
+                        Q(cancelled_on__isnull=True, done_on__isnull=False, numchild=0),
+                    ),
+                    columns=_ITEM_COLUMNS,
+                ),
+                Measure(
+                    "late",
+                    "Quá hạn chưa xong",
+                    ProgrammeItem,
+                    "organization__path",
+                    lambda year, today: Q(
+                        due_on__year=year,
+                        due_on__lt=today,
+                        done_on__isnull=True,
+                        cancelled_on__isnull=True,
+                        numchild=0,
+                    ),
+                    columns=_ITEM_COLUMNS,
+                ),
+            ),
+            ratios=(Ratio("done_share", "% hoàn thành", "done", "due"),),
+            note="Chỉ tính các mục lá (mục cha tổng hợp từ mục con).",
+        ),
+        ModuleReport(
+            key="training",
+            title="Bồi dưỡng, đào tạo",
+            permission="training.view",
+            measures=(
+                Measure(
+                    "enrolled",
+                    "Học viên",
+                    Enrolment,
+                    "training_class__organization__path",
+                    _year("training_class__ends_on"),
+                    columns=(
+                        ("Học viên", "full_name"),
+                        ("Lớp", "training_class__name"),
+                        ("Kết quả", "result"),
+                    ),
+                ),
+                Measure(
+                    "passed",
+                    "Đạt",
+                    Enrolment,
+                    "training_class__organization__path",
+                    _and(_year("training_class__ends_on"), Q(result="passed")),
+                    columns=(
+                        ("Học viên", "full_name"),
+                        ("Lớp", "training_class__name"),
+                        ("Ngày cấp", "certificate_issued_on"),
+                    ),
+                ),
+            ),
+            ratios=(Ratio("pass_rate", "% đạt", "passed", "enrolled"),),
+        ),
+        ModuleReport(
+            key="transfers",
+            title="Chuyển sinh hoạt đảng",
+            permission="transfers.view",
+            measures=(
+                Measure(
+                    "out",
+                    "Chuyển đi (đã tiếp nhận)",
+                    Transfer,
+                    "from_org__path",
+                    _year("completed_on"),
+                    columns=(
+                        ("Đảng viên", "member__full_name"),
+                        ("Đến", "to_org__name"),
+                        ("Ngày tiếp nhận", "completed_on"),
+                    ),
+                ),
+                Measure(
+                    "issued",
+                    "Giấy giới thiệu đã cấp",
+                    Transfer,
+                    "from_org__path",
+                    _year("issued_on"),
+                    columns=(
+                        ("Đảng viên", "member__full_name"),
+                        ("Đến", "to_org__name"),
+                        ("Ngày giới thiệu", "issued_on"),
+                    ),
+                ),
+            ),
+            note="Theo tổ chức chuyển đi.",
+        ),
+    ]
+}
+
+
+# ---------------------------------------------------------------- presentation helpers
+
+
+def module_grid(table: ModuleTable):
+    from dangbo.reports.exports import Grid
+
+    report = table.report
+    measures, ratios = report.measures, report.ratios
+
+    def values(row: ModuleRow) -> list:
+        return [row.values[m.key] for m in measures] + [row.ratios[r.key] for r in ratios]
+
+    return Grid(
+        title=f"{report.title} năm {table.year}",
+        subtitle=table.root.name + (f" — {report.note}" if report.note else ""),
+        lead_columns=[],
+        columns=[m.label for m in measures] + [r.label for r in ratios],
+        rows=[(row.label, values(row)) for row in table.rows],
+        totals=values(table.total),
+        chart_columns=list(range(len(measures))),
+    )
+
+
+def drill_values(measure: Measure, qs: QuerySet):
+    return qs.values_list(*[lookup for _label, lookup in measure.columns])
+
+
+def _field_choices(model, lookup: str) -> dict | None:
+    target = model
+    parts = lookup.split("__")
+    for part in parts[:-1]:
+        target = target._meta.get_field(part).related_model
+    field_ = target._meta.get_field(parts[-1])
+    return dict(field_.choices) if field_.choices else None
+
+
+def display_row(measure: Measure, row) -> list[str]:
+    """Values as shown to a person: labels for coded values, dates dd/mm/yyyy."""
+    shown = []
+    for (_label, lookup), value in zip(measure.columns, row, strict=True):
+        choices = _field_choices(measure.model, lookup)
+        if choices is not None:
+            value = choices.get(value, value)
+        if isinstance(value, date):
+            value = value.strftime("%d/%m/%Y")
+        shown.append("" if value is None else str(value))
+    return shown

@@ -1,0 +1,95 @@
+"""Issued reports (figures frozen as they were sent upward) and background export jobs."""
+
+from django.conf import settings
+from django.db import models
+
+from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet
+
+
+class ReportSnapshot(RestrictedModelMixin, models.Model):
+    """The figures of a report as issued on a day; later recomputation is compared with it."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="report_snapshots",
+        verbose_name="tổ chức",
+    )
+    report_key = models.CharField("mã báo cáo", max_length=60)
+    title = models.CharField("tên báo cáo", max_length=255)
+    params = models.JSONField("tham số", default=dict)
+    grid = models.JSONField("số liệu")
+    content_sha256 = models.CharField("mã kiểm tra", max_length=64)
+    note = models.CharField("ghi chú (số công văn, nơi nhận)", max_length=255, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người chốt",
+    )
+    issued_at = models.DateTimeField("chốt lúc", auto_now_add=True)
+
+    restrict_path_field = "organization__path"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = "báo cáo đã chốt số liệu"
+        verbose_name_plural = "báo cáo đã chốt số liệu"
+        indexes = [models.Index(fields=["organization", "-issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.organization} ({self.issued_at:%d/%m/%Y})"
+
+
+class ExportJob(RestrictedModelMixin, models.Model):
+    """A long export built by a background worker; its file is kept for its requester."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang tạo tệp"
+        DONE = "done", "Hoàn thành"
+        FAILED = "failed", "Lỗi"
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+        verbose_name="tổ chức",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người yêu cầu",
+    )
+    title = models.CharField("nội dung", max_length=255)
+    params = models.JSONField("tham số", default=dict)
+    state = models.CharField(
+        "tình trạng", max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField("tệp", max_length=255, blank=True)
+    error = models.TextField("lỗi", blank=True)
+    created_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    restrict_path_field = "organization__path"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "tệp xuất chạy nền"
+        verbose_name_plural = "tệp xuất chạy nền"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -1,0 +1,198 @@
+"""Module reports of the catalogue: figures by child, drill-down, exports, access."""
+
+import io
+from datetime import date
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dangbo.admissions.models import AdmissionTarget
+from dangbo.dues.models import LedgerEntry
+from dangbo.meetings.models import Meeting
+from dangbo.reports import catalogue
+from tests import factories
+
+YEAR = 2025
+TODAY = date(2026, 3, 1)
+
+
+def meeting(org, day, status="held", grade=""):
+    return Meeting.objects.create(
+        organization=org, kind="regular", planned_on=day, status=status, grade=grade
+    )
+
+
+@pytest.fixture
+def meetings(tree):
+    rows = [
+        meeting(tree["cell_a"], date(YEAR, 1, 10), grade="tot"),
+        meeting(tree["cell_a"], date(YEAR, 2, 10), grade="kha"),
+        meeting(tree["cell_b"], date(YEAR, 1, 12), grade="tot"),
+        meeting(tree["cell_b"], date(YEAR, 3, 12), status="cancelled"),
+        meeting(tree["village"], date(YEAR, 1, 5), grade="kem"),
+        meeting(tree["village"], date(YEAR - 1, 12, 5), grade="tot"),  # another year
+    ]
+    return rows
+
+
+def by_label(table):
+    return {row.label: row for row in table.rows}
+
+
+def test_meeting_report_counts_by_child_with_ratio(tree, meetings, admin_user):
+    report = catalogue.REPORTS["meetings"]
+    table = catalogue.build_table(report, tree["province"], YEAR, TODAY, admin_user)
+    rows = by_label(table)
+    bloc, commune = rows["Đảng ủy Khối các cơ quan tỉnh"], rows["Đảng ủy xã Tân Lập"]
+    assert bloc.values["held"] == 3 and bloc.values["grade_tot"] == 2
+    assert bloc.values["cancelled"] == 1
+    assert bloc.ratios["good_share"] == pytest.approx(66.7)
+    assert commune.values["held"] == 1 and commune.values["grade_kem"] == 1
+    assert table.total.values["held"] == 4  # the previous year's meeting is not counted
+    assert table.total.ratios["good_share"] == 50.0
+
+
+def test_rows_outside_the_users_subtree_are_not_counted(tree, meetings):
+    officer = factories.user(role_code="grassroots_committee", on=tree["committee"])
+    table = catalogue.build_table(
+        catalogue.REPORTS["meetings"], tree["province"], YEAR, TODAY, officer
+    )
+    assert table.total.values["held"] == 3  # the village's meeting is outside
+
+
+def test_admissions_against_target_and_dues_sums(tree, admin_user):
+    AdmissionTarget.objects.create(organization=tree["cell_a"], year=YEAR, target=4)
+    AdmissionTarget.objects.create(organization=tree["village"], year=YEAR, target=2)
+    member = tree["members_a"][0]
+    for month, paid in ((1, 30000), (2, 0)):
+        LedgerEntry.objects.create(
+            member=member,
+            organization=tree["cell_a"],
+            month=date(YEAR, month, 1),
+            due=30000,
+            paid=paid,
+        )
+    admissions = catalogue.build_table(
+        catalogue.REPORTS["admissions"], tree["province"], YEAR, TODAY, admin_user
+    )
+    assert admissions.total.values["target"] == 6
+    assert admissions.total.values["admitted"] == 0
+    assert admissions.total.ratios["of_target"] == 0.0
+    dues = catalogue.build_table(
+        catalogue.REPORTS["dues"], tree["committee"], YEAR, TODAY, admin_user
+    )
+    cell_a = by_label(dues)["Chi bộ Văn phòng"]
+    assert (cell_a.values["due"], cell_a.values["paid"], cell_a.values["unpaid"]) == (
+        60000,
+        30000,
+        1,
+    )
+    assert cell_a.ratios["collected"] == 50.0
+
+
+def test_every_catalogue_report_builds_and_renders(tree, meetings, admin_client):
+    for key in catalogue.REPORTS:
+        url = reverse("reports:module", args=[key])
+        response = admin_client.get(url, {"org": tree["province"].pk, "year": YEAR})
+        assert response.status_code == 200, key
+        assert "Tổng cộng" in response.content.decode()
+        card = admin_client.get(
+            reverse("reports:module_card", args=[key]), {"org": tree["province"].pk}
+        )
+        assert card.status_code == 200
+
+
+def test_module_page_links_numbers_to_rows(tree, meetings, admin_client):
+    page = admin_client.get(
+        reverse("reports:module", args=["meetings"]), {"org": tree["province"].pk, "year": YEAR}
+    ).content.decode()
+    assert "measure=grade_tot" in page
+    rows = admin_client.get(
+        reverse("reports:module_rows", args=["meetings"]),
+        {
+            "org": tree["province"].pk,
+            "year": YEAR,
+            "measure": "grade_tot",
+            "path": tree["bloc"].path,
+        },
+    )
+    body = rows.content.decode()
+    assert rows.status_code == 200
+    assert body.count("Chi bộ Văn phòng") == 1 and body.count("Chi bộ Phòng Nghiệp vụ") == 1
+    assert "10/01/2025" in body and "Tốt" in body
+
+
+def test_rows_csv_and_table_exports_are_logged(tree, meetings, admin_client):
+    before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+    csv = admin_client.get(
+        reverse("reports:module_rows", args=["meetings"]),
+        {"org": tree["province"].pk, "year": YEAR, "measure": "held", "format": "csv"},
+    )
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("Chi bộ,Ngày") and len(lines) == 1 + 4
+    xlsx = admin_client.get(
+        reverse("reports:module_export", args=["meetings", "xlsx"]),
+        {"org": tree["province"].pk, "year": YEAR},
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    labels = [sheet.cell(r, 2).value for r in range(6, 10)]
+    assert "Đảng ủy Khối các cơ quan tỉnh" in labels and "Tổng cộng" in labels
+    total_row = labels.index("Tổng cộng") + 6
+    assert sheet.cell(total_row, 3).value == 4  # "Đã họp"
+    docx = admin_client.get(
+        reverse("reports:module_export", args=["meetings", "docx"]),
+        {"org": tree["province"].pk, "year": YEAR},
+    )
+    assert docx.status_code == 200
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == before + 3
+
+
+def test_unknown_report_or_missing_permission_is_404(tree, client):
+    viewer = factories.user(role_code="viewer", on=tree["province"])  # no meetings.view
+    client.force_login(viewer)
+    assert client.get(reverse("reports:module", args=["meetings"])).status_code == 404
+    assert client.get(reverse("reports:module", args=["nope"])).status_code == 404
+    officer = factories.user(role_code="grassroots_committee", on=tree["committee"])
+    client.force_login(officer)
+    outside = client.get(reverse("reports:module", args=["meetings"]), {"org": tree["province"].pk})
+    assert outside.status_code == 404
+    inside = client.get(reverse("reports:module", args=["meetings"]), {"org": tree["committee"].pk})
+    assert inside.status_code == 200
+
+
+def test_catalogue_page_query_count_does_not_grow_with_children(
+    tree, meetings, admin_client, django_assert_max_num_queries
+):
+    for i in range(6):
+        factories.org(f"Chi bộ thêm {i}", "cell", tree["committee"])
+    with django_assert_max_num_queries(25):
+        response = admin_client.get(
+            reverse("reports:module", args=["meetings"]),
+            {"org": tree["committee"].pk, "year": YEAR},
+        )
+    assert response.status_code == 200
+
+
+def test_dashboard_lists_module_cards(tree, admin_client):
+    body = admin_client.get(
+        reverse("reports:dashboard"), {"org": tree["province"].pk}
+    ).content.decode()
+    assert reverse("reports:module_card", args=["meetings"]) in body
+    assert timezone.localdate().year
+
+
+def test_every_measure_drills_down(tree, meetings, admin_client):
+    for key, report in catalogue.REPORTS.items():
+        for measure in report.measures:
+            response = admin_client.get(
+                reverse("reports:module_rows", args=[key]),
+                {"org": tree["province"].pk, "year": YEAR, "measure": measure.key},
+            )
+            assert response.status_code == 200, (key, measure.key)
+    missing = admin_client.get(
+        reverse("reports:module_rows", args=["meetings"]), {"measure": "nope"}
+    )
+    assert missing.status_code == 404
