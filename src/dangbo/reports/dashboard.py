@@ -3,12 +3,13 @@ and data-quality problems. Each is one aggregate query over the subtree's prefix
 
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from dangbo.members.choices import ACTIVE_STATUSES, LEFT_STATUSES, Status
-from dangbo.members.models import Member, StatusPeriod
+from dangbo.members.models import Member, OrgMemberSummary, StatusPeriod
 from dangbo.organizations.models import Organization
-from dangbo.reports import queries
+from dangbo.reports import queries, summaries
 
 ADULT_DAYS = 18 * 365 + 4  # 18 years incl. leap days, to within a day
 SIZE_BANDS = [("<3", 0, 2), ("3–8", 3, 8), ("9–29", 9, 29), ("30+", 30, 10**9)]
@@ -19,17 +20,38 @@ def composition(
     today: date,
     codes=("status", "gender", "age_band", "theory_level", "education"),
 ):
+    """[(breakdown, [(label, n, value)], total, source)] for the root's subtree today.
+
+    `source` says where the figures come from: '' (live from the register), or the time of
+    the refresh that counted them (top levels, see `reports.summaries`)."""
     result = []
     for code in codes:
-        counts = queries.count_table(root, today, code, today, by_child=False)
+        counts, source = _composition_counts(root, today, code)
         breakdown = queries.BREAKDOWNS[code]
         rows = [
-            (label, counts.get(("", value), 0), value)
+            (label, counts.get(value, 0), value)
             for value, label in breakdown.choices
-            if counts.get(("", value), 0)
+            if counts.get(value, 0)
         ]
-        result.append((breakdown, rows, sum(n for _l, n, _v in rows)))
+        result.append((breakdown, rows, sum(n for _l, n, _v in rows), source))
     return result
+
+
+def _composition_counts(root: Organization, today: date, code: str) -> tuple[dict, str]:
+    if code in ("status", "gender") and OrgMemberSummary.fresh_state() is not None:
+        rows = (
+            OrgMemberSummary.objects.filter(organization=root, status__in=ACTIVE_STATUSES)
+            .values(code)
+            .annotate(n=Sum("members"))
+            .order_by()
+        )
+        return {row[code]: row["n"] for row in rows}, ""
+    refreshed = summaries.summary_counts(root, code)
+    if refreshed is not None:
+        counts, run = refreshed
+        return counts, timezone.localtime(run.finished_at).strftime("%H:%M %d/%m/%Y")
+    counts = queries.count_table(root, today, code, today, by_child=False)
+    return {value: n for (_child, value), n in counts.items()}, ""
 
 
 def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, int]]:
@@ -65,17 +87,27 @@ def orgs_by_type(root: Organization) -> list[tuple[str, int]]:
 
 def cells_by_size(root: Organization) -> list[tuple[str, int]]:
     """Member-holding orgs grouped by their number of official members."""
-    cells = (
-        Organization.objects.filter(
-            path__startswith=root.path, is_active=True, org_type__holds_members=True
-        )
-        .annotate(official=Count("members", filter=Q(members__status=Status.OFFICIAL)))
-        .values_list("official", flat=True)
+    cells = Organization.objects.filter(
+        path__startswith=root.path, is_active=True, org_type__holds_members=True
     )
+    if OrgMemberSummary.fresh_state() is not None:
+        # The summary holds each cell's own official members: no scan of the register.
+        official = list(
+            OrgMemberSummary.objects.filter(organization__in=cells, status=Status.OFFICIAL)
+            .values("organization")
+            .annotate(n=Sum("members"))
+            .filter(n__gt=0)
+            .values_list("n", flat=True)
+        )
+        official += [0] * (cells.count() - len(official))
+    else:
+        official = cells.annotate(
+            official=Count("members", filter=Q(members__status=Status.OFFICIAL))
+        ).values_list("official", flat=True)
     counts = dict.fromkeys([label for label, _lo, _hi in SIZE_BANDS], 0)
-    for official in cells:
+    for n in official:
         for label, low, high in SIZE_BANDS:
-            if low <= official <= high:
+            if low <= n <= high:
                 counts[label] += 1
     return list(counts.items())
 

@@ -93,3 +93,42 @@ class ExportJob(RestrictedModelMixin, models.Model):
         if not self.progress_total:
             return 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class BreakdownSummary(models.Model):
+    """Members of a high-level org's subtree by one breakdown value (age band, education…), as
+    counted by the last refresh. A derived read model: rebuilt whole by each refresh, read
+    only with its freshness shown (`SummaryRun`)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    breakdown = models.CharField(max_length=30)
+    value = models.CharField(max_length=60, blank=True)
+    members = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "breakdown"])]
+        verbose_name = "tổng hợp theo tiêu chí"
+        verbose_name_plural = "tổng hợp theo tiêu chí"
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.breakdown}={self.value}: {self.members}"
+
+
+class SummaryRun(models.Model):
+    """One refresh of `BreakdownSummary`: which levels it covers and when it counted."""
+
+    max_depth = models.PositiveSmallIntegerField("đến cấp")
+    as_of = models.DateField("tính đến ngày")
+    started_at = models.DateTimeField("bắt đầu")
+    finished_at = models.DateTimeField("hoàn thành", null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "lần tổng hợp số liệu"
+        verbose_name_plural = "lần tổng hợp số liệu"
+
+    def __str__(self) -> str:
+        return f"Tổng hợp đến cấp {self.max_depth} lúc {self.started_at:%d/%m/%Y %H:%M}"

@@ -8,3 +8,10 @@ from dangbo.reports import services
 @task()
 def run_export(job_id: int) -> None:
     services.run_export(job_id)
+
+
+@task()
+def refresh_summaries() -> None:
+    from dangbo.reports import summaries
+
+    summaries.refresh()

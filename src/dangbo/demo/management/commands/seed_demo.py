@@ -11,6 +11,7 @@ from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import BULK_TABLES, BULK_THRESHOLD, write_all
 from dangbo.meetings.demo import generate_meetings
 from dangbo.members import summary
+from dangbo.reports import summaries as report_summaries
 from dangbo.organizations.models import Organization
 from dangbo.reviews.demo import seed_history as seed_review_history
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             inspections = seed_inspections(seed)
             self.stdout.write(f"Đã tạo {inspections:,} cuộc kiểm tra, giám sát.")
         summary.rebuild()  # after every demo module, so the per-ancestor counts are exact
+        report_summaries.refresh()  # top-level dashboards (age band, education…)
         if not no_users:
             for username, full_name, where in create_demo_users():
                 self.stdout.write(f"  {username} / {DEMO_PASSWORD}  — {full_name} ({where})")

@@ -1,0 +1,93 @@
+"""Refreshed per-level summaries for the dashboards of the top levels (nation, provinces).
+
+Status and gender come exact and current from `members.OrgMemberSummary`. The other
+composition figures (age band, theory level, education) of a national subtree would scan
+millions of rows; for orgs down to `max_depth` they are counted by a periodic refresh (one
+grouped scan per level and breakdown) and shown with the time they were counted.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+from dangbo.reports import queries
+from dangbo.reports.models import BreakdownSummary, SummaryRun
+
+REFRESHED_CODES = ("age_band", "theory_level", "education", "qualification")
+
+
+def max_depth() -> int:
+    return int(getattr(settings, "DANGBO_REPORT_SUMMARY_DEPTH", 2))
+
+
+def latest_run() -> SummaryRun | None:
+    return SummaryRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+
+
+@transaction.atomic
+def refresh(depth: int | None = None, today: date | None = None) -> SummaryRun:
+    """Recount the refreshed breakdowns for every org down to `depth`."""
+    depth = depth or max_depth()
+    today = today or timezone.localdate()
+    run = SummaryRun.objects.create(max_depth=depth, as_of=today, started_at=timezone.now())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+    BreakdownSummary.objects.all().delete()  # derived rows: replaced whole, in one transaction
+    step = Organization.steplen
+    orgs = dict(Organization.objects.filter(depth__lte=depth).values_list("path", "pk"))
+    active = Member.objects.filter(status__in=ACTIVE_STATUSES)
+    rows = []
+    for level in range(1, depth + 1):
+        for code in REFRESHED_CODES:
+            value = queries.age_band_expression(today) if code == "age_band" else code
+            grouped = (
+                active.alias(path_length=Length("org_path"))
+                .filter(path_length__gte=level * step)
+                .annotate(prefix=Substr("org_path", 1, level * step), v=_ref(value))
+                .values("prefix", "v")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            rows += [
+                BreakdownSummary(
+                    organization_id=orgs[g["prefix"]],
+                    breakdown=code,
+                    value=g["v"] or "",
+                    members=g["n"],
+                )
+                for g in grouped
+                if g["prefix"] in orgs
+            ]
+    BreakdownSummary.objects.bulk_create(rows, batch_size=5000)
+    run.finished_at = timezone.now()
+    run.rows = len(rows)
+    run.save(update_fields=["finished_at", "rows"])
+    return run
+
+
+def _ref(value):
+    from django.db.models import F
+
+    return F(value) if isinstance(value, str) else value
+
+
+def summary_counts(root: Organization, code: str) -> tuple[dict[str, int], SummaryRun] | None:
+    """{value: members} for the root from the last refresh, or None when it does not cover
+    the root or the breakdown."""
+    if code not in REFRESHED_CODES:
+        return None
+    run = latest_run()
+    if run is None or root.depth > run.max_depth:
+        return None
+    rows = BreakdownSummary.objects.filter(organization=root, breakdown=code).values_list(
+        "value", "members"
+    )
+    return dict(rows), run
