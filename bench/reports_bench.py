@@ -116,24 +116,37 @@ def measure(runs: int, skip_export: bool) -> list[dict]:
         ms = timed(product, runs)
         hand_ms = timed(hand, runs) if hand else None
         ratio = round(ms / hand_ms, 2) if hand_ms else None
-        row = {"figure": figure, "ms": round(ms, 1), "hand_sql_ms": hand_ms and round(hand_ms, 1),
-               "ratio": ratio, "target_ms": target}
+        row = {
+            "figure": figure,
+            "ms": round(ms, 1),
+            "hand_sql_ms": hand_ms and round(hand_ms, 1),
+            "ratio": ratio,
+            "target_ms": target,
+        }
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
 
     for label, root in (("province", province), ("nation", nation)):
         if root is None:
             continue
-        add(f"{label}: report by child, today (status)", 100 if label == "province" else 300,
-            lambda root=root: build_member_table(root, today, "status", True, today),
-            hand_today(root))
-        add(f"{label}: dashboard, live (composition, changes, orgs, sizes)",
+        add(
+            f"{label}: report by child, today (status)",
             100 if label == "province" else 300,
-            product_dashboard(root, today), hand_composition(root))
-        add(f"{label}: report by child as of {PAST:%d/%m/%Y} (status)",
+            lambda root=root: build_member_table(root, today, "status", True, today),
+            hand_today(root),
+        )
+        add(
+            f"{label}: dashboard, live (composition, changes, orgs, sizes)",
+            100 if label == "province" else 300,
+            product_dashboard(root, today),
+            hand_composition(root),
+        )
+        add(
+            f"{label}: report by child as of {PAST:%d/%m/%Y} (status)",
             500 if label == "province" else 3000,
             lambda root=root: build_member_table(root, PAST, "status", True, today),
-            hand_as_of(root, PAST))
+            hand_as_of(root, PAST),
+        )
     if not skip_export and province is not None:
         rows.append(export_province(province, today))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
@@ -149,7 +162,9 @@ def export_province(province, today) -> dict:
         user = get_user_model().objects.create_superuser("bench_admin", password=None)
     settings.DANGBO_EXPORTS_DIR = tempfile.mkdtemp()
     job = ExportJob.objects.create(
-        organization=province, requested_by=user, title="bench",
+        organization=province,
+        requested_by=user,
+        title="bench",
         params={"kind": "members", "on": today.isoformat(), "path": province.path},
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -158,9 +173,14 @@ def export_province(province, today) -> dict:
     seconds = time.perf_counter() - started
     job.refresh_from_db()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"figure": f"XLSX export of a province's member list ({job.progress_done:,} rows)",
-            "ms": round(seconds * 1000), "hand_sql_ms": None, "ratio": None, "target_ms": 30000,
-            "peak_rss_growth_mb": round((rss_after - rss_before) / 1024, 1)}
+    return {
+        "figure": f"XLSX export of a province's member list ({job.progress_done:,} rows)",
+        "ms": round(seconds * 1000),
+        "hand_sql_ms": None,
+        "ratio": None,
+        "target_ms": 30000,
+        "peak_rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
+    }
 
 
 def main() -> int:
@@ -177,8 +197,10 @@ def main() -> int:
     (RESULTS / f"reports_{name}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     print("\n| figure | product ms | hand SQL ms | ratio | target ms |\n|---|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['figure']} | {r['ms']:,} | {r['hand_sql_ms'] or '–'} | "
-              f"{r['ratio'] or '–'} | {r['target_ms']:,} |")
+        print(
+            f"| {r['figure']} | {r['ms']:,} | {r['hand_sql_ms'] or '–'} | "
+            f"{r['ratio'] or '–'} | {r['target_ms']:,} |"
+        )
     return 0
 
 

@@ -11,8 +11,8 @@ from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import BULK_TABLES, BULK_THRESHOLD, write_all
 from dangbo.meetings.demo import generate_meetings
 from dangbo.members import summary
-from dangbo.reports import summaries as report_summaries
 from dangbo.organizations.models import Organization
+from dangbo.reports import summaries as report_summaries
 from dangbo.reviews.demo import seed_history as seed_review_history
 
 
