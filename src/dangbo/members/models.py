@@ -135,6 +135,8 @@ class Member(RestrictedModelMixin, TimeStampedModel):
                 include=["org_path", "status", "gender"],
             ),
             models.Index(fields=["organization", "status"], name="member_org_status_idx"),
+            # "Admitted this year" on dashboards: a date range, then the subtree.
+            models.Index(fields=["admitted_on"], name="member_admitted_on_idx"),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +253,8 @@ class StatusPeriod(Period):
                 name="one_open_status_per_member",
             )
         ]
+        # Changes of status within a year (dashboards): a date range, then the member.
+        indexes = [models.Index(fields=["valid_from"], name="statusperiod_from_idx")]
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_status_display()} từ {self.valid_from:%d/%m/%Y}"

@@ -4,6 +4,7 @@ and data-quality problems. Each is one aggregate query over the subtree's prefix
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangbo.members.choices import ACTIVE_STATUSES, LEFT_STATUSES, Status
@@ -55,11 +56,16 @@ def _composition_counts(root: Organization, today: date, code: str) -> tuple[dic
 
 
 def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, int]]:
-    """Admitted, recognised official, and left (by reason) during `year` in the subtree."""
-    in_subtree = Member.objects.filter(org_path__startswith=root.path)
-    admitted = in_subtree.filter(admitted_on__year=year).count()
+    """Admitted, recognised official, and left (by reason) during `year` in the subtree.
+
+    Each is a date range on an indexed date column first, then the subtree: a year's changes
+    are a few percent of the register."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    admitted = Member.objects.filter(
+        admitted_on__range=(start, end), org_path__startswith=root.path
+    ).count()
     periods = StatusPeriod.objects.filter(
-        member__org_path__startswith=root.path, valid_from__year=year
+        valid_from__range=(start, end), member__org_path__startswith=root.path
     )
     official = periods.filter(status=Status.OFFICIAL).count()
     left_rows = (
@@ -86,29 +92,23 @@ def orgs_by_type(root: Organization) -> list[tuple[str, int]]:
 
 
 def cells_by_size(root: Organization) -> list[tuple[str, int]]:
-    """Member-holding orgs grouped by their number of official members."""
+    """Member-holding orgs grouped by their number of official members (one query)."""
     cells = Organization.objects.filter(
         path__startswith=root.path, is_active=True, org_type__holds_members=True
     )
     if OrgMemberSummary.fresh_state() is not None:
         # The summary holds each cell's own official members: no scan of the register.
-        official = list(
-            OrgMemberSummary.objects.filter(organization__in=cells, status=Status.OFFICIAL)
-            .values("organization")
-            .annotate(n=Sum("members"))
-            .filter(n__gt=0)
-            .values_list("n", flat=True)
+        official = Coalesce(
+            Sum("member_summary__members", filter=Q(member_summary__status=Status.OFFICIAL)), 0
         )
-        official += [0] * (cells.count() - len(official))
     else:
-        official = cells.annotate(
-            official=Count("members", filter=Q(members__status=Status.OFFICIAL))
-        ).values_list("official", flat=True)
-    counts = dict.fromkeys([label for label, _lo, _hi in SIZE_BANDS], 0)
-    for n in official:
+        official = Count("members", filter=Q(members__status=Status.OFFICIAL))
+    counts = dict.fromkeys([label for label, _low, _high in SIZE_BANDS], 0)
+    for n in cells.annotate(official=official).values_list("official", flat=True):
         for label, low, high in SIZE_BANDS:
             if low <= n <= high:
                 counts[label] += 1
+                break
     return list(counts.items())
 
 

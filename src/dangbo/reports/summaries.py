@@ -67,6 +67,9 @@ def refresh(depth: int | None = None, today: date | None = None) -> SummaryRun:
                 if g["prefix"] in orgs
             ]
     BreakdownSummary.objects.bulk_create(rows, batch_size=5000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {BreakdownSummary._meta.db_table}")
     run.finished_at = timezone.now()
     run.rows = len(rows)
     run.save(update_fields=["finished_at", "rows"])
