@@ -55,6 +55,14 @@ def _composition_counts(root: Organization, today: date, code: str) -> tuple[dic
     return {value: n for (_child, value), n in counts.items()}, ""
 
 
+def _in_subtree(root: Organization, path_field: str) -> Q:
+    """The subtree condition, or nothing for the single root of the whole tree (the nation):
+    a prefix that every row matches would only cost the planner a join."""
+    if root.depth == 1 and not Organization.objects.filter(depth=1).exclude(pk=root.pk).exists():
+        return Q()
+    return Q(**{f"{path_field}__startswith": root.path})
+
+
 def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, int]]:
     """Admitted, recognised official, and left (by reason) during `year` in the subtree.
 
@@ -62,10 +70,10 @@ def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, 
     are a few percent of the register."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     admitted = Member.objects.filter(
-        admitted_on__range=(start, end), org_path__startswith=root.path
+        _in_subtree(root, "org_path"), admitted_on__range=(start, end)
     ).count()
     periods = StatusPeriod.objects.filter(
-        valid_from__range=(start, end), member__org_path__startswith=root.path
+        _in_subtree(root, "member__org_path"), valid_from__range=(start, end)
     )
     official = periods.filter(status=Status.OFFICIAL).count()
     left_rows = (
