@@ -3,7 +3,6 @@ and the restructurings of cells that move members (merge, split)."""
 
 from auditlog.signals import accessed
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,11 +42,6 @@ class MemberListView(ObjectListView):
         if pagination is not False:
             pagination.update(paginator_class=KnownCountPaginator, known_count=self.known_count())
         return pagination
-
-    def get_paginate_by(self, queryset):
-        # django-tables2 paginates the table; the list view itself must not page (and count)
-        # the queryset a second time.
-        return None if isinstance(queryset, QuerySet) else super().get_paginate_by(queryset)
 
     def known_count(self) -> int | None:
         """The list's total from the member summary when the filters allow it (exact)."""
