@@ -33,3 +33,29 @@ def test_report_past_date_drilldown_and_export(page, live_server, login, tree):
     content = Path(download_info.value.path()).read_bytes()
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A1"].value == "ĐẢNG VIÊN THEO GIỚI TÍNH"
+
+
+def test_issue_a_report_then_export_its_members_in_the_background(
+    page, live_server, login, tree, settings, tmp_path
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.DANGBO_EXPORTS_DIR = tmp_path
+    factories.user("chotso", role_code="org_board_officer", on=tree["province"])
+    login("chotso")
+    page.get_by_role("link", name="Báo cáo, thống kê").first.click()
+    page.get_by_role("link", name="Đảng viên theo trạng thái").click()
+    page.get_by_label("Số công văn, nơi nhận").fill("Số 45-BC/TU")
+    page.get_by_role("button", name="Chốt số liệu đã báo cáo").click()
+    assert page.locator("#snapshot-unchanged").is_visible()
+    assert "Số 45-BC/TU" in page.content()
+    page.get_by_role("link", name="Báo cáo đã chốt").click()
+    assert page.locator("#snapshot-list tbody tr").count() == 1
+    # the members behind the report, exported in the background, then downloaded
+    page.goto(f"{live_server.url}/reports/members/rows/?org={tree['committee'].pk}")
+    page.get_by_role("button", name="Xuất danh sách đảng viên của phạm vi này").click()
+    assert page.locator("[data-state=done]").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải tệp XLSX").click()
+    content = Path(download_info.value.path()).read_bytes()
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 + 4 and rows[1][1] == "Họ và tên"
