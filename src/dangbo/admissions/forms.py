@@ -97,7 +97,13 @@ class StepForm(UserFormMixin, forms.Form):
 
 class CourseForm(StepForm):
     date_label = "Ngày cấp giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"
-    certificate_number = forms.CharField(label="Số giấy chứng nhận", max_length=60)
+    certificate_number = forms.CharField(
+        label="Số giấy chứng nhận",
+        max_length=60,
+        required=False,
+        help_text="Để trống nếu giấy chứng nhận đã có trong sổ đào tạo (tra theo số định danh "
+        "hoặc họ tên và ngày sinh).",
+    )
 
 
 class ApplicationForm(StepForm):
