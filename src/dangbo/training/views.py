@@ -193,6 +193,7 @@ class StatisticsView(RestrictedViewMixin, View):
     model = TrainingClass
 
     def get(self, request):
+        self.require("view")
         today = timezone.localdate()
         start = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
         end = parse_date(request.GET.get("to")) or today
