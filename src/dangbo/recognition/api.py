@@ -51,6 +51,10 @@ class CommendationViewSet(RestrictedReadOnlyViewSet):
 
 
 class CommendationProposalSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="proposed (chờ xem xét), confirmed (đã khen), dismissed"
+    )
+
     class Meta:
         model = CommendationProposal
         fields = [
