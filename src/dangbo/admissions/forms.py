@@ -96,7 +96,9 @@ class StepForm(UserFormMixin, forms.Form):
 
 
 class CourseForm(StepForm):
-    date_label = "Ngày cấp giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"
+    date_label = (
+        "Ngày ghi nhận (là ngày cấp giấy chứng nhận nếu giấy chứng nhận không có trong sổ đào tạo)"
+    )
     certificate_number = forms.CharField(
         label="Số giấy chứng nhận",
         max_length=60,
