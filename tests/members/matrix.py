@@ -65,4 +65,3 @@ CASES = [
     *_rows("memberevent", "event"),
     *_rows("discipline", "discipline"),
 ]
-
