@@ -4,13 +4,15 @@ from datetime import date
 
 from dangbo.admissions import services
 from dangbo.admissions.rules import Stage
+from dangbo.training import services as training
+from dangbo.training.models import Enrolment
 
 CANDIDATE = dict(
     full_name="Võ Minh Khang", gender="M", birth_date=date(2000, 1, 1), id_number="079200001234"
 )
 
 STEPS = [
-    (Stage.COURSE, date(2024, 10, 1), {"certificate_number": "GCN-15"}),
+    (Stage.COURSE, date(2024, 10, 1), {}),  # the certificate comes from the training register
     (Stage.APPLICATION, date(2024, 11, 1), {"history_number": "LL-77"}),
     (Stage.INTRODUCED, date(2024, 11, 15), None),  # introducers filled in by walk()
     (Stage.VERIFIED, date(2025, 1, 10), {"result": "Lý lịch rõ ràng"}),
@@ -33,8 +35,32 @@ def open_file(tree, **overrides):
     return services.open_file(organization=tree["cell_a"], **data)
 
 
+def certify(tree, file, issued_on=date(2024, 9, 30), id_number=None):
+    """A passed candidate course for the file's person in the training register."""
+    klass = training.open_class(
+        organization=tree["bloc"],
+        kind="candidate",
+        name=f"Lớp bồi dưỡng nhận thức về Đảng {issued_on:%m/%Y}",
+        starts_on=issued_on.replace(day=1),
+        ends_on=issued_on.replace(day=1),
+    )
+    enrolment = training.enrol_person(
+        klass,
+        full_name=file.full_name,
+        id_number=id_number or file.id_number,
+        birth_date=file.birth_date,
+    )
+    training.record_results(klass, {enrolment.pk: ("passed", None)}, issued_on=issued_on)
+    return Enrolment.objects.get(pk=enrolment.pk)
+
+
 def walk(file, tree, until, user=None):
     introducers = [(m, date(2020, 1, 1)) for m in tree["members_a"][:2]]
+    if (
+        file.stage == Stage.IDENTIFIED
+        and not Enrolment.objects.filter(id_number=file.id_number, result="passed").exists()
+    ):
+        certify(tree, file)
     for stage, on, data in STEPS:
         data = {"introducers": introducers} if data is None else data
         file = services.record_step(file, stage, on=on, user=user, **data)

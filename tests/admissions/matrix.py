@@ -1,11 +1,120 @@
-"""Permission-matrix declarations for the admissions app (see docs/DEVELOPING.md)."""
+"""Permission-matrix rows for admissions: screens, papers and API (see docs/DEVELOPING.md)."""
 
-PENDING = (
-    "restriction tested in tests/admissions/ (inside, outside → 404, anonymous); "
-    "matrix rows still to be declared"
-)
-EXEMPT = {
-    "admissions:*": PENDING,
-    "admission-file-*": PENDING,
-    "admission-target-*": PENDING,
+from datetime import date
+
+from dangbo.admissions import services
+from tests.permission_matrix import Case
+
+CANDIDATES = {
+    "inside": ("Võ Minh Khang", "079200001234", "cell_a"),
+    "outside": ("Hà Thị Lan", "079200004321", "village"),
 }
+
+
+def _files(data) -> dict:
+    """One open file and one target inside (cell_a) and outside (the village); cached."""
+    if "admission_inside" not in data:
+        for side, (name, id_number, org) in CANDIDATES.items():
+            data[f"admission_{side}"] = services.open_file(
+                organization=data[org],
+                identified_on=date(2024, 9, 1),
+                full_name=name,
+                gender="M",
+                birth_date=date(2000, 1, 1),
+                id_number=id_number,
+            )
+            data[f"target_{side}"] = services.set_target(
+                organization=data[org], year=2026, target=3
+            )
+    return data
+
+
+def _file(side):
+    return lambda d: {"pk": _files(d)[f"admission_{side}"].pk}
+
+
+def _target(side):
+    return lambda d: {"pk": _files(d)[f"target_{side}"].pk}
+
+
+def _step(side):
+    return lambda d: {"pk": _files(d)[f"admission_{side}"].pk, "stage": "course"}
+
+
+def _paper(side):
+    def kwargs(d):
+        file = _files(d)[f"admission_{side}"]
+        return {"pk": file.pk, "step": file.steps.get().pk}
+
+    return kwargs
+
+
+def _name(side):
+    return lambda d: _files(d)[f"admission_{side}"].full_name
+
+
+def _api_list(name, key):
+    return Case(
+        name,
+        "admissions.view",
+        inside=lambda d: (_files(d), {})[1],
+        denied=200,
+        listed=lambda d: d[f"{key}_inside"].pk,
+        unlisted=lambda d: d[f"{key}_outside"].pk,
+    )
+
+
+CASES = [
+    Case(
+        "admissions:index",
+        "admissions.view",
+        inside=lambda d: (_files(d), {})[1],
+        listed=_name("inside"),
+        unlisted=_name("outside"),
+    ),
+    Case("admissions:create", "admissions.change"),
+    Case("admissions:targets", "admissions.view"),
+    Case("admissions:target_set", "admissions.change"),
+    Case("admissions:detail", "admissions.view", inside=_file("inside"), outside=_file("outside")),
+    Case("admissions:docx", "admissions.view", inside=_file("inside"), outside=_file("outside")),
+    Case(
+        "admissions:step_docx",
+        "admissions.view",
+        inside=_paper("inside"),
+        outside=_paper("outside"),
+    ),
+    Case("admissions:step", "admissions.change", inside=_step("inside"), outside=_step("outside")),
+    Case(
+        "admissions:extend", "admissions.change", inside=_file("inside"), outside=_file("outside")
+    ),
+    _api_list("admission-file-list", "admission"),
+    Case(
+        "admission-file-detail",
+        "admissions.view",
+        inside=_file("inside"),
+        outside=_file("outside"),
+    ),
+    Case(
+        "admission-file-steps",
+        "admissions.change",
+        inside=_file("inside"),
+        outside=_file("outside"),
+        method="post",
+        ok=400,  # allowed, and the empty body is refused with field messages
+    ),
+    Case(
+        "admission-file-extend",
+        "admissions.change",
+        inside=_file("inside"),
+        outside=_file("outside"),
+        method="post",
+        ok=400,
+    ),
+    _api_list("admission-target-list", "target"),
+    Case(
+        "admission-target-detail",
+        "admissions.view",
+        inside=_target("inside"),
+        outside=_target("outside"),
+    ),
+]

@@ -5,11 +5,12 @@ import pytest
 from dangbo.admissions import services
 from dangbo.admissions.models import AdmissionFile, AdmissionStep
 from dangbo.admissions.rules import Stage
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.members.models import Member
 from tests import factories
-from tests.admissions.helpers import CANDIDATE, STEPS, open_file, walk
+from tests.admissions.helpers import CANDIDATE, STEPS, certify, open_file, walk
 
 
 def test_candidate_goes_all_the_way_to_official(tree):
@@ -131,11 +132,71 @@ def test_age_checked_at_cell_vote_and_exception_needs_permission(tree):
 
 
 def test_expired_certificate_blocks_the_vote(tree):
-    file = walk(open_file(tree, identified_on=date(2019, 1, 1)), tree, Stage.VERIFIED)
-    file.certificate_on = date(2019, 2, 1)
-    file.save()
-    with pytest.raises(DomainError, match="60 tháng"):
+    file = open_file(tree, identified_on=date(2019, 1, 1))
+    certify(tree, file, issued_on=date(2019, 11, 1))  # valid until 31/10/2024
+    file = walk(file, tree, Stage.VERIFIED)
+    assert file.certificate_on == date(2019, 11, 1)
+    with pytest.raises(DomainError, match="60 tháng") as err:
         services.record_step(file, Stage.CELL_VOTED, on=date(2025, 2, 10), votes_for=2, eligible=2)
+    assert "Quy định" in err.value.message
+
+
+def test_course_takes_the_certificate_from_the_training_register(tree):
+    file = open_file(tree)
+    enrolment = certify(tree, file, issued_on=date(2024, 9, 30))
+    with pytest.raises(DomainError, match="không khớp sổ đào tạo"):
+        services.record_step(file, Stage.COURSE, on=date(2024, 10, 1), certificate_number="X-1")
+    file = services.record_step(file, Stage.COURSE, on=date(2024, 10, 1))
+    assert file.certificate_on == date(2024, 9, 30)
+    step = file.steps.get(stage=Stage.COURSE)
+    assert step.evidence["certificate_number"] == enrolment.certificate_number
+    assert step.evidence["training_class"] == enrolment.training_class.name
+
+
+def test_course_without_a_certificate_in_the_register_needs_an_exception(tree):
+    file = open_file(tree)
+    with pytest.raises(DomainError) as err:
+        services.record_step(file, Stage.COURSE, on=date(2024, 10, 1), certificate_number="G-9")
+    assert "Sổ đào tạo không có giấy chứng nhận" in err.value.message
+    assert "60 tháng" in err.value.message
+    officer = factories.user(role_code="org_board_officer", on=tree["committee"])
+    file = services.record_step(
+        file,
+        Stage.COURSE,
+        on=date(2024, 10, 1),
+        certificate_number="G-9",
+        exception="Lớp do Trung tâm chính trị huyện cũ tổ chức (hồ sơ giấy)",
+        user=officer,
+    )
+    assert file.certificate_on == date(2024, 10, 1)
+    assert file.steps.get(stage=Stage.COURSE).exception.startswith("Lớp do")
+
+
+def test_candidate_found_by_name_and_birth_date_when_no_id_number(tree):
+    file = open_file(tree, id_number="")
+    certify(tree, file, issued_on=date(2024, 9, 30), id_number="079200001234")
+    file = services.record_step(file, Stage.COURSE, on=date(2024, 10, 1))
+    assert file.certificate_on == date(2024, 9, 30)
+
+
+def test_without_training_the_certificate_on_the_file_counts(tree, monkeypatch):
+    monkeypatch.delitem(hooks._providers, "training.valid_certificate")
+    file = open_file(tree)
+    with pytest.raises(DomainError, match="Cần nhập số giấy chứng nhận"):
+        services.record_step(file, Stage.COURSE, on=date(2024, 10, 1))
+    file = services.record_step(file, Stage.COURSE, on=date(2024, 10, 1), certificate_number="G-1")
+    assert file.certificate_on == date(2024, 10, 1)
+
+
+def test_a_newer_certificate_replaces_an_expired_one_at_the_vote(tree):
+    file = open_file(tree, identified_on=date(2019, 1, 1))
+    certify(tree, file, issued_on=date(2019, 11, 1))
+    file = walk(file, tree, Stage.VERIFIED)
+    certify(tree, file, issued_on=date(2025, 1, 20))
+    file = services.record_step(
+        file, Stage.CELL_VOTED, on=date(2025, 2, 10), votes_for=2, eligible=2
+    )
+    assert file.certificate_on == date(2025, 1, 20)
 
 
 def test_late_ceremony_requires_an_exception(tree):

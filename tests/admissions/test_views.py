@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
 from tests import factories
-from tests.admissions.helpers import open_file, walk
+from tests.admissions.helpers import certify, open_file, walk
+
+ID = "079199005555"
 
 
 @pytest.fixture
@@ -155,6 +157,14 @@ def test_api_open_and_step(tree, committee_user):
     response = api.post(
         f"/api/v1/admission-files/{pk}/steps/",
         {"stage": "course", "date": "2024-10-01", "certificate_number": "GCN-1"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Sổ đào tạo không có" in response.json()["certificate_number"][0]
+    certify(tree, AdmissionFile.objects.get(pk=pk), issued_on=date(2024, 10, 1), id_number=ID)
+    response = api.post(
+        f"/api/v1/admission-files/{pk}/steps/",
+        {"stage": "course", "date": "2024-10-01"},
         format="json",
     )
     assert response.json()["stage"] == "course"

@@ -1,9 +1,12 @@
 """A committee officer admits a candidate end to end through the screens."""
 
+from datetime import date
+
 import pytest
 
 from dangbo.admissions.models import AdmissionFile
 from tests import factories
+from tests.admissions.helpers import certify
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,7 +39,10 @@ def test_admit_a_candidate(page, live_server, login, tree):
     page.get_by_role("button", name="Lưu").click()
     assert page.locator("#file-name").inner_text() == "Võ Minh Khang"
 
-    _step(page, "Đã học lớp bồi dưỡng", "01/10/2024", certificate_number="GCN-15")
+    # The candidate passed the course: the certificate is taken from the training register.
+    file = AdmissionFile.objects.get(full_name="Võ Minh Khang")
+    certify(tree, file, issued_on=date(2024, 10, 1), id_number="079200001234")
+    _step(page, "Đã học lớp bồi dưỡng", "01/10/2024")
     assert "01/10/2029" in page.locator("#next-deadline").inner_text()
     _step(page, "Đã có đơn và lý lịch", "01/11/2024", history_number="LL-77")
 

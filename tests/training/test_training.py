@@ -156,3 +156,24 @@ def test_create_class_form_and_list_query_count(admin_client, tree, django_asser
     with django_assert_max_num_queries(10):
         body = admin_client.get(reverse("training:index")).content.decode()
     assert "Lớp đảng viên mới 2026" in body
+
+
+def test_statistics_per_period_and_subtree(client, tree):
+    for org, name in ((tree["committee"], "Lớp A"), (tree["commune"], "Lớp B")):
+        services.open_class(
+            organization=org,
+            kind="candidate",
+            name=name,
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 3, 6),
+        )
+    client.force_login(factories.user("tinh", role_code="org_board_officer", on=tree["province"]))
+    url = reverse("training:statistics")
+    whole = client.get(url, {"from": "01/01/2026", "to": "31/12/2026"}).context["rows"]
+    assert whole[0]["classes"] == 2
+    part = client.get(url, {"from": "01/01/2026", "to": "31/12/2026", "org": tree["bloc"].pk})
+    assert part.context["rows"][0]["classes"] == 1
+    assert client.get(url, {"from": "01/01/2025", "to": "31/12/2025"}).context["rows"] == []
+    local = factories.user("coso", role_code="org_board_officer", on=tree["committee"])
+    client.force_login(local)
+    assert client.get(url, {"org": tree["commune"].pk}).status_code == 404

@@ -1,8 +1,10 @@
-"""Exports: the file list as XLSX, one file's record (all steps) as DOCX."""
+"""Exports: the file list as XLSX, one file's record (all steps) as DOCX, and the paper of
+each step (its minutes, resolution or decision) as its own DOCX for printing and signing."""
 
 from io import BytesIO
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
 
 from dangbo.admissions.rules import Stage
@@ -77,3 +79,142 @@ def _evidence_text(step) -> str:
     if step.note:
         parts.append(step.note)
     return "; ".join(parts)
+
+
+# The paper each step produces: (title, what the body says it records).
+STEP_PAPERS = {
+    Stage.IDENTIFIED: (
+        "PHIẾU GHI NHẬN QUẦN CHÚNG ƯU TÚ",
+        "Chi bộ xác định quần chúng ưu tú, giới thiệu học lớp bồi dưỡng nhận thức về Đảng.",
+    ),
+    Stage.COURSE: (
+        "XÁC NHẬN HỌC LỚP BỒI DƯỠNG NHẬN THỨC VỀ ĐẢNG",
+        "Quần chúng đã học và được cấp giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng.",
+    ),
+    Stage.APPLICATION: (
+        "PHIẾU TIẾP NHẬN ĐƠN XIN VÀO ĐẢNG VÀ LÝ LỊCH",
+        "Chi bộ đã nhận đơn xin vào Đảng và lý lịch của người xin vào Đảng.",
+    ),
+    Stage.INTRODUCED: (
+        "GIẤY GIỚI THIỆU NGƯỜI VÀO ĐẢNG",
+        "Đảng viên chính thức giới thiệu quần chúng vào Đảng.",
+    ),
+    Stage.VERIFIED: (
+        "KẾT LUẬN THẨM TRA LÝ LỊCH NGƯỜI XIN VÀO ĐẢNG",
+        "Chi ủy (chi bộ) đã thẩm tra, xác minh lý lịch của người xin vào Đảng.",
+    ),
+    Stage.CELL_VOTED: (
+        "NGHỊ QUYẾT ĐỀ NGHỊ KẾT NẠP ĐẢNG VIÊN",
+        "Chi bộ họp xét, biểu quyết đề nghị kết nạp người vào Đảng.",
+    ),
+    Stage.COMMITTEE_VOTED: (
+        "NGHỊ QUYẾT CỦA ĐẢNG ỦY CƠ SỞ ĐỀ NGHỊ KẾT NẠP ĐẢNG VIÊN",
+        "Đảng ủy cơ sở xét, biểu quyết đề nghị cấp ủy có thẩm quyền kết nạp.",
+    ),
+    Stage.RECEIVED: (
+        "PHIẾU NHẬN HỒ SƠ ĐỀ NGHỊ KẾT NẠP ĐẢNG VIÊN",
+        "Cấp ủy có thẩm quyền đã nhận đủ hồ sơ đề nghị kết nạp.",
+    ),
+    Stage.DECIDED: (
+        "QUYẾT ĐỊNH KẾT NẠP ĐẢNG VIÊN",
+        "Cấp ủy có thẩm quyền quyết định kết nạp vào Đảng Cộng sản Việt Nam.",
+    ),
+    Stage.CEREMONY: (
+        "BIÊN BẢN LỄ KẾT NẠP ĐẢNG VIÊN",
+        "Chi bộ tổ chức lễ kết nạp; thời gian dự bị 12 tháng tính từ ngày lễ.",
+    ),
+    Stage.RECOGNISED: (
+        "QUYẾT ĐỊNH CÔNG NHẬN ĐẢNG VIÊN CHÍNH THỨC",
+        "Công nhận đảng viên chính thức kể từ ngày hết thời gian dự bị.",
+    ),
+    Stage.NOT_RECOGNISED: (
+        "QUYẾT ĐỊNH KHÔNG CÔNG NHẬN ĐẢNG VIÊN CHÍNH THỨC",
+        "Không công nhận đảng viên chính thức; xóa tên trong danh sách đảng viên.",
+    ),
+    Stage.CLOSED: (
+        "BIÊN BẢN DỪNG XEM XÉT KẾT NẠP",
+        "Chi bộ dừng xem xét hồ sơ kết nạp của quần chúng.",
+    ),
+}
+
+
+def step_docx(file, step) -> bytes:
+    """The paper of one step (minutes, resolution or decision), ready to print and sign."""
+    title, summary = STEP_PAPERS.get(step.stage, (Stage.LABELS.get(step.stage, ""), ""))
+    doc = Document()
+    header = doc.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+    left.text = f"{file.organization.name.upper()}\n*"
+    right.text = "ĐẢNG CỘNG SẢN VIỆT NAM"
+    date_line = doc.add_paragraph(f"ngày {step.date:%d} tháng {step.date:%m} năm {step.date:%Y}")
+    date_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    heading = doc.add_heading(title, level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if step.decision_number:
+        doc.add_paragraph(f"Số: {step.decision_number}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(summary)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in _step_rows(file, step):
+        row = table.add_row().cells
+        row[0].text, row[1].text = label, value
+    if step.exception:
+        doc.add_paragraph(f"Căn cứ ngoại lệ được phép: {step.exception}")
+        for waived in (step.evidence or {}).get("waived", []):
+            doc.add_paragraph(f"Quy định được vượt: {waived}", style="List Bullet")
+    if step.note:
+        doc.add_paragraph(f"Ghi chú: {step.note}")
+    doc.add_paragraph()
+    signature = doc.add_paragraph("T/M CẤP ỦY\n(Ký, ghi rõ họ tên)")
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _step_rows(file, step) -> list[tuple[str, str]]:
+    e = step.evidence or {}
+    rows = [
+        ("Họ và tên", file.full_name),
+        ("Ngày sinh", f"{file.birth_date:%d/%m/%Y}"),
+        ("Quê quán", file.place_of_origin or "—"),
+        ("Chi bộ", file.organization.name),
+        ("Ngày", f"{step.date:%d/%m/%Y}"),
+    ]
+    if e.get("certificate_number"):
+        rows.append(("Giấy chứng nhận", e["certificate_number"]))
+    if e.get("training_class"):
+        rows.append(("Lớp bồi dưỡng", e["training_class"]))
+    if e.get("history_number"):
+        rows.append(("Số lý lịch", e["history_number"]))
+    for number, person in enumerate(e.get("introducers", []), start=1):
+        rows.append(
+            (
+                f"Người giới thiệu {number}",
+                f"{person['name']} (công tác cùng từ {_dmy(person.get('since'))})",
+            )
+        )
+    if e.get("youth_union_resolution"):
+        rows.append(("Nghị quyết Đoàn thanh niên", e["youth_union_resolution"]))
+    if e.get("result"):
+        rows.append(("Kết luận thẩm tra", e["result"]))
+    if e.get("eligible"):
+        against = e["eligible"] - e["votes_for"]
+        rows.append(
+            (
+                "Biểu quyết",
+                f"{e['votes_for']}/{e['eligible']} tán thành; {against} không tán thành hoặc vắng",
+            )
+        )
+    if e.get("authority"):
+        rows.append(("Cấp ủy nhận hồ sơ", e["authority"]))
+    if step.stage == Stage.CEREMONY and file.probation_ends_on:
+        rows.append(("Hết thời gian dự bị", f"{file.probation_ends_on:%d/%m/%Y}"))
+    return rows
+
+
+def _dmy(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"

@@ -96,8 +96,16 @@ class StepForm(UserFormMixin, forms.Form):
 
 
 class CourseForm(StepForm):
-    date_label = "Ngày cấp giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"
-    certificate_number = forms.CharField(label="Số giấy chứng nhận", max_length=60)
+    date_label = (
+        "Ngày ghi nhận (là ngày cấp giấy chứng nhận nếu giấy chứng nhận không có trong sổ đào tạo)"
+    )
+    certificate_number = forms.CharField(
+        label="Số giấy chứng nhận",
+        max_length=60,
+        required=False,
+        help_text="Để trống nếu giấy chứng nhận đã có trong sổ đào tạo (tra theo số định danh "
+        "hoặc họ tên và ngày sinh).",
+    )
 
 
 class ApplicationForm(StepForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dangbo.admissions import rules
 from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
 from dangbo.admissions.rules import AdmissionParams, Stage
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -218,6 +219,71 @@ def _late(step: _Step, on: date, due: date | None, what: str) -> None:
         step.waivable(f"{what} quá hạn: hạn là {due:%d/%m/%Y} (tính theo ngày làm việc).", "date")
 
 
+CERTIFICATE_RULE = (
+    "Quy định: quần chúng phải có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng "
+    "còn giá trị (60 tháng kể từ ngày cấp)."
+)
+
+
+def training_certificate(file: AdmissionFile, on: date):
+    """The candidate's valid certificate in the training register (a dict), None when the
+    register has none, or ``MISSING`` when no training app answers (then the certificate
+    recorded on the file is what counts)."""
+    return hooks.call(
+        "training.valid_certificate",
+        id_number=file.id_number,
+        full_name=file.full_name,
+        birth_date=file.birth_date,
+        on=on,
+        default=MISSING,
+    )
+
+
+MISSING = object()
+
+
+def _course(step: _Step, file: AdmissionFile, number: str, on: date) -> dict:
+    """The course step: the certificate comes from the training register when there is one."""
+    found = training_certificate(file, on)
+    if found is MISSING or found is None:
+        if not number:
+            raise DomainError("Cần nhập số giấy chứng nhận.", "certificate_number")
+        if found is None:
+            step.waivable(
+                f"Sổ đào tạo không có giấy chứng nhận còn giá trị của {file.full_name} "
+                f"(số {number}). {CERTIFICATE_RULE}",
+                "certificate_number",
+            )
+        file.certificate_on = on
+        return {"certificate_number": number}
+    if number and number != found["number"]:
+        raise DomainError(
+            f"Số giấy chứng nhận {number} không khớp sổ đào tạo: "
+            f"{found['number']} cấp ngày {found['issued_on']:%d/%m/%Y}.",
+            "certificate_number",
+        )
+    file.certificate_on = found["issued_on"]
+    return {
+        "certificate_number": found["number"],
+        "certificate_issued_on": found["issued_on"].isoformat(),
+        "training_class": found["class_name"],
+    }
+
+
+def _check_certificate(step: _Step, file: AdmissionFile, on: date, params, evidence) -> None:
+    """At each vote: the certificate still valid on the day (60 months). A newer certificate
+    in the training register replaces an expired one."""
+    problem = file.certificate_on and rules.certificate_problem(file.certificate_on, on, params)
+    if problem:
+        found = training_certificate(file, on)
+        if isinstance(found, dict) and found["issued_on"] > file.certificate_on:
+            file.certificate_on = found["issued_on"]
+            evidence["certificate_number"] = found["number"]
+            problem = rules.certificate_problem(file.certificate_on, on, params)
+    if problem:
+        step.waivable(f"{problem} {CERTIFICATE_RULE}", "date")
+
+
 @transaction.atomic
 def record_step(
     file: AdmissionFile,
@@ -251,11 +317,7 @@ def record_step(
     evidence: dict = {}
 
     if stage == Stage.COURSE:
-        certificate_number = clean_spaces(data.get("certificate_number", ""))
-        if not certificate_number:
-            raise DomainError("Cần nhập số giấy chứng nhận.", "certificate_number")
-        evidence["certificate_number"] = certificate_number
-        file.certificate_on = on
+        evidence.update(_course(step, file, clean_spaces(data.get("certificate_number", "")), on))
     elif stage == Stage.APPLICATION:
         evidence["history_number"] = clean_spaces(data.get("history_number", ""))
     elif stage == Stage.INTRODUCED:
@@ -275,8 +337,7 @@ def record_step(
             if not decision_number:
                 raise DomainError("Cần nhập số quyết định kết nạp.", "decision_number")
             _late(step, on, file.next_deadline, "Quyết định kết nạp")
-        if file.certificate_on:
-            step.waivable(rules.certificate_problem(file.certificate_on, on, params), "date")
+        _check_certificate(step, file, on, params, evidence)
     elif stage == Stage.RECEIVED:
         file.received_on = on
         evidence["authority"] = clean_spaces(data.get("authority", ""))

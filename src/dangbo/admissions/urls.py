@@ -10,6 +10,7 @@ urlpatterns = [
     path("targets/set/", views.TargetSetView.as_view(), name="target_set"),
     path("<int:pk>/", views.FileDetailView.as_view(), name="detail"),
     path("<int:pk>/docx/", views.FileDocxView.as_view(), name="docx"),
+    path("<int:pk>/steps/<int:step>/docx/", views.StepDocxView.as_view(), name="step_docx"),
     path("<int:pk>/step/<str:stage>/", views.StepView.as_view(), name="step"),
     path("<int:pk>/extend/", views.ExtendView.as_view(), name="extend"),
 ]

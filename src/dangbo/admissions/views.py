@@ -1,7 +1,7 @@
 """Admission screens: file list with deadlines, file detail with timeline, step forms, targets."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +12,12 @@ from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
+from dangbo.core.exports import XLSX, file_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class OrgPathMixin:
@@ -44,13 +47,16 @@ class FileListView(OrgPathMixin, ObjectListView):
 
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("export") == "xlsx":
-            files = self.object_list.select_related("organization")[:50000]
-            response = HttpResponse(
+            files = list(self.object_list.select_related("organization")[:50000])
+            return file_response(
+                self.request,
                 exports.files_xlsx(files),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                content_type=XLSX,
+                filename="ho-so-ket-nap.xlsx",
+                what=AdmissionFile,
+                rows=len(files),
+                filters=self.request.GET.urlencode(),
             )
-            response["Content-Disposition"] = 'attachment; filename="ho-so-ket-nap.xlsx"'
-            return response
         return super().render_to_response(context, **kwargs)
 
 
@@ -83,14 +89,33 @@ class FileDocxView(FileDetailView):
     """The file with all its steps as a Word document (for printing and signing)."""
 
     def render_to_response(self, context, **kwargs):
-        response = HttpResponse(
+        return file_response(
+            self.request,
             exports.file_docx(self.object, context["steps"]),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            content_type=DOCX,
+            filename=f"ho-so-ket-nap-{self.object.pk}.docx",
+            what=AdmissionFile,
+            rows=1,
+            file=self.object.pk,
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="ho-so-ket-nap-{self.object.pk}.docx"'
+
+
+class StepDocxView(FileDetailView):
+    """One step's paper (minutes, resolution, decision) as a Word document."""
+
+    def render_to_response(self, context, **kwargs):
+        step = get_object_or_404(self.object.steps.all(), pk=self.kwargs["step"])
+        return file_response(
+            self.request,
+            exports.step_docx(self.object, step),
+            content_type=DOCX,
+            filename=f"ho-so-ket-nap-{self.object.pk}-{step.stage}-{step.pk}.docx",
+            what=AdmissionFile,
+            rows=1,
+            file=self.object.pk,
+            step=step.pk,
+            stage=step.stage,
         )
-        return response
 
 
 class FileCreateView(ServiceFormView):

@@ -111,7 +111,11 @@ def seed_lifecycle(count: int = 13) -> tuple[int, int]:
             continue
         for stage, on in _dates(opened, target, today).items():
             data = {
-                Stage.COURSE: {"certificate_number": f"GCN-{n:03d}"},
+                Stage.COURSE: {
+                    "certificate_number": f"GCN-{n:03d}",
+                    # Not in the training register: certificates issued on paper before.
+                    "exception": "Giấy chứng nhận cấp trước khi dùng hệ thống (hồ sơ giấy)",
+                },
                 Stage.APPLICATION: {"history_number": f"LL-{n:03d}"},
                 Stage.INTRODUCED: {"introducers": [(m, date(2019, 1, 1)) for m in introducers]},
                 Stage.VERIFIED: {"result": "Lý lịch rõ ràng"},

@@ -1,6 +1,6 @@
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from dangbo.core.api import RestrictedReadOnlyViewSet
+from dangbo.core.api import ReferenceReadOnlyViewSet, RestrictedReadOnlyViewSet
 from dangbo.dues.models import DuesRate, IncomeBasis, LedgerEntry, RegionalMinimumWage
 
 
@@ -60,7 +60,7 @@ class DuesRateSerializer(serializers.ModelSerializer):
         ]
 
 
-class DuesRateViewSet(viewsets.ReadOnlyModelViewSet):
+class DuesRateViewSet(ReferenceReadOnlyViewSet):
     """The rate table (public within the system: it is regulation, not personal data)."""
 
     queryset = DuesRate.objects.all()
@@ -73,7 +73,7 @@ class RegionalWageSerializer(serializers.ModelSerializer):
         fields = ["id", "region", "valid_from", "amount"]
 
 
-class RegionalWageViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionalWageViewSet(ReferenceReadOnlyViewSet):
     queryset = RegionalMinimumWage.objects.all()
     serializer_class = RegionalWageSerializer
 

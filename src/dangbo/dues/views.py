@@ -180,8 +180,10 @@ class ReceiptView(ObjectDetailView):
 
 
 class IncomeBasisView(ServiceFormView):
+    """A member's dues basis: the member within reach (view) and dues.change on their place."""
+
     model = Member
-    permission_action = "change"
+    permission_action = "view"
     form_class = IncomeBasisForm
     title = "Căn cứ đóng đảng phí"
     success_message = "Đã lưu căn cứ đóng đảng phí."

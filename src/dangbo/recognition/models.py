@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangbo.core import permissions
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
 
 
@@ -54,16 +55,84 @@ class BadgeAward(RestrictedModelMixin, TimeStampedModel):
         return f"Huy hiệu {self.milestone} năm — {self.member}"
 
 
-class Commendation(RestrictedModelMixin, TimeStampedModel):
-    """A commendation (giấy khen, bằng khen…) to a member, with its decision."""
+class SubjectQuerySet(RestrictedQuerySet):
+    """Rows about a member or an org: reached through the member's place or the org."""
 
-    restrict_path_field = "member__org_path"
+    def restrict(self, user, action: str = "view"):
+        paths = permissions.reachable_paths(user, f"{self.model.permission_scope()}.{action}")
+        if paths is None:
+            return self
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(member__org_path__startswith=path) | Q(
+                organization__path__startswith=path
+            )
+        return self.filter(condition)
+
+
+class SubjectMixin(models.Model):
+    """A member or an organisation (exactly one)."""
 
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="đảng viên",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tổ chức đảng",
+    )
+
+    restrict_path_field = "member__org_path"
+
+    class Meta:
+        abstract = True
+
+    def restrict_path(self) -> str:
+        return self.organization.path if self.organization_id else self.member.org_path
+
+    @property
+    def subject(self):
+        return self.organization if self.organization_id else self.member
+
+    @property
+    def subject_name(self) -> str:
+        return self.organization.name if self.organization_id else self.member.full_name
+
+
+def _one_subject(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(member__isnull=False, organization__isnull=True)
+        | Q(member__isnull=True, organization__isnull=False),
+        name=name,
+    )
+
+
+class Commendation(RestrictedModelMixin, SubjectMixin, TimeStampedModel):
+    """A commendation (giấy khen, bằng khen…) to a member or an organisation, with its decision."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="commendations",
         verbose_name="đảng viên",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commendations",
+        verbose_name="tổ chức đảng",
     )
     form = models.CharField("hình thức", max_length=120)
     year = models.PositiveSmallIntegerField("năm")
@@ -72,12 +141,69 @@ class Commendation(RestrictedModelMixin, TimeStampedModel):
     decided_on = models.DateField("ngày quyết định")
     reason = models.CharField("thành tích", max_length=500, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = SubjectQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "member_id"]
+        ordering = ["-year", "member_id", "organization_id"]
         verbose_name = "khen thưởng"
         verbose_name_plural = "khen thưởng"
+        constraints = [_one_subject("commendation_one_subject")]
 
     def __str__(self) -> str:
-        return f"{self.form} {self.year} — {self.member}"
+        return f"{self.form} {self.year} — {self.subject}"
+
+
+class CommendationProposal(RestrictedModelMixin, SubjectMixin, TimeStampedModel):
+    """A commendation proposed from a classification streak, waiting for an officer.
+
+    Made when a review year's grades become final (hooks.classification_confirmed) or on
+    request; confirming it records the Commendation with its decision."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Chờ xem xét"
+        CONFIRMED = "confirmed", "Đã khen thưởng"
+        DISMISSED = "dismissed", "Không đề nghị"
+
+    year = models.PositiveSmallIntegerField("năm xếp loại")
+    streak = models.PositiveSmallIntegerField("số năm liền")
+    form = models.CharField("hình thức đề xuất", max_length=120)
+    issuer = models.CharField("cấp khen đề xuất", max_length=255)
+    reason = models.CharField("căn cứ", max_length=500)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    commendation = models.OneToOneField(
+        Commendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name="khen thưởng",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    objects = SubjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-streak", "id"]
+        verbose_name = "đề xuất khen thưởng theo kết quả xếp loại"
+        verbose_name_plural = "đề xuất khen thưởng theo kết quả xếp loại"
+        constraints = [
+            _one_subject("proposal_one_subject"),
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                condition=Q(member__isnull=False),
+                name="one_proposal_per_member_year",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                condition=Q(organization__isnull=False),
+                name="one_proposal_per_org_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} ({self.streak} năm liền, {self.year}) — {self.subject}"

@@ -97,3 +97,50 @@ def latest_admission_for(award_day: date, params: BadgeParams = BadgeParams()) -
     smallest = min(params.milestones)
     early = params.early_months_senior if smallest >= params.senior_from else params.early_months
     return add_months(award_day, -(smallest * 12 - max(early, params.early_months_senior)))
+
+
+# --- commendations fed by classification streaks --------------------------------------------
+
+MEMBER = "member"
+ORGANIZATION = "organization"
+STREAK_RULES_KEY = "commendation.streak_rules"
+
+
+@dataclass(frozen=True)
+class StreakRule:
+    """`years` consecutive years rated Excellent earn a commendation of `form` by `issuer`."""
+
+    subject: str  # MEMBER or ORGANIZATION
+    years: int
+    form: str
+    issuer: str
+
+    @classmethod
+    def parse(cls, value: dict) -> "StreakRule":
+        return cls(value["subject"], int(value["years"]), value["form"], value["issuer"])
+
+
+# Defaults (overridden by the dated RuleParameter `commendation.streak_rules`).
+DEFAULT_STREAK_RULES = (
+    StreakRule(MEMBER, 5, "Bằng khen", "Ban Thường vụ Tỉnh ủy"),
+    StreakRule(MEMBER, 3, "Giấy khen", "Ban Thường vụ đảng ủy cấp trên trực tiếp của cơ sở"),
+    StreakRule(ORGANIZATION, 5, "Bằng khen", "Ban Thường vụ Tỉnh ủy"),
+    StreakRule(ORGANIZATION, 2, "Giấy khen", "Ban Thường vụ đảng ủy cấp trên trực tiếp của cơ sở"),
+)
+
+
+def streak_rule(subject: str, years: int, rules: Iterable[StreakRule]) -> StreakRule | None:
+    """The commendation a streak of `years` earns this year, or None.
+
+    A rule applies when the streak completes a whole number of its periods (5, 10, … years
+    for a 5-year rule), so the same streak is not commended again the year after; among the
+    rules that apply, the one with the longest period wins."""
+    if years <= 0:
+        return None
+    applying = [r for r in rules if r.subject == subject and r.years > 0 and years % r.years == 0]
+    return max(applying, key=lambda r: r.years, default=None)
+
+
+def streak_reason(subject: str, years: int, up_to: int) -> str:
+    who = "Đảng viên" if subject == MEMBER else "Tổ chức đảng"
+    return f"{who} hoàn thành xuất sắc nhiệm vụ {years} năm liền ({up_to - years + 1}–{up_to})"

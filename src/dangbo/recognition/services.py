@@ -6,13 +6,15 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Discipline, Member, MembershipGap
 from dangbo.members.rules import DISCIPLINE_BADGE_DELAY_MONTHS
+from dangbo.organizations.models import Organization
 from dangbo.recognition import rules
-from dangbo.recognition.models import BadgeAward, Commendation
+from dangbo.recognition.models import BadgeAward, Commendation, CommendationProposal
 
 
 def params_on(day: date) -> rules.BadgeParams:
@@ -149,9 +151,18 @@ def decide(
     return len(awards)
 
 
+def _subject(subject) -> dict:
+    """{"member": m} or {"organization": o} for a Member or an Organization."""
+    if isinstance(subject, Organization):
+        return {"organization": subject}
+    if isinstance(subject, Member):
+        return {"member": subject}
+    raise DomainError("Khen thưởng phải cho một đảng viên hoặc một tổ chức đảng.", "subject")
+
+
 @transaction.atomic
 def record_commendation(
-    member: Member,
+    subject,
     *,
     form: str,
     year: int,
@@ -160,16 +171,128 @@ def record_commendation(
     decided_on: date,
     reason: str = "",
 ):
+    """Record a commendation to a member or an organisation (`subject`) with its decision."""
     if decided_on > timezone.localdate():
         raise DomainError("Ngày quyết định không được sau ngày hôm nay.", "decided_on")
     if not (1930 <= year <= decided_on.year):
         raise DomainError("Năm khen thưởng không hợp lệ.", "year")
+    if not form.strip():
+        raise DomainError("Cần ghi hình thức khen thưởng.", "form")
+    if not decision_number.strip():
+        raise DomainError("Cần nhập số quyết định khen thưởng.", "decision_number")
     return Commendation.objects.create(
-        member=member,
+        **_subject(subject),
         form=form.strip(),
         year=year,
         issuer=issuer.strip(),
-        decision_number=decision_number,
+        decision_number=decision_number.strip(),
         decided_on=decided_on,
-        reason=reason,
+        reason=reason.strip(),
     )
+
+
+# --- commendations fed by classification streaks ----------------------------------------------
+
+
+def streak_rules_on(day: date, org_path: str = "") -> tuple[rules.StreakRule, ...]:
+    """The streak → commendation table in force on `day` (dated RuleParameter, or defaults)."""
+    value = RuleParameter.value_on(rules.STREAK_RULES_KEY, day, org_path)
+    if not value:
+        return rules.DEFAULT_STREAK_RULES
+    return tuple(rules.StreakRule.parse(item) for item in value)
+
+
+@transaction.atomic
+def propose_from_streaks(*, path: str, year: int) -> list[CommendationProposal]:
+    """Ask reviews for the Excellent streaks under `path` ending in `year` and propose the
+    commendation each earns (once per subject and year; idempotent). [] without reviews."""
+    table = streak_rules_on(date(year, 12, 31), path)
+    shortest = min((r.years for r in table), default=0)
+    if shortest <= 0:
+        return []
+    streaks = hooks.call("reviews.streaks", path=path, up_to=year, min_years=shortest)
+    if not streaks:
+        return []
+    subjects = [
+        (rules.MEMBER, "member_id", streaks.get("members", [])),
+        (rules.ORGANIZATION, "organization_id", streaks.get("organizations", [])),
+    ]
+    created = []
+    for subject, field, rows in subjects:
+        ids = [row["id"] for row in rows]
+        existing = set(
+            CommendationProposal.objects.filter(**{f"{field}__in": ids}, year=year).values_list(
+                field, flat=True
+            )
+        )
+        for row in rows:
+            rule = rules.streak_rule(subject, row["years"], table)
+            if rule is None or row["id"] in existing:
+                continue
+            created.append(
+                CommendationProposal(
+                    **{field: row["id"]},
+                    year=year,
+                    streak=row["years"],
+                    form=rule.form,
+                    issuer=rule.issuer,
+                    reason=rules.streak_reason(subject, row["years"], year),
+                )
+            )
+    return CommendationProposal.objects.bulk_create(created)
+
+
+@transaction.atomic
+def confirm_proposals(
+    proposal_ids,
+    *,
+    decision_number: str,
+    decided_on: date,
+    allowed,
+    user=None,
+    issuer: str = "",
+) -> int:
+    """The officer records the commendation decision for proposals (all or none)."""
+    ids = {int(i) for i in proposal_ids}
+    proposals = list(
+        allowed.select_for_update(of=("self",))
+        .select_related("member", "organization")
+        .filter(pk__in=ids, status=CommendationProposal.Status.PROPOSED)
+    )
+    if not ids or len(proposals) != len(ids):
+        raise DomainError("Có đề xuất không hợp lệ hoặc đã được xem xét.", "proposals")
+    for proposal in proposals:
+        proposal.commendation = record_commendation(
+            proposal.subject,
+            form=proposal.form,
+            year=proposal.year,
+            issuer=issuer.strip() or proposal.issuer,
+            decision_number=decision_number,
+            decided_on=decided_on,
+            reason=proposal.reason,
+        )
+        proposal.status = CommendationProposal.Status.CONFIRMED
+        proposal.decided_by = user
+        proposal.save()
+    return len(proposals)
+
+
+@transaction.atomic
+def dismiss_proposals(proposal_ids, *, note: str, allowed, user=None) -> int:
+    """Not proposed further, with the reason (kept, never deleted)."""
+    if not note.strip():
+        raise DomainError("Cần nêu lý do không đề nghị khen thưởng.", "note")
+    ids = {int(i) for i in proposal_ids}
+    proposals = list(
+        allowed.select_for_update(of=("self",)).filter(
+            pk__in=ids, status=CommendationProposal.Status.PROPOSED
+        )
+    )
+    if not ids or len(proposals) != len(ids):
+        raise DomainError("Có đề xuất không hợp lệ hoặc đã được xem xét.", "proposals")
+    for proposal in proposals:
+        proposal.status = CommendationProposal.Status.DISMISSED
+        proposal.note = note.strip()
+        proposal.decided_by = user
+        proposal.save()
+    return len(proposals)

@@ -13,5 +13,9 @@ urlpatterns = [
         views.CommendationCreateView.as_view(),
         name="commend",
     ),
+    path("commendations/new-org/", views.OrgCommendationCreateView.as_view(), name="commend_org"),
+    path("streaks/", views.StreakProposalsView.as_view(), name="streaks"),
+    path("streaks/refresh/", views.StreakRefreshView.as_view(), name="streaks_refresh"),
+    path("streaks/decide/", views.StreakDecideView.as_view(), name="streaks_decide"),
     path("ceremony.xlsx", views.CeremonyExportView.as_view(), name="ceremony"),
 ]

@@ -1,16 +1,18 @@
 """Badge screens: eligibility per award day, proposals, decisions, ceremony list export."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views import View
 from openpyxl import Workbook
 
@@ -19,10 +21,10 @@ from dangbo.core.exports import xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.recognition import rules, services
-from dangbo.recognition.models import BadgeAward, Commendation
+from dangbo.recognition.models import BadgeAward, Commendation, CommendationProposal
 
 
 class BadgeScopeMixin(LoginRequiredMixin):
@@ -168,20 +170,47 @@ class CeremonyExportView(BadgeScopeMixin, View):
 class CommendationFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="Năm")
     form = django_filters.CharFilter(label="Hình thức", lookup_expr="icontains")
+    subject = django_filters.ChoiceFilter(
+        label="Đối tượng",
+        choices=[("member", "Đảng viên"), ("organization", "Tổ chức đảng")],
+        method="filter_subject",
+    )
 
     class Meta:
         model = Commendation
-        fields = ["year", "form"]
+        fields = ["year", "form", "subject"]
+
+    def filter_subject(self, queryset, name, value):
+        if value == "member":
+            return queryset.filter(member__isnull=False)
+        if value == "organization":
+            return queryset.filter(organization__isnull=False)
+        return queryset
 
 
 class CommendationTable(tables.Table):
-    member = tables.Column(linkify=True)
+    subject = tables.Column(
+        verbose_name="Đảng viên / tổ chức đảng", empty_values=(), orderable=False
+    )
     decided_on = tables.DateColumn(format="d/m/Y")
 
     class Meta:
         model = Commendation
-        fields = ("member", "form", "year", "issuer", "decision_number", "decided_on")
+        fields = ("subject", "form", "year", "issuer", "decision_number", "decided_on")
         attrs = {"class": "table table-sm", "id": "commendations"}
+
+    def render_subject(self, record):
+        if record.organization_id:
+            return format_html(
+                '<a href="{}">{}</a> <span class="badge text-bg-light">tổ chức</span>',
+                reverse("organizations:detail", args=[record.organization_id]),
+                record.organization.name,
+            )
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("members:detail", args=[record.member_id]),
+            record.member.full_name,
+        )
 
 
 class CommendationListView(ObjectListView):
@@ -189,9 +218,10 @@ class CommendationListView(ObjectListView):
     filterset_class = CommendationFilter
     table_class = CommendationTable
     title = "Khen thưởng"
+    template_name = "recognition/commendations.html"
 
     def get_base_queryset(self):
-        return Commendation.objects.select_related("member")
+        return Commendation.objects.select_related("member", "organization")
 
 
 class CommendationForm(UserFormMixin, forms.ModelForm):
@@ -208,6 +238,7 @@ class CommendationCreateView(ServiceFormView):
     """Record a commendation for a member (the member must be within reach to change)."""
 
     model = Member
+    permission_action = "view"  # the member within reach; recognition.change checked below
     form_class = CommendationForm
     title = "Ghi nhận khen thưởng"
     success_message = "Đã ghi nhận khen thưởng."
@@ -221,3 +252,130 @@ class CommendationCreateView(ServiceFormView):
     def perform(self, form):
         services.record_commendation(self.object, **form.cleaned_data)
         return reverse("recognition:commendations")
+
+
+class OrgCommendationForm(CommendationForm):
+    organization = RestrictedOrgField(label="Tổ chức đảng được khen thưởng")
+
+    class Meta(CommendationForm.Meta):
+        fields = ["organization", *CommendationForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.restrict(self.user, "view")
+
+
+class OrgCommendationCreateView(ServiceFormView):
+    """Record a commendation for an organisation within the user's reach."""
+
+    model = Commendation
+    form_class = OrgCommendationForm
+    title = "Ghi nhận khen thưởng tổ chức đảng"
+    success_message = "Đã ghi nhận khen thưởng."
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        org = data.pop("organization")
+        if not has_permission(self.request.user, "recognition.change", org.path):
+            raise DomainError("Không có quyền khen thưởng tổ chức này.", "organization")
+        services.record_commendation(org, **data)
+        return reverse("recognition:commendations") + "?subject=organization"
+
+
+# --- proposals fed by classification streaks ------------------------------------------------
+
+
+class StreakScopeMixin(BadgeScopeMixin):
+    def year(self, today) -> int:
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        try:
+            year = int(data.get("year", ""))
+        except ValueError:
+            year = today.year - 1
+        return year if 1930 <= year <= today.year else today.year - 1
+
+    def proposals(self, org, action="view"):
+        return CommendationProposal.objects.restrict(self.request.user, action).filter(
+            Q(member__org_path__startswith=org.path) | Q(organization__path__startswith=org.path)
+        )
+
+    def back(self, org, year):
+        return redirect(f"{reverse('recognition:streaks')}?org={org.pk}&year={year}")
+
+
+class StreakProposalsView(StreakScopeMixin, View):
+    """Commendations proposed from Excellent streaks, for an officer to confirm or dismiss."""
+
+    def get(self, request):
+        org, _day, today = self.scope()
+        year = self.year(today)
+        proposals = list(
+            self.proposals(org)
+            .filter(year=year)
+            .select_related("member__organization", "organization", "commendation")
+        )
+        return render(
+            request,
+            "recognition/streaks.html",
+            {
+                "title": "Đề xuất khen thưởng theo kết quả xếp loại",
+                "org": org,
+                "year": year,
+                "years": list(range(today.year, today.year - 6, -1)),
+                "pending": [p for p in proposals if p.status == "proposed"],
+                "decided": [p for p in proposals if p.status != "proposed"],
+                "rules": services.streak_rules_on(date(year, 12, 31), org.path),
+                "can_change": has_permission(request.user, "recognition.change", org.path),
+                "today": today,
+            },
+        )
+
+
+class StreakRefreshView(StreakScopeMixin, View):
+    """Ask reviews again for the streaks of a year (the signal makes them when a year closes)."""
+
+    action = "change"
+
+    def post(self, request):
+        org, _day, today = self.scope()
+        year = self.year(today)
+        created = services.propose_from_streaks(path=org.path, year=year)
+        messages.success(request, f"Đã lập {len(created)} đề xuất khen thưởng mới năm {year}.")
+        return self.back(org, year)
+
+
+class StreakDecideView(StreakScopeMixin, View):
+    action = "change"
+
+    def post(self, request):
+        org, _day, today = self.scope()
+        year = self.year(today)
+        ids = request.POST.getlist("proposals")
+        allowed = self.proposals(org, "change")
+        try:
+            if request.POST.get("verdict") == "dismiss":
+                count = services.dismiss_proposals(
+                    ids, note=request.POST.get("note", ""), allowed=allowed, user=request.user
+                )
+                messages.success(request, f"Đã ghi {count} đề xuất không đề nghị khen thưởng.")
+            else:
+                try:
+                    decided_on = datetime.strptime(
+                        request.POST.get("decided_on", ""), "%d/%m/%Y"
+                    ).date()
+                except ValueError as exc:
+                    raise DomainError(
+                        "Ngày quyết định không hợp lệ (dd/mm/yyyy).", "decided_on"
+                    ) from exc
+                count = services.confirm_proposals(
+                    ids,
+                    decision_number=request.POST.get("decision_number", ""),
+                    decided_on=decided_on,
+                    issuer=request.POST.get("issuer", ""),
+                    allowed=allowed,
+                    user=request.user,
+                )
+                messages.success(request, f"Đã ghi nhận {count} khen thưởng.")
+        except DomainError as error:
+            messages.error(request, error.full_message)
+        return self.back(org, year)

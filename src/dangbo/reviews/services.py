@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -727,6 +728,8 @@ def close_year(review_year: ReviewYear, *, user=None) -> ReviewYear:
     review_year.closed_at, review_year.closed_by = timezone.now(), _actor(user)
     review_year.save()
     _step(review_year, ReviewStep.Kind.CLOSED, user).save()
+    # The grades are final: other apps react (recognition proposes commendations for streaks).
+    hooks.classification_confirmed.send(sender=ReviewYear, review_year=review_year, user=user)
     return review_year
 
 
@@ -858,5 +861,28 @@ def excellent_streaks(path: str, up_to: int, min_years: int = 2) -> list[tuple]:
     result = [(key, rules.streak(ys, up_to)) for key, ys in years.items()]
     return sorted(
         ((member_id, name, n) for (member_id, name), n in result if n >= min_years),
+        key=lambda item: (-item[2], item[1]),
+    )
+
+
+def org_excellent_streaks(path: str, up_to: int, min_years: int = 2) -> list[tuple]:
+    """Classified orgs under `path` rated Excellent in consecutive years ending at `up_to`,
+    longest first: one query."""
+    rows = (
+        OrgReview.objects.filter(
+            organization__path__startswith=path,
+            is_classified=True,
+            final_grade=rules.EXCELLENT,
+            review_year__year__lte=up_to,
+        )
+        .values_list("organization_id", "organization__name", "review_year__year")
+        .order_by()
+    )
+    years: dict[tuple, list[int]] = {}
+    for org_id, name, year in rows:
+        years.setdefault((org_id, name), []).append(year)
+    result = [(key, rules.streak(ys, up_to)) for key, ys in years.items()]
+    return sorted(
+        ((org_id, name, n) for (org_id, name), n in result if n >= min_years),
         key=lambda item: (-item[2], item[1]),
     )

@@ -7,4 +7,4 @@ class TrainingConfig(AppConfig):
     verbose_name = "Đào tạo, bồi dưỡng"
 
     def ready(self):
-        from dangbo.training import audit  # noqa: F401
+        from dangbo.training import audit, hooks  # noqa: F401

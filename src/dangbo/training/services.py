@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
-from dangbo.core.text import clean_spaces
+from dangbo.core.text import clean_spaces, normalize
 from dangbo.members.models import Member
 from dangbo.members.rules import validate_id_number
 from dangbo.organizations.models import Organization
@@ -111,16 +111,36 @@ def record_results(
     return len(results)
 
 
-def valid_certificate(id_number: str, kind: str, on: date) -> Enrolment | None:
+def valid_certificate(
+    id_number: str,
+    kind: str,
+    on: date,
+    *,
+    full_name: str = "",
+    birth_date: date | None = None,
+) -> Enrolment | None:
     """The latest passed certificate of a kind for a person, if still valid on `on`
-    (what the admission file checks for the candidate course)."""
-    found = (
+    (what the admission file checks for the candidate course). The person is matched by
+    personal ID number, or (no number) by unaccented name and birth date."""
+    passed = (
         Enrolment.objects.filter(
-            id_number=id_number, training_class__kind=kind, result=Enrolment.Result.PASSED
+            training_class__kind=kind,
+            result=Enrolment.Result.PASSED,
+            certificate_issued_on__lte=on,
         )
-        .order_by("-certificate_issued_on")
-        .first()
+        .select_related("training_class")
+        .order_by("-certificate_issued_on", "-id")
     )
+    if id_number:
+        found = passed.filter(id_number=id_number).first()
+    elif full_name and birth_date:
+        key = normalize(full_name)
+        found = next(
+            (e for e in passed.filter(birth_date=birth_date) if normalize(e.full_name) == key),
+            None,
+        )
+    else:
+        return None
     if found and rules.is_valid_on(found.certificate_valid_until, on):
         return found
     return None

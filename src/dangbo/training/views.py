@@ -190,16 +190,38 @@ def parse_score(text: str | None):
 
 
 class StatisticsView(RestrictedViewMixin, View):
+    """Classes, learners and passes by course kind for a period and a subtree."""
+
     model = TrainingClass
 
     def get(self, request):
+        self.require("view")
         today = timezone.localdate()
         start = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
         end = parse_date(request.GET.get("to")) or today
+        visible = Organization.objects.restrict(request.user, "view")
+        org = None
+        if request.GET.get("org", "").isdigit():
+            org = visible.filter(pk=request.GET["org"]).first()
+            if org is None:
+                raise Http404
+        classes = self.get_queryset()
+        if org is not None:
+            classes = classes.filter(organization__path__startswith=org.path)
+        top = org or visible.order_by("depth", "path").first()
+        children = (
+            list(
+                visible.filter(
+                    path__startswith=top.path, depth=top.depth + 1, org_type__holds_members=False
+                ).order_by("path")[:200]
+            )
+            if top
+            else []
+        )
         labels = dict(CourseKind.choices)
         rows = [
             {**row, "label": labels.get(row["kind"], row["kind"])}
-            for row in services.statistics(self.get_queryset(), start, end)
+            for row in services.statistics(classes, start, end)
         ]
         return render(
             request,
@@ -209,5 +231,8 @@ class StatisticsView(RestrictedViewMixin, View):
                 "rows": rows,
                 "start": start,
                 "end": end,
+                "org": org,
+                "top": top,
+                "children": children,
             },
         )

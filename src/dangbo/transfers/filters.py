@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -6,7 +8,7 @@ from django.utils import timezone
 from dangbo.core.text import normalize
 from dangbo.organizations.models import Organization
 from dangbo.transfers.models import Transfer
-from dangbo.transfers.rules import Kind, State
+from dangbo.transfers.rules import ENDING_SOON_DAYS, Kind, State
 
 
 class TransferFilter(django_filters.FilterSet):
@@ -20,7 +22,12 @@ class TransferFilter(django_filters.FilterSet):
     )
     flag = django_filters.ChoiceFilter(
         label="Cảnh báo",
-        choices=[("overdue", "Quá hạn"), ("deletion", "Quá 3 tháng: đề nghị xóa tên")],
+        choices=[
+            ("overdue", "Quá hạn"),
+            ("deletion", "Quá 3 tháng: đề nghị xóa tên"),
+            ("temporary_ended", "Hết hạn sinh hoạt tạm thời, chưa kết thúc"),
+            ("temporary_ending", "Sắp hết hạn sinh hoạt tạm thời"),
+        ],
         method="filter_flag",
     )
 
@@ -45,7 +52,16 @@ class TransferFilter(django_filters.FilterSet):
 
 
 def overdue(queryset, which="overdue"):
+    """Open transfers needing action: official ones past a limit ("overdue", "deletion"),
+    temporary ones past their end ("temporary_ended") or ending soon ("temporary_ending")."""
     today = timezone.localdate()
+    if which in ("temporary_ended", "temporary_ending"):
+        active = queryset.filter(kind=Kind.TEMPORARY, state=State.ACTIVE)
+        if which == "temporary_ended":
+            return active.filter(ends_on__lt=today)
+        return active.filter(
+            ends_on__gte=today, ends_on__lte=today + timedelta(days=ENDING_SOON_DAYS)
+        )
     pending = queryset.filter(kind=Kind.OFFICIAL, state__in=(State.ISSUED, State.PRESENTED))
     if which == "deletion":
         return pending.filter(rejoin_by__lt=today)

@@ -98,14 +98,33 @@ def deadlines(issued_on: date, params: TransferParams, cal: WorkCalendar) -> Dea
     )
 
 
+ENDING_SOON_DAYS = 15
+
+
+def temporary_flag(state: str, today: date, ends_on: date | None) -> str | None:
+    """The flag of a temporary attendance whose period is over (or ends within 15 days) but
+    that nobody has ended yet: the host cell must end it, the member returns home."""
+    if state != State.ACTIVE or ends_on is None:
+        return None
+    if today > ends_on:
+        return f"Đã hết thời hạn sinh hoạt tạm thời ({ends_on:%d/%m/%Y}): cần ghi kết thúc"
+    if (ends_on - today).days <= ENDING_SOON_DAYS:
+        return f"Sắp hết thời hạn sinh hoạt tạm thời ({ends_on:%d/%m/%Y})"
+    return None
+
+
 def flags(
     state: str,
     today: date,
     present_by: date | None,
     complete_by: date | None,
     rejoin_by: date | None,
+    ends_on: date | None = None,
 ) -> list[str]:
-    """Warnings for an official transfer still open on `today`."""
+    """Warnings for a transfer still open on `today` (official deadlines, temporary end)."""
+    temporary = temporary_flag(state, today, ends_on)
+    if temporary:
+        return [temporary]
     if state not in (State.ISSUED, State.PRESENTED):
         return []
     result = []

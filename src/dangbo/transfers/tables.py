@@ -32,9 +32,11 @@ class TransferTable(tables.Table):
             record.present_by,
             record.complete_by,
             record.rejoin_by,
+            record.ends_on,
         )
         if warnings:
+            tone = "warning" if record.state == "active" and "Sắp" in warnings[0] else "danger"
             return format_html(
-                '{} <span class="badge bg-danger">{}</span>', value, "; ".join(warnings)
+                '{} <span class="badge bg-{}">{}</span>', value, tone, "; ".join(warnings)
             )
         return value

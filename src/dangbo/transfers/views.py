@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
-from dangbo.transfers import forms, rules, services
+from dangbo.transfers import exports, forms, rules, services
 from dangbo.transfers.filters import TransferFilter, overdue
 from dangbo.transfers.models import Transfer
 from dangbo.transfers.rules import Kind, State
@@ -38,8 +39,22 @@ class TransferListView(ObjectListView):
         restricted = self.get_queryset()
         context["overdue_count"] = overdue(restricted).count()
         context["deletion_count"] = overdue(restricted, "deletion").count()
+        context["temporary_ended_count"] = overdue(restricted, "temporary_ended").count()
         context["can_add"] = has_permission(self.request.user, "transfers.change")
         return context
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            transfers = list(self.object_list.select_related("member", "from_org", "to_org"))
+            return xlsx_response(
+                self.request,
+                exports.transfers_workbook(transfers, timezone.localdate()),
+                filename="chuyen-sinh-hoat-dang.xlsx",
+                what=Transfer,
+                rows=len(transfers),
+                filters=self.request.GET.urlencode(),
+            )
+        return super().render_to_response(context, **kwargs)
 
 
 class TransferDetailView(ObjectDetailView):
@@ -69,7 +84,7 @@ class TransferDetailView(ObjectDetailView):
             events=t.events.select_related("recorded_by"),
             actions=actions,
             flags=rules.flags(
-                t.state, timezone.localdate(), t.present_by, t.complete_by, t.rejoin_by
+                t.state, timezone.localdate(), t.present_by, t.complete_by, t.rejoin_by, t.ends_on
             ),
         )
         return context

@@ -1,0 +1,97 @@
+"""The temporary-attendance end flag, the dashboard card and the XLSX list (logged)."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dangbo.transfers import rules, services
+from dangbo.transfers.rules import State
+from tests import factories
+
+
+def test_temporary_flag_rule():
+    ends = date(2026, 6, 1)
+    assert rules.temporary_flag(State.ACTIVE, date(2026, 5, 1), ends) is None
+    assert "Sắp hết" in rules.temporary_flag(State.ACTIVE, date(2026, 5, 20), ends)
+    assert rules.temporary_flag(State.ACTIVE, ends, ends).startswith("Sắp hết")
+    assert "Đã hết thời hạn" in rules.temporary_flag(State.ACTIVE, date(2026, 6, 2), ends)
+    assert rules.temporary_flag(State.ENDED, date(2027, 1, 1), ends) is None
+    assert rules.flags(State.ACTIVE, date(2026, 6, 2), None, None, None, ends) == [
+        rules.temporary_flag(State.ACTIVE, date(2026, 6, 2), ends)
+    ]
+
+
+@pytest.fixture
+def ended(tree):
+    """A temporary attendance whose period is over and nobody ended it; one official overdue."""
+    today = timezone.localdate()
+    starts = today - timedelta(days=200)
+    temporary = services.start_temporary(
+        tree["members_a"][1],
+        host_org=tree["cell_b"],
+        starts_on=starts,
+        ends_on=rules.add_months(starts, 4),
+        paper_number="T-7",
+    )
+    official = services.issue(
+        tree["members_a"][0],
+        to_org=tree["village"],
+        on=today - timedelta(days=150),
+        paper_number="GGT-3",
+    )
+    return temporary, official
+
+
+@pytest.fixture
+def officer(tree):
+    return factories.user("capuy", role_code="grassroots_committee", on=tree["committee"])
+
+
+def test_list_flags_and_filters_ended_temporary_attendance(client, tree, ended, officer):
+    client.force_login(officer)
+    body = client.get(reverse("transfers:index")).content.decode()
+    assert "1 đảng viên đã hết thời hạn sinh hoạt tạm thời" in body
+    assert "Đã hết thời hạn sinh hoạt tạm thời" in body
+    body = client.get(reverse("transfers:index"), {"flag": "temporary_ended"}).content.decode()
+    assert "Trần Thị Hằng" in body and "Nguyễn Văn Bình" not in body
+    body = client.get(reverse("transfers:detail", args=[ended[0].pk])).content.decode()
+    assert "cần ghi kết thúc" in body
+
+
+def test_dashboard_card_in_the_users_subtree_only(client, tree, ended, officer):
+    client.force_login(officer)
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-widget="transfers.flags"' in body
+    assert "Hết hạn sinh hoạt tạm thời, chưa ghi kết thúc" in body
+    assert "Quá 3 tháng chưa sinh hoạt" in body
+    # The commune side sees the official transfer coming in, not the temporary one elsewhere.
+    other = factories.user("xa", role_code="grassroots_committee", on=tree["commune"])
+    client.force_login(other)
+    body = client.get(reverse("home")).content.decode()
+    assert "Quá 3 tháng chưa sinh hoạt" in body
+    assert "Hết hạn sinh hoạt tạm thời" not in body
+    # A role without transfers.view gets no card.
+    viewer = factories.user("xem", role_code="viewer", on=tree["committee"])
+    client.force_login(viewer)
+    assert 'data-widget="transfers.flags"' not in client.get(reverse("home")).content.decode()
+
+
+def test_xlsx_list_is_logged_and_restricted(client, tree, ended, officer):
+    client.force_login(officer)
+    response = client.get(reverse("transfers:index"), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('chuyen-sinh-hoat-dang.xlsx"')
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][0] == "Đảng viên" and len(rows) == 3
+    assert any("cần ghi kết thúc" in (row[-1] or "") for row in rows[1:])
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("pk")
+    assert entry.additional_data["rows"] == 2 and entry.actor == officer
+    other = factories.user("xa", role_code="grassroots_committee", on=tree["commune"])
+    client.force_login(other)
+    response = client.get(reverse("transfers:index"), {"export": "xlsx"})
+    assert len(list(load_workbook(io.BytesIO(response.content)).active.values)) == 2
