@@ -39,7 +39,7 @@ def test_bulk_accounts_for_a_subtree_are_atomic_and_skip_existing(tree):
     assert {m.pk for m, _, _ in created} == {
         m.pk for m in [*tree["members_a"][1:], *tree["members_b"]]
     }
-    for member, username, password in created:
+    for _member, username, password in created:
         assert get_user_model().objects.get(username=username).check_password(password)
     assert MemberAccount.objects.count() == 4
     with pytest.raises(DomainError, match="đã có tài khoản"):
