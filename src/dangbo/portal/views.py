@@ -493,11 +493,17 @@ class AccountListView(ObjectListView):
         return context
 
 
-def _password_page(request, account, password, title):
+def _password_page(request, account=None, password="", title="", error=""):
+    """The one-time password, shown on this response only (or why none was issued)."""
     return render(
         request,
         "portal/account_password.html",
-        {"title": title, "account": account, "password": password},
+        {
+            "title": title or "Không cấp được tài khoản",
+            "account": account,
+            "password": password,
+            "error": error,
+        },
     )
 
 
@@ -516,8 +522,7 @@ class AccountCreateView(RestrictedViewMixin, View):
         try:
             account, password = services.create_account(member, user=request.user, email=email)
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(reverse("portal:accounts") + f"?org={member.organization_id}")
+            return _password_page(request, error=error.message)
         return _password_page(request, account, password, "Đã cấp tài khoản đảng viên")
 
 
@@ -544,14 +549,12 @@ class AccountBulkView(RestrictedViewMixin, View):
         self.require("change")
         form = forms.BulkAccountsForm(request.POST, user=request.user)
         if not form.is_valid():
-            messages.error(request, "Cần chọn tổ chức trong phạm vi quản lý.")
-            return redirect("portal:accounts")
+            return _password_page(request, error="Cần chọn tổ chức trong phạm vi quản lý.")
         org = form.cleaned_data["organization"]
         try:
             created = services.create_accounts(org, user=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(reverse("portal:accounts") + f"?org={org.pk}")
+            return _password_page(request, error=error.message)
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Tài khoản")
         sheet.append(["Họ và tên", "Chi bộ", "Tên đăng nhập", "Mật khẩu ban đầu"])
