@@ -152,7 +152,7 @@ def test_own_task_and_self_assessment_go_through_their_services(portal):
     mine = MemberReview.objects.get(member=portal["alice"])
     theirs = MemberReview.objects.get(member=portal["bob"])
     with pytest.raises(DomainError, match="không phải của"):
-        services.self_assess(portal["alice"], theirs, text="...", grade="good")
+        services.self_assess(portal["alice"], theirs, text="...", grade="htt")
     grade = review_services.rules.GRADES[2]
     services.self_assess(portal["alice"], mine, text="Hoàn thành tốt nhiệm vụ", grade=grade)
     mine.refresh_from_db()
