@@ -161,3 +161,62 @@ CASES = [
         payload=lambda d: {"decision": "approve"},  # no reason: the form answers 200
     ),
 ]
+
+
+def _ledger(d, side):
+    from dangbo.dues.models import LedgerEntry
+
+    member = d[f"{side}_member"]
+    return LedgerEntry.objects.create(
+        member=member, organization=member.organization, month=date(2026, 1, 1), due=1000
+    )
+
+
+def _review(d, side):
+    from dangbo.reviews import services as review_services
+
+    org = d["committee"] if side == "inside" else d["commune"]
+    review_services.open_year(organization=org, year=2026)
+    return d[f"{side}_member"].reviews.get()
+
+
+def _own_rows(basename, factory):
+    """An API list answers 200 to everyone signed in, with only the caller's own rows (none
+    for officers, who hold no member account); a detail answers 404 to them."""
+
+    def make(d, side):  # once per test: listing checks call it for every role
+        key = f"_{basename}_{side}"
+        if key not in d:
+            d[key] = factory(d, side)
+        return d[key]
+
+    return [
+        Case(
+            f"{basename}-list",
+            None,
+            inside=lambda d: {},
+            allowed=_member_only,
+            denied=200,
+            unlisted=lambda d: make(d, "outside").pk,
+        ),
+        Case(
+            f"{basename}-detail",
+            None,
+            inside=lambda d: {"pk": make(d, "inside").pk},
+            outside=lambda d: {"pk": make(d, "outside").pk},
+            allowed=_member_only,
+        ),
+    ]
+
+
+CASES += [
+    *_own_rows("portal-me-profile", lambda d, side: d[f"{side}_member"]),
+    *_own_rows(
+        "portal-me-meeting",
+        lambda d, side: _meeting(d["cell_a"] if side == "inside" else d["village"]),
+    ),
+    *_own_rows("portal-me-dues", _ledger),
+    *_own_rows("portal-me-task", _task),
+    *_own_rows("portal-me-review", _review),
+    *_own_rows("portal-me-notification", _notification),
+]
