@@ -207,3 +207,36 @@ def test_attendance_form_starts_from_the_replies(portal, client):
     bob = portal["bob"].pk
     assert form.fields[f"status_{bob}"].initial == "excused"
     assert form.fields[f"reason_{bob}"].initial == "Ốm"
+
+
+def test_leaving_the_party_closes_the_account(tree):
+    from dangbo.members import services as member_services
+
+    member = tree["members_a"][0]
+    account, _ = services.create_account(member)
+    member_services.leave(
+        member,
+        new_status="deceased",
+        on=date(2026, 1, 5),
+        reason="Từ trần",
+        decision_number="05-QĐ/ĐU",
+    )
+    account.user.refresh_from_db()
+    assert not account.user.is_active
+    assert MemberAccount.objects.filter(member=member).exists()  # kept, never deleted
+
+
+def test_one_time_passwords_use_the_light_hasher_until_changed(tree, settings, client):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "dangbo.portal.hashers.OneTimePasswordHasher",
+    ]
+    account, password = services.create_account(tree["members_a"][0])
+    assert account.user.password.startswith("pbkdf2_onetime_sha256$5000$")
+    assert client.login(username=account.user.username, password=password)
+    account.user.refresh_from_db()
+    assert account.user.password.startswith("md5$")  # re-hashed with the default at login
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    again = services.reset_password(account)
+    account.user.refresh_from_db()
+    assert account.user.password.startswith("md5$") and account.user.check_password(again)

@@ -36,6 +36,19 @@ def set_login_flags(sender, request, user, **kwargs):
         request.session.pop(SESSION_MUST_CHANGE, None)
 
 
+@receiver(post_save, sender=Member, dispatch_uid="portal_member_left")
+def member_left(sender, instance: Member, raw=False, **kwargs):
+    """A member who leaves the party (deleted, expelled, resigned, deceased…) can no longer
+    log in; the account and its history stay."""
+    if raw or instance.status in ACTIVE_STATUSES:
+        return
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(member_account__member=instance, is_active=True).update(
+        is_active=False
+    )
+
+
 def _cell_members(organization_id):
     return Member.objects.filter(
         organization_id=organization_id, status__in=ACTIVE_STATUSES

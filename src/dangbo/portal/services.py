@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -26,6 +27,7 @@ from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+from dangbo.portal.hashers import one_time_hasher
 from dangbo.portal.models import (
     CorrectionRequest,
     CorrectionStatus,
@@ -93,7 +95,7 @@ def _new_account(member: Member, *, user, email: str = "") -> tuple[MemberAccoun
     password = generate_password()
     last, _, first = member.full_name.rpartition(" ")
     login = User(username=username, first_name=first, last_name=last, email=clean_spaces(email))
-    login.set_password(password)
+    login.password = make_password(password, hasher=one_time_hasher())
     login.save()
     UserProfile.objects.create(user=login, organization_id=member.organization_id)
     account = MemberAccount.objects.create(
@@ -140,7 +142,7 @@ def reset_password(account: MemberAccount, *, user=None) -> str:
     account = MemberAccount.objects.select_related("member", "user").get(pk=account.pk)
     _check_may_manage(user, account.member)
     password = generate_password()
-    account.user.set_password(password)
+    account.user.password = make_password(password, hasher=one_time_hasher())
     account.user.save(update_fields=["password"])
     account.must_change_password = True
     account.save(update_fields=["must_change_password", "updated_at"])
