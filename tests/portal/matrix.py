@@ -130,7 +130,7 @@ CASES = [
         "members.change",
         inside=lambda d: {},
         method="post",
-        payload=lambda d: {"organization": d["cell_a"].pk},
+        payload=lambda d: {"organization": d["committee"].pk},
     ),
     Case(
         "portal:account_reset",

@@ -116,6 +116,7 @@ def test_own_record_is_logged_and_id_masked(portal, client):
     login(client, portal["accounts"][alice.pk])
     body = client.get(reverse("portal:record")).content.decode()
     assert "*********567" in body and "001203004567" not in body
+    assert "001203004567" not in client.get(reverse("portal:correct")).content.decode()
     assert LogEntry.objects.filter(
         object_id=alice.pk, action=LogEntry.Action.ACCESS, actor=portal["accounts"][alice.pk].user
     ).exists()

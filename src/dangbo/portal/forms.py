@@ -1,8 +1,9 @@
 """Portal forms: large inputs for phones; officer forms for accounts and corrections."""
 
 from django import forms
+from django.db.models import Q
 
-from dangbo.core.permissions import restrict_queryset
+from dangbo.core.permissions import reachable_paths, restrict_queryset
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.portal.models import ReplyIntent
@@ -49,9 +50,10 @@ class CorrectionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if field is not self.fields["explanation"]:
-                field.required = field.required and not isinstance(field, forms.ChoiceField)
+        # The ID number is not shown in full on a phone screen: empty means "unchanged".
+        self.initial["id_number"] = ""
+        self.fields["id_number"].required = False
+        self.fields["id_number"].help_text = "Chỉ nhập khi cần sửa số định danh cá nhân."
 
     def _post_clean(self):
         # Validation of the new values is the officer's, at approval (members service):
@@ -62,7 +64,7 @@ class CorrectionForm(forms.ModelForm):
         return {
             name: self.cleaned_data.get(name)
             for name in CORRECTABLE_FIELDS
-            if name in self.changed_data
+            if name in self.changed_data and (name != "id_number" or self.cleaned_data.get(name))
         }
 
 
@@ -116,6 +118,14 @@ class BulkAccountsForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Committees (đảng bộ) in reach, and cells the user holds directly (a cell secretary):
+        # not every cell of a province in one list.
+        reach = reachable_paths(user, "members.change")
+        orgs = Organization.objects.filter(is_active=True)
+        if reach is not None:
+            orgs = orgs.filter(Q(org_type__holds_members=False) | Q(path__in=reach))
+        else:
+            orgs = orgs.filter(org_type__holds_members=False)
         self.fields["organization"].queryset = restrict_queryset(
-            Organization.objects.filter(is_active=True), user, "members.change", "path"
+            orgs, user, "members.change", "path"
         ).order_by("path")
