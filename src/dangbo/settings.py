@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangbo.portal.middleware.PortalMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -121,6 +122,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's default hashers, plus a light one for generated one-time passwords of member
+# accounts (dangbo.portal.hashers; replaced at the forced first-login change).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "dangbo.portal.hashers.OneTimePasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -244,3 +256,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "WARNING")},
 }
+
+# Member portal: e-mail notifications (also in the portal) when an address is on the account.
+# Mail goes through Django's EMAIL_BACKEND (DANGBO_EMAIL_BACKEND, SMTP host settings below).
+DANGBO_PORTAL_EMAIL = env_bool("DANGBO_PORTAL_EMAIL")
+EMAIL_BACKEND = os.environ.get(
+    "DANGBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DANGBO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DANGBO_EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = os.environ.get("DANGBO_EMAIL_FROM", "dangbo@localhost")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core import hooks
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.meetings import forms, queries, rules, services
@@ -354,6 +355,8 @@ class RecordView(MeetingActionView):
         members = list(services.cell_members(self.object.organization))
         known = {m.pk for m in members}
         members += [a.member for a in attendance.values() if a.member_id not in known]
+        if not attendance:  # first recording: start from the members' own replies (portal)
+            attendance = hooks.call("portal.meeting_replies", self.object, default={})
         kwargs.update(meeting=self.object, members=members, attendance=attendance)
         return kwargs
 

@@ -7,6 +7,7 @@ from dangbo.demo.generator import SIZES, plan_tree
 from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.lifecycle import seed_lifecycle
 from dangbo.demo.modules import seed_modules
+from dangbo.demo.portal import seed_portal
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import BULK_TABLES, BULK_THRESHOLD, write_all
 from dangbo.meetings.demo import generate_meetings
@@ -68,3 +69,4 @@ class Command(BaseCommand):
         if not no_users:
             for username, full_name, where in create_demo_users():
                 self.stdout.write(f"  {username} / {DEMO_PASSWORD}  — {full_name} ({where})")
+            self.stdout.write(seed_portal())
