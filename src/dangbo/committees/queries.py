@@ -1,0 +1,204 @@
+"""Read-side questions: a committee on a date, who holds what where, the congress schedule of a
+subtree, a committee's cadre list, the planning overview. Callers pass restricted querysets or
+orgs the user reaches; every question is a handful of queries whatever the subtree size."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+
+from dangbo.committees import rules
+from dangbo.committees.models import (
+    POST_ORDER,
+    AgencyPosition,
+    ManagementScope,
+    PlanningCandidate,
+    PostPeriod,
+    Term,
+    valid_on,
+)
+from dangbo.committees.services import planning_params
+from dangbo.core.models import RuleParameter
+
+
+@dataclass
+class Seat:
+    """One person in a committee on a date, with all the posts they hold in it."""
+
+    member: object
+    posts: list = field(default_factory=list)  # PostPeriod rows, most senior first
+
+    @property
+    def rank(self) -> int:
+        return min(POST_ORDER[p.post] for p in self.posts)
+
+    @property
+    def labels(self) -> str:
+        return ", ".join(p.get_post_display() for p in self.posts)
+
+
+def committee_on(organization, on: date) -> list[Seat]:
+    """The org's committee and inspection committee as they stood on `on` (one query)."""
+    periods = (
+        PostPeriod.objects.filter(valid_on(on), organization=organization)
+        .select_related("member")
+        .order_by("member__name_search", "id")
+    )
+    seats: dict[int, Seat] = {}
+    for period in periods:
+        seats.setdefault(period.member_id, Seat(period.member)).posts.append(period)
+    for seat in seats.values():
+        seat.posts.sort(key=lambda p: POST_ORDER[p.post])
+    return sorted(seats.values(), key=lambda s: (s.rank, s.member.name_search))
+
+
+def who_holds(queryset, root_path: str, on: date, post: str = ""):
+    """Party post periods in force on `on` under `root_path` (restricted queryset given)."""
+    rows = queryset.filter(valid_on(on), organization__path__startswith=root_path)
+    if post:
+        rows = rows.filter(post=post)
+    return rows.select_related("member", "organization").order_by(
+        "organization__path", "post", "member__name_search"
+    )
+
+
+def agency_holders(queryset, root_path: str, on: date, category: str = ""):
+    rows = queryset.filter(valid_on(on), member__org_path__startswith=root_path)
+    if category:
+        rows = rows.filter(category=category)
+    return rows.select_related("member", "member__organization").order_by(
+        "category", "member__org_path", "member__name_search"
+    )
+
+
+@dataclass
+class ScheduleRow:
+    organization: object
+    term_name: str | None
+    ends_on: date | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+
+def schedule(orgs, today: date, only: str = "") -> list[ScheduleRow]:
+    """Congress schedule: every org with its current term's end and whether it is due/late.
+
+    `orgs` is a restricted Organization queryset; one query with the latest term annotated.
+    """
+    latest = Term.objects.filter(organization=OuterRef("pk"), starts_on__lte=today).order_by(
+        "-starts_on"
+    )
+    rows = orgs.filter(is_active=True).annotate(
+        term_name=Subquery(latest.values("name")[:1]),
+        term_ends_on=Subquery(latest.values("ends_on")[:1]),
+    )
+    months = RuleParameter.value_on(
+        "committees.congress_warning_months",
+        today,
+        default=rules.DEFAULTS["committees.congress_warning_months"],
+    )
+    result = []
+    for org in rows.select_related("org_type").order_by("path"):
+        status = rules.congress_status(org.term_ends_on, today, int(months))
+        if only and status != only:
+            continue
+        result.append(ScheduleRow(org, org.term_name, org.term_ends_on, status))
+    return result
+
+
+def cadres_of(committee, on: date):
+    """The cadres a committee manages on `on`, following its management scope: party post
+    periods and agency positions held under its subtree. Returns (scopes, [(scope, rows)])."""
+    scopes = list(
+        ManagementScope.objects.filter(valid_on(on), organization=committee).select_related(
+            "org_type"
+        )
+    )
+    result = []
+    for scope in scopes:
+        if scope.party_post:
+            rows = PostPeriod.objects.filter(
+                valid_on(on),
+                post=scope.party_post,
+                organization__path__startswith=committee.path,
+            ).exclude(organization=committee)
+            if scope.org_type_id:
+                rows = rows.filter(organization__org_type_id=scope.org_type_id)
+            rows = rows.select_related("member", "organization").order_by("organization__path")
+        else:
+            rows = AgencyPosition.objects.filter(
+                valid_on(on),
+                category=scope.agency_category,
+                member__org_path__startswith=committee.path,
+            )
+            if scope.title_contains:
+                rows = rows.filter(title__icontains=scope.title_contains)
+            rows = rows.select_related("member", "member__organization").order_by(
+                "member__name_search"
+            )
+        result.append((scope, list(rows)))
+    return result
+
+
+def current_posts_of(member, on: date):
+    """A member's party posts and agency positions (all of them, for the timeline)."""
+    party = list(
+        PostPeriod.objects.filter(member=member)
+        .select_related("organization")
+        .order_by("-valid_from", "id")
+    )
+    agency = list(AgencyPosition.objects.filter(member=member).order_by("-valid_from", "id"))
+    return party, agency
+
+
+@dataclass
+class PlannedRow:
+    post: object
+    candidates: list
+    warning: str | None
+
+
+def planning_overview(term, posts, on: date):
+    """Planned posts of a term with their active candidates, each with warnings, and the
+    composition of all active candidates against the targets."""
+    params = planning_params(on, term.organization.path)
+    posts = list(posts)
+    candidates = list(
+        PlanningCandidate.objects.filter(planned_post__in=posts, removed_on__isnull=True)
+        .select_related("member", "member__organization")
+        .prefetch_related("member__disciplines")
+        .order_by("planned_post_id", "member__name_search")
+    )
+    by_post: dict[int, list] = {}
+    profiles: dict[int, rules.Profile] = {}
+    for candidate in candidates:
+        member = candidate.member
+        disciplined = any(
+            d.annulled_on is None and d.decided_on >= candidate.added_on
+            for d in member.disciplines.all()
+        )
+        profile = rules.Profile(
+            gender=member.gender,
+            birth_date=member.birth_date,
+            ethnicity=member.ethnicity,
+            theory_level=member.theory_level,
+            active=member.status in ("probationary", "official"),
+            disciplined=disciplined,
+        )
+        profiles[member.pk] = profile
+        candidate.warnings = rules.candidate_warnings(profile, term.starts_on, params)
+        candidate.age_at_start = rules.age_on(member.birth_date, term.starts_on)
+        by_post.setdefault(candidate.planned_post_id, []).append(candidate)
+    rows = [
+        PlannedRow(
+            post,
+            by_post.get(post.pk, []),
+            rules.post_count_warning(len(by_post.get(post.pk, [])), params),
+        )
+        for post in posts
+    ]
+    composition = rules.composition(list(profiles.values()), term.starts_on, params)
+    return rows, composition, params
