@@ -5,7 +5,7 @@ from datetime import date
 from dangbo.committees import services
 from dangbo.members.models import Member
 from tests import factories
-from tests.permission_matrix import Case, api_list, pk
+from tests.permission_matrix import Case
 
 
 def _congress(org, members):
@@ -87,6 +87,13 @@ def _side(d, side):
     return d[key]
 
 
+def _built(d):
+    """No URL kwargs; builds both sides first so lists can be checked for their rows."""
+    _side(d, "inside")
+    _side(d, "outside")
+    return {}
+
+
 def obj(name):
     return lambda d: {"pk": _side(d, "inside")[name].pk}
 
@@ -101,9 +108,11 @@ def _screen(name, key, permission="committees.view"):
 
 def _api(basename, key, permission="committees.view"):
     return [
-        api_list(
+        Case(
             f"{basename}-list",
             permission,
+            inside=_built,
+            denied=200,
             listed=lambda d: _side(d, "inside")[key].pk,
             unlisted=lambda d: _side(d, "outside")[key].pk,
         ),
@@ -119,6 +128,7 @@ CASES = [
     Case(
         "committees:index",
         "committees.view",
+        inside=_built,
         listed=lambda d: _side(d, "inside")["org"].name,
         unlisted=lambda d: _side(d, "outside")["org"].name,
     ),
@@ -149,6 +159,7 @@ CASES = [
     Case(
         "committees:comments",
         "committees.view",
+        inside=_built,
         listed=lambda d: _side(d, "inside")["appointment"].post,
     ),
     Case("committees:appointment_add", "committees.change"),

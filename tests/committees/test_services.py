@@ -82,6 +82,14 @@ def test_threshold_is_dated_data(congress, people):
 
 
 def test_secretary_must_be_in_the_committee(congress, people):
+    services.record_election(
+        congress,
+        body="committee",
+        held_on=date(2020, 7, 11),
+        seats=1,
+        voters=100,
+        results=[services.Vote(people[1], 90)],
+    )
     with pytest.raises(DomainError):
         services.record_election(
             congress,
@@ -311,3 +319,22 @@ def test_comments_requests_and_responses(tree, people):
 
     rows = hooks.call("committees.member_comments", people[0], 2025)
     assert {r["source"] for r in rows} == {"residence", "appointment"}
+
+
+def test_a_cell_without_committee_elects_its_secretary(tree, people):
+    congress = services.record_congress(
+        organization=tree["cell_a"],
+        term_name="2025–2030",
+        held_on=date(2025, 4, 1),
+        delegates_summoned=12,
+        delegates_present=12,
+    )
+    services.record_election(
+        congress,
+        body="secretary",
+        held_on=date(2025, 4, 1),
+        seats=1,
+        voters=12,
+        results=[services.Vote(people[0], 11)],
+    )
+    assert [s.labels for s in queries.committee_on(tree["cell_a"], date(2025, 5, 1))] == ["Bí thư"]

@@ -74,13 +74,13 @@ def test_service_errors_become_form_errors(client, officer, congress, people):
         {
             "body": "secretary",
             "held_on": "10/07/2020",
-            "seats": "1",
+            "seats": "2",
             "voters": "7",
             "results": f"{people[0].full_name} | 7",
         },
     )
     assert response.status_code == 200
-    assert "chưa là cấp ủy viên" in response.content.decode()
+    assert "Mỗi cấp ủy bầu một bí thư" in response.content.decode()
 
 
 def test_change_form(client, officer, elected, tree, people):

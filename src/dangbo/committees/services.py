@@ -173,7 +173,13 @@ def record_election(
             )
         _require_active(vote.member, "results")
         _require_in_subtree(vote.member, org, "results")
-    if body in (Body.STANDING, Body.SECRETARY, Body.DEPUTY_SECRETARY):
+    needs_committee = body == Body.STANDING or (
+        body in (Body.SECRETARY, Body.DEPUTY_SECRETARY)
+        and congress.elections.filter(body=Body.COMMITTEE).exists()
+    )
+    if needs_committee:
+        # A committee elects its standing committee, secretary and deputies among its
+        # members; a cell without a committee elects its secretary at the congress.
         committee = set(
             PostPeriod.objects.filter(
                 valid_on(held_on), organization=org, post=PartyPost.COMMITTEE_MEMBER
