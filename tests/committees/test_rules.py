@@ -96,7 +96,7 @@ def test_candidate_warnings():
     fine = rules.Profile("F", date(1985, 1, 1), theory_level="advanced")
     assert rules.candidate_warnings(fine, start, PARAMS) == []
     bad = rules.Profile(
-        "M", date(1960, 1, 1), theory_level="none", active=False, disciplined=True, grade="khtnv"
+        "M", date(1960, 1, 1), theory_level="none", active=False, disciplined=True, grade="kht"
     )
     assert len(rules.candidate_warnings(bad, start, PARAMS)) == 5
 

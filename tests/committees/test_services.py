@@ -338,3 +338,15 @@ def test_a_cell_without_committee_elects_its_secretary(tree, people):
         results=[services.Vote(people[0], 11)],
     )
     assert [s.labels for s in queries.committee_on(tree["cell_a"], date(2025, 5, 1))] == ["Bí thư"]
+
+
+def test_planning_warns_on_a_bad_grade_when_reviews_answer(congress, people, monkeypatch):
+    from dangbo.core import hooks
+
+    post = services.add_planned_post(term=congress.term, title="Bí thư")
+    services.add_candidate(planned_post=post, member=people[0], added_on=date(2021, 1, 5))
+    monkeypatch.setitem(
+        hooks._providers, "reviews.member_grades", lambda ids, year: {people[0].pk: "kht"}
+    )
+    rows, _, _ = queries.planning_overview(congress.term, [post], date(2023, 1, 1))
+    assert rows[0].candidates[0].warnings == ["Xếp loại không hoàn thành nhiệm vụ."]

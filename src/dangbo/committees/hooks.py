@@ -5,6 +5,9 @@
   not see committee data for the member.
 - ``committees.member_comments(member, year)``: the residence cell's and committees' comments
   on a member for a review year, as dicts (for the annual review).
+
+Asks (default when nobody answers): ``reviews.member_grades(member_ids, year)`` →
+``{member_id: grade code}`` for the planning warnings ("kht" = not completed).
 """
 
 from django.template.loader import render_to_string

@@ -18,6 +18,7 @@ from dangbo.committees.models import (
     valid_on,
 )
 from dangbo.committees.services import planning_params
+from dangbo.core import hooks
 from dangbo.core.models import RuleParameter
 
 
@@ -172,6 +173,10 @@ def planning_overview(term, posts, on: date):
         .prefetch_related("member__disciplines")
         .order_by("planned_post_id", "member__name_search")
     )
+    # The last annual grades, when the reviews app answers (member id → grade code).
+    grades = hooks.call(
+        "reviews.member_grades", [c.member_id for c in candidates], on.year - 1, default={}
+    )
     by_post: dict[int, list] = {}
     profiles: dict[int, rules.Profile] = {}
     for candidate in candidates:
@@ -187,6 +192,7 @@ def planning_overview(term, posts, on: date):
             theory_level=member.theory_level,
             active=member.status in ("probationary", "official"),
             disciplined=disciplined,
+            grade=grades.get(member.pk),
         )
         profiles[member.pk] = profile
         candidate.warnings = rules.candidate_warnings(profile, term.starts_on, params)

@@ -27,6 +27,7 @@ DEFAULTS = {
 
 THEORY_ORDER = ["none", "elementary", "intermediate", "advanced", "bachelor"]
 MAJORITY_ETHNICITY = "Kinh"
+NOT_COMPLETED = "kht"  # the annual review's grade "không hoàn thành nhiệm vụ"
 
 
 def parse_fraction(text: str) -> Fraction:
@@ -147,7 +148,7 @@ class Profile:
     theory_level: str = "none"
     active: bool = True
     disciplined: bool = False
-    grade: str | None = None  # last classification (e.g. "khtnv" = not completed)
+    grade: str | None = None  # last classification (reviews' codes: "kht" = not completed)
 
 
 def age_ok(profile: Profile, term_start: date, params: PlanningParams) -> bool:
@@ -184,7 +185,7 @@ def candidate_warnings(profile: Profile, term_start: date, params: PlanningParam
         warnings.append("Chưa đạt trình độ lý luận chính trị yêu cầu.")
     if profile.disciplined:
         warnings.append("Bị kỷ luật trong thời gian quy hoạch.")
-    if profile.grade == "khtnv":
+    if profile.grade == NOT_COMPLETED:
         warnings.append("Xếp loại không hoàn thành nhiệm vụ.")
     return warnings
 
