@@ -153,6 +153,7 @@ CASES = [
     Case("committees:planning_index", "committees.view_planning"),
     _screen("planning", "term", "committees.view_planning"),
     _screen("planning_export", "term", "committees.view_planning"),
+    _screen("planning_docx", "term", "committees.view_planning"),
     _screen("post_add", "term", "committees.change_planning"),
     _screen("candidate_add", "planned", "committees.change_planning"),
     _screen("candidate_remove", "candidate", "committees.change_planning"),

@@ -168,6 +168,8 @@ def test_planning_screens(client, officer, congress, people):
     assert people[0].full_name in page and "Chưa đủ số người tối thiểu" in page
     response = client.get(reverse("committees:planning_export", args=[term.pk]))
     assert response.status_code == 200
+    response = client.get(reverse("committees:planning_docx", args=[term.pk]))
+    assert response["Content-Disposition"].endswith('.docx"')
 
 
 def test_comments_screen_lists_overdue(client, officer, tree, people):

@@ -1,11 +1,13 @@
-"""XLSX exports of committee lists, cadre lists, who-holds-what and planning lists (each logged
-through core.exports)."""
+"""XLSX and DOCX exports of committee lists, cadre lists, who-holds-what and planning lists
+(each logged through core.exports)."""
+
+import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dangbo.committees.models import PlanningCandidate, PostPeriod
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import file_response, xlsx_response
 
 BOLD = Font(bold=True)
 
@@ -197,6 +199,78 @@ def planning_xlsx(request, term, rows, composition):
         request,
         wb,
         filename=f"quy-hoach-{term.pk}.xlsx",
+        what=PlanningCandidate,
+        rows=count,
+        term=term.pk,
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+COMPOSITION_LABELS = {"women": "Nữ", "young": "Trẻ", "ethnic_minority": "Dân tộc thiểu số"}
+
+
+def _table(doc, header, rows):
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = str(text)
+
+
+def planning_docx(request, term, rows, composition):
+    """The planning report: list per post and the composition against the targets."""
+    from docx import Document as DocxDocument
+
+    doc = DocxDocument()
+    doc.add_heading(f"DANH SÁCH QUY HOẠCH NHIỆM KỲ {term.name}", level=1)
+    doc.add_paragraph(
+        f"{term.organization.name} — nhiệm kỳ bắt đầu {term.starts_on:%d/%m/%Y}; "
+        f"tổng số {composition['total']} người trong quy hoạch."
+    )
+    count = 0
+    for row in rows:
+        doc.add_heading(row.post.title, level=2)
+        if row.warning:
+            doc.add_paragraph(row.warning)
+        _table(
+            doc,
+            ["STT", "Họ và tên", "Năm sinh", "Tuổi khi bắt đầu NK", "Lý luận chính trị"],
+            (
+                [
+                    n,
+                    c.member.full_name,
+                    c.member.birth_date.year,
+                    c.age_at_start,
+                    c.member.get_theory_level_display(),
+                ]
+                for n, c in enumerate(row.candidates, start=1)
+            ),
+        )
+        count += len(row.candidates)
+    doc.add_heading("Cơ cấu", level=2)
+    _table(
+        doc,
+        ["Tiêu chí", "Số người", "Tỷ lệ (%)", "Mục tiêu (%)", "Kết quả"],
+        (
+            [
+                label,
+                composition[key]["count"],
+                composition[key]["share"],
+                composition[key]["target"],
+                "Đạt" if composition[key]["met"] else "Chưa đạt",
+            ]
+            for key, label in COMPOSITION_LABELS.items()
+        ),
+    )
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return file_response(
+        request,
+        buffer.getvalue(),
+        content_type=DOCX,
+        filename=f"quy-hoach-{term.pk}.docx",
         what=PlanningCandidate,
         rows=count,
         term=term.pk,

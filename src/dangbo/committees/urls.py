@@ -22,6 +22,7 @@ urlpatterns = [
     path("planning/", views.PlanningIndexView.as_view(), name="planning_index"),
     path("planning/<int:pk>/", views.PlanningView.as_view(), name="planning"),
     path("planning/<int:pk>/xlsx/", views.PlanningExportView.as_view(), name="planning_export"),
+    path("planning/<int:pk>/docx/", views.PlanningDocxView.as_view(), name="planning_docx"),
     path("planning/<int:pk>/post/", views.PlannedPostCreateView.as_view(), name="post_add"),
     path(
         "planning/posts/<int:pk>/candidate/",

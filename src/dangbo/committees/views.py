@@ -412,10 +412,12 @@ class PlanningView(Screen):
             pk=pk,
         )
 
-    def get(self, request, pk, export=False):
+    def get(self, request, pk, export=None):
         term = self.term(request, pk)
         posts = term.planned_posts.all()
         rows, composition, params = queries.planning_overview(term, posts, timezone.localdate())
+        if export == "docx":
+            return exports.planning_docx(request, term, rows, composition)
         if export:
             return exports.planning_xlsx(request, term, rows, composition)
         removed = list(
@@ -443,7 +445,12 @@ class PlanningView(Screen):
 
 class PlanningExportView(PlanningView):
     def get(self, request, pk):
-        return super().get(request, pk, export=True)
+        return super().get(request, pk, export="xlsx")
+
+
+class PlanningDocxView(PlanningView):
+    def get(self, request, pk):
+        return super().get(request, pk, export="docx")
 
 
 class PlannedPostCreateView(ServiceFormView):
