@@ -5,8 +5,6 @@ orgs the user reaches; every question is a handful of queries whatever the subtr
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
-
 from dangbo.committees import rules
 from dangbo.committees.models import (
     POST_ORDER,
@@ -53,13 +51,27 @@ def committee_on(organization, on: date) -> list[Seat]:
     return sorted(seats.values(), key=lambda s: (s.rank, s.member.name_search))
 
 
+# What the holder lists and exports show of a member (a full member row is ~40 columns).
+HOLDER_FIELDS = (
+    "valid_from",
+    "valid_to",
+    "member",
+    "member__full_name",
+    "member__birth_date",
+    "member__gender",
+    "member__name_search",
+)
+
+
 def who_holds(queryset, root_path: str, on: date, post: str = ""):
     """Party post periods in force on `on` under `root_path` (restricted queryset given)."""
     rows = queryset.filter(valid_on(on), organization__path__startswith=root_path)
     if post:
         rows = rows.filter(post=post)
-    return rows.select_related("member", "organization").order_by(
-        "organization__path", "post", "member__name_search"
+    return (
+        rows.select_related("member", "organization")
+        .only(*HOLDER_FIELDS, "post", "organization", "organization__name", "organization__path")
+        .order_by("organization__path", "post", "member__name_search")
     )
 
 
@@ -67,8 +79,18 @@ def agency_holders(queryset, root_path: str, on: date, category: str = ""):
     rows = queryset.filter(valid_on(on), member__org_path__startswith=root_path)
     if category:
         rows = rows.filter(category=category)
-    return rows.select_related("member", "member__organization").order_by(
-        "category", "member__org_path", "member__name_search"
+    return (
+        rows.select_related("member", "member__organization")
+        .only(
+            *HOLDER_FIELDS,
+            "category",
+            "title",
+            "agency",
+            "member__org_path",
+            "member__organization",
+            "member__organization__name",
+        )
+        .order_by("category", "member__org_path", "member__name_search")
     )
 
 
@@ -87,26 +109,33 @@ class ScheduleRow:
 def schedule(orgs, today: date, only: str = "") -> list[ScheduleRow]:
     """Congress schedule: every org with its current term's end and whether it is due/late.
 
-    `orgs` is a restricted Organization queryset; one query with the latest term annotated.
+    `orgs` is a restricted Organization queryset. Two queries (the orgs, then their terms
+    started by `today`, the latest kept per org), whatever the subtree size.
     """
-    latest = Term.objects.filter(organization=OuterRef("pk"), starts_on__lte=today).order_by(
-        "-starts_on"
-    )
-    rows = orgs.filter(is_active=True).annotate(
-        term_name=Subquery(latest.values("name")[:1]),
-        term_ends_on=Subquery(latest.values("ends_on")[:1]),
-    )
+    orgs = orgs.filter(is_active=True)
+    latest: dict[int, tuple[str, date]] = {}
+    for org_id, name, ends_on in (
+        Term.objects.filter(organization__in=orgs.values("pk"), starts_on__lte=today)
+        .order_by("organization_id", "starts_on")
+        .values_list("organization_id", "name", "ends_on")
+    ):
+        latest[org_id] = (name, ends_on)
     months = RuleParameter.value_on(
         "committees.congress_warning_months",
         today,
         default=rules.DEFAULTS["committees.congress_warning_months"],
     )
     result = []
-    for org in rows.select_related("org_type").order_by("path"):
-        status = rules.congress_status(org.term_ends_on, today, int(months))
+    for org in (
+        orgs.select_related("org_type")
+        .only("id", "name", "path", "org_type__name")
+        .order_by("path")
+    ):
+        name, ends_on = latest.get(org.pk, (None, None))
+        status = rules.congress_status(ends_on, today, int(months))
         if only and status != only:
             continue
-        result.append(ScheduleRow(org, org.term_name, org.term_ends_on, status))
+        result.append(ScheduleRow(org, name, ends_on, status))
     return result
 
 
