@@ -6,7 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from dangbo.committees.models import PlanningCandidate, PostPeriod
+from dangbo.committees import queries
+from dangbo.committees.models import AgencyCategory, PartyPost, PlanningCandidate, PostPeriod
 from dangbo.core.exports import file_response, xlsx_response
 
 BOLD = Font(bold=True)
@@ -65,39 +66,24 @@ def committee_xlsx(request, org, on, seats):
 
 
 def holders_xlsx(request, root, on, party, agency):
-    wb = Workbook()
-    rows = _sheet(
-        wb,
-        "Chức vụ Đảng",
-        ["Tổ chức", "Chức vụ", "Họ và tên", "Năm sinh", "Từ ngày"],
-        (
-            [
-                p.organization.name,
-                p.get_post_display(),
-                p.member.full_name,
-                p.member.birth_date.year,
-                _d(p.valid_from),
-            ]
-            for p in party
-        ),
-        first=True,
-    )
-    rows += _sheet(
-        wb,
-        "Chính quyền, đoàn thể",
-        ["Khối", "Chức vụ", "Cơ quan", "Họ và tên", "Chi bộ", "Từ ngày"],
-        (
-            [
-                a.get_category_display(),
-                a.title,
-                a.agency,
-                a.member.full_name,
-                a.member.organization.name,
-                _d(a.valid_from),
-            ]
-            for a in agency
-        ),
-    )
+    """Every post in force in a subtree: read as tuples (a province holds ~50,000) and written
+    with openpyxl's write-only workbook."""
+    posts = dict(PartyPost.choices)
+    categories = dict(AgencyCategory.choices)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Chức vụ Đảng")
+    ws.append(["Tổ chức", "Chức vụ", "Họ và tên", "Năm sinh", "Từ ngày"])
+    rows = 0
+    for org, post, name, born, since in party.values_list(*queries.PARTY_EXPORT):
+        ws.append([org, posts[post], name, born.year, _d(since)])
+        rows += 1
+    ws = wb.create_sheet("Chính quyền, đoàn thể")
+    ws.append(["Khối", "Chức vụ", "Cơ quan", "Họ và tên", "Chi bộ", "Từ ngày"])
+    for category, title, agency_name, name, cell, since in agency.values_list(
+        *queries.AGENCY_EXPORT
+    ):
+        ws.append([categories[category], title, agency_name, name, cell, _d(since)])
+        rows += 1
     return xlsx_response(
         request,
         wb,

@@ -75,6 +75,23 @@ def who_holds(queryset, root_path: str, on: date, post: str = ""):
     )
 
 
+PARTY_EXPORT = (
+    "organization__name",
+    "post",
+    "member__full_name",
+    "member__birth_date",
+    "valid_from",
+)
+AGENCY_EXPORT = (
+    "category",
+    "title",
+    "agency",
+    "member__full_name",
+    "member__organization__name",
+    "valid_from",
+)
+
+
 def agency_holders(queryset, root_path: str, on: date, category: str = ""):
     rows = queryset.filter(valid_on(on), member__org_path__startswith=root_path)
     if category:
@@ -92,6 +109,13 @@ def agency_holders(queryset, root_path: str, on: date, category: str = ""):
         )
         .order_by("category", "member__org_path", "member__name_search")
     )
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    pk: int
+    name: str
+    org_type: str
 
 
 @dataclass
@@ -126,16 +150,12 @@ def schedule(orgs, today: date, only: str = "") -> list[ScheduleRow]:
         default=rules.DEFAULTS["committees.congress_warning_months"],
     )
     result = []
-    for org in (
-        orgs.select_related("org_type")
-        .only("id", "name", "path", "org_type__name")
-        .order_by("path")
-    ):
-        name, ends_on = latest.get(org.pk, (None, None))
+    for pk, org_name, org_type in orgs.order_by("path").values_list("pk", "name", "org_type__name"):
+        name, ends_on = latest.get(pk, (None, None))
         status = rules.congress_status(ends_on, today, int(months))
         if only and status != only:
             continue
-        result.append(ScheduleRow(org, name, ends_on, status))
+        result.append(ScheduleRow(OrgRow(pk, org_name, org_type), name, ends_on, status))
     return result
 
 

@@ -283,7 +283,7 @@ class HoldersView(Screen):
             category,
         )
         if export:
-            return exports.holders_xlsx(request, root, on, list(party), list(agency))
+            return exports.holders_xlsx(request, root, on, party, agency)
         return render(
             request,
             "committees/holders.html",
