@@ -229,7 +229,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"MemberStatusEnum": "dangbo.members.choices.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "dangbo.members.choices.Status",
+        "PartyPostEnum": "dangbo.committees.models.PartyPost",
+        "AgencyCategoryEnum": "dangbo.committees.models.AgencyCategory",
+        "CommitteeChangeKindEnum": "dangbo.committees.models.ChangeKind",
+        "CommentKindEnum": "dangbo.committees.models.CommentKind",
+        "ElectionBodyEnum": "dangbo.committees.models.Body",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

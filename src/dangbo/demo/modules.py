@@ -8,6 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from dangbo.demo.committees import seed_committees
 from dangbo.dues import rules as dues_rules
 from dangbo.dues import services as dues_services
 from dangbo.dues.models import IncomeBasis, LedgerEntry
@@ -93,3 +94,4 @@ def seed_training(root: Organization) -> None:
 def seed_modules(root: Organization, seed: int) -> None:
     seed_dues(root, seed)
     seed_training(root)
+    seed_committees(root, seed)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.audit import access_entries, timeline
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
@@ -86,6 +87,10 @@ class MemberDetailView(ObjectDetailView):
             can_change=self.can("change", member),
             show_id=self.can("view_identity", member),
             access_log=access_entries(member)[:20],
+            # party and agency posts (the committees app, when installed)
+            positions_html=hooks.call(
+                "committees.member_positions", member, self.request, default=""
+            ),
             audit_entries=timeline(
                 member,
                 [

@@ -1,0 +1,64 @@
+"""What committees answers to other apps (dangbo.core.hooks).
+
+- ``committees.member_positions(member, request)``: HTML of the member's party posts and
+  agency positions for the member's record (members' detail page), or "" when the user may
+  not see committee data for the member.
+- ``committees.member_comments(member, year)``: the residence cell's and committees' comments
+  on a member for a review year, as dicts (for the annual review).
+
+Asks (default when nobody answers): ``reviews.member_grades(member_ids, year)`` →
+``{member_id: grade code}`` for the planning warnings ("kht" = not completed).
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dangbo.committees import queries
+from dangbo.committees.models import AppointmentComment, ResidenceComment
+from dangbo.core import hooks
+from dangbo.core.permissions import has_permission
+
+
+@hooks.provide("committees.member_positions")
+def member_positions(member, request) -> str:
+    if not has_permission(request.user, "committees.view", member.org_path):
+        return ""
+    today = timezone.localdate()
+    party, agency = queries.current_posts_of(member, today)
+    return render_to_string(
+        "committees/_member_positions.html",
+        {
+            "party_posts": party,
+            "agency_positions": agency,
+            "member": member,
+            "today": today,
+            "can_change": has_permission(request.user, "committees.change", member.org_path),
+        },
+        request=request,
+    )
+
+
+@hooks.provide("committees.member_comments")
+def member_comments(member, year: int) -> list[dict]:
+    rows = []
+    for comment in ResidenceComment.objects.filter(member=member, year=year).exclude(
+        responded_on=None
+    ):
+        rows.append(
+            {
+                "source": "residence",
+                "date": comment.responded_on,
+                "assessment": comment.get_assessment_display(),
+                "content": comment.content,
+            }
+        )
+    for comment in AppointmentComment.objects.filter(member=member, responded_on__year=year):
+        rows.append(
+            {
+                "source": "appointment",
+                "date": comment.responded_on,
+                "assessment": comment.get_opinion_display(),
+                "content": comment.content,
+            }
+        )
+    return rows
