@@ -43,10 +43,10 @@ QUESTIONS = [
 ]
 
 
-def running(org, *, anonymous=True, sample=True):
+def running(org, *, anonymous=True, sample=True, title="Khảo sát chất lượng sinh hoạt chi bộ"):
     """A campaign with a sample (hand-picked: the cells under org), groups CU/DV and a
     published version of four questions."""
-    c = campaign(org, anonymous=anonymous)
+    c = campaign(org, anonymous=anonymous, title=title)
     if sample:
         for cell in services.candidate_orgs(c):
             services.add_to_sample(c, organization=cell)

@@ -84,6 +84,7 @@ class CampaignViewSet(RestrictedReadOnlyViewSet):
         "sample__organization"
     )
     serializer_class = CampaignSerializer
+    read_actions = {"list", "retrieve", "metadata", "results"}
     filterset_class = CampaignFilter
     ordering_fields = ["starts_on", "title", "id"]
 

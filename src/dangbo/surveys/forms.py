@@ -137,7 +137,9 @@ class VisitForm(UserFormMixin, forms.Form):
     sampled_org = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
     visit_on = date_field("Ngày dự sinh hoạt")
     mode = forms.ChoiceField(label="Hình thức dự", choices=Visit.Mode.choices)
-    online_link = forms.URLField(label="Đường dẫn họp trực tuyến", required=False)
+    online_link = forms.URLField(
+        label="Đường dẫn họp trực tuyến", required=False, assume_scheme="https"
+    )
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,7 +40,7 @@ class CampaignListView(ObjectListView):
         return Campaign.objects.select_related("organization").annotate(
             sample_size=Count("sample", distinct=True),
             response_count=Count("responses", distinct=True),
-        )
+        ).order_by("-starts_on", "-id")
 
 
 class CampaignCreateView(ServiceFormView):
