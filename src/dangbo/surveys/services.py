@@ -446,6 +446,7 @@ def specs(version: Version) -> list[rules.QuestionSpec]:
 
 
 def _check_open(campaign: Campaign, version: Version) -> None:
+    campaign.refresh_from_db(fields=["status"])
     if campaign.status != CampaignStatus.RUNNING:
         raise DomainError("Đợt khảo sát không trong thời gian nhận phiếu.")
     if not version.is_published or version.campaign_id != campaign.pk:
