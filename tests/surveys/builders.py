@@ -7,7 +7,6 @@ from dangbo.programmes import services as programme_services
 from dangbo.surveys import services
 from dangbo.surveys.models import QuestionKind
 
-
 _numbers = count(5)
 
 
@@ -37,7 +36,11 @@ def campaign(org, *, anonymous=True, title="Khảo sát chất lượng sinh ho�
 
 QUESTIONS = [
     (QuestionKind.SINGLE, "Chi bộ sinh hoạt định kỳ hằng tháng?", ["Có", "Không"]),
-    (QuestionKind.MULTIPLE, "Nội dung nào được cải thiện?", ["Tài liệu", "Thảo luận", "Nghị quyết"]),
+    (
+        QuestionKind.MULTIPLE,
+        "Nội dung nào được cải thiện?",
+        ["Tài liệu", "Thảo luận", "Nghị quyết"],
+    ),
     (QuestionKind.SCALE, "Chất lượng sinh hoạt chi bộ", []),
     (QuestionKind.TEXT, "Đề xuất của đồng chí", []),
 ]

@@ -76,9 +76,7 @@ def test_sample_builder_and_entry_flow(tree, client, staff):
         reverse("surveys:question_add", args=[version.pk]),
         {"kind": "scale", "text": "Chất lượng"},
     )
-    r = client.post(
-        reverse("surveys:publish", args=[version.pk]), {"groups": [c.groups.get().pk]}
-    )
+    r = client.post(reverse("surveys:publish", args=[version.pk]), {"groups": [c.groups.get().pk]})
     assert r.status_code == 302
     version.refresh_from_db()
     assert version.is_published

@@ -35,7 +35,12 @@ QUESTIONS = [
     (
         QuestionKind.MULTIPLE,
         "Những việc đề án đã giúp chi bộ làm tốt hơn",
-        ["Chuẩn bị nội dung", "Điều hành buổi họp", "Tự phê bình và phê bình", "Theo dõi nghị quyết"],
+        [
+            "Chuẩn bị nội dung",
+            "Điều hành buổi họp",
+            "Tự phê bình và phê bình",
+            "Theo dõi nghị quyết",
+        ],
     ),
     (QuestionKind.TEXT, "Đề xuất của đồng chí để nâng cao chất lượng sinh hoạt chi bộ", None),
 ]
@@ -133,15 +138,15 @@ def seed_surveys(root: Organization, seed: int) -> None:
     rows = []
     for sampled in sample:
         for code, count in (("CU", 2), ("DV", 6), ("QC", 1)):
-            rows += [
-                services.PaperRow(code, sampled.pk, _cells(rng, code)) for _ in range(count)
-            ]
+            rows += [services.PaperRow(code, sampled.pk, _cells(rng, code)) for _ in range(count)]
     services.enter_paper(campaign, version, rows)
     issued = services.issue_codes(campaign, group=groups[1], count=20, sampled_org=sample[0])
     questions = list(version.questions.all())
     for code in issued.codes[:12]:
         cells = _cells(rng, "DV")
-        services.answer_with_code(code, {q.pk: cell for q, cell in zip(questions, cells, strict=True)})
+        services.answer_with_code(
+            code, {q.pk: cell for q, cell in zip(questions, cells, strict=True)}
+        )
     services.record_finding(
         campaign,
         kind=FindingKind.WORKED,

@@ -100,9 +100,7 @@ class CampaignViewSet(RestrictedReadOnlyViewSet):
         versions = campaign.versions.filter(published_at__isnull=False).order_by("-number")
         wanted = request.query_params.get("version", "")
         version = (
-            versions.filter(number=wanted).first()
-            if wanted.isdigit() and len(wanted) < 5
-            else None
+            versions.filter(number=wanted).first() if wanted.isdigit() and len(wanted) < 5 else None
         )
         version = version or versions.first()
         if version is None:

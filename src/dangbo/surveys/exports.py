@@ -54,9 +54,10 @@ def results_workbook(campaign, version, result):
 
     raw = book.create_sheet("Dữ liệu thô (ẩn danh)")
     questions = list(version.questions.all())
-    raw.append(["Phiếu", "Nhóm đối tượng", "Loại tổ chức", "Cách thu"] + [
-        f"Câu {q.position}" for q in questions
-    ])
+    raw.append(
+        ["Phiếu", "Nhóm đối tượng", "Loại tổ chức", "Cách thu"]
+        + [f"Câu {q.position}" for q in questions]
+    )
     responses = {
         r.pk: r
         for r in Response.objects.filter(version=version).select_related("group", "org_type")
@@ -119,8 +120,8 @@ def report_docx(campaign, version, result, findings) -> bytes:
         f"Thời gian: {campaign.starts_on:%d/%m/%Y} – {campaign.ends_on:%d/%m/%Y}. "
         f"Mục đích: {campaign.purpose}"
     )
-    sample = campaign.sample.values("org_type__name").annotate(n=Count("id")).order_by(
-        "org_type__name"
+    sample = (
+        campaign.sample.values("org_type__name").annotate(n=Count("id")).order_by("org_type__name")
     )
     parts = ", ".join(f"{row['n']} {row['org_type__name'].lower()}" for row in sample)
     doc.add_paragraph(

@@ -29,9 +29,7 @@ class CampaignForm(UserFormMixin, forms.Form):
         label="Cấp ủy tổ chức khảo sát", queryset=Organization.objects.none()
     )
     title = forms.CharField(label="Tên đợt khảo sát", max_length=255)
-    purpose = forms.CharField(
-        label="Mục đích, yêu cầu", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    purpose = forms.CharField(label="Mục đích, yêu cầu", widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = date_field("Từ ngày", today=True)
     ends_on = date_field("Đến ngày")
     document = forms.ModelChoiceField(
@@ -53,14 +51,14 @@ class CampaignForm(UserFormMixin, forms.Form):
             orgs, self.user, "surveys.change", "path"
         ).order_by("path")
         self.fields["document"].queryset = (
-            _model("programmes.Document").objects.restrict(self.user, "view").order_by(
-                "-issued_on", "-id"
-            )
+            _model("programmes.Document")
+            .objects.restrict(self.user, "view")
+            .order_by("-issued_on", "-id")
         )
         self.fields["programme"].queryset = (
-            _model("programmes.Programme").objects.restrict(self.user, "view").order_by(
-                "-starts_on", "-id"
-            )
+            _model("programmes.Programme")
+            .objects.restrict(self.user, "view")
+            .order_by("-starts_on", "-id")
         )
 
 

@@ -54,9 +54,7 @@ MAX_CODES_PER_BATCH = 2000
 
 def thresholds(campaign: Campaign) -> dict:
     """The verdict thresholds in force on the campaign's start, for its org."""
-    found = RuleParameter.values_on(
-        THRESHOLD_KEYS, campaign.starts_on, campaign.organization.path
-    )
+    found = RuleParameter.values_on(THRESHOLD_KEYS, campaign.starts_on, campaign.organization.path)
     return {key: found.get(key, default) for key, default in THRESHOLD_KEYS.items()}
 
 
@@ -105,9 +103,7 @@ def create_campaign(
     if ends_on < starts_on:
         raise DomainError("Ngày kết thúc phải từ ngày bắt đầu trở đi.", "ends_on")
     if document is None and programme is None:
-        raise DomainError(
-            "Cần chọn văn bản hoặc chương trình (đề án) được đánh giá.", "document"
-        )
+        raise DomainError("Cần chọn văn bản hoặc chương trình (đề án) được đánh giá.", "document")
     return Campaign.objects.create(
         organization=organization,
         title=title,

@@ -15,8 +15,14 @@ class CampaignTable(tables.Table):
         model = Campaign
         fields = ("title", "organization", "starts_on", "ends_on", "status", "anonymous")
         sequence = (
-            "title", "organization", "starts_on", "ends_on", "status", "anonymous",
-            "sample_size", "response_count",
+            "title",
+            "organization",
+            "starts_on",
+            "ends_on",
+            "status",
+            "anonymous",
+            "sample_size",
+            "response_count",
         )
         attrs = {"class": "table table-sm table-hover", "id": "campaign-table"}
         empty_text = "Chưa có đợt khảo sát nào."

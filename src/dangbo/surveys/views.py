@@ -37,10 +37,14 @@ class CampaignListView(ObjectListView):
     template_name = "surveys/list.html"
 
     def get_base_queryset(self):
-        return Campaign.objects.select_related("organization").annotate(
-            sample_size=Count("sample", distinct=True),
-            response_count=Count("responses", distinct=True),
-        ).order_by("-starts_on", "-id")
+        return (
+            Campaign.objects.select_related("organization")
+            .annotate(
+                sample_size=Count("sample", distinct=True),
+                response_count=Count("responses", distinct=True),
+            )
+            .order_by("-starts_on", "-id")
+        )
 
 
 class CampaignCreateView(ServiceFormView):
@@ -85,9 +89,7 @@ class CampaignDetailView(ObjectDetailView):
                 response_n=Count("responses", distinct=True),
             )
         )
-        codes = campaign.codes.aggregate(
-            issued=Count("id"), used=Count("id", filter=Q(used=True))
-        )
+        codes = campaign.codes.aggregate(issued=Count("id"), used=Count("id", filter=Q(used=True)))
         context.update(
             title=str(campaign),
             sample=sample,
@@ -423,9 +425,7 @@ class EntryView(RestrictedViewMixin, View):
                     "n": n,
                     "group": row.group_code if row else "",
                     "org": row.sampled_org_id if row else None,
-                    "cells": [
-                        (q, row.cells[i] if row else "") for i, q in enumerate(questions)
-                    ],
+                    "cells": [(q, row.cells[i] if row else "") for i, q in enumerate(questions)],
                 }
             )
         return render(
@@ -457,9 +457,7 @@ class ResultsMixin(RestrictedViewMixin):
         campaign = get_object_or_404(
             self.get_queryset().select_related("organization", "document", "programme"), pk=pk
         )
-        versions = list(
-            campaign.versions.filter(published_at__isnull=False).order_by("-number")
-        )
+        versions = list(campaign.versions.filter(published_at__isnull=False).order_by("-number"))
         wanted = self.request.GET.get("version", "")
         version = next((v for v in versions if str(v.pk) == wanted), None) or (
             versions[0] if versions else None
