@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import file_response, xlsx_response
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
@@ -99,6 +100,10 @@ class CampaignDetailView(ObjectDetailView):
             codes=codes,
             responses=sum(v.response_n for v in versions),
             findings=list(campaign.findings.all()),
+            audit_entries=timeline(
+                campaign,
+                [campaign.sample.all(), campaign.teams.all(), campaign.versions.all()],
+            )[:30],
             can_change=self.can("change", campaign) and campaign.status != CampaignStatus.CLOSED,
             is_running=campaign.status == CampaignStatus.RUNNING,
             suggested=rules.sample_size(services.candidate_orgs(campaign).count())
@@ -368,6 +373,14 @@ class FindingTaskView(ServiceFormView):
 # Paper entry ----------------------------------------------------------------------------
 
 
+def _org_id(raw: str) -> int | None:
+    """The sampled-org id typed in a row: None when blank, -1 (refused by the service) when
+    it is not a plausible id."""
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+
+
 class EntryView(RestrictedViewMixin, View):
     """Fast keyboard entry: one paper questionnaire per row, one cell per question."""
 
@@ -382,7 +395,7 @@ class EntryView(RestrictedViewMixin, View):
         versions = campaign.versions.filter(published_at__isnull=False).order_by("-number")
         wanted = self.request.GET.get("version") or self.request.POST.get("version")
         version = None
-        if wanted and str(wanted).isdigit():
+        if wanted and str(wanted).isdigit() and len(str(wanted)) < 12:
             version = versions.filter(pk=wanted).first()
         version = version or versions.first()
         return campaign, version
@@ -396,14 +409,15 @@ class EntryView(RestrictedViewMixin, View):
         if version is None:
             raise Http404
         questions = list(version.questions.all())
-        count = min(int(request.POST.get("rows", ENTRY_ROWS) or ENTRY_ROWS), 200)
+        rows_field = request.POST.get("rows", "")
+        count = min(int(rows_field), 200) if rows_field.isdigit() else ENTRY_ROWS
         rows = []
         for n in range(count):
             org = request.POST.get(f"r{n}-org", "")
             rows.append(
                 services.PaperRow(
                     group_code=request.POST.get(f"r{n}-group", ""),
-                    sampled_org_id=int(org) if org.isdigit() else None,
+                    sampled_org_id=_org_id(org),
                     cells=[request.POST.get(f"r{n}-q{q.pk}", "") for q in questions],
                 )
             )
