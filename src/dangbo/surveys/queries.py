@@ -96,9 +96,14 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
     columns = [Column((ALL,), "Chung"), *group_columns, *type_columns]
 
     counts: dict[tuple, int] = defaultdict(int)
-    answers = Answer.objects.filter(question__version=version)
+    respondents: dict[tuple, int] = defaultdict(int)
+    kinds = {q.pk: q.kind for q in questions}
+    closed = [pk for pk, kind in kinds.items() if kind != QuestionKind.TEXT]
+    multiple = [pk for pk, kind in kinds.items() if kind == QuestionKind.MULTIPLE]
+    text_questions = [pk for pk, kind in kinds.items() if kind == QuestionKind.TEXT]
+    # Counts of every option/value by group × org type: one grouped scan of the answers.
     for row in (
-        answers.exclude(option__isnull=True, value__isnull=True)
+        Answer.objects.filter(question_id__in=closed)
         .values("question_id", "response__group_id", "response__org_type_id", "option", "value")
         .annotate(n=Count("id"))
         .order_by()
@@ -106,26 +111,28 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
         bucket = row["option"] if row["option"] is not None else row["value"]
         for key in _keys(row):
             counts[(row["question_id"], key, bucket)] += row["n"]
-    respondents: dict[tuple, int] = defaultdict(int)
-    for row in (
-        answers.values("question_id", "response__group_id", "response__org_type_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    ):
-        for key in _keys(row):
-            respondents[(row["question_id"], key)] += row["n"]
+            if kinds[row["question_id"]] != QuestionKind.MULTIPLE:  # one answer per respondent
+                respondents[(row["question_id"], key)] += row["n"]
+    # Respondents of multiple-choice questions (several rows each) and of free-text ones.
+    if multiple or text_questions:
+        for row in (
+            Answer.objects.filter(question_id__in=multiple + text_questions)
+            .values("question_id", "response__group_id", "response__org_type_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        ):
+            for key in _keys(row):
+                respondents[(row["question_id"], key)] += row["n"]
 
     texts = defaultdict(list)
-    text_questions = [q.pk for q in questions if q.kind == QuestionKind.TEXT]
-    if text_questions:
+    for pk in text_questions if text_limit != 0 else []:
         listing = (
-            answers.filter(question_id__in=text_questions)
+            Answer.objects.filter(question_id=pk)
+            .exclude(text="")
             .select_related("response__group")
-            .order_by("question_id", "id")
+            .order_by("id")
         )
-        for answer in listing:
-            if text_limit is None or len(texts[answer.question_id]) < text_limit:
-                texts[answer.question_id].append(answer)
+        texts[pk] = list(listing if text_limit is None else listing[:text_limit])
 
     out = []
     for question in questions:
