@@ -9,6 +9,7 @@ from django.db.models import Count
 from docx import Document
 from docx.shared import Cm
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from dangbo.surveys.models import Answer, FindingKind, QuestionKind, Response
@@ -24,19 +25,24 @@ def _num(value) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
+def _bold(sheet, value, size=11):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True, size=size)
+    return cell
+
+
 def results_workbook(campaign, version, result):
     """(workbook, rows): a summary sheet and the raw table, one row per questionnaire."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tổng hợp"
-    sheet.append([f"KẾT QUẢ KHẢO SÁT — {campaign.title}"])
-    sheet["A1"].font = Font(bold=True, size=13)
+    book = Workbook(write_only=True)  # streamed: 5,000 questionnaires are ~130k cells
+    sheet = book.create_sheet("Tổng hợp")
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 18
+    sheet.append([_bold(sheet, f"KẾT QUẢ KHẢO SÁT — {campaign.title}", 13)])
     sheet.append([f"{version} · {result.responses} phiếu"])
     sheet.append([])
     labels = [c.label for c in result.columns]
     for q in result.questions:
-        sheet.append([str(q.question), q.question.get_kind_display()])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        sheet.append([_bold(sheet, str(q.question)), q.question.get_kind_display()])
         sheet.append(["", "Số người trả lời", *q.respondents])
         if q.question.kind == QuestionKind.TEXT:
             for answer in q.texts:
@@ -49,8 +55,6 @@ def results_workbook(campaign, version, result):
         if q.averages:
             sheet.append(["Điểm trung bình", "", *q.averages])
         sheet.append([])
-    sheet.column_dimensions["A"].width = 60
-    sheet.column_dimensions["B"].width = 18
 
     raw = book.create_sheet("Dữ liệu thô (ẩn danh)")
     questions = list(version.questions.all())
