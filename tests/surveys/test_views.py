@@ -199,3 +199,12 @@ def test_main_pages_query_counts(running, client, staff, django_assert_max_num_q
         assert client.get(reverse("surveys:results", args=[c.pk])).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("surveys:entry", args=[c.pk])).status_code == 200
+
+
+def test_home_card_lists_running_campaigns(running, client, staff, tree):
+    c, *_ = running
+    page = client.get("/").content.decode()
+    assert "Khảo sát đang thu phiếu" in page and c.get_absolute_url() in page
+    outsider = factories.user("ngoai", role_code="grassroots_committee", on=tree["commune"])
+    client.force_login(outsider)
+    assert "Khảo sát đang thu phiếu" not in client.get("/").content.decode()

@@ -23,8 +23,8 @@ def record_survey_visit(*, organization, on, people, mode, online_link=""):
     mode = AttendMode.ONLINE if mode == AttendMode.ONLINE else AttendMode.IN_PERSON
     link = (online_link or meeting.online_link) if mode == AttendMode.ONLINE else ""
     attended = True if meeting.status == MeetingStatus.HELD else None
-    InvitedSuperior.objects.bulk_create(
-        InvitedSuperior(
+    for name, position in people:  # one by one: each invitation is in the change log
+        InvitedSuperior.objects.create(
             meeting=meeting,
             full_name=name,
             position=position,
@@ -32,6 +32,4 @@ def record_survey_visit(*, organization, on, people, mode, online_link=""):
             online_link=link,
             attended=attended,
         )
-        for name, position in people
-    )
     return meeting

@@ -7,4 +7,4 @@ class SurveysConfig(AppConfig):
     verbose_name = "Khảo sát, đánh giá"
 
     def ready(self):
-        from dangbo.surveys import audit  # noqa: F401
+        from dangbo.surveys import audit, widgets  # noqa: F401
