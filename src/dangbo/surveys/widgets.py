@@ -15,8 +15,7 @@ def running_campaigns(request):
         .order_by("-starts_on", "-id")[:5]
     )
     rows = [
-        {"label": c.title, "value": f"{c.n} phiếu", "url": c.get_absolute_url()}
-        for c in campaigns
+        {"label": c.title, "value": f"{c.n} phiếu", "url": c.get_absolute_url()} for c in campaigns
     ]
     if not rows:
         return None
