@@ -584,7 +584,7 @@ def answer_with_code(code: str, raw_answers: dict[int, str | list[str]]) -> Resp
     """A respondent answers once with a one-time code: the code is marked used and the
     answers saved in one transaction; nothing links the two."""
     access = (
-        AccessCode.objects.select_for_update()
+        AccessCode.objects.select_for_update(of=("self",))
         .select_related("campaign", "group", "sampled_org")
         .filter(code_hash=rules.hash_code(code))
         .first()
