@@ -8,6 +8,7 @@ from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.lifecycle import seed_lifecycle
 from dangbo.demo.modules import seed_modules
 from dangbo.demo.portal import seed_portal
+from dangbo.demo.surveys import seed_surveys
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import BULK_TABLES, BULK_THRESHOLD, write_all
 from dangbo.meetings.demo import generate_meetings
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             seed_modules(top, seed)
             generate_meetings(seed=seed)
             seed_review_history(top, seed)
+            seed_surveys(top, seed)
         self.stdout.write(
             f"Đã tạo {orgs:,} tổ chức và {members:,} đảng viên trong "
             f"{time.monotonic() - started:.1f}s."

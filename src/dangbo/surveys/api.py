@@ -1,0 +1,112 @@
+"""Read API for survey campaigns and their aggregated results (never individual responses)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response as ApiResponse
+
+from dangbo.core.api import RestrictedReadOnlyViewSet
+from dangbo.surveys import queries, services
+from dangbo.surveys.filters import CampaignFilter
+from dangbo.surveys.models import Campaign, SampledOrg
+
+
+class SampledOrgSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = SampledOrg
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "org_type",
+            "selection",
+            "member_count",
+            "last_grade",
+        ]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    sample = SampledOrgSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "title",
+            "purpose",
+            "starts_on",
+            "ends_on",
+            "document",
+            "programme",
+            "anonymous",
+            "status",
+            "sample_seed",
+            "sample_criteria",
+            "sample",
+        ]
+
+
+class RowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    counts = serializers.ListField(child=serializers.IntegerField())
+    shares = serializers.ListField(child=serializers.FloatField(allow_null=True))
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    position = serializers.IntegerField(source="question.position")
+    text = serializers.CharField(source="question.text")
+    kind = serializers.CharField(source="question.kind")
+    respondents = serializers.ListField(child=serializers.IntegerField())
+    rows = RowSerializer(many=True)
+    averages = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    verdict = serializers.CharField(allow_null=True)
+
+
+class ResultsSerializer(serializers.Serializer):
+    version = serializers.IntegerField(source="version.number")
+    responses = serializers.IntegerField()
+    columns = serializers.SerializerMethodField()
+    questions = QuestionResultSerializer(many=True)
+
+    def get_columns(self, obj) -> list[str]:
+        return [c.label for c in obj.columns]
+
+
+class CampaignViewSet(RestrictedReadOnlyViewSet):
+    """Survey campaigns of the committees in the caller's reach, with their sample."""
+
+    queryset = Campaign.objects.select_related("organization").prefetch_related(
+        "sample__organization"
+    )
+    serializer_class = CampaignSerializer
+    read_actions = {"list", "retrieve", "metadata", "results"}
+    filterset_class = CampaignFilter
+    ordering_fields = ["starts_on", "title", "id"]
+
+    @extend_schema(
+        responses=ResultsSerializer,
+        parameters=[OpenApiParameter("version", int, description="số phiên bản phiếu")],
+    )
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        """Counts, shares and averages per question × respondent group × org type (the
+        latest published version unless `version` names one). Free text is not included."""
+        campaign = self.get_object()
+        versions = campaign.versions.filter(published_at__isnull=False).order_by("-number")
+        wanted = request.query_params.get("version", "")
+        version = (
+            versions.filter(number=wanted).first() if wanted.isdigit() and len(wanted) < 5 else None
+        )
+        version = version or versions.first()
+        if version is None:
+            return ApiResponse({"version": ["Chưa có phiếu phát hành."]}, status=404)
+        result = queries.results(version, thresholds=services.thresholds(campaign), text_limit=0)
+        return ApiResponse(ResultsSerializer(result).data)
+
+
+ROUTES = [("survey-campaigns", CampaignViewSet, "surveycampaign")]

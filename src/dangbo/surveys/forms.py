@@ -1,0 +1,224 @@
+"""Forms of the survey screens. Choices are limited to what the user reaches; the services
+check the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from dangbo.core.permissions import restrict_queryset
+from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.models import Organization, OrgType
+from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, Visit
+
+
+def date_field(label, required=True, today=False):
+    field = forms.DateField(label=label, widget=DateInput(), required=required)
+    field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+    if today:
+        field.initial = timezone.localdate
+    return field
+
+
+def _model(label):
+    from django.apps import apps
+
+    return apps.get_model(*label.split("."))
+
+
+class CampaignForm(UserFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Cấp ủy tổ chức khảo sát", queryset=Organization.objects.none()
+    )
+    title = forms.CharField(label="Tên đợt khảo sát", max_length=255)
+    purpose = forms.CharField(label="Mục đích, yêu cầu", widget=forms.Textarea(attrs={"rows": 3}))
+    starts_on = date_field("Từ ngày", today=True)
+    ends_on = date_field("Đến ngày")
+    document = forms.ModelChoiceField(
+        label="Văn bản (đề án) được đánh giá", queryset=Organization.objects.none(), required=False
+    )
+    programme = forms.ModelChoiceField(
+        label="Hoặc chương trình được đánh giá",
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    anonymous = forms.BooleanField(
+        label="Phiếu ẩn danh (không lưu người trả lời)", required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.filter(is_active=True, org_type__holds_members=False)
+        self.fields["organization"].queryset = restrict_queryset(
+            orgs, self.user, "surveys.change", "path"
+        ).order_by("path")
+        self.fields["document"].queryset = (
+            _model("programmes.Document")
+            .objects.restrict(self.user, "view")
+            .order_by("-issued_on", "-id")
+        )
+        self.fields["programme"].queryset = (
+            _model("programmes.Programme")
+            .objects.restrict(self.user, "view")
+            .order_by("-starts_on", "-id")
+        )
+
+
+class SampleForm(UserFormMixin, forms.Form):
+    size = forms.IntegerField(label="Số tổ chức cần chọn", min_value=1, max_value=10000)
+    types = forms.ModelMultipleChoiceField(
+        label="Loại tổ chức",
+        queryset=OrgType.objects.filter(holds_members=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    min_members = forms.IntegerField(label="Số đảng viên từ", min_value=0, required=False)
+    max_members = forms.IntegerField(label="Số đảng viên đến", min_value=0, required=False)
+    grades = forms.MultipleChoiceField(
+        label="Xếp loại sinh hoạt gần nhất",
+        choices=GRADE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stratify = forms.BooleanField(
+        label="Chia đều theo loại tổ chức (tỷ lệ với số lượng mỗi loại)",
+        required=False,
+        initial=True,
+    )
+    seed = forms.IntegerField(
+        label="Hạt giống (để trống: hệ thống tự sinh và ghi lại)",
+        required=False,
+        min_value=0,
+        max_value=2**62,
+    )
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "types": [t.code for t in data["types"]],
+            "min_members": data["min_members"],
+            "max_members": data["max_members"],
+            "grades": list(data["grades"]),
+        }
+
+
+class PickOrgForm(UserFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Chi bộ/tổ chức", queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = candidates
+
+
+class TeamForm(UserFormMixin, forms.Form):
+    name = forms.CharField(label="Tên tổ", max_length=120)
+    leader_name = forms.CharField(label="Tổ trưởng (họ và tên)", max_length=120)
+    leader_position = forms.CharField(label="Chức vụ tổ trưởng", max_length=255, required=False)
+    members = forms.CharField(
+        label="Thành viên (mỗi dòng: Họ và tên — chức vụ)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def member_list(self) -> list[tuple[str, str]]:
+        out = []
+        for line in self.cleaned_data["members"].splitlines():
+            name, _, position = line.replace("–", "—").partition("—")
+            if name.strip():
+                out.append((name.strip(), position.strip()))
+        return out
+
+
+class VisitForm(UserFormMixin, forms.Form):
+    team = forms.ModelChoiceField(label="Tổ khảo sát", queryset=Organization.objects.none())
+    sampled_org = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    visit_on = date_field("Ngày dự sinh hoạt")
+    mode = forms.ChoiceField(label="Hình thức dự", choices=Visit.Mode.choices)
+    online_link = forms.URLField(
+        label="Đường dẫn họp trực tuyến", required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = campaign.teams.all()
+        self.fields["sampled_org"].queryset = campaign.sample.select_related("organization")
+
+
+class GroupForm(UserFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Mã nhóm (ngắn, gõ khi nhập phiếu, ví dụ CU, DV, QC)", max_length=10
+    )
+    name = forms.CharField(label="Tên nhóm đối tượng", max_length=120)
+
+
+class VersionForm(UserFormMixin, forms.Form):
+    title = forms.CharField(
+        label="Tên phiếu (để trống: giữ tên phiên bản trước)", max_length=255, required=False
+    )
+
+
+class QuestionForm(UserFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Loại câu hỏi", choices=QuestionKind.choices)
+    text = forms.CharField(label="Câu hỏi", max_length=500)
+    options = forms.CharField(
+        label="Các phương án (mỗi dòng một phương án; chỉ với câu lựa chọn)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    required = forms.BooleanField(label="Bắt buộc trả lời", required=False)
+
+    def option_list(self) -> list[str]:
+        return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+
+class PublishForm(UserFormMixin, forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label="Dành cho các nhóm đối tượng",
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = version.campaign.groups.all()
+        self.fields["groups"].initial = list(version.campaign.groups.all())
+
+
+class CodesForm(UserFormMixin, forms.Form):
+    group = forms.ModelChoiceField(label="Nhóm đối tượng", queryset=Organization.objects.none())
+    sampled_org = forms.ModelChoiceField(
+        label="Tại chi bộ (để trống nếu không gắn)",
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    count = forms.IntegerField(label="Số mã", min_value=1, max_value=2000, initial=20)
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = campaign.groups.all()
+        self.fields["sampled_org"].queryset = campaign.sample.select_related("organization")
+
+
+class FindingForm(UserFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Loại", choices=FindingKind.choices)
+    text = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskForm(UserFormMixin, forms.Form):
+    assignee_org = forms.ModelChoiceField(
+        label="Giao cho tổ chức", queryset=Organization.objects.none()
+    )
+    due_on = date_field("Thời hạn")
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee_org"].queryset = Organization.objects.filter(
+            path__startswith=campaign.organization.path,
+            is_active=True,
+            depth__lte=campaign.organization.depth + 1,
+        ).order_by("path")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label="Mã trả lời phiếu", max_length=20)

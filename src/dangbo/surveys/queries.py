@@ -1,0 +1,182 @@
+"""Campaign results: counts, shares and averages per question × respondent group × org type,
+from two grouped queries over the version's answers (plus one for the free-text listing)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from dangbo.organizations.models import OrgType
+from dangbo.surveys import rules
+from dangbo.surveys.models import Answer, QuestionKind, Response
+
+ALL = "all"
+
+
+@dataclass
+class Column:
+    """A breakdown column: everyone, one respondent group, or one org type."""
+
+    key: tuple
+    label: str
+
+
+@dataclass
+class Row:
+    """One option (or scale value) of a question: count and share per column."""
+
+    label: str
+    counts: list[int]
+    shares: list[float | None]
+
+    @property
+    def pairs(self) -> list[tuple[int, float | None]]:
+        return list(zip(self.counts, self.shares, strict=True))
+
+
+@dataclass
+class QuestionResult:
+    question: object
+    respondents: list[int]
+    rows: list[Row] = field(default_factory=list)
+    averages: list[float | None] = field(default_factory=list)
+    verdict: str | None = None
+    texts: list = field(default_factory=list)
+    text_count: int = 0
+
+    @property
+    def total_respondents(self) -> int:
+        return self.respondents[0]
+
+    @property
+    def average(self) -> float | None:
+        return self.averages[0] if self.averages else None
+
+
+@dataclass
+class Results:
+    version: object
+    columns: list[Column]
+    group_columns: list[Column]
+    type_columns: list[Column]
+    questions: list[QuestionResult]
+    responses: int
+    responses_by_column: list[int]
+
+    @property
+    def worked(self) -> list[QuestionResult]:
+        return [q for q in self.questions if q.verdict == "worked"]
+
+    @property
+    def not_worked(self) -> list[QuestionResult]:
+        return [q for q in self.questions if q.verdict == "not_worked"]
+
+
+def results(version, *, thresholds: dict | None = None, text_limit: int | None = 50) -> Results:
+    """All results of one questionnaire version."""
+    thresholds = thresholds or {}
+    questions = list(version.questions.all())
+    groups = list(version.groups.all())
+    responses = Response.objects.filter(version=version)
+    per_column = defaultdict(int)
+    type_ids = set()
+    for row in responses.values("group_id", "org_type_id").annotate(n=Count("id")).order_by():
+        per_column[(ALL,)] += row["n"]
+        per_column[("group", row["group_id"])] += row["n"]
+        per_column[("type", row["org_type_id"])] += row["n"]
+        type_ids.add(row["org_type_id"])
+    types = {t.pk: t.name for t in OrgType.objects.filter(pk__in=type_ids - {None})}
+    group_columns = [Column(("group", g.pk), g.name) for g in groups]
+    type_columns = [
+        Column(("type", pk), types.get(pk, "Không rõ tổ chức"))
+        for pk in sorted(type_ids, key=lambda pk: (pk is None, types.get(pk, ""), pk or 0))
+    ]
+    columns = [Column((ALL,), "Chung"), *group_columns, *type_columns]
+
+    counts: dict[tuple, int] = defaultdict(int)
+    respondents: dict[tuple, int] = defaultdict(int)
+    kinds = {q.pk: q.kind for q in questions}
+    closed = [pk for pk, kind in kinds.items() if kind != QuestionKind.TEXT]
+    multiple = [pk for pk, kind in kinds.items() if kind == QuestionKind.MULTIPLE]
+    text_questions = [pk for pk, kind in kinds.items() if kind == QuestionKind.TEXT]
+    # Counts of every option/value by group × org type: one grouped scan of the answers.
+    for row in (
+        Answer.objects.filter(question_id__in=closed)
+        .values("question_id", "response__group_id", "response__org_type_id", "option", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        bucket = row["option"] if row["option"] is not None else row["value"]
+        for key in _keys(row):
+            counts[(row["question_id"], key, bucket)] += row["n"]
+            if kinds[row["question_id"]] != QuestionKind.MULTIPLE:  # one answer per respondent
+                respondents[(row["question_id"], key)] += row["n"]
+    # Respondents of multiple-choice questions (several rows each) and of free-text ones.
+    if multiple or text_questions:
+        for row in (
+            Answer.objects.filter(question_id__in=multiple + text_questions)
+            .values("question_id", "response__group_id", "response__org_type_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        ):
+            for key in _keys(row):
+                respondents[(row["question_id"], key)] += row["n"]
+
+    texts = defaultdict(list)
+    for pk in text_questions if text_limit != 0 else []:
+        listing = (
+            Answer.objects.filter(question_id=pk)
+            .exclude(text="")
+            .select_related("response__group")
+            .order_by("id")
+        )
+        texts[pk] = list(listing if text_limit is None else listing[:text_limit])
+
+    out = []
+    for question in questions:
+        answered = [respondents[(question.pk, c.key)] for c in columns]
+        result = QuestionResult(question, answered)
+        if question.kind == QuestionKind.TEXT:
+            result.texts = texts[question.pk]
+            result.text_count = answered[0]
+        else:
+            buckets = (
+                list(enumerate(question.options, start=1))
+                if question.kind != QuestionKind.SCALE
+                else [(v, str(v)) for v in range(rules.SCALE_MIN, rules.SCALE_MAX + 1)]
+            )
+            for bucket, label in buckets:
+                n = [counts[(question.pk, c.key, bucket)] for c in columns]
+                result.rows.append(
+                    Row(label, n, [rules.share(x, t) for x, t in zip(n, answered, strict=True)])
+                )
+        if question.kind == QuestionKind.SCALE:
+            result.averages = [
+                rules.scale_average(
+                    {v: counts[(question.pk, c.key, v)] for v in range(1, rules.SCALE_MAX + 1)}
+                )
+                for c in columns
+            ]
+            result.verdict = rules.verdict(
+                result.averages[0],
+                answered[0],
+                thresholds.get("surveys.worked_min_average", rules.WORKED_MIN_AVERAGE),
+                thresholds.get("surveys.not_worked_max_average", rules.NOT_WORKED_MAX_AVERAGE),
+                thresholds.get("surveys.min_answers_for_verdict", rules.MIN_ANSWERS_FOR_VERDICT),
+            )
+        out.append(result)
+    return Results(
+        version=version,
+        columns=columns,
+        group_columns=group_columns,
+        type_columns=type_columns,
+        questions=out,
+        responses=per_column[(ALL,)],
+        responses_by_column=[per_column[c.key] for c in columns],
+    )
+
+
+def _keys(row) -> tuple:
+    return ((ALL,), ("group", row["response__group_id"]), ("type", row["response__org_type_id"]))

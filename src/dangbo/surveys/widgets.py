@@ -1,0 +1,34 @@
+"""Home dashboard card: running campaigns in the user's reach with the questionnaires in."""
+
+from django.db.models import Count
+from django.urls import reverse
+
+from dangbo.core import hooks
+from dangbo.surveys.models import Campaign, CampaignStatus
+
+
+def running_campaigns(request):
+    campaigns = (
+        Campaign.objects.restrict(request.user, "view")
+        .filter(status=CampaignStatus.RUNNING)
+        .annotate(n=Count("responses"))
+        .order_by("-starts_on", "-id")[:5]
+    )
+    rows = [
+        {"label": c.title, "value": f"{c.n} phiếu", "url": c.get_absolute_url()} for c in campaigns
+    ]
+    if not rows:
+        return None
+    return {"rows": rows, "more_url": reverse("surveys:index") + "?status=running"}
+
+
+hooks.register_widget(
+    hooks.Widget(
+        key="surveys.running",
+        title="Khảo sát đang thu phiếu",
+        template="core/_widget_rows.html",
+        render=running_campaigns,
+        order=60,
+        permission="surveys.view",
+    )
+)
