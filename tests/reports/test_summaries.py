@@ -74,3 +74,29 @@ def test_status_and_cell_sizes_from_the_exact_member_summary(tree):
     assert dict(from_summary)["3–8"] == 1  # cell_b now has 3 official members
     member_summary.invalidate()
     assert dashboard.cells_by_size(tree["province"]) == from_summary
+
+
+def test_refreshed_org_figures_equal_the_live_ones(tree):
+    today = timezone.localdate()
+    factories.member(
+        tree["cell_b"],
+        "Lý Thị Mai",
+        gender="F",
+        birth_date=date(1995, 1, 1),
+        admitted_on=date(today.year, 1, 5),
+        official_on=None,
+    )
+    live = (
+        dashboard.orgs_by_type(tree["province"]),
+        dashboard.cells_by_size(tree["province"]),
+        dashboard.changes_in_year(tree["province"], today.year),
+    )
+    summaries.refresh(depth=2)
+    refreshed = dashboard.changes_in_year(tree["province"], today.year)
+    assert refreshed.pop("source") and live[2].pop("source") == ""
+    assert refreshed == live[2] and refreshed["admitted"] == 1
+    assert sorted(dashboard.orgs_by_type(tree["province"])) == sorted(live[0])
+    assert dashboard.cells_by_size(tree["province"]) == live[1]
+    # another year, or a level below the refresh, is counted live
+    assert dashboard.changes_in_year(tree["province"], today.year - 1)["source"] == ""
+    assert dashboard.changes_in_year(tree["committee"], today.year)["source"] == ""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dangbo.members.choices import ACTIVE_STATUSES, LEFT_STATUSES, Status
 from dangbo.members.models import Member, OrgMemberSummary, StatusPeriod
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OrgType
 from dangbo.reports import queries, summaries
 
 ADULT_DAYS = 18 * 365 + 4  # 18 years incl. leap days, to within a day
@@ -68,6 +68,9 @@ def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, 
 
     Each is a date range on an indexed date column first, then the subtree: a year's changes
     are a few percent of the register."""
+    refreshed = summaries.figures(root, summaries.changes_key(year))
+    if refreshed is not None:
+        return _changes_from(refreshed[0], refreshed[1])
     start, end = date(year, 1, 1), date(year, 12, 31)
     admitted = Member.objects.filter(
         _in_subtree(root, "org_path"), admitted_on__range=(start, end)
@@ -86,10 +89,28 @@ def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, 
         "official": official,
         "left": left,
         "left_total": sum(left.values()),
+        "source": "",
+    }
+
+
+def _changes_from(counts: dict[str, int], source: str) -> dict:
+    labels = dict(Status.choices)
+    left = {labels[s]: counts[s] for s in LEFT_STATUSES if counts.get(s)}
+    return {
+        "admitted": counts.get("admitted", 0),
+        "official": counts.get(Status.OFFICIAL, 0),
+        "left": left,
+        "left_total": sum(left.values()),
+        "source": source,
     }
 
 
 def orgs_by_type(root: Organization) -> list[tuple[str, int]]:
+    refreshed = summaries.figures(root, summaries.ORGS_BY_TYPE)
+    if refreshed is not None:
+        order = dict(OrgType.objects.values_list("name", "sort_order"))
+        counts = refreshed[0]
+        return sorted(counts.items(), key=lambda item: (order.get(item[0], 0), item[0]))
     rows = (
         Organization.objects.filter(path__startswith=root.path, is_active=True)
         .values("org_type__name", "org_type__sort_order")
@@ -101,6 +122,9 @@ def orgs_by_type(root: Organization) -> list[tuple[str, int]]:
 
 def cells_by_size(root: Organization) -> list[tuple[str, int]]:
     """Member-holding orgs grouped by their number of official members (one query)."""
+    refreshed = summaries.figures(root, summaries.CELLS_BY_SIZE)
+    if refreshed is not None:
+        return [(label, refreshed[0].get(label, 0)) for label, _low, _high in SIZE_BANDS]
     cells = Organization.objects.filter(
         path__startswith=root.path, is_active=True, org_type__holds_members=True
     )

@@ -20,7 +20,7 @@ from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
-from dangbo.reports import catalogue, dashboard, exports, queries, services
+from dangbo.reports import catalogue, dashboard, exports, queries, services, summaries
 from dangbo.reports.models import ExportJob, ReportSnapshot
 from dangbo.reports.report import build_member_table, member_grid
 
@@ -208,6 +208,7 @@ class DashboardView(ReportMixin, View):
                 "orgs_by_type": dashboard.orgs_by_type(root),
                 "cells_by_size": dashboard.cells_by_size(root),
                 "module_reports": visible_reports(request.user),
+                "refreshed_at": (summaries.figures(root, summaries.ORGS_BY_TYPE) or (0, ""))[1],
             },
         )
 
