@@ -5,19 +5,15 @@ transaction. Database look-ups are batched (a few queries per 5,000 rows), parsi
 (rules.py), so a 100,000-row file plans in seconds.
 """
 
-import contextlib
 import csv
 import io
-import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import reachable_paths
@@ -50,48 +46,27 @@ class Sheet:
     estimated_rows: int
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
-_SIZE_LOCK = threading.Lock()
-
-
-def _size_from_head(ws) -> None:
-    """Read the sheet's declared size from the start of its XML only. openpyxl otherwise scans
-    the whole sheet when the size is not declared (files written in streaming mode, like our
-    own exports), which doubles the reading time of a 100,000-row file."""
-    with ws._get_source() as source:
-        head = source.read(65536)
-    match = _DIMENSION.search(head)
-    if match:
-        ref = match.group(1).decode()
-        ref = ref if ":" in ref else f"{ref}:{ref}"
-        ws._min_column, ws._min_row, ws._max_column, ws._max_row = range_boundaries(ref)
-
-
-@contextlib.contextmanager
-def _cheap_sheet_sizes():
-    with _SIZE_LOCK:
-        original = ReadOnlyWorksheet._get_size
-        ReadOnlyWorksheet._get_size = _size_from_head
-        try:
-            yield
-        finally:
-            ReadOnlyWorksheet._get_size = original
-
-
 def open_sheet(fileobj, file_name: str) -> Sheet:
-    """The first data sheet of an .xlsx file (or a .csv), read in streaming mode."""
+    """The first data sheet of an .xlsx file (or a .csv).
+
+    Read with calamine (Rust; python-calamine): a 100,000-row sheet reads in ~2 s of CPU,
+    where openpyxl's read-only mode took ~24 s (measured, bench/README.md). openpyxl still
+    writes the templates and exports."""
     if file_name.lower().endswith(".csv"):
         return _open_csv(fileobj)
     try:
-        with _cheap_sheet_sizes():
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        workbook = CalamineWorkbook.from_filelike(fileobj)
+        names = [n for n in workbook.sheet_names if normalize(n) not in SKIP_SHEETS]
+        if not names:
+            raise DomainError("Tệp không có trang tính dữ liệu.", "file")
+        ws = workbook.get_sheet_by_name(names[0])
+        pad = (None,) * (ws.start[1] if ws.start else 0)
+        source = ws.iter_rows()
+    except DomainError:
+        raise
+    except Exception as exc:  # calamine raises several types for a damaged or foreign file
         raise DomainError("Không đọc được tệp: cần tệp Excel (.xlsx) hoặc .csv.", "file") from exc
-    sheets = [ws for ws in workbook.worksheets if normalize(ws.title) not in SKIP_SHEETS]
-    if not sheets:
-        raise DomainError("Tệp không có trang tính dữ liệu.", "file")
-    ws = sheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = (pad + tuple(None if v == "" else v for v in values) for values in source)
     header_row = 0
     headers: list = []
     for values in rows:
@@ -103,9 +78,10 @@ def open_sheet(fileobj, file_name: str) -> Sheet:
         headers.pop()
     if not headers:
         raise DomainError("Trang tính trống: không thấy dòng tiêu đề.", "file")
-    total = max((ws.max_row or 0) - header_row, 0)
+    last_row = ws.start[0] + ws.height if ws.start else 0
+    total = max(last_row - header_row, 0)
     numbered = ((n, values) for n, values in enumerate(rows, start=header_row + 1))
-    return Sheet(ws.title, headers, numbered, total)
+    return Sheet(ws.name, headers, numbered, total)
 
 
 def _open_csv(fileobj) -> Sheet:

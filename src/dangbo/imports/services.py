@@ -32,7 +32,7 @@ from django.utils import timezone
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
-from dangbo.imports import pipeline, rules, xlsx
+from dangbo.imports import bulk, pipeline, rules, xlsx
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
 from dangbo.members import services as member_services
 from dangbo.members import summary as member_summary
@@ -283,7 +283,7 @@ def _commit(job: ImportJob, user) -> None:
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=_now(), progress_done=0)
     with transaction.atomic():
         written = APPLY[job.kind](job, plan, user)
-        ImportRow.objects.bulk_create(written, batch_size=BATCH)
+        bulk.insert_rows(ImportRow, ({"job_id": job.pk, **w} for w in written))
         report = plan.report()
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.COMMITTED,
@@ -300,14 +300,14 @@ def _reason(job: ImportJob) -> str:
     return f"Nhập từ tệp «{job.file_name}» (lần nhập #{job.pk})"
 
 
-def _apply_members(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
+def _apply_members(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     rows = [r for r in plan.rows if r.action in ("create", "update")]
     if len(rows) >= BULK_THRESHOLD:
         return _apply_members_bulk(job, rows, user)
     return _apply_members_service(job, rows, user)
 
 
-def _apply_members_service(job, rows, user) -> list[ImportRow]:
+def _apply_members_service(job, rows, user) -> list[dict]:
     org_ids = {r.org_id for r in rows if r.action == "create"}
     orgs = Organization.objects.select_related("org_type").in_bulk(org_ids)
     written = []
@@ -332,155 +332,154 @@ def _apply_members_service(job, rows, user) -> list[ImportRow]:
             raise DomainError(error.message, error.field, row=row.row) from error
         after = snapshot(member.__dict__ | {"organization_id": member.organization_id})
         action = ImportRow.Action.CREATED if row.action == "create" else ImportRow.Action.UPDATED
-        written.append(
-            ImportRow(
-                job=job,
-                row_number=row.row,
-                action=action,
-                object_id=member.pk,
-                before=before,
-                after=after,
-            )
-        )
+        written.append(_written(row.row, action, member.pk, before, after))
     return written
 
 
-def _apply_members_bulk(job, rows, user) -> list[ImportRow]:
-    """The same writes as register_member / correct_identity, in batches."""
+def _apply_members_bulk(job, rows, user) -> list[dict]:
+    """The same rows as register_member / correct_identity write, by batches of plain tuples
+    (imports.bulk: COPY on PostgreSQL, executemany on SQLite), with the member summary kept
+    exact by deltas."""
     today = timezone.localdate()
     now = _now()
-    actor = user if user is not None and user.is_authenticated else None
+    actor_id = user.pk if user is not None and user.is_authenticated else None
     reason = _reason(job)
     creates = [r for r in rows if r.action == "create"]
     updates = [r for r in rows if r.action == "update"]
     org_ids = {r.org_id for r in creates}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=org_ids).only("pk", "name", "path")}
-    written: list[ImportRow] = []
+    written: list[dict] = []
+    ids = bulk.allocate_ids(Member, len(creates))
     for start in range(0, len(creates), BATCH):
         checkpoint("commit", start)
-        batch = creates[start : start + BATCH]
-        members = []
-        for row in batch:
+        members, periods, placements, events = [], [], [], []
+        deltas: Counter = Counter()
+        for row, pk in zip(creates[start : start + BATCH], ids[start : start + BATCH], strict=True):
             data = row.data
-            status = Status.OFFICIAL if data.get("official_on") else Status.PROBATIONARY
             org = orgs[row.org_id]
-            members.append(
-                Member(
-                    **data,
-                    name_search=normalize(data["full_name"]),
-                    status=status,
-                    status_since=data.get("official_on") or data["admitted_on"],
-                    organization_id=org.pk,
-                    org_path=org.path,
-                )
-            )
-        Member.objects.bulk_create(members)
-        # bulk_create bypasses Member.save: keep the per-ancestor summary exact by hand
-        member_summary.apply_deltas(Counter((m.org_path, m.status, m.gender) for m in members))
-        periods, placements, events = [], [], []
-        for row, member in zip(batch, members, strict=True):
-            org = orgs[row.org_id]
-            if member.status == Status.OFFICIAL:
-                periods.append(
-                    StatusPeriod(
-                        member=member,
-                        status=Status.PROBATIONARY,
-                        valid_from=member.admitted_on,
-                        valid_to=member.status_since,
-                    )
-                )
-            periods.append(
-                StatusPeriod(member=member, status=member.status, valid_from=member.status_since)
-            )
+            official = bool(data.get("official_on"))
+            status = Status.OFFICIAL if official else Status.PROBATIONARY
+            since = data["official_on"] if official else data["admitted_on"]
+            member = {
+                **data,
+                "id": pk,
+                "name_search": normalize(data["full_name"]),
+                "status": status,
+                "status_since": since,
+                "organization_id": org.pk,
+                "org_path": org.path,
+            }
+            members.append(member)
+            deltas[(org.path, status, data["gender"])] += 1
+            if official:
+                periods.append(_period(pk, Status.PROBATIONARY, data["admitted_on"], since))
+            periods.append(_period(pk, status, since, None))
             placements.append(
-                Placement(member=member, organization_id=org.pk, valid_from=member.admitted_on)
+                {
+                    "member_id": pk,
+                    "organization_id": org.pk,
+                    "valid_from": data["admitted_on"],
+                    "valid_to": None,
+                }
             )
             events.append(
-                MemberEvent(
-                    member=member,
-                    kind=MemberEvent.Kind.REGISTERED,
-                    date=today,
-                    summary=f"Đưa vào sổ đảng viên tại {org.name}",
-                    reason=reason,
-                    recorded_by=actor,
-                )
+                {
+                    "member_id": pk,
+                    "kind": MemberEvent.Kind.REGISTERED,
+                    "date": today,
+                    "summary": f"Đưa vào sổ đảng viên tại {org.name}",
+                    "reason": reason,
+                    "recorded_by_id": actor_id,
+                    "details": {},
+                }
             )
-            written.append(
-                ImportRow(
-                    job=job,
-                    row_number=row.row,
-                    action=ImportRow.Action.CREATED,
-                    object_id=member.pk,
-                    before={},
-                    after=snapshot(member.__dict__ | {"organization_id": org.pk}),
-                )
-            )
-        StatusPeriod.objects.bulk_create(periods)
-        Placement.objects.bulk_create(placements)
-        MemberEvent.objects.bulk_create(events)
+            written.append(_written(row.row, ImportRow.Action.CREATED, pk, {}, snapshot(member)))
+        bulk.insert_rows(Member, members, with_pk=True)
+        bulk.insert_rows(StatusPeriod, periods)
+        bulk.insert_rows(Placement, placements)
+        bulk.insert_rows(MemberEvent, events)
+        # these rows bypass Member.save: keep the per-ancestor summary exact by hand
+        member_summary.apply_deltas(deltas)
 
     labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    identity = member_services.IDENTITY_FIELDS
+    columns = [*identity, "name_search", "updated_at"]
     for start in range(0, len(updates), BATCH):
         checkpoint("commit", len(creates) + start)
         batch = updates[start : start + BATCH]
-        members = Member.objects.in_bulk([r.object_id for r in batch])
-        events = []
+        current = {
+            v["pk"]: v
+            for v in Member.objects.filter(pk__in=[r.object_id for r in batch]).values(
+                "pk", *pipeline.TRACKED_FIELDS, "org_path"
+            )
+        }
+        changed, events = [], []
+        deltas = Counter()
         for row in batch:
-            member = members[row.object_id]
-            before = snapshot(member.__dict__ | {"organization_id": member.organization_id})
+            old = current[row.object_id]
+            before = snapshot(old)
             if snapshot(row.current) != before:
                 raise DomainError(
                     "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "id", row=row.row
                 )
-            for field, (_old, new) in row.changes.items():
-                setattr(member, field, new)
-            member.name_search = normalize(member.full_name)
-            member.updated_at = now
+            new = {f: old[f] for f in identity} | {f: n for f, (_o, n) in row.changes.items()}
+            new["name_search"] = normalize(new["full_name"])
+            new["updated_at"] = now
+            changed.append((row.object_id, new))
+            if new["gender"] != old["gender"]:  # a corrected gender moves a count
+                deltas[(old["org_path"], old["status"], old["gender"])] -= 1
+                deltas[(old["org_path"], old["status"], new["gender"])] += 1
             events.append(
-                MemberEvent(
-                    member=member,
-                    kind=MemberEvent.Kind.CORRECTED,
-                    date=today,
-                    summary="Đính chính: " + ", ".join(labels[f] for f in row.changes),
-                    reason=reason,
-                    recorded_by=actor,
-                    details={
+                {
+                    "member_id": row.object_id,
+                    "kind": MemberEvent.Kind.CORRECTED,
+                    "date": today,
+                    "summary": "Đính chính: " + ", ".join(labels[f] for f in row.changes),
+                    "reason": reason,
+                    "recorded_by_id": actor_id,
+                    "details": {
                         f: [_json(o), _json(n)]
                         for f, (o, n) in row.changes.items()
                         if f != "id_number"
                     },
-                )
+                }
             )
+            after = snapshot(old | new)
             written.append(
-                ImportRow(
-                    job=job,
-                    row_number=row.row,
-                    action=ImportRow.Action.UPDATED,
-                    object_id=member.pk,
-                    before=before,
-                    after=snapshot(member.__dict__ | {"organization_id": member.organization_id}),
-                )
+                _written(row.row, ImportRow.Action.UPDATED, row.object_id, before, after)
             )
-        old_keys = dict(Member.objects.filter(pk__in=list(members)).values_list("pk", "gender"))
-        Member.objects.bulk_update(
-            list(members.values()),
-            [*member_services.IDENTITY_FIELDS, "name_search", "updated_at"],
-        )
-        deltas: Counter = Counter()
-        for member in members.values():
-            if old_keys.get(member.pk) != member.gender:  # a corrected gender moves a count
-                deltas[(member.org_path, member.status, old_keys.get(member.pk))] -= 1
-                deltas[(member.org_path, member.status, member.gender)] += 1
+        bulk.update_rows(Member, columns, changed)
+        bulk.insert_rows(MemberEvent, events)
         member_summary.apply_deltas(deltas)
-        MemberEvent.objects.bulk_create(events)
     return written
+
+
+def _period(member_id: int, status: str, valid_from, valid_to) -> dict:
+    return {
+        "member_id": member_id,
+        "status": status,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "bars_readmission": False,
+    }
+
+
+def _written(row_number: int, action: str, object_id: int, before: dict, after: dict) -> dict:
+    """One ImportRow, as the values insert_rows writes."""
+    return {
+        "row_number": row_number,
+        "action": action,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+    }
 
 
 def _org_snapshot(org: Organization) -> dict:
     return {f: _json(getattr(org, f)) for f in ORG_TRACKED}
 
 
-def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
+def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     """Orgs go through found_org one by one (a province has thousands, not millions)."""
     types = {t.code: t for t in OrgType.objects.all()}
     created: dict[int, Organization] = {}  # row number → org
@@ -508,15 +507,7 @@ def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
         except DomainError as error:
             raise DomainError(error.message, error.field, row=row.row) from error
         created[row.row] = org
-        written.append(
-            ImportRow(
-                job=job,
-                row_number=row.row,
-                action=ImportRow.Action.CREATED,
-                object_id=org.pk,
-                after=_org_snapshot(org),
-            )
-        )
+        written.append(_written(row.row, ImportRow.Action.CREATED, org.pk, {}, _org_snapshot(org)))
     return written
 
 
