@@ -217,7 +217,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"MemberStatusEnum": "dangbo.members.choices.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "dangbo.members.choices.Status",
+        "ImportKindEnum": "dangbo.imports.models.Kind",
+        "ImportStateEnum": "dangbo.imports.models.ImportJob.State",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -102,4 +102,27 @@ CASES = [
         method="post",
         ok=302,
     ),
+    # API: reads need imports.view, actions imports.change (without it: 404); an action the
+    # job's state refuses answers 400 with the Vietnamese message
+    Case(
+        "importjob-list",
+        "imports.view",
+        inside=_both_jobs,
+        denied=200,
+        listed=lambda d: INSIDE(d)["pk"],
+        unlisted=lambda d: OUTSIDE(d)["pk"],
+    ),
+    Case("importjob-detail", "imports.view", inside=INSIDE, outside=OUTSIDE),
+    Case("importjob-report", "imports.view", inside=INSIDE, outside=OUTSIDE),
+    *[
+        Case(
+            f"importjob-{name}",
+            "imports.change",
+            inside=INSIDE,
+            outside=OUTSIDE,
+            method="post",
+            ok=400,
+        )
+        for name in ("mapping", "commit", "rollback", "retry")
+    ],
 ]

@@ -135,12 +135,30 @@ def job_mapping(job: ImportJob) -> dict[int, str]:
     return {int(k): v for k, v in job.mapping.items() if v}
 
 
+def parse_mapping(raw: dict) -> dict[int, str]:
+    """{"0": "full_name", "3": ""} (column index → field, blank: skip) as set_mapping takes it."""
+    mapping = {}
+    for key, name in raw.items():
+        if not str(key).isdigit() or len(str(key)) > 4:
+            raise DomainError(f"«{str(key)[:20]}» không phải số thứ tự cột.", "mapping")
+        if name:
+            mapping[int(key)] = name
+    return mapping
+
+
 def set_mapping(job: ImportJob, mapping: dict[int, str], *, user) -> ImportJob:
     """Save the user's column choices and start the check (dry run) in the background."""
     check_can_import(user, job.organization, job.kind)
     if job.state not in (State.MAPPING, State.PREVIEWED, State.FAILED):
         raise DomainError("Lần nhập này không còn sửa được cách ghép cột.", "mapping")
-    problems = rules.mapping_problems(mapping, rules.SHAPES[job.kind])
+    shape = rules.SHAPES[job.kind]
+    fields = {c.field for c in shape.columns}
+    for index, name in mapping.items():
+        if not 0 <= index < len(job.headers):
+            raise DomainError(f"Tệp không có cột số {index + 1}.", "mapping")
+        if name not in fields:
+            raise DomainError(f"Không có thông tin «{name[:40]}» để ghép cột.", "mapping")
+    problems = rules.mapping_problems(mapping, shape)
     if problems:
         raise DomainError(" ".join(problems), "mapping")
     job.mapping = {str(k): v for k, v in mapping.items()}
@@ -290,6 +308,8 @@ def _commit(job: ImportJob, user) -> None:
             committed_at=_now(),
             report=report,
             heartbeat_at=_now(),
+            progress_done=report["counts"]["total"],
+            progress_total=report["counts"]["total"],
         )
 
 
