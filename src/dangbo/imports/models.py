@@ -10,6 +10,7 @@ from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeSta
 class Kind(models.TextChoices):
     MEMBERS = "members", "Đảng viên"
     ORGANIZATIONS = "organizations", "Tổ chức đảng"
+    MEETINGS = "meetings", "Sinh hoạt chi bộ"
 
 
 class ImportJob(RestrictedModelMixin, TimeStampedModel):

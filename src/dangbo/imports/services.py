@@ -34,6 +34,7 @@ from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
 from dangbo.imports import bulk, pipeline, rules, xlsx
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
+from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members import services as member_services
 from dangbo.members import summary as member_summary
 from dangbo.members.choices import Status
@@ -71,7 +72,7 @@ def _now():
 
 
 def check_can_import(user, root: Organization, kind: str) -> None:
-    target = "members.change" if kind == Kind.MEMBERS else "organizations.change"
+    target = f"{kind}.change"
     if not (
         has_permission(user, "imports.change", root.path)
         and has_permission(user, target, root.path)
@@ -531,7 +532,53 @@ def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     return written
 
 
-APPLY = {Kind.MEMBERS: _apply_members, Kind.ORGANIZATIONS: _apply_orgs}
+def _meeting_snapshot(values: dict) -> dict:
+    return {f: _json(values[f]) for f in pipeline.MEETING_TRACKED}
+
+
+def _apply_meetings(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
+    """Held meetings with their counts: new ones in batches, changed ones saved one by one
+    (each change in the audit log)."""
+    actor = user if user is not None and user.is_authenticated else None
+    written = []
+    creates = [r for r in plan.rows if r.action == "create"]
+    for start in range(0, len(creates), BATCH):
+        checkpoint("commit", start)
+        batch = creates[start : start + BATCH]
+        fields = pipeline.MEETING_FIELDS
+        meetings = [
+            Meeting(
+                organization_id=row.org_id,
+                status=MeetingStatus.HELD,
+                recorded_by=actor,
+                **{f: row.data[f] for f in fields},
+            )
+            for row in batch
+        ]
+        Meeting.objects.bulk_create(meetings)
+        for row, meeting in zip(batch, meetings, strict=True):
+            after = _meeting_snapshot(meeting.__dict__)
+            written.append(_written(row.row, ImportRow.Action.CREATED, meeting.pk, {}, after))
+    updates = [r for r in plan.rows if r.action == "update"]
+    for done, row in enumerate(updates):
+        checkpoint("commit", len(creates) + done)
+        meeting = Meeting.objects.select_for_update().get(pk=row.object_id)
+        before = _meeting_snapshot(meeting.__dict__)
+        if _meeting_snapshot(row.current) != before:
+            raise DomainError("Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "id", row=row.row)
+        for field, (_old, new) in row.changes.items():
+            setattr(meeting, field, new)
+        meeting.save()
+        after = _meeting_snapshot(meeting.__dict__)
+        written.append(_written(row.row, ImportRow.Action.UPDATED, meeting.pk, before, after))
+    return written
+
+
+APPLY = {
+    Kind.MEMBERS: _apply_members,
+    Kind.ORGANIZATIONS: _apply_orgs,
+    Kind.MEETINGS: _apply_meetings,
+}
 
 
 # ---------------------------------------------------------------- rollback
@@ -559,7 +606,28 @@ def rollback_problems(job: ImportJob) -> list[str]:
     rows = list(job.rows.all())
     if job.kind == Kind.MEMBERS:
         return _member_rollback_problems(rows)
+    if job.kind == Kind.MEETINGS:
+        return _meeting_rollback_problems(rows)
     return _org_rollback_problems(rows)
+
+
+def _meeting_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    problems = []
+    for start in range(0, len(rows), pipeline.CHUNK):
+        chunk = rows[start : start + pipeline.CHUNK]
+        current = {
+            v["pk"]: v
+            for v in Meeting.objects.filter(pk__in=[r.object_id for r in chunk]).values(
+                "pk", *pipeline.MEETING_TRACKED
+            )
+        }
+        for row in chunk:
+            values = current.get(row.object_id)
+            if values is None or _meeting_snapshot(values) != row.after:
+                problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+        created = [r for r in chunk if r.action == ImportRow.Action.CREATED]
+        problems += _extra_references(Meeting, created, expected={})
+    return problems
 
 
 def _member_rollback_problems(rows: list[ImportRow]) -> list[str]:
@@ -645,6 +713,8 @@ def _rollback(job: ImportJob, user) -> None:
         rows = list(job.rows.all())
         if job.kind == Kind.MEMBERS:
             _rollback_members(job, rows, user)
+        elif job.kind == Kind.MEETINGS:
+            _rollback_meetings(rows)
         else:
             _rollback_orgs(rows)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -653,6 +723,23 @@ def _rollback(job: ImportJob, user) -> None:
 
 
 STEPS["rollback"] = _rollback
+
+
+def _rollback_meetings(rows: list[ImportRow]) -> None:
+    """Changed meetings get their values back (audited saves); added ones are removed."""
+    updated = [r for r in rows if r.action == ImportRow.Action.UPDATED]
+    for done, row in enumerate(updated):
+        checkpoint("rollback", done)
+        meeting = Meeting.objects.get(pk=row.object_id)
+        for field in pipeline.MEETING_FIELDS:
+            value = row.before[field]
+            setattr(meeting, field, date.fromisoformat(value) if field == "planned_on" else value)
+        meeting.save()
+    created = [r.object_id for r in rows if r.action == ImportRow.Action.CREATED]
+    for start in range(0, len(created), BATCH):
+        checkpoint("rollback", len(updated) + start)
+        with _maybe_quiet(len(created) >= BULK_THRESHOLD):
+            Meeting.objects.filter(pk__in=created[start : start + BATCH]).delete()
 
 
 def _rollback_members(job: ImportJob, rows: list[ImportRow], user) -> None:
@@ -741,7 +828,7 @@ def _org_labels(root: Organization, **filters) -> dict[int, str]:
 
 
 def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
-    if kind == Kind.MEMBERS:
+    if kind in (Kind.MEMBERS, Kind.MEETINGS):
         cells = _org_labels(root, is_active=True, org_type__holds_members=True)
         return {"organization": sorted(cells.values())}
     parents = _org_labels(root, is_active=True, org_type__holds_members=False)
@@ -763,7 +850,12 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
     if not has_permission(user, f"{kind}.view", root.path):
         raise DomainError("Bạn không có quyền xuất dữ liệu của tổ chức này.", "organization")
     shape = rules.SHAPES[kind]
-    rows = list(_member_rows(user, root) if kind == Kind.MEMBERS else _org_rows(user, root))
+    source = {
+        Kind.MEMBERS: _member_rows,
+        Kind.ORGANIZATIONS: _org_rows,
+        Kind.MEETINGS: _meeting_rows,
+    }
+    rows = list(source[kind](user, root))
     identity_paths = reachable_paths(user, "members.view_identity")
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
     with set_actor(user):
@@ -841,3 +933,27 @@ def _org_rows(user, root: Organization):
             event.get("decision_number", ""),
             event.get("signer", ""),
         ]
+
+
+def _meeting_rows(user, root: Organization):
+    """Held meetings under root, in the import shape (labels for choices, dates dd/mm/yyyy)."""
+    shape = rules.MEETING_SHAPE
+    labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
+    orgs = _org_labels(root)
+    qs = (
+        Meeting.objects.restrict(user)
+        .filter(organization__path__startswith=root.path, status=MeetingStatus.HELD)
+        .order_by("organization__path", "planned_on", "pk")
+        .values_list("pk", "organization_id", *pipeline.MEETING_FIELDS)
+    )
+    for pk, org_id, *values in qs.iterator(chunk_size=BATCH):
+        record = dict(zip(pipeline.MEETING_FIELDS, values, strict=True))
+        row = [pk, orgs.get(org_id, f"#{org_id}")]
+        for column in shape.columns[2:]:
+            value = record[column.field]
+            if column.kind == "date":
+                value = _d(value)
+            elif column.field in labels:
+                value = labels[column.field].get(value, value)
+            row.append(value)
+        yield row
