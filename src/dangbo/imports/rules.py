@@ -222,7 +222,57 @@ MEETING_SHAPE = Shape(
     example=(None, "Chi bộ Văn phòng", "Thường kỳ", "05/01/2025", "", 12, 11, 1, 0, "Tốt"),
 )
 
-SHAPES = {s.kind: s for s in (MEMBER_SHAPE, ORG_SHAPE, MEETING_SHAPE)}
+ADMISSION_SHAPE = Shape(
+    kind="admissions",
+    title="Quần chúng ưu tú",
+    columns=(
+        Column("id", "Mã hệ thống", "system_id", aliases=("id",), note="Để trống khi thêm mới."),
+        *(
+            MEMBER_SHAPE.column(name)
+            for name in (
+                "full_name",
+                "gender",
+                "birth_date",
+                "id_number",
+                "place_of_origin",
+                "ethnicity",
+                "religion",
+                "occupation",
+                "workplace",
+            )
+        ),
+        Column(
+            "organization",
+            "Chi bộ",
+            "org",
+            True,
+            note="Chi bộ giới thiệu: tên (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+        ),
+        Column(
+            "identified_on",
+            "Ngày xác định là quần chúng ưu tú",
+            "date",
+            True,
+            aliases=("ngay xac dinh", "ngay quan chung uu tu"),
+        ),
+    ),
+    example=(
+        None,
+        "Trần Thị Mẫu",
+        "Nữ",
+        "20/10/1998",
+        "001198001234",
+        "Hà Nội",
+        "Kinh",
+        "Không",
+        "Cán bộ, công chức",
+        "Sở Tư pháp",
+        None,
+        "15/01/2025",
+    ),
+)
+
+SHAPES = {s.kind: s for s in (MEMBER_SHAPE, ORG_SHAPE, MEETING_SHAPE, ADMISSION_SHAPE)}
 
 
 # ---------------------------------------------------------------- cell parsers
@@ -514,4 +564,17 @@ def meeting_problems(data: dict, today: date) -> dict[str, str]:
             f"Có mặt {parts[0]} + vắng có lý do {parts[1]} + vắng không lý do {parts[2]} "
             f"= {sum(parts)}, khác số đảng viên phải dự ({expected})."
         )
+    return problems
+
+
+def candidate_problems(data: dict, today: date) -> dict[str, str]:
+    """The checks admissions.services.open_file makes without the database."""
+    problems: dict[str, str] = {}
+    if data.get("birth_date") and data["birth_date"] > today:
+        problems["birth_date"] = "Ngày sinh không được sau ngày hôm nay."
+    if data.get("identified_on") and data["identified_on"] > today:
+        problems["identified_on"] = "Ngày xác định không được sau ngày hôm nay."
+    problem = member_rules.validate_id_number(data.get("id_number") or None)
+    if problem:
+        problems["id_number"] = problem
     return problems

@@ -29,6 +29,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from dangbo.admissions import services as admission_services
+from dangbo.admissions.models import AdmissionFile, AdmissionStep
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
@@ -574,7 +576,35 @@ def _apply_meetings(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     return written
 
 
+def _candidate_snapshot(values: dict) -> dict:
+    return {f: _json(values[f]) for f in pipeline.CANDIDATE_TRACKED}
+
+
+def _apply_admissions(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
+    """Each candidate through admissions.services.open_file (its checks, its first step)."""
+    rows = [r for r in plan.rows if r.action == "create"]
+    orgs = Organization.objects.select_related("org_type").in_bulk({r.org_id for r in rows})
+    written = []
+    for done, row in enumerate(rows):
+        checkpoint("commit", done)
+        data = dict(row.data)
+        try:
+            file = admission_services.open_file(
+                organization=orgs[row.org_id],
+                identified_on=data.pop("identified_on"),
+                user=user,
+                note=_reason(job),
+                **data,
+            )
+        except DomainError as error:
+            raise DomainError(error.message, error.field, row=row.row) from error
+        after = _candidate_snapshot(file.__dict__)
+        written.append(_written(row.row, ImportRow.Action.CREATED, file.pk, {}, after))
+    return written
+
+
 APPLY = {
+    Kind.ADMISSIONS: _apply_admissions,
     Kind.MEMBERS: _apply_members,
     Kind.ORGANIZATIONS: _apply_orgs,
     Kind.MEETINGS: _apply_meetings,
@@ -608,7 +638,27 @@ def rollback_problems(job: ImportJob) -> list[str]:
         return _member_rollback_problems(rows)
     if job.kind == Kind.MEETINGS:
         return _meeting_rollback_problems(rows)
+    if job.kind == Kind.ADMISSIONS:
+        return _admission_rollback_problems(rows)
     return _org_rollback_problems(rows)
+
+
+def _admission_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    """A candidate's file can be removed while it is still at the step the import wrote."""
+    problems = []
+    current = {
+        v["pk"]: v
+        for v in AdmissionFile.objects.filter(pk__in=[r.object_id for r in rows]).values(
+            "pk", *pipeline.CANDIDATE_TRACKED
+        )
+    }
+    for row in rows:
+        values = current.get(row.object_id)
+        if values is None or _candidate_snapshot(values) != row.after:
+            problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+    return problems + _extra_references(
+        AdmissionFile, rows, expected={(AdmissionStep, "file"): lambda r: 1}
+    )
 
 
 def _meeting_rollback_problems(rows: list[ImportRow]) -> list[str]:
@@ -715,6 +765,11 @@ def _rollback(job: ImportJob, user) -> None:
             _rollback_members(job, rows, user)
         elif job.kind == Kind.MEETINGS:
             _rollback_meetings(rows)
+        elif job.kind == Kind.ADMISSIONS:
+            ids = [r.object_id for r in rows]
+            with _maybe_quiet(len(ids) >= BULK_THRESHOLD):
+                AdmissionStep.objects.filter(file_id__in=ids).delete()
+                AdmissionFile.objects.filter(pk__in=ids).delete()
         else:
             _rollback_orgs(rows)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -828,7 +883,7 @@ def _org_labels(root: Organization, **filters) -> dict[int, str]:
 
 
 def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
-    if kind in (Kind.MEMBERS, Kind.MEETINGS):
+    if kind in (Kind.MEMBERS, Kind.MEETINGS, Kind.ADMISSIONS):
         cells = _org_labels(root, is_active=True, org_type__holds_members=True)
         return {"organization": sorted(cells.values())}
     parents = _org_labels(root, is_active=True, org_type__holds_members=False)
@@ -854,6 +909,7 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
         Kind.MEMBERS: _member_rows,
         Kind.ORGANIZATIONS: _org_rows,
         Kind.MEETINGS: _meeting_rows,
+        Kind.ADMISSIONS: _candidate_rows,
     }
     rows = list(source[kind](user, root))
     identity_paths = reachable_paths(user, "members.view_identity")
@@ -864,7 +920,8 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
             organization=root,
             user=user,
             row_count=len(rows),
-            with_identity=kind == Kind.MEMBERS and (identity_paths is None or bool(identity_paths)),
+            with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS)
+            and (identity_paths is None or bool(identity_paths)),
         )
         accessed.send(sender=DataExport, instance=export)
     return content, export
@@ -955,5 +1012,37 @@ def _meeting_rows(user, root: Organization):
                 value = _d(value)
             elif column.field in labels:
                 value = labels[column.field].get(value, value)
+            row.append(value)
+        yield row
+
+
+def _candidate_rows(user, root: Organization):
+    """Admission files under root (every stage), in the import shape; identity numbers
+    masked where the user may not see members' identities."""
+    shape = rules.ADMISSION_SHAPE
+    labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
+    orgs = _org_labels(root)
+    identity_paths = reachable_paths(user, "members.view_identity")
+    qs = (
+        AdmissionFile.objects.restrict(user)
+        .filter(organization__path__startswith=root.path)
+        .order_by("organization__path", "name_search", "pk")
+        .values_list("pk", "organization_id", "organization__path", *pipeline.CANDIDATE_FIELDS)
+    )
+    for pk, org_id, path, *values in qs.iterator(chunk_size=BATCH):
+        record = dict(zip(pipeline.CANDIDATE_FIELDS, values, strict=True))
+        row = [pk]
+        for column in shape.columns[1:]:
+            if column.field == "organization":
+                row.append(orgs.get(org_id, f"#{org_id}"))
+                continue
+            value = record[column.field]
+            if column.kind == "date":
+                value = _d(value)
+            elif column.field in labels:
+                value = labels[column.field].get(value, value)
+            elif column.field == "id_number":
+                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
+                value = (value or "") if visible else mask_id_number(value)
             row.append(value)
         yield row
