@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "CommitteeChangeKindEnum": "dangbo.committees.models.ChangeKind",
         "CommentKindEnum": "dangbo.committees.models.CommentKind",
         "ElectionBodyEnum": "dangbo.committees.models.Body",
+        "ImportKindEnum": "dangbo.imports.models.Kind",
+        "ImportStateEnum": "dangbo.imports.models.ImportJob.State",
     },
 }
 

@@ -175,3 +175,59 @@ def test_fuzz_csv_in_any_encoding(text, encoding):
     mapping = rules.auto_mapping(sheet.headers, MEMBER_SHAPE)
     for plan in pipeline._parse_rows(sheet, mapping, MEMBER_SHAPE, None):
         assert all(message for _f, message in plan.errors)
+
+
+def _xlsx_with(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append([c.label for c in MEMBER_SHAPE.columns])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+xlsx_cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=100),
+    st.dates(min_value=date(1900, 3, 1)),
+    st.datetimes(min_value=datetime(1900, 3, 1)),
+    st.times(),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.lists(xlsx_cells, max_size=20), max_size=8))
+def test_fuzz_real_xlsx_files_read_back_as_row_errors(rows):
+    """Random cells written by openpyxl, read by the importer's reader (calamine)."""
+    import io
+
+    sheet = pipeline.open_sheet(io.BytesIO(_xlsx_with(rows)), "tep.xlsx")
+    mapping = rules.auto_mapping(sheet.headers, MEMBER_SHAPE)
+    assert list(mapping.values()) == [c.field for c in MEMBER_SHAPE.columns]
+    for plan in pipeline._parse_rows(sheet, mapping, MEMBER_SHAPE, None):
+        assert plan.row >= 2
+        assert all(field in mapping.values() and message for field, message in plan.errors)
+
+
+@settings(max_examples=60, deadline=None)
+@given(raw=st.binary(max_size=2000), cut=st.integers(min_value=0, max_value=4000))
+def test_fuzz_damaged_files_are_a_domain_error(raw, cut):
+    """Random bytes, and a real workbook cut short: a Vietnamese error, never a crash."""
+    import io
+
+    from dangbo.core.errors import DomainError
+
+    for content in (raw, _xlsx_with([["x"]])[:cut], b"PK\x03\x04" + raw):
+        try:
+            pipeline.open_sheet(io.BytesIO(content), "tep.xlsx")
+        except DomainError as error:
+            assert error.field == "file" and error.message

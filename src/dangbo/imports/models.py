@@ -10,6 +10,8 @@ from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeSta
 class Kind(models.TextChoices):
     MEMBERS = "members", "Đảng viên"
     ORGANIZATIONS = "organizations", "Tổ chức đảng"
+    MEETINGS = "meetings", "Sinh hoạt chi bộ"
+    ADMISSIONS = "admissions", "Quần chúng ưu tú (hồ sơ kết nạp)"
 
 
 class ImportJob(RestrictedModelMixin, TimeStampedModel):

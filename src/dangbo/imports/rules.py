@@ -12,6 +12,9 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from dangbo.core.text import clean_spaces, mask_id_number, normalize
+from dangbo.meetings import rules as meeting_rules
+from dangbo.meetings.models import Grade as MeetingGrade
+from dangbo.meetings.models import Kind as MeetingKind
 from dangbo.members import rules as member_rules
 from dangbo.members.choices import (
     ETHNIC_GROUPS,
@@ -189,7 +192,87 @@ ORG_SHAPE = Shape(
     ),
 )
 
-SHAPES = {MEMBER_SHAPE.kind: MEMBER_SHAPE, ORG_SHAPE.kind: ORG_SHAPE}
+MEETING_SHAPE = Shape(
+    kind="meetings",
+    title="Sinh hoạt chi bộ",
+    columns=(
+        Column("id", "Mã hệ thống", "system_id", aliases=("id",), note="Để trống khi thêm mới."),
+        Column(
+            "organization",
+            "Chi bộ",
+            "org",
+            True,
+            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+        ),
+        Column("kind", "Loại sinh hoạt", "choice", True, _choices(MeetingKind)),
+        Column("planned_on", "Ngày sinh hoạt", "date", True, aliases=("ngay hop", "ngay")),
+        Column("topic", "Chủ đề", "text", note="Bắt buộc với sinh hoạt chuyên đề."),
+        Column(
+            "expected_count",
+            "Số đảng viên phải dự",
+            "count",
+            True,
+            aliases=("phai du", "tong so dang vien"),
+        ),
+        Column("attended_count", "Có mặt", "count", True, aliases=("so co mat", "du hop")),
+        Column("excused_count", "Vắng có lý do", "count"),
+        Column("unexcused_count", "Vắng không lý do", "count"),
+        Column("grade", "Xếp loại buổi sinh hoạt", "choice", False, _choices(MeetingGrade)),
+    ),
+    example=(None, "Chi bộ Văn phòng", "Thường kỳ", "05/01/2025", "", 12, 11, 1, 0, "Tốt"),
+)
+
+ADMISSION_SHAPE = Shape(
+    kind="admissions",
+    title="Quần chúng ưu tú",
+    columns=(
+        Column("id", "Mã hệ thống", "system_id", aliases=("id",), note="Để trống khi thêm mới."),
+        *(
+            MEMBER_SHAPE.column(name)
+            for name in (
+                "full_name",
+                "gender",
+                "birth_date",
+                "id_number",
+                "place_of_origin",
+                "ethnicity",
+                "religion",
+                "occupation",
+                "workplace",
+            )
+        ),
+        Column(
+            "organization",
+            "Chi bộ",
+            "org",
+            True,
+            note="Chi bộ giới thiệu: tên (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+        ),
+        Column(
+            "identified_on",
+            "Ngày xác định là quần chúng ưu tú",
+            "date",
+            True,
+            aliases=("ngay xac dinh", "ngay quan chung uu tu"),
+        ),
+    ),
+    example=(
+        None,
+        "Trần Thị Mẫu",
+        "Nữ",
+        "20/10/1998",
+        "001198001234",
+        "Hà Nội",
+        "Kinh",
+        "Không",
+        "Cán bộ, công chức",
+        "Sở Tư pháp",
+        None,
+        "15/01/2025",
+    ),
+)
+
+SHAPES = {s.kind: s for s in (MEMBER_SHAPE, ORG_SHAPE, MEETING_SHAPE, ADMISSION_SHAPE)}
 
 
 # ---------------------------------------------------------------- cell parsers
@@ -342,6 +425,29 @@ def parse_reference(raw) -> str:
     return parse_text(raw, max_length=255)
 
 
+MAX_COUNT = 10_000
+
+
+def parse_count(raw) -> int | None:
+    """A head count: a whole number from 0 (a number cell or its text)."""
+    if isinstance(raw, bool):
+        raise CellError("Cần nhập một số nguyên không âm.")
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()):
+            raise CellError("Cần nhập một số nguyên không âm.")
+        value = int(raw)
+    else:
+        text = _as_text(raw)
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 6:
+            raise CellError(f"«{text[:30]}» không phải số nguyên không âm.")
+        value = int(text)
+    if not 0 <= value <= MAX_COUNT:
+        raise CellError(f"Số người phải từ 0 đến {MAX_COUNT:,}.".replace(",", "."))
+    return value
+
+
 def parse_cell(column: Column, raw):
     """Dispatch on the column kind. Raises CellError for a bad or missing required value."""
     if column.kind == "date":
@@ -352,6 +458,8 @@ def parse_cell(column: Column, raw):
         value = parse_id_number(raw)
     elif column.kind == "system_id":
         value = parse_system_id(raw)
+    elif column.kind == "count":
+        value = parse_count(raw)
     elif column.kind in ("org", "org_type"):
         value = parse_reference(raw)
     else:
@@ -436,3 +544,37 @@ def display_value(value) -> str:
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     return str(value)
+
+
+# ---------------------------------------------------------------- meeting row checks
+
+
+def meeting_problems(data: dict, today: date) -> dict[str, str]:
+    """A meeting record's own consistency: a held meeting is in the past, a thematic one has a
+    topic, and the people present and absent add up to those expected."""
+    problems: dict[str, str] = {}
+    if data.get("planned_on") and data["planned_on"] > today:
+        problems["planned_on"] = "Ngày sinh hoạt không được sau ngày hôm nay."
+    if data.get("kind") in meeting_rules.THEMATIC_KINDS and not data.get("topic"):
+        problems["topic"] = "Sinh hoạt chuyên đề cần có chủ đề."
+    expected = data.get("expected_count")
+    parts = [data.get(f) or 0 for f in ("attended_count", "excused_count", "unexcused_count")]
+    if expected is not None and sum(parts) != expected:
+        problems["expected_count"] = (
+            f"Có mặt {parts[0]} + vắng có lý do {parts[1]} + vắng không lý do {parts[2]} "
+            f"= {sum(parts)}, khác số đảng viên phải dự ({expected})."
+        )
+    return problems
+
+
+def candidate_problems(data: dict, today: date) -> dict[str, str]:
+    """The checks admissions.services.open_file makes without the database."""
+    problems: dict[str, str] = {}
+    if data.get("birth_date") and data["birth_date"] > today:
+        problems["birth_date"] = "Ngày sinh không được sau ngày hôm nay."
+    if data.get("identified_on") and data["identified_on"] > today:
+        problems["identified_on"] = "Ngày xác định không được sau ngày hôm nay."
+    problem = member_rules.validate_id_number(data.get("id_number") or None)
+    if problem:
+        problems["id_number"] = problem
+    return problems

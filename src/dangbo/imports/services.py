@@ -29,11 +29,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from dangbo.admissions import services as admission_services
+from dangbo.admissions.models import AdmissionFile, AdmissionStep
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
-from dangbo.imports import pipeline, rules, xlsx
+from dangbo.imports import bulk, pipeline, rules, xlsx
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
+from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members import services as member_services
 from dangbo.members import summary as member_summary
 from dangbo.members.choices import Status
@@ -71,7 +74,7 @@ def _now():
 
 
 def check_can_import(user, root: Organization, kind: str) -> None:
-    target = "members.change" if kind == Kind.MEMBERS else "organizations.change"
+    target = f"{kind}.change"
     if not (
         has_permission(user, "imports.change", root.path)
         and has_permission(user, target, root.path)
@@ -135,12 +138,30 @@ def job_mapping(job: ImportJob) -> dict[int, str]:
     return {int(k): v for k, v in job.mapping.items() if v}
 
 
+def parse_mapping(raw: dict) -> dict[int, str]:
+    """{"0": "full_name", "3": ""} (column index → field, blank: skip) as set_mapping takes it."""
+    mapping = {}
+    for key, name in raw.items():
+        if not str(key).isdigit() or len(str(key)) > 4:
+            raise DomainError(f"«{str(key)[:20]}» không phải số thứ tự cột.", "mapping")
+        if name:
+            mapping[int(key)] = name
+    return mapping
+
+
 def set_mapping(job: ImportJob, mapping: dict[int, str], *, user) -> ImportJob:
     """Save the user's column choices and start the check (dry run) in the background."""
     check_can_import(user, job.organization, job.kind)
     if job.state not in (State.MAPPING, State.PREVIEWED, State.FAILED):
         raise DomainError("Lần nhập này không còn sửa được cách ghép cột.", "mapping")
-    problems = rules.mapping_problems(mapping, rules.SHAPES[job.kind])
+    shape = rules.SHAPES[job.kind]
+    fields = {c.field for c in shape.columns}
+    for index, name in mapping.items():
+        if not 0 <= index < len(job.headers):
+            raise DomainError(f"Tệp không có cột số {index + 1}.", "mapping")
+        if name not in fields:
+            raise DomainError(f"Không có thông tin «{name[:40]}» để ghép cột.", "mapping")
+    problems = rules.mapping_problems(mapping, shape)
     if problems:
         raise DomainError(" ".join(problems), "mapping")
     job.mapping = {str(k): v for k, v in mapping.items()}
@@ -283,13 +304,15 @@ def _commit(job: ImportJob, user) -> None:
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=_now(), progress_done=0)
     with transaction.atomic():
         written = APPLY[job.kind](job, plan, user)
-        ImportRow.objects.bulk_create(written, batch_size=BATCH)
+        bulk.insert_rows(ImportRow, ({"job_id": job.pk, **w} for w in written))
         report = plan.report()
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.COMMITTED,
             committed_at=_now(),
             report=report,
             heartbeat_at=_now(),
+            progress_done=report["counts"]["total"],
+            progress_total=report["counts"]["total"],
         )
 
 
@@ -300,14 +323,14 @@ def _reason(job: ImportJob) -> str:
     return f"Nhập từ tệp «{job.file_name}» (lần nhập #{job.pk})"
 
 
-def _apply_members(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
+def _apply_members(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     rows = [r for r in plan.rows if r.action in ("create", "update")]
     if len(rows) >= BULK_THRESHOLD:
         return _apply_members_bulk(job, rows, user)
     return _apply_members_service(job, rows, user)
 
 
-def _apply_members_service(job, rows, user) -> list[ImportRow]:
+def _apply_members_service(job, rows, user) -> list[dict]:
     org_ids = {r.org_id for r in rows if r.action == "create"}
     orgs = Organization.objects.select_related("org_type").in_bulk(org_ids)
     written = []
@@ -332,155 +355,154 @@ def _apply_members_service(job, rows, user) -> list[ImportRow]:
             raise DomainError(error.message, error.field, row=row.row) from error
         after = snapshot(member.__dict__ | {"organization_id": member.organization_id})
         action = ImportRow.Action.CREATED if row.action == "create" else ImportRow.Action.UPDATED
-        written.append(
-            ImportRow(
-                job=job,
-                row_number=row.row,
-                action=action,
-                object_id=member.pk,
-                before=before,
-                after=after,
-            )
-        )
+        written.append(_written(row.row, action, member.pk, before, after))
     return written
 
 
-def _apply_members_bulk(job, rows, user) -> list[ImportRow]:
-    """The same writes as register_member / correct_identity, in batches."""
+def _apply_members_bulk(job, rows, user) -> list[dict]:
+    """The same rows as register_member / correct_identity write, by batches of plain tuples
+    (imports.bulk: COPY on PostgreSQL, executemany on SQLite), with the member summary kept
+    exact by deltas."""
     today = timezone.localdate()
     now = _now()
-    actor = user if user is not None and user.is_authenticated else None
+    actor_id = user.pk if user is not None and user.is_authenticated else None
     reason = _reason(job)
     creates = [r for r in rows if r.action == "create"]
     updates = [r for r in rows if r.action == "update"]
     org_ids = {r.org_id for r in creates}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=org_ids).only("pk", "name", "path")}
-    written: list[ImportRow] = []
+    written: list[dict] = []
+    ids = bulk.allocate_ids(Member, len(creates))
     for start in range(0, len(creates), BATCH):
         checkpoint("commit", start)
-        batch = creates[start : start + BATCH]
-        members = []
-        for row in batch:
+        members, periods, placements, events = [], [], [], []
+        deltas: Counter = Counter()
+        for row, pk in zip(creates[start : start + BATCH], ids[start : start + BATCH], strict=True):
             data = row.data
-            status = Status.OFFICIAL if data.get("official_on") else Status.PROBATIONARY
             org = orgs[row.org_id]
-            members.append(
-                Member(
-                    **data,
-                    name_search=normalize(data["full_name"]),
-                    status=status,
-                    status_since=data.get("official_on") or data["admitted_on"],
-                    organization_id=org.pk,
-                    org_path=org.path,
-                )
-            )
-        Member.objects.bulk_create(members)
-        # bulk_create bypasses Member.save: keep the per-ancestor summary exact by hand
-        member_summary.apply_deltas(Counter((m.org_path, m.status, m.gender) for m in members))
-        periods, placements, events = [], [], []
-        for row, member in zip(batch, members, strict=True):
-            org = orgs[row.org_id]
-            if member.status == Status.OFFICIAL:
-                periods.append(
-                    StatusPeriod(
-                        member=member,
-                        status=Status.PROBATIONARY,
-                        valid_from=member.admitted_on,
-                        valid_to=member.status_since,
-                    )
-                )
-            periods.append(
-                StatusPeriod(member=member, status=member.status, valid_from=member.status_since)
-            )
+            official = bool(data.get("official_on"))
+            status = Status.OFFICIAL if official else Status.PROBATIONARY
+            since = data["official_on"] if official else data["admitted_on"]
+            member = {
+                **data,
+                "id": pk,
+                "name_search": normalize(data["full_name"]),
+                "status": status,
+                "status_since": since,
+                "organization_id": org.pk,
+                "org_path": org.path,
+            }
+            members.append(member)
+            deltas[(org.path, status, data["gender"])] += 1
+            if official:
+                periods.append(_period(pk, Status.PROBATIONARY, data["admitted_on"], since))
+            periods.append(_period(pk, status, since, None))
             placements.append(
-                Placement(member=member, organization_id=org.pk, valid_from=member.admitted_on)
+                {
+                    "member_id": pk,
+                    "organization_id": org.pk,
+                    "valid_from": data["admitted_on"],
+                    "valid_to": None,
+                }
             )
             events.append(
-                MemberEvent(
-                    member=member,
-                    kind=MemberEvent.Kind.REGISTERED,
-                    date=today,
-                    summary=f"Đưa vào sổ đảng viên tại {org.name}",
-                    reason=reason,
-                    recorded_by=actor,
-                )
+                {
+                    "member_id": pk,
+                    "kind": MemberEvent.Kind.REGISTERED,
+                    "date": today,
+                    "summary": f"Đưa vào sổ đảng viên tại {org.name}",
+                    "reason": reason,
+                    "recorded_by_id": actor_id,
+                    "details": {},
+                }
             )
-            written.append(
-                ImportRow(
-                    job=job,
-                    row_number=row.row,
-                    action=ImportRow.Action.CREATED,
-                    object_id=member.pk,
-                    before={},
-                    after=snapshot(member.__dict__ | {"organization_id": org.pk}),
-                )
-            )
-        StatusPeriod.objects.bulk_create(periods)
-        Placement.objects.bulk_create(placements)
-        MemberEvent.objects.bulk_create(events)
+            written.append(_written(row.row, ImportRow.Action.CREATED, pk, {}, snapshot(member)))
+        bulk.insert_rows(Member, members, with_pk=True)
+        bulk.insert_rows(StatusPeriod, periods)
+        bulk.insert_rows(Placement, placements)
+        bulk.insert_rows(MemberEvent, events)
+        # these rows bypass Member.save: keep the per-ancestor summary exact by hand
+        member_summary.apply_deltas(deltas)
 
     labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    identity = member_services.IDENTITY_FIELDS
+    columns = [*identity, "name_search", "updated_at"]
     for start in range(0, len(updates), BATCH):
         checkpoint("commit", len(creates) + start)
         batch = updates[start : start + BATCH]
-        members = Member.objects.in_bulk([r.object_id for r in batch])
-        events = []
+        current = {
+            v["pk"]: v
+            for v in Member.objects.filter(pk__in=[r.object_id for r in batch]).values(
+                "pk", *pipeline.TRACKED_FIELDS, "org_path"
+            )
+        }
+        changed, events = [], []
+        deltas = Counter()
         for row in batch:
-            member = members[row.object_id]
-            before = snapshot(member.__dict__ | {"organization_id": member.organization_id})
+            old = current[row.object_id]
+            before = snapshot(old)
             if snapshot(row.current) != before:
                 raise DomainError(
                     "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "id", row=row.row
                 )
-            for field, (_old, new) in row.changes.items():
-                setattr(member, field, new)
-            member.name_search = normalize(member.full_name)
-            member.updated_at = now
+            new = {f: old[f] for f in identity} | {f: n for f, (_o, n) in row.changes.items()}
+            new["name_search"] = normalize(new["full_name"])
+            new["updated_at"] = now
+            changed.append((row.object_id, new))
+            if new["gender"] != old["gender"]:  # a corrected gender moves a count
+                deltas[(old["org_path"], old["status"], old["gender"])] -= 1
+                deltas[(old["org_path"], old["status"], new["gender"])] += 1
             events.append(
-                MemberEvent(
-                    member=member,
-                    kind=MemberEvent.Kind.CORRECTED,
-                    date=today,
-                    summary="Đính chính: " + ", ".join(labels[f] for f in row.changes),
-                    reason=reason,
-                    recorded_by=actor,
-                    details={
+                {
+                    "member_id": row.object_id,
+                    "kind": MemberEvent.Kind.CORRECTED,
+                    "date": today,
+                    "summary": "Đính chính: " + ", ".join(labels[f] for f in row.changes),
+                    "reason": reason,
+                    "recorded_by_id": actor_id,
+                    "details": {
                         f: [_json(o), _json(n)]
                         for f, (o, n) in row.changes.items()
                         if f != "id_number"
                     },
-                )
+                }
             )
+            after = snapshot(old | new)
             written.append(
-                ImportRow(
-                    job=job,
-                    row_number=row.row,
-                    action=ImportRow.Action.UPDATED,
-                    object_id=member.pk,
-                    before=before,
-                    after=snapshot(member.__dict__ | {"organization_id": member.organization_id}),
-                )
+                _written(row.row, ImportRow.Action.UPDATED, row.object_id, before, after)
             )
-        old_keys = dict(Member.objects.filter(pk__in=list(members)).values_list("pk", "gender"))
-        Member.objects.bulk_update(
-            list(members.values()),
-            [*member_services.IDENTITY_FIELDS, "name_search", "updated_at"],
-        )
-        deltas: Counter = Counter()
-        for member in members.values():
-            if old_keys.get(member.pk) != member.gender:  # a corrected gender moves a count
-                deltas[(member.org_path, member.status, old_keys.get(member.pk))] -= 1
-                deltas[(member.org_path, member.status, member.gender)] += 1
+        bulk.update_rows(Member, columns, changed)
+        bulk.insert_rows(MemberEvent, events)
         member_summary.apply_deltas(deltas)
-        MemberEvent.objects.bulk_create(events)
     return written
+
+
+def _period(member_id: int, status: str, valid_from, valid_to) -> dict:
+    return {
+        "member_id": member_id,
+        "status": status,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "bars_readmission": False,
+    }
+
+
+def _written(row_number: int, action: str, object_id: int, before: dict, after: dict) -> dict:
+    """One ImportRow, as the values insert_rows writes."""
+    return {
+        "row_number": row_number,
+        "action": action,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+    }
 
 
 def _org_snapshot(org: Organization) -> dict:
     return {f: _json(getattr(org, f)) for f in ORG_TRACKED}
 
 
-def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
+def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     """Orgs go through found_org one by one (a province has thousands, not millions)."""
     types = {t.code: t for t in OrgType.objects.all()}
     created: dict[int, Organization] = {}  # row number → org
@@ -508,19 +530,85 @@ def _apply_orgs(job: ImportJob, plan: pipeline.Plan, user) -> list[ImportRow]:
         except DomainError as error:
             raise DomainError(error.message, error.field, row=row.row) from error
         created[row.row] = org
-        written.append(
-            ImportRow(
-                job=job,
-                row_number=row.row,
-                action=ImportRow.Action.CREATED,
-                object_id=org.pk,
-                after=_org_snapshot(org),
-            )
-        )
+        written.append(_written(row.row, ImportRow.Action.CREATED, org.pk, {}, _org_snapshot(org)))
     return written
 
 
-APPLY = {Kind.MEMBERS: _apply_members, Kind.ORGANIZATIONS: _apply_orgs}
+def _meeting_snapshot(values: dict) -> dict:
+    return {f: _json(values[f]) for f in pipeline.MEETING_TRACKED}
+
+
+def _apply_meetings(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
+    """Held meetings with their counts: new ones in batches, changed ones saved one by one
+    (each change in the audit log)."""
+    actor = user if user is not None and user.is_authenticated else None
+    written = []
+    creates = [r for r in plan.rows if r.action == "create"]
+    for start in range(0, len(creates), BATCH):
+        checkpoint("commit", start)
+        batch = creates[start : start + BATCH]
+        fields = pipeline.MEETING_FIELDS
+        meetings = [
+            Meeting(
+                organization_id=row.org_id,
+                status=MeetingStatus.HELD,
+                recorded_by=actor,
+                **{f: row.data[f] for f in fields},
+            )
+            for row in batch
+        ]
+        Meeting.objects.bulk_create(meetings)
+        for row, meeting in zip(batch, meetings, strict=True):
+            after = _meeting_snapshot(meeting.__dict__)
+            written.append(_written(row.row, ImportRow.Action.CREATED, meeting.pk, {}, after))
+    updates = [r for r in plan.rows if r.action == "update"]
+    for done, row in enumerate(updates):
+        checkpoint("commit", len(creates) + done)
+        meeting = Meeting.objects.select_for_update().get(pk=row.object_id)
+        before = _meeting_snapshot(meeting.__dict__)
+        if _meeting_snapshot(row.current) != before:
+            raise DomainError("Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "id", row=row.row)
+        for field, (_old, new) in row.changes.items():
+            setattr(meeting, field, new)
+        meeting.save()
+        after = _meeting_snapshot(meeting.__dict__)
+        written.append(_written(row.row, ImportRow.Action.UPDATED, meeting.pk, before, after))
+    return written
+
+
+def _candidate_snapshot(values: dict) -> dict:
+    return {f: _json(values[f]) for f in pipeline.CANDIDATE_TRACKED}
+
+
+def _apply_admissions(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
+    """Each candidate through admissions.services.open_file (its checks, its first step)."""
+    rows = [r for r in plan.rows if r.action == "create"]
+    orgs = Organization.objects.select_related("org_type").in_bulk({r.org_id for r in rows})
+    written = []
+    for done, row in enumerate(rows):
+        checkpoint("commit", done)
+        data = dict(row.data)
+        try:
+            file = admission_services.open_file(
+                organization=orgs[row.org_id],
+                identified_on=data.pop("identified_on"),
+                user=user,
+                note=_reason(job),
+                **data,
+            )
+        except DomainError as error:
+            raise DomainError(error.message, error.field, row=row.row) from error
+        after = _candidate_snapshot(file.__dict__)
+        written.append(_written(row.row, ImportRow.Action.CREATED, file.pk, {}, after))
+    return written
+
+
+APPLY = {
+    Kind.ADMISSIONS: _apply_admissions,
+    Kind.MEMBERS: _apply_members,
+    Kind.ORGANIZATIONS: _apply_orgs,
+    Kind.MEETINGS: _apply_meetings,
+}
 
 
 # ---------------------------------------------------------------- rollback
@@ -548,7 +636,48 @@ def rollback_problems(job: ImportJob) -> list[str]:
     rows = list(job.rows.all())
     if job.kind == Kind.MEMBERS:
         return _member_rollback_problems(rows)
+    if job.kind == Kind.MEETINGS:
+        return _meeting_rollback_problems(rows)
+    if job.kind == Kind.ADMISSIONS:
+        return _admission_rollback_problems(rows)
     return _org_rollback_problems(rows)
+
+
+def _admission_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    """A candidate's file can be removed while it is still at the step the import wrote."""
+    problems = []
+    current = {
+        v["pk"]: v
+        for v in AdmissionFile.objects.filter(pk__in=[r.object_id for r in rows]).values(
+            "pk", *pipeline.CANDIDATE_TRACKED
+        )
+    }
+    for row in rows:
+        values = current.get(row.object_id)
+        if values is None or _candidate_snapshot(values) != row.after:
+            problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+    return problems + _extra_references(
+        AdmissionFile, rows, expected={(AdmissionStep, "file"): lambda r: 1}
+    )
+
+
+def _meeting_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    problems = []
+    for start in range(0, len(rows), pipeline.CHUNK):
+        chunk = rows[start : start + pipeline.CHUNK]
+        current = {
+            v["pk"]: v
+            for v in Meeting.objects.filter(pk__in=[r.object_id for r in chunk]).values(
+                "pk", *pipeline.MEETING_TRACKED
+            )
+        }
+        for row in chunk:
+            values = current.get(row.object_id)
+            if values is None or _meeting_snapshot(values) != row.after:
+                problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+        created = [r for r in chunk if r.action == ImportRow.Action.CREATED]
+        problems += _extra_references(Meeting, created, expected={})
+    return problems
 
 
 def _member_rollback_problems(rows: list[ImportRow]) -> list[str]:
@@ -634,6 +763,13 @@ def _rollback(job: ImportJob, user) -> None:
         rows = list(job.rows.all())
         if job.kind == Kind.MEMBERS:
             _rollback_members(job, rows, user)
+        elif job.kind == Kind.MEETINGS:
+            _rollback_meetings(rows)
+        elif job.kind == Kind.ADMISSIONS:
+            ids = [r.object_id for r in rows]
+            with _maybe_quiet(len(ids) >= BULK_THRESHOLD):
+                AdmissionStep.objects.filter(file_id__in=ids).delete()
+                AdmissionFile.objects.filter(pk__in=ids).delete()
         else:
             _rollback_orgs(rows)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -642,6 +778,23 @@ def _rollback(job: ImportJob, user) -> None:
 
 
 STEPS["rollback"] = _rollback
+
+
+def _rollback_meetings(rows: list[ImportRow]) -> None:
+    """Changed meetings get their values back (audited saves); added ones are removed."""
+    updated = [r for r in rows if r.action == ImportRow.Action.UPDATED]
+    for done, row in enumerate(updated):
+        checkpoint("rollback", done)
+        meeting = Meeting.objects.get(pk=row.object_id)
+        for field in pipeline.MEETING_FIELDS:
+            value = row.before[field]
+            setattr(meeting, field, date.fromisoformat(value) if field == "planned_on" else value)
+        meeting.save()
+    created = [r.object_id for r in rows if r.action == ImportRow.Action.CREATED]
+    for start in range(0, len(created), BATCH):
+        checkpoint("rollback", len(updated) + start)
+        with _maybe_quiet(len(created) >= BULK_THRESHOLD):
+            Meeting.objects.filter(pk__in=created[start : start + BATCH]).delete()
 
 
 def _rollback_members(job: ImportJob, rows: list[ImportRow], user) -> None:
@@ -730,7 +883,7 @@ def _org_labels(root: Organization, **filters) -> dict[int, str]:
 
 
 def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
-    if kind == Kind.MEMBERS:
+    if kind in (Kind.MEMBERS, Kind.MEETINGS, Kind.ADMISSIONS):
         cells = _org_labels(root, is_active=True, org_type__holds_members=True)
         return {"organization": sorted(cells.values())}
     parents = _org_labels(root, is_active=True, org_type__holds_members=False)
@@ -752,7 +905,13 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
     if not has_permission(user, f"{kind}.view", root.path):
         raise DomainError("Bạn không có quyền xuất dữ liệu của tổ chức này.", "organization")
     shape = rules.SHAPES[kind]
-    rows = list(_member_rows(user, root) if kind == Kind.MEMBERS else _org_rows(user, root))
+    source = {
+        Kind.MEMBERS: _member_rows,
+        Kind.ORGANIZATIONS: _org_rows,
+        Kind.MEETINGS: _meeting_rows,
+        Kind.ADMISSIONS: _candidate_rows,
+    }
+    rows = list(source[kind](user, root))
     identity_paths = reachable_paths(user, "members.view_identity")
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
     with set_actor(user):
@@ -761,7 +920,8 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
             organization=root,
             user=user,
             row_count=len(rows),
-            with_identity=kind == Kind.MEMBERS and (identity_paths is None or bool(identity_paths)),
+            with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS)
+            and (identity_paths is None or bool(identity_paths)),
         )
         accessed.send(sender=DataExport, instance=export)
     return content, export
@@ -830,3 +990,59 @@ def _org_rows(user, root: Organization):
             event.get("decision_number", ""),
             event.get("signer", ""),
         ]
+
+
+def _meeting_rows(user, root: Organization):
+    """Held meetings under root, in the import shape (labels for choices, dates dd/mm/yyyy)."""
+    shape = rules.MEETING_SHAPE
+    labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
+    orgs = _org_labels(root)
+    qs = (
+        Meeting.objects.restrict(user)
+        .filter(organization__path__startswith=root.path, status=MeetingStatus.HELD)
+        .order_by("organization__path", "planned_on", "pk")
+        .values_list("pk", "organization_id", *pipeline.MEETING_FIELDS)
+    )
+    for pk, org_id, *values in qs.iterator(chunk_size=BATCH):
+        record = dict(zip(pipeline.MEETING_FIELDS, values, strict=True))
+        row = [pk, orgs.get(org_id, f"#{org_id}")]
+        for column in shape.columns[2:]:
+            value = record[column.field]
+            if column.kind == "date":
+                value = _d(value)
+            elif column.field in labels:
+                value = labels[column.field].get(value, value)
+            row.append(value)
+        yield row
+
+
+def _candidate_rows(user, root: Organization):
+    """Admission files under root (every stage), in the import shape; identity numbers
+    masked where the user may not see members' identities."""
+    shape = rules.ADMISSION_SHAPE
+    labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
+    orgs = _org_labels(root)
+    identity_paths = reachable_paths(user, "members.view_identity")
+    qs = (
+        AdmissionFile.objects.restrict(user)
+        .filter(organization__path__startswith=root.path)
+        .order_by("organization__path", "name_search", "pk")
+        .values_list("pk", "organization_id", "organization__path", *pipeline.CANDIDATE_FIELDS)
+    )
+    for pk, org_id, path, *values in qs.iterator(chunk_size=BATCH):
+        record = dict(zip(pipeline.CANDIDATE_FIELDS, values, strict=True))
+        row = [pk]
+        for column in shape.columns[1:]:
+            if column.field == "organization":
+                row.append(orgs.get(org_id, f"#{org_id}"))
+                continue
+            value = record[column.field]
+            if column.kind == "date":
+                value = _d(value)
+            elif column.field in labels:
+                value = labels[column.field].get(value, value)
+            elif column.field == "id_number":
+                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
+                value = (value or "") if visible else mask_id_number(value)
+            row.append(value)
+        yield row
