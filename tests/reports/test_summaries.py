@@ -100,3 +100,21 @@ def test_refreshed_org_figures_equal_the_live_ones(tree):
     # another year, or a level below the refresh, is counted live
     assert dashboard.changes_in_year(tree["province"], today.year - 1)["source"] == ""
     assert dashboard.changes_in_year(tree["committee"], today.year)["source"] == ""
+
+
+def test_todays_status_and_gender_tables_from_the_summary_equal_live(tree):
+    from dangbo.reports.report import build_member_table
+
+    today = timezone.localdate()
+    live = {
+        (code, by_child): build_member_table(tree["province"], today, code, by_child, today)
+        for code in ("status", "gender")
+        for by_child in (True, False)
+    }
+    member_summary.rebuild()
+    for (code, by_child), expected in live.items():
+        table = build_member_table(tree["province"], today, code, by_child, today)
+        assert [(r.label, r.cells) for r in table.rows] == [
+            (r.label, r.cells) for r in expected.rows
+        ]
+        assert table.grand_total == expected.grand_total == 5

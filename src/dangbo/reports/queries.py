@@ -8,7 +8,7 @@ member's status period then — so a report for 31/12/2022 shows the tree as it 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 
 from dangbo.members.choices import (
@@ -22,7 +22,7 @@ from dangbo.members.choices import (
     Religion,
     TheoryLevel,
 )
-from dangbo.members.models import Member
+from dangbo.members.models import Member, OrgMemberSummary
 from dangbo.organizations.models import Organization, OrgPeriod
 
 
@@ -109,7 +109,12 @@ def _value_ref(breakdown: str, on: date, today: date):
 
 
 def count_table(root: Organization, on: date, breakdown: str, today: date, by_child: bool):
-    """{(child_path or '', value): count} in one GROUP BY query."""
+    """{(child_path or '', value): count} in one GROUP BY query (today's status and gender
+    from the exact per-ancestor summary, which answers for the nation in milliseconds)."""
+    if is_today(on, today) and breakdown in ("status", "gender"):
+        counts = _summary_table(root, breakdown, by_child)
+        if counts is not None:
+            return counts
     qs = members_on(root.path, on, today).annotate(value=_value_ref(breakdown, on, today))
     keys = ["value"]
     if by_child:
@@ -118,6 +123,24 @@ def count_table(root: Organization, on: date, breakdown: str, today: date, by_ch
         keys.append("child")
     rows = qs.values(*keys).annotate(total=Count("id")).order_by()
     return {(row.get("child", ""), row["value"] or ""): row["total"] for row in rows}
+
+
+def _summary_table(root: Organization, breakdown: str, by_child: bool) -> dict | None:
+    if OrgMemberSummary.fresh_state() is None:
+        return None
+    rows = OrgMemberSummary.objects.filter(status__in=ACTIVE_STATUSES)
+    if by_child:
+        rows = rows.filter(
+            organization__path__startswith=root.path, organization__depth=root.depth + 1
+        )
+    else:
+        rows = rows.filter(organization=root)
+    grouped = rows.values("organization__path", breakdown).annotate(n=Sum("members")).order_by()
+    return {
+        (row["organization__path"] if by_child else "", row[breakdown]): row["n"]
+        for row in grouped
+        if row["n"]
+    }
 
 
 def filter_value(qs: QuerySet, breakdown: str, value: str, on: date, today: date) -> QuerySet:
