@@ -78,6 +78,7 @@ def test_writes_and_migrations_always_go_to_the_primary(replica):
         assert router.db_for_write(None) == DEFAULT_DB_ALIAS
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "members")
     assert not router.allow_migrate(db.REPLICA_ALIAS, "members")
+    assert router.allow_migrate("dangbo_move_target", "members")
 
 
 def test_report_views_read_inside_reporting(admin_client, tree, monkeypatch):

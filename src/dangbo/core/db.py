@@ -132,4 +132,4 @@ class ReplicaRouter:
         return True  # the replica is a copy of the primary: same rows
 
     def allow_migrate(self, db, app_label, **hints):
-        return db == DEFAULT_DB_ALIAS
+        return db != REPLICA_ALIAS  # the replica replays the primary's schema
