@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangbo.core.ops.StorageFullMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

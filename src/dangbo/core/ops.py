@@ -9,6 +9,7 @@ With several gunicorn workers per node, set PROMETHEUS_MULTIPROC_DIR (an empty f
 see deploy/gunicorn.conf.py) so the latency histogram adds up every worker's requests.
 """
 
+import errno
 import hmac
 import ipaddress
 import json
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Min
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from prometheus_client import (
@@ -35,6 +37,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from dangbo.core import db
+
+log = logging.getLogger(__name__)
 
 REQUEST_LATENCY = Histogram(
     "dangbo_http_request_duration_seconds",
@@ -61,6 +65,26 @@ class MetricsMiddleware:
             f"{response.status_code // 100}xx",
         ).observe(time.perf_counter() - start)
         return response
+
+
+class StorageFullMiddleware:
+    """A full disk (or quota) while writing a file answers 507 with a clear Vietnamese page
+    instead of a server error. Services save the file before the row that points at it, and
+    multi-row writes are atomic, so nothing half-written is left behind."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("storage full while answering %s: %s", request.path, exception)
+            return render(
+                request, "core/storage_full.html", {"title": "Hết chỗ lưu tệp"}, status=507
+            )
+        return None
 
 
 def _task_model():

@@ -23,7 +23,5 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         manifest = backup.read_manifest(folder)
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        self.stdout.write(
-            f"Đã sao lưu {len(manifest['tables'])} bảng, {rows} dòng vào {folder}"
-        )
+        self.stdout.write(f"Đã sao lưu {len(manifest['tables'])} bảng, {rows} dòng vào {folder}")
         self.stdout.write(str(folder))
