@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 DASHBOARDS = {"dashboard", "home dashboard"}
-PASSWORD = "dangbo-load-2026"
 
 
 def dangbo_env(url: str, data_dir: str) -> dict:
@@ -35,8 +35,10 @@ def dangbo_env(url: str, data_dir: str) -> dict:
     }
 
 
-def prepare(env: dict) -> dict:
-    """An admin account for the run and sample ids, read through Django."""
+def prepare(env: dict, users: int) -> dict:
+    """An admin account with one signed-in session per simulated officer (a working day's
+    sessions are long-lived: the run measures pages, not 50 password hashes at once), and
+    sample ids, read through Django."""
     script = f"""
 import json, random
 from django.contrib.auth.models import User
@@ -45,13 +47,19 @@ from dangbo.members.models import Member
 from dangbo.meetings.models import Meeting
 user, _ = User.objects.get_or_create(username="load_admin", defaults={{"is_superuser": True}})
 user.is_superuser = True
-user.set_password({PASSWORD!r}); user.save()
+user.set_unusable_password(); user.save()
+from django.test import Client
+sessions = []
+for _ in range({users}):
+    client = Client()
+    client.force_login(user)
+    sessions.append(client.cookies["sessionid"].value)
 rng = random.Random(1)
 orgs = list(Organization.objects.filter(numchild__gt=0).values_list("pk", flat=True)[:2000])
 cells = list(Organization.objects.filter(numchild=0).values_list("pk", flat=True)[:2000])
 members = list(Member.objects.values_list("pk", flat=True)[:20000])
 meetings = list(Meeting.objects.values_list("pk", flat=True)[:5000])
-print(json.dumps({{"username": "load_admin", "password": {PASSWORD!r},
+print(json.dumps({{"username": "load_admin", "sessions": sessions,
     "orgs": rng.sample(orgs, min(200, len(orgs))), "cells": rng.sample(cells, min(200, len(cells))),
     "members": rng.sample(members, min(500, len(members))),
     "meetings": rng.sample(meetings, min(200, len(meetings)))}}))
@@ -64,6 +72,38 @@ print(json.dumps({{"username": "load_admin", "password": {PASSWORD!r},
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+ROUTES = [
+    (r"/organizations/\d+/children/$", "tree branch"),
+    (r"/organizations/$", "tree"),
+    (r"/members/$", "member search"),
+    (r"/members/\d+/$", "member detail"),
+    (r"/meetings/cells/\d+/$", "cell meetings"),
+    (r"/meetings/\d+/$", "meeting entry"),
+    (r"/reports/dashboard/$", "dashboard"),
+    (r"/$", "home dashboard"),
+]
+
+
+def server_times(access_log: Path) -> dict[str, list[float]]:
+    """Milliseconds spent inside a gunicorn worker per request name (deploy/gunicorn.conf.py
+    writes JSON access lines): the server's own time, without the queue in front of it."""
+    times: dict[str, list[float]] = {}
+    for line in access_log.read_text().splitlines():
+        if not line.startswith("{"):
+            continue
+        entry = json.loads(line)
+        for pattern, name in ROUTES:
+            if re.fullmatch(pattern, entry["path"]):
+                times.setdefault(name, []).append(float(entry["ms"]))
+                break
+    return times
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 def main() -> int:
@@ -81,9 +121,11 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dangbo-load-"))
-    env = dangbo_env(args.database, str(work))
+    # Static files are collected (and compressed) once into var/load, reused by later runs.
+    data_dir = ROOT / "var" / "load"
+    env = dangbo_env(args.database, str(data_dir))
     subprocess.run([VENV / "dangbo", "collectstatic", "--noinput", "-v0"], env=env, check=True)
-    ids = prepare(env)
+    ids = prepare(env, args.users)
     (work / "ids.json").write_text(json.dumps(ids))
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -135,6 +177,7 @@ def main() -> int:
         server.wait(30)
     with open(work / "load_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
+    server = server_times(work / "access.log")
     table = []
     for row in rows:
         if row["Name"] in ("Aggregated", "login"):
@@ -166,7 +209,10 @@ def main() -> int:
     }
     out = ROOT / "bench" / "results" / "load.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{'request':<16}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'target':>8}")
+    print(
+        f"{'request':<16}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'target':>8}"
+        f"{'srv p50':>9}{'srv p95':>9}"
+    )
     for r in table:
         print(
             f"{r['name']:<16}{r['requests']:>7}{r['failures']:>6}{r['median_ms']:>8.0f}"

@@ -1,13 +1,13 @@
 """Load mix for `make load` (bench/load.py starts the server and runs this headless).
 
-Each simulated officer logs in once, then browses like a province officer: the org tree and a
-branch, member search by name, a member's record, a cell's meetings and one meeting, and the
-dashboard. Ids come from bench/load.py through LOAD_IDS (a JSON file)."""
+Each simulated officer has a signed-in session (made by bench/load.py) and browses like a
+province officer: the org tree and a branch, member search by name, a member's record, a
+cell's meetings and one meeting, and the dashboard. Ids come from bench/load.py through
+LOAD_IDS (a JSON file)."""
 
 import json
 import os
 import random
-import re
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -20,18 +20,7 @@ class Officer(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self):
-        page = self.client.get("/login/", name="login").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        self.client.post(
-            "/login/",
-            {
-                "username": IDS["username"],
-                "password": IDS["password"],
-                "csrfmiddlewaretoken": token,
-            },
-            headers={"Referer": self.host},
-            name="login",
-        )
+        self.client.cookies.set("sessionid", IDS["sessions"].pop(), domain="127.0.0.1")
 
     @task(3)
     def tree(self):
