@@ -71,6 +71,17 @@ def test_metrics_refuses_clients_not_allowed(client, settings):
 
 
 @pytest.mark.django_db
+def test_metrics_through_a_proxy_needs_the_token(client, settings):
+    settings.DANGBO_METRICS_ALLOW = ["127.0.0.0/8"]
+    settings.DANGBO_METRICS_TOKEN = "s3cret-metrics-token"
+    assert client.get("/metrics").status_code == 200  # a scraper on the host itself
+    proxied = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert client.get("/metrics", **proxied).status_code == 404
+    auth = {"HTTP_AUTHORIZATION": "Bearer s3cret-metrics-token"}
+    assert client.get("/metrics", **proxied, **auth).status_code == 200
+
+
+@pytest.mark.django_db
 def test_metrics_refuses_a_signed_in_user_not_allowed(admin_client, settings):
     settings.DANGBO_METRICS_ALLOW = []
     settings.DANGBO_METRICS_TOKEN = ""

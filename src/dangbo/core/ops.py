@@ -180,6 +180,10 @@ def metrics_allowed(request) -> bool:
     header = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
         return True
+    # Through a reverse proxy on the same host every client looks like 127.0.0.1: a request
+    # the proxy forwarded is never let in by address, only by token.
+    if any(h in request.META for h in ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")):
+        return False
     try:
         client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
