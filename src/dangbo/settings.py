@@ -260,7 +260,7 @@ DANGBO_METRICS_TOKEN = os.environ.get("DANGBO_METRICS_TOKEN", "")
 DANGBO_HEALTH_QUEUE_STALL_SECONDS = int(os.environ.get("DANGBO_HEALTH_QUEUE_STALL_SECONDS", 600))
 
 # Logs: plain text by default; DANGBO_LOG_FORMAT=json writes one JSON object per line (for a
-# log collector), with the request id when there is one.
+# log collector): time, level, logger, message, extra fields, exception.
 LOG_FORMAT = os.environ.get("DANGBO_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
