@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangbo
 export DANGBO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test test-sqlite test-postgres bench lint format
+.PHONY: install run test test-sqlite test-postgres bench load recipe lint format
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,15 @@ test-postgres:
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+
+# 50 officers (locust) against gunicorn on the province dataset; figures in bench/README.md.
+load: install
+	uv run --frozen --group load python bench/load.py
+
+# The production recipe on loopback: PostgreSQL primary + streaming replica, two gunicorn
+# nodes, a worker, smoke and fault checks (docs/operations.md). 1–3 minutes.
+recipe: install
+	bash deploy/recipe.sh
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

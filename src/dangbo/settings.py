@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangbo.core.ops.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "dangbo.portal.middleware.PortalMiddleware",
+    "dangbo.core.ops.StorageFullMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -116,6 +118,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DANGBO_TEST_SQLITE_NAME")}
+# A streaming replica for reports (docs/operations.md): reads inside dangbo.core.db.reporting()
+# go there while its replay lag is at most DANGBO_REPLICA_MAX_LAG_SECONDS.
+if os.environ.get("DANGBO_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DANGBO_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dangbo.core.db.ReplicaRouter"]
+DANGBO_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DANGBO_REPLICA_MAX_LAG_SECONDS", 30))
+DANGBO_REPLICA_CHECK_SECONDS = float(os.environ.get("DANGBO_REPLICA_CHECK_SECONDS", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -161,6 +173,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DANGBO_HSTS_SECONDS", 365 * 24 * 3600)) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DANGBO_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DANGBO_BEHIND_PROXY") else None
 )
@@ -259,10 +272,30 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]  # covering-index columns: PostgreSQL o
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# Health and metrics (dangbo.core.ops): /healthz answers anyone (a load balancer probes it, it
+# shows no data); /metrics answers only clients in DANGBO_METRICS_ALLOW (IP addresses or
+# networks) or bearing DANGBO_METRICS_TOKEN ("Authorization: Bearer <token>").
+DANGBO_METRICS_ALLOW = env_list("DANGBO_METRICS_ALLOW", "127.0.0.1,::1")
+DANGBO_METRICS_TOKEN = os.environ.get("DANGBO_METRICS_TOKEN", "")
+# Tasks waiting longer than this make /healthz report the queue as stalled (no worker running).
+DANGBO_HEALTH_QUEUE_STALL_SECONDS = int(os.environ.get("DANGBO_HEALTH_QUEUE_STALL_SECONDS", 600))
+
+# Logs: plain text by default; DANGBO_LOG_FORMAT=json writes one JSON object per line (for a
+# log collector): time, level, logger, message, extra fields, exception.
+LOG_FORMAT = os.environ.get("DANGBO_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dangbo.core.ops.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "WARNING")},
 }
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dangbo.core import ops
 from dangbo.core.views_home import HomeView
 
 
@@ -29,5 +30,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("dangbo.api.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", ops.healthz, name="healthz"),
+    path("metrics", ops.metrics, name="metrics"),
     *app_urlpatterns(),
 ]

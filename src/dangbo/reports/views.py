@@ -15,6 +15,7 @@ from django.views import View
 
 from dangbo.core.audit import log_export
 from dangbo.core.errors import DomainError
+from dangbo.core.db import reporting
 from dangbo.core.exports import file_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number
@@ -54,12 +55,15 @@ def visible_reports(user) -> list:
 
 
 class ReportMixin(LoginRequiredMixin):
-    """Resolves the report scope (an org the user may report on) and the date."""
+    """Resolves the report scope (an org the user may report on) and the date.
+
+    Reports read from the read replica when one is configured and not lagging (core.db)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_permission(request.user, "reports.view"):
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
+        with reporting():
+            return super().dispatch(request, *args, **kwargs)
 
     def scope(self):
         today = timezone.localdate()
