@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from django.views import View
 
 from dangbo.core.audit import log_export
-from dangbo.core.errors import DomainError
 from dangbo.core.db import reporting
+from dangbo.core.errors import DomainError
 from dangbo.core.exports import file_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number
