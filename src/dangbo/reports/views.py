@@ -62,6 +62,8 @@ class ReportMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_permission(request.user, "reports.view"):
             raise Http404
+        if request.method not in ("GET", "HEAD"):  # writes (snapshots, exports) read back
+            return super().dispatch(request, *args, **kwargs)  # what they wrote: primary
         with reporting():
             return super().dispatch(request, *args, **kwargs)
 
