@@ -169,13 +169,17 @@ def _outcomes(rng, inspections, today) -> None:
 
 
 def _case(rng, inspection, today) -> None:
+    opened = inspection.concluded_on + timedelta(days=10)
+    decided = opened + timedelta(days=30)
     member = (
-        Member.objects.filter(org_path__startswith=inspection.organization.path, status="official")
+        Member.objects.filter(
+            org_path__startswith=inspection.organization.path,
+            status="official",
+            admitted_on__lt=opened,  # a case cannot predate the admission
+        )
         .order_by("id")
         .first()
     )
-    opened = inspection.concluded_on + timedelta(days=10)
-    decided = opened + timedelta(days=30)
     if member is None or decided > today:
         return
     case = services.open_case(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
@@ -521,6 +522,10 @@ def adopt_resolution(
             owner_id=task.owner_id,
             due_on=task.due_on,
         )
+    # Programmes turns the resolution's tasks into tasks of the cell (same transaction).
+    hooks.resolution_adopted.send(
+        sender=Resolution, meeting=meeting, resolution=resolution, user=_actor(user)
+    )
     return resolution
 
 
@@ -539,6 +544,9 @@ def complete_task(task: MeetingTask, *, done_on: date, user=None) -> MeetingTask
         raise DomainError("Ngày hoàn thành không được trước ngày sinh hoạt.", "done_on")
     task.done_on = done_on
     task.save()
+    hooks.resolution_task_completed.send(
+        sender=MeetingTask, task=task, done_on=done_on, user=_actor(user)
+    )
     return task
 
 

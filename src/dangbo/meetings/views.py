@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core import hooks
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.meetings import forms, queries, rules, services
@@ -256,6 +257,23 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
             )
         rate = rules.attendance_rate(meeting.attended_count, meeting.expected_count)
         can_change = self.can("change", meeting)
+        resolutions = list(
+            meeting.resolutions.prefetch_related(
+                Prefetch("tasks", queryset=MeetingTask.objects.select_related("owner"))
+            )
+        )
+        task_ids = [t.pk for r in resolutions for t in r.tasks.all()]
+        # The programme tasks created from these resolution tasks (progress, link), if any.
+        followed = (
+            hooks.call(
+                "programmes.tasks_for_resolution", self.request.user, task_ids, default={}
+            )
+            if task_ids
+            else {}
+        )
+        for resolution in resolutions:
+            for task in resolution.tasks.all():
+                task.followed = followed.get(task.pk)
         context.update(
             title=str(meeting),
             threshold=config["meetings.attendance_min_pct"],
@@ -265,11 +283,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
             ),
             superiors=list(meeting.superiors.select_related("user")),
             attendances=list(meeting.attendances.select_related("member")),
-            resolutions=list(
-                meeting.resolutions.prefetch_related(
-                    Prefetch("tasks", queryset=MeetingTask.objects.select_related("owner"))
-                )
-            ),
+            resolutions=resolutions,
             criterion_scores=list(meeting.criterion_scores.select_related("criterion")),
             minutes=minutes,
             duration_problem=duration_problem,

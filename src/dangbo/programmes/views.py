@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core import hooks
+from dangbo.core.exports import DOCX, XLSX, file_response
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import normalize
@@ -249,12 +251,15 @@ class DocumentCountsExportView(LoginRequiredMixin, View):
             org, start, end, base=Document.objects.restrict(request.user)
         )
         content = exports.count_table_xlsx(table, org=org, start=start, end=end)
-        response = HttpResponse(
+        return file_response(
+            request,
             content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX,
+            filename="thong-ke-van-ban.xlsx",
+            what=Document,
+            rows=len(table["rows"]),
+            organization=org.pk,
         )
-        response["Content-Disposition"] = 'attachment; filename="thong-ke-van-ban.xlsx"'
-        return response
 
 
 # --- programmes and items -------------------------------------------------------------------
@@ -373,12 +378,15 @@ class ProgrammeReportDocxView(LoginRequiredMixin, View):
             starts_on=programme.starts_on,
             params=status_params(today, programme.organization.path),
         )
-        response = HttpResponse(
+        return file_response(
+            request,
             exports.programme_docx(programme, summary, rows, today),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            content_type=DOCX,
+            filename="bao-cao-tien-do.docx",
+            what=ProgrammeItem,
+            rows=len(rows),
+            programme=programme.pk,
         )
-        response["Content-Disposition"] = 'attachment; filename="bao-cao-tien-do.docx"'
-        return response
 
 
 class ItemDetailView(ObjectDetailView):
@@ -660,6 +668,9 @@ class TaskDetailView(ObjectDetailView):
             ),
             reports=task.reports.select_related("recorded_by"),
             can_report=can_change(self.request.user, task.assignee_org),
+            resolution_source=hooks.call("meetings.resolution_source", task.resolution_task_id)
+            if task.resolution_task_id
+            else None,
         )
         return context
 
