@@ -203,3 +203,62 @@ def test_criteria_in_force_on_the_reference_date_are_used(tree):
     assert old_year.member_criteria.valid_from.year == 2018
     with pytest.raises(DomainError, match="đang là 30 và 60"):
         services.open_year(organization=tree["committee"], year=2026)
+
+
+def _commitment(member, org, results, year=YEAR):
+    from dangbo.programmes import services as programmes
+
+    commitment = programmes.sign_commitment(
+        organization=org,
+        year=year,
+        signer_name=member.full_name,
+        signed_on=date(year, 1, 15),
+        items=[f"Nội dung {n}" for n in range(1, len(results) + 1)],
+        member=member,
+    )
+    items = list(commitment.items.order_by("position"))
+    programmes.evaluate_commitment(
+        commitment,
+        results={i.pk: (ok, "") for i, ok in zip(items, results, strict=True)},
+        evaluated_on=date(year, 11, 30),
+    )
+    return commitment
+
+
+def test_commitment_results_feed_the_task_score_and_grade(year, tree):
+    a = reviews_of(year, tree["cell_a"])
+    _commitment(a[0].member, tree["cell_a"], [True, True, True])  # all achieved
+    _commitment(a[1].member, tree["cell_a"], [True, True, False])  # one missed
+    _commitment(a[2].member, tree["cell_a"], [True, False, False])  # under 50%
+    services.enter_cell(
+        review_year=year,
+        cell=tree["cell_a"],
+        rows=[row(a[0], "95"), row(a[1], "95"), row(a[2], "95")],
+    )
+    first, second, third = reviews_of(year, tree["cell_a"])
+    assert (first.commitment_achieved, first.commitment_items) == (3, 3)
+    assert first.proposed_grade == rules.EXCELLENT and first.all_tasks_done
+    assert (second.commitment_achieved, second.commitment_items) == (2, 3)
+    assert second.proposed_grade == rules.GOOD and not second.all_tasks_done
+    assert third.proposed_grade == rules.COMPLETED
+    step = ReviewStep.objects.get(member_review=third, kind="scored")
+    assert step.details["commitment"] == [1, 3]
+    assert step.details["commitment_effect"] == "tối đa HTNV"
+    # Without an evaluated commitment the score alone decides.
+    (b,) = reviews_of(year, tree["cell_b"])
+    services.enter_cell(review_year=year, cell=tree["cell_b"], rows=[row(b, "95")])
+    b.refresh_from_db()
+    assert b.commitment_items is None and b.proposed_grade == rules.EXCELLENT
+
+
+def test_commitment_minimum_share_is_a_dated_rule(year, tree):
+    from dangbo.core.models import RuleParameter
+
+    RuleParameter.objects.create(
+        key="reviews.commitment_min_percent", value=30, valid_from=date(2020, 1, 1), org_path=""
+    )
+    a = reviews_of(year, tree["cell_a"])
+    _commitment(a[0].member, tree["cell_a"], [True, False, False])  # 33% ≥ 30%
+    services.enter_cell(review_year=year, cell=tree["cell_a"], rows=[row(a[0], "95")])
+    a[0].refresh_from_db()
+    assert a[0].proposed_grade == rules.GOOD

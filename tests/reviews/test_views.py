@@ -270,3 +270,21 @@ def test_committee_above_decides_the_root_org(client, year, tree):
     assert client.post(url, {"grade": "htt"}).status_code == 302
     root.refresh_from_db()
     assert root.final_grade == "htt" and root.final_by == bloc
+
+
+def test_entry_screen_shows_the_commitment_and_its_rule(client, year, tree):
+    from tests.reviews.test_services import _commitment
+
+    member = MemberReview.objects.filter(organization=tree["cell_a"]).order_by("id")[0].member
+    _commitment(member, tree["cell_a"], [True, False, False])
+    client.force_login(factories.user(role_code="cell_secretary", on=tree["cell_a"]))
+    pk = org_review(year, tree["cell_a"]).pk
+    body = client.get(reverse("reviews:entry", args=[pk])).content.decode()
+    assert 'id="commitment-rule"' in body and "đạt dưới 50%" in body
+    assert "1/3 đạt" in body and "tối đa HTNV" in body
+    response = client.post(reverse("reviews:entry", args=[pk]), entry_data(year, tree["cell_a"], ["95", "95", "95"]))
+    assert response.status_code == 302
+    review = MemberReview.objects.get(review_year=year, member=member)
+    assert review.proposed_grade == rules.COMPLETED
+    body = client.get(reverse("reviews:member", args=[member.pk])).content.decode()
+    assert "1/3 nội dung đạt — tối đa HTNV" in body

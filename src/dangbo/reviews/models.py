@@ -202,6 +202,14 @@ class MemberReview(RestrictedModelMixin, Decided, TimeStampedModel):
     discipline_cap = models.CharField(
         "mức tối đa do kỷ luật", max_length=5, choices=Grade.choices, blank=True
     )
+    # The member's yearly responsibility commitment as evaluated when the cell scored (from
+    # programmes, `rules.commitment_effect`); None: no evaluated commitment.
+    commitment_achieved = models.PositiveSmallIntegerField(
+        "số nội dung cam kết đạt", null=True, blank=True
+    )
+    commitment_items = models.PositiveSmallIntegerField(
+        "số nội dung cam kết", null=True, blank=True
+    )
     cell_grade = models.CharField("chi bộ đề xuất", max_length=5, choices=Grade.choices, blank=True)
     cell_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

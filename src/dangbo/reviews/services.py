@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -57,6 +58,33 @@ def discipline_caps(review_year: ReviewYear) -> dict:
         review_year.organization.path,
         rules.DEFAULT_DISCIPLINE_CAPS,
     )
+
+
+def commitment_min_percent(review_year: ReviewYear) -> Decimal:
+    return Decimal(
+        str(
+            RuleParameter.value_on(
+                "reviews.commitment_min_percent",
+                review_year.reference_date,
+                review_year.organization.path,
+                rules.DEFAULT_COMMITMENT_MIN_PERCENT,
+            )
+        )
+    )
+
+
+def commitment_results(review_year: ReviewYear, member_ids) -> dict[int, tuple[int, int]]:
+    """(achieved, items) of the members' evaluated commitments of the year, from programmes."""
+    member_ids = list(member_ids)
+    if not member_ids:
+        return {}
+    return hooks.call(
+        "programmes.commitment_results", member_ids, review_year.year, default=None
+    ) or {}
+
+
+def commitment_effect(review: MemberReview, min_percent) -> rules.CommitmentEffect:
+    return rules.commitment_effect(review.commitment_achieved, review.commitment_items, min_percent)
 
 
 def quota_percent(review_year: ReviewYear, org: Organization, outstanding: bool) -> Decimal:
@@ -278,8 +306,19 @@ class ScoreRow:
     cell_grade: str = ""
 
 
-def _score(obj, criteria, row: ScoreRow, number: int, params: rules.GradeRules, cap: str | None):
-    """Validate one row's scores and fill the score fields of `obj`; returns the proposal."""
+def _score(
+    obj,
+    criteria,
+    row: ScoreRow,
+    number: int,
+    params: rules.GradeRules,
+    cap: str | None,
+    commitment: rules.CommitmentEffect | None = None,
+):
+    """Validate one row's scores and fill the score fields of `obj`; returns the proposal.
+
+    An evaluated responsibility commitment (`commitment`) can withdraw "every task done" and
+    lower the cap (rules.commitment_effect)."""
     names = {code: name for code, name, _g, _m in criteria}
     values = {}
     for code, name, _group, _max in criteria:
@@ -298,7 +337,12 @@ def _score(obj, criteria, row: ScoreRow, number: int, params: rules.GradeRules, 
     general, task = rules.split_total(values, simple)
     obj.scores = {code: str(v) for code, v in values.items()}
     obj.general_score, obj.task_score, obj.total_score = general, task, general + task
-    obj.all_tasks_done, obj.exceed_percent = bool(row.all_tasks_done), exceed
+    all_done = bool(row.all_tasks_done)
+    if commitment is not None:
+        all_done = all_done and commitment.all_tasks_done
+        if commitment.cap:
+            cap = commitment.cap if cap is None else rules.lower(cap, commitment.cap)
+    obj.all_tasks_done, obj.exceed_percent = all_done, exceed
     obj.proposed_grade = rules.grade_from_score(
         obj.total_score, obj.all_tasks_done, exceed, params, cap
     )
@@ -327,6 +371,8 @@ def enter_cell(
     }
     criteria = _criteria(review_year.member_criteria)
     params = grade_rules(review_year)
+    commitments = commitment_results(review_year, (r.member_id for r in reviews.values()))
+    min_percent = commitment_min_percent(review_year)
     now, actor = timezone.now(), _actor(user)
     changed, steps = [], []
     for number, row in enumerate(rows, start=1):
@@ -347,8 +393,20 @@ def enter_cell(
                 f"{review.member.full_name} đã được cấp ủy quyết định; không sửa ở chi bộ.",
                 row=number,
             )
-        before = (review.total_score, review.proposed_grade, review.cell_grade)
-        proposed = _score(review, criteria, row, number, params, review.discipline_cap or None)
+        before = (
+            review.total_score,
+            review.proposed_grade,
+            review.cell_grade,
+            review.commitment_achieved,
+            review.commitment_items,
+        )
+        review.commitment_achieved, review.commitment_items = commitments.get(
+            review.member_id, (None, None)
+        )
+        effect = commitment_effect(review, min_percent)
+        proposed = _score(
+            review, criteria, row, number, params, review.discipline_cap or None, effect
+        )
         cell_grade = row.cell_grade or proposed
         if cell_grade not in rules.GRADES:
             raise DomainError("Mức chi bộ đề xuất không hợp lệ.", row=number)
@@ -359,7 +417,14 @@ def enter_cell(
                 row=number,
             )
         review.cell_grade = cell_grade
-        if before == (review.total_score, review.proposed_grade, review.cell_grade):
+        after = (
+            review.total_score,
+            review.proposed_grade,
+            review.cell_grade,
+            review.commitment_achieved,
+            review.commitment_items,
+        )
+        if before == after:
             continue
         review.scored_by = review.cell_by = actor
         review.scored_at = review.cell_at = now
@@ -373,6 +438,8 @@ def enter_cell(
                 grade=proposed,
                 scores=review.scores,
                 total=str(review.total_score),
+                commitment=[review.commitment_achieved, review.commitment_items],
+                commitment_effect=effect.note,
             )
         )
         steps.append(
@@ -388,6 +455,8 @@ def enter_cell(
             "all_tasks_done",
             "exceed_percent",
             "proposed_grade",
+            "commitment_achieved",
+            "commitment_items",
             "cell_grade",
             "scored_by",
             "scored_at",

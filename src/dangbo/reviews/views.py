@@ -191,13 +191,22 @@ class EntryView(OrgReviewMixin, View):
         )
 
     def render_form(self, request, reviews, posted=None, error=None):
-        criteria = _criteria(self.org_review.review_year)
+        review_year = self.org_review.review_year
+        criteria = _criteria(review_year)
+        # The commitments as programmes has them now (what the next save will use).
+        commitments = services.commitment_results(review_year, (r.member_id for r in reviews))
+        min_percent = services.commitment_min_percent(review_year)
         lines = []
         for review in reviews:
             values = posted.get(review.pk) if posted else None
+            commitment = commitments.get(review.member_id)
             lines.append(
                 {
                     "review": review,
+                    "commitment": commitment,
+                    "effect": rules.commitment_effect(*commitment, min_percent)
+                    if commitment
+                    else None,
                     "scores": [
                         (
                             c,
@@ -220,6 +229,7 @@ class EntryView(OrgReviewMixin, View):
             "error": error,
             "grade_choices": Grade.choices,
             "editable": self.org_review.review_year.is_open,
+            "commitment_min_percent": min_percent,
         }
         return render(request, "reviews/entry.html", context, status=400 if error else 200)
 
@@ -440,6 +450,10 @@ class MemberResultsView(LoginRequiredMixin, View):
             path = review.member.org_path
             review.can_change = review.review_year.is_open and _can(request.user, "change", path)
             review.can_confirm = _can(request.user, "confirm", path)
+            if review.commitment_items:
+                review.commitment_note = services.commitment_effect(
+                    review, services.commitment_min_percent(review.review_year)
+                ).note
         member = reviews[0].member
         excellent_years = [r.review_year.year for r in reviews if r.final_grade == rules.EXCELLENT]
         context = {
