@@ -822,6 +822,29 @@ def progress_by_child(review_year: ReviewYear, org: Organization, children: list
     return {row["child"]: row for row in rows}
 
 
+def grades_by_child(review_year: ReviewYear, org: Organization) -> dict[str, dict[str, int]]:
+    """Final member grades per child org of `org` (key: the child's path; `org` itself when
+    members sit directly in it), exempt and pending apart: one grouped query."""
+    from django.db.models.functions import Substr
+
+    width = len(org.path) + (0 if org.org_type.holds_members else Organization.steplen)
+    rows = (
+        MemberReview.objects.filter(
+            review_year=review_year, organization__path__startswith=org.path
+        )
+        .annotate(child=Substr("organization__path", 1, width))
+        .values("child", "final_grade", "exemption")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = result.setdefault(row["child"], {})
+        key = "exempt" if row["exemption"] else (row["final_grade"] or "pending")
+        counts[key] = counts.get(key, 0) + row["n"]
+    return result
+
+
 def member_counts(path: str, years=None) -> dict[int, dict[str, int]]:
     """Final grades of members under `path` per year (exempt counted apart): one query."""
     qs = MemberReview.objects.filter(organization__path__startswith=path)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/<int:pk>/score/", views.OrgScoreView.as_view(), name="org_score"),
     path("org/<int:pk>/close/", views.CloseYearView.as_view(), name="close"),
     path("org/<int:pk>/export.xlsx", views.ExportView.as_view(), name="export"),
+    path("org/<int:pk>/export.docx", views.ExportDocxView.as_view(), name="export_docx"),
     path("member/<int:member_pk>/", views.MemberResultsView.as_view(), name="member"),
     path("review/<int:pk>/self/", views.SelfAssessmentView.as_view(), name="self"),
     path("review/<int:pk>/appeal/", views.AppealView.as_view(), name="appeal"),

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import docx_response, xlsx_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ServiceFormView
 from dangbo.organizations.models import Organization
@@ -515,15 +517,36 @@ class FinalGradeView(MemberReviewFormView):
 
 
 class ExportView(OrgReviewMixin, View):
-    """The classification table of an org's subtree for the year, as XLSX."""
+    """The classification table of an org's subtree for the year, as XLSX (logged)."""
 
     def get(self, request, pk):
         org_review = self.get_org_review(pk)
-        content = exports.classification_xlsx(org_review.review_year, org_review.organization)
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        review_year, org = org_review.review_year, org_review.organization
+        workbook, rows = exports.classification_xlsx(review_year, org)
+        return xlsx_response(
+            request,
+            workbook,
+            filename=f"xep-loai-{review_year.year}-{org.pk}.xlsx",
+            what=MemberReview,
+            rows=rows,
+            year=review_year.year,
+            organization=org.pk,
         )
-        name = f"xep-loai-{org_review.review_year.year}-{org_review.organization_id}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+
+
+class ExportDocxView(OrgReviewMixin, View):
+    """The year's results report of an org's subtree, as DOCX (logged)."""
+
+    def get(self, request, pk):
+        org_review = self.get_org_review(pk)
+        review_year, org = org_review.review_year, org_review.organization
+        document, rows = exports.classification_docx(review_year, org, timezone.localdate())
+        return docx_response(
+            request,
+            document,
+            filename=f"bao-cao-xep-loai-{review_year.year}-{org.pk}.docx",
+            what=MemberReview,
+            rows=rows,
+            year=review_year.year,
+            organization=org.pk,
+        )
