@@ -21,7 +21,9 @@ def test_open_year_lists_members_and_exemptions_with_reason(tree):
         tree["cell_a"], "Vũ Văn Mới", admitted_on=date(YEAR, 8, 1), official_on=None
     )
     excused = factories.member(tree["cell_b"], "Ngô Thị Miễn", gender="F")
-    services.record_absence(member=excused, kind=rules.EXCUSED, valid_from=date(2024, 3, 1))
+    services.record_absence(
+        member=excused, kind=rules.EXCUSED, valid_from=date(2024, 3, 1), note="Ốm dài ngày"
+    )
     year = services.open_year(organization=tree["committee"], year=YEAR)
     reviews = {r.member_id: r for r in MemberReview.objects.filter(review_year=year)}
     assert len(reviews) == 6  # 4 in the tree's committee + 2 new
@@ -262,3 +264,54 @@ def test_commitment_minimum_share_is_a_dated_rule(year, tree):
     services.enter_cell(review_year=year, cell=tree["cell_a"], rows=[row(a[0], "95")])
     a[0].refresh_from_db()
     assert a[0].proposed_grade == rules.GOOD
+
+
+def _assert_tallies_exact(year):
+    """The member tallies on the org rows equal a live count of the member reviews."""
+    from django.db.models import Count, Q
+
+    live = {
+        r["organization_id"]: r
+        for r in MemberReview.objects.filter(review_year=year)
+        .values("organization_id")
+        .annotate(
+            **{name: Count("id", filter=cond) for name, cond in services.TALLY.items()}
+        )
+        .order_by()
+    }
+    assert Q  # imported for the conditions above
+    for org_review in OrgReview.objects.filter(review_year=year):
+        expected = live.get(org_review.organization_id, {})
+        for name in services.TALLY:
+            assert getattr(org_review, name) == expected.get(name, 0), (org_review, name)
+
+
+def test_member_tallies_stay_exact_through_the_services(year, tree, admin_user):
+    _assert_tallies_exact(year)
+    a, b = _enter_all(year, tree, ("95", "80", "60"), "80")
+    _assert_tallies_exact(year)
+    services.confirm(
+        review_year=year,
+        organization=tree["committee"],
+        grades={a[0].pk: rules.GOOD},
+        user=admin_user,
+    )
+    _assert_tallies_exact(year)
+    services.file_appeal(a[2], text="Đề nghị xem lại", user=admin_user)
+    services.decide_appeal(a[2], grade=rules.GOOD, note="Chấp nhận", user=admin_user)
+    _assert_tallies_exact(year)
+    other = factories.member(tree["cell_b"], "Đỗ Thị Tạm", gender="F")
+    services.record_absence(
+        member=tree["members_b"][0], kind=rules.EXCUSED, valid_from=date(YEAR, 1, 1), note="Ốm"
+    )
+    _assert_tallies_exact(year)
+    assert other.pk  # joined after the year opened: not in this year's review
+    shares = services.shares(tree["committee"].path, [YEAR])[0]
+    # Decided by the committee before the absence was recorded: the decision stands.
+    assert shares.members == {rules.GOOD: 4}
+    org_review = OrgReview.objects.get(review_year=year, organization=tree["cell_a"])
+    services.score_org(org_review, row=org_row(org_review, "85"))  # a full save keeps tallies
+    _assert_tallies_exact(year)
+    progress = services.progress_by_child(year, tree["committee"], [])
+    assert progress[tree["cell_a"].path]["decided"] == 3
+    assert progress[tree["cell_b"].path]["decided"] == 1

@@ -282,7 +282,9 @@ def test_entry_screen_shows_the_commitment_and_its_rule(client, year, tree):
     body = client.get(reverse("reviews:entry", args=[pk])).content.decode()
     assert 'id="commitment-rule"' in body and "đạt dưới 50%" in body
     assert "1/3 đạt" in body and "tối đa HTNV" in body
-    response = client.post(reverse("reviews:entry", args=[pk]), entry_data(year, tree["cell_a"], ["95", "95", "95"]))
+    response = client.post(
+        reverse("reviews:entry", args=[pk]), entry_data(year, tree["cell_a"], ["95", "95", "95"])
+    )
     assert response.status_code == 302
     review = MemberReview.objects.get(review_year=year, member=member)
     assert review.proposed_grade == rules.COMPLETED
@@ -303,7 +305,9 @@ def test_export_docx_is_logged_and_reads_back(admin_client, year, tree):
     pk = org_review(year, tree["committee"]).pk
     response = admin_client.get(reverse("reviews:export_docx", args=[pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith(f'bao-cao-xep-loai-{YEAR}-{tree["committee"].pk}.docx"')
+    assert response["Content-Disposition"].endswith(
+        f'bao-cao-xep-loai-{YEAR}-{tree["committee"].pk}.docx"'
+    )
     doc = Document(BytesIO(response.content))
     assert doc.paragraphs[0].text == f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {YEAR}"
     summary, history, children = doc.tables

@@ -265,9 +265,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
         task_ids = [t.pk for r in resolutions for t in r.tasks.all()]
         # The programme tasks created from these resolution tasks (progress, link), if any.
         followed = (
-            hooks.call(
-                "programmes.tasks_for_resolution", self.request.user, task_ids, default={}
-            )
+            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids, default={})
             if task_ids
             else {}
         )

@@ -148,9 +148,7 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
     doc = Document()
     doc.add_heading(f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {review_year.year}", level=1)
     state = "đã kết thúc" if not review_year.is_open else "đang đánh giá (số liệu tạm thời)"
-    doc.add_paragraph(
-        f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}."
-    )
+    doc.add_paragraph(f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}.")
     grades = list(reversed(rules.GRADES))
     short = [rules.GRADE_SHORT[g] for g in grades]
     rows = 0
@@ -226,9 +224,7 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
 
     doc.add_heading("3. Xếp loại đảng viên theo tổ chức trực thuộc", level=2)
     by_child = services.grades_by_child(review_year, org)
-    names = dict(
-        Organization.objects.filter(path__in=list(by_child)).values_list("path", "name")
-    )
+    names = dict(Organization.objects.filter(path__in=list(by_child)).values_list("path", "name"))
     children = []
     for number, path in enumerate(sorted(by_child), start=1):
         counts = by_child[path]

@@ -61,6 +61,10 @@ EXEMPTION_LABELS = {
     RECENTLY_ADMITTED: "Vào Đảng chưa đủ 6 tháng",
 }
 DEFAULT_MIN_MONTHS_SINCE_ADMISSION = 6
+ABSENCE_KINDS = [
+    (EXCUSED, "Miễn công tác và sinh hoạt đảng"),
+    (SUSPENDED, "Đình chỉ sinh hoạt đảng"),
+]
 
 
 def lower(a: str, b: str | None) -> str:

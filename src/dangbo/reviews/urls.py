@@ -19,4 +19,7 @@ urlpatterns = [
     path("review/<int:pk>/self/", views.SelfAssessmentView.as_view(), name="self"),
     path("review/<int:pk>/appeal/", views.AppealView.as_view(), name="appeal"),
     path("review/<int:pk>/final/", views.FinalGradeView.as_view(), name="final"),
+    path("absences/", views.AbsenceListView.as_view(), name="absences"),
+    path("member/<int:pk>/absence/", views.AbsenceCreateView.as_view(), name="absence_create"),
+    path("absences/<int:pk>/end/", views.AbsenceEndView.as_view(), name="absence_end"),
 ]

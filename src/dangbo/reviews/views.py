@@ -13,11 +13,21 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import has_permission, reachable_paths, restrict_queryset
+from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.reviews import exports, forms, rules, services
-from dangbo.reviews.models import Grade, MemberReview, OrgReview, ReviewStep, ReviewYear
+from dangbo.reviews.models import (
+    Absence,
+    Grade,
+    MemberReview,
+    OrgReview,
+    ReviewStep,
+    ReviewYear,
+)
 from dangbo.reviews.services import ScoreRow
 
 ORG_REVIEW_RELATED = ("organization__org_type", "review_year__organization")
@@ -550,3 +560,84 @@ class ExportDocxView(OrgReviewMixin, View):
             year=review_year.year,
             organization=org.pk,
         )
+
+
+# --- periods of excuse / suspension (exemptions) ---------------------------------------------
+
+
+class AbsenceListView(LoginRequiredMixin, View):
+    """Periods of excuse from activity and of suspension in the user's reach (running first),
+    and a member search to record a new one."""
+
+    def get(self, request):
+        if not reachable_paths(request.user, "reviews.view") and not request.user.is_superuser:
+            raise Http404
+        absences = (
+            Absence.objects.restrict(request.user)
+            .select_related("member__organization")
+            .order_by(F("valid_to").desc(nulls_first=True), "-valid_from", "id")
+        )
+        running = request.GET.get("running") == "1"
+        if running:
+            today = timezone.localdate()
+            absences = absences.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        query = request.GET.get("q", "").strip()
+        found = []
+        if query:
+            found = list(
+                restrict_queryset(
+                    Member.objects.filter(
+                        name_search__contains=normalize(query), status__in=ACTIVE_STATUSES
+                    ),
+                    request.user,
+                    "reviews.change",
+                    "org_path",
+                )
+                .select_related("organization")
+                .order_by("name_search", "id")[:20]
+            )
+        context = {
+            "title": "Miễn, đình chỉ sinh hoạt đảng",
+            "absences": list(absences[:200]),
+            "running": running,
+            "query": query,
+            "found": found,
+            "can_change": has_permission(request.user, "reviews.change"),
+            "today": timezone.localdate(),
+        }
+        return render(request, "reviews/absences.html", context)
+
+
+class AbsenceCreateView(ServiceFormView):
+    """Record a period for one member (reviews.change on the member's org)."""
+
+    model = Absence
+    form_class = forms.AbsenceForm
+    title = "Ghi thời gian miễn, đình chỉ sinh hoạt đảng"
+    success_message = "Đã ghi thời gian miễn, đình chỉ sinh hoạt; đợt đánh giá đang mở đã cập nhật."
+
+    def get_base_queryset(self):
+        return Member.objects.select_related("organization")
+
+    def get_queryset(self):
+        return restrict_queryset(
+            self.get_base_queryset(), self.request.user, "reviews.change", "org_path"
+        )
+
+    def perform(self, form):
+        services.record_absence(member=self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("reviews:absences")
+
+
+class AbsenceEndView(ServiceFormView):
+    model = Absence
+    form_class = forms.EndAbsenceForm
+    title = "Kết thúc thời gian miễn, đình chỉ sinh hoạt đảng"
+    success_message = "Đã ghi ngày kết thúc."
+
+    def get_base_queryset(self):
+        return Absence.objects.select_related("member")
+
+    def perform(self, form):
+        services.end_absence(self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("reviews:absences")

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_default_criteria_and_rules'),
+        ("reviews", "0002_default_criteria_and_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memberreview',
-            name='commitment_achieved',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số nội dung cam kết đạt'),
+            model_name="memberreview",
+            name="commitment_achieved",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="số nội dung cam kết đạt"
+            ),
         ),
         migrations.AddField(
-            model_name='memberreview',
-            name='commitment_items',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số nội dung cam kết'),
+            model_name="memberreview",
+            name="commitment_items",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="số nội dung cam kết"
+            ),
         ),
     ]
