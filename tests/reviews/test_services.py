@@ -274,9 +274,7 @@ def _assert_tallies_exact(year):
         r["organization_id"]: r
         for r in MemberReview.objects.filter(review_year=year)
         .values("organization_id")
-        .annotate(
-            **{name: Count("id", filter=cond) for name, cond in services.TALLY.items()}
-        )
+        .annotate(**{name: Count("id", filter=cond) for name, cond in services.TALLY.items()})
         .order_by()
     }
     assert Q  # imported for the conditions above

@@ -15,7 +15,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
 from dangbo.core.workdays import calendar_for
-from dangbo.meetings import rules
+from dangbo.meetings import rules, tally
 from dangbo.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -355,6 +355,7 @@ def cancel_meeting(meeting: Meeting, *, reason: str, user=None) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason[:255]
     meeting.save()
+    tally.refresh(meeting.organization_id, meeting.planned_on.year)
     return meeting
 
 
@@ -458,6 +459,7 @@ def record_meeting(
         row.save(update_fields=["status", "reason"])
 
     counts = rules.count_attendance(e.status for e in entries.values())
+    old_year = meeting.planned_on.year
     meeting.status = MeetingStatus.HELD
     meeting.planned_on = held_on
     meeting.started_at, meeting.ended_at = started_at, ended_at
@@ -476,6 +478,7 @@ def record_meeting(
         if attended is not None and superior.attended != attended:
             superior.attended = attended
             superior.save(update_fields=["attended", "updated_at"])
+    tally.refresh(meeting.organization_id, old_year, held_on.year)
     return meeting
 
 
@@ -689,6 +692,7 @@ def score_meeting(meeting: Meeting, *, scores: Iterable[ScoreInput], user=None) 
     meeting.scored_at = timezone.now()
     meeting.scored_by = _actor(user)
     meeting.save()
+    tally.refresh(meeting.organization_id, meeting.planned_on.year)
     return meeting
 
 

@@ -999,8 +999,10 @@ def grades_by_child(review_year: ReviewYear, org: Organization) -> dict[str, dic
             continue
         counts = {grade: row[name] for grade, name in TALLY_GRADES.items()}
         counts["exempt"] = row["members_exempt"]
-        counts["pending"] = row["members_total"] - row["members_exempt"] - sum(
-            row[name] for name in TALLY_GRADES.values()
+        counts["pending"] = (
+            row["members_total"]
+            - row["members_exempt"]
+            - sum(row[name] for name in TALLY_GRADES.values())
         )
         result[row["child"]] = counts
     return result
