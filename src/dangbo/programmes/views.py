@@ -79,8 +79,15 @@ def status_badge(status: str) -> dict:
 # --- hub ------------------------------------------------------------------------------------
 
 
+def _require_reach(user, action: str = "view") -> None:
+    """A screen of this app for a user holding programmes.<action> nowhere answers 404."""
+    if not has_permission(user, f"programmes.{action}"):
+        raise Http404
+
+
 class IndexView(LoginRequiredMixin, View):
     def get(self, request):
+        _require_reach(request.user)
         today = timezone.localdate()
         tasks = Task.objects.restrict(request.user).filter(done_on__isnull=True)
         overdue_tasks = tasks.filter(due_on__lt=today).count()
@@ -105,8 +112,9 @@ class PickOrgView(LoginRequiredMixin, View):
     """HTMX fragment for the org picker: orgs where the user may change (or view) programmes."""
 
     def get(self, request):
-        query = normalize(request.GET.get("q", ""))
         action = "view" if request.GET.get("action") == "view" else "change"
+        _require_reach(request.user, action)
+        query = normalize(request.GET.get("q", ""))
         results = []
         if len(query) >= 2:
             results = list(
@@ -513,6 +521,7 @@ class FlaggedItemsView(LoginRequiredMixin, View):
     """Leaf items in the user's reach that are overdue, or at risk (due soon, not done)."""
 
     def get(self, request):
+        _require_reach(request.user)
         today = timezone.localdate()
         show = "at_risk" if request.GET.get("show") == "at_risk" else "overdue"
         params = status_params(today, "")
@@ -583,6 +592,7 @@ TASK_TABS = [
 
 class TaskListView(LoginRequiredMixin, View):
     def get(self, request):
+        _require_reach(request.user)
         today = timezone.localdate()
         tab = request.GET.get("tab", "mine")
         if tab not in dict(TASK_TABS):

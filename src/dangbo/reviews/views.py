@@ -58,6 +58,8 @@ class IndexView(LoginRequiredMixin, View):
 
     def get(self, request):
         paths = reachable_paths(request.user, "reviews.view")
+        if paths == []:
+            raise Http404
         visible = OrgReview.objects.restrict(request.user).select_related(*ORG_REVIEW_RELATED)
         if paths is None:
             tops = visible.filter(organization=F("review_year__organization"))
@@ -570,7 +572,7 @@ class AbsenceListView(LoginRequiredMixin, View):
     and a member search to record a new one."""
 
     def get(self, request):
-        if not reachable_paths(request.user, "reviews.view") and not request.user.is_superuser:
+        if reachable_paths(request.user, "reviews.view") == []:
             raise Http404
         absences = (
             Absence.objects.restrict(request.user)
