@@ -126,6 +126,21 @@ CASES = [
         method="post",
         ok=400,  # allowed; refused while no cell has proposed grades
     ),
+    api_list("review-absence-list", "reviews.view"),
+    Case(
+        "review-absence-detail",
+        "reviews.view",
+        inside=absence("inside"),
+        outside=absence("outside"),
+    ),
+    Case(
+        "review-absence-end",
+        "reviews.change",
+        inside=absence("inside"),
+        outside=absence("outside"),
+        method="post",
+        ok=400,  # allowed; the empty body is refused
+    ),
     Case(
         "org-review-entry",
         "reviews.change",

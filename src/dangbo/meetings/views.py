@@ -552,7 +552,7 @@ class CriteriaCreateView(ServiceFormView):
         if request.user.is_authenticated and not has_permission(
             request.user, "meetings.manage_criteria"
         ):
-            raise PermissionDenied
+            raise Http404  # hidden, like every screen the user holds nowhere
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
