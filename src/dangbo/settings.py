@@ -217,7 +217,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"MemberStatusEnum": "dangbo.members.choices.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "dangbo.members.choices.Status",
+        "GenderEnum": "dangbo.members.choices.Gender",
+        "ReviewGradeEnum": "dangbo.reviews.models.Grade",
+        "MeetingKindEnum": "dangbo.meetings.models.Kind",
+        "MeetingStatusEnum": "dangbo.meetings.models.MeetingStatus",
+        "AttendanceStatusEnum": "dangbo.meetings.models.AttendanceStatus",
+        "TransferStateEnum": "dangbo.transfers.rules.State.CHOICES",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

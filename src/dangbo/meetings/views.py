@@ -5,7 +5,6 @@ from datetime import date
 
 from django import forms as djforms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
