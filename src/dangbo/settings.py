@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
         "ElectionBodyEnum": "dangbo.committees.models.Body",
         "ImportKindEnum": "dangbo.imports.models.Kind",
         "ImportStateEnum": "dangbo.imports.models.ImportJob.State",
+        "GenderEnum": "dangbo.members.choices.Gender",
+        "ReviewGradeEnum": "dangbo.reviews.models.Grade",
+        "MeetingKindEnum": "dangbo.meetings.models.Kind",
+        "MeetingStatusEnum": "dangbo.meetings.models.MeetingStatus",
+        "AttendanceStatusEnum": "dangbo.meetings.models.AttendanceStatus",
+        "TransferStateEnum": "dangbo.transfers.rules.State.CHOICES",
     },
 }
 

@@ -78,3 +78,28 @@ def test_open_year_enter_scores_quota_refusal_fix_confirm(page, live_server, log
     page.wait_for_selector("#confirmation")
     assert "0 HTXSNV / 4 HTTNV" in page.locator("#confirmation").inner_text()
     assert set(MemberReview.objects.values_list("final_grade", flat=True)) == {"htt"}
+
+
+def test_record_and_end_an_excused_period(page, live_server, login, tree):
+    from dangbo.reviews.models import Absence
+
+    factories.user("capuy2", role_code="grassroots_committee", on=tree["committee"])
+    page.set_default_timeout(30_000)
+    login("capuy2")
+    page.get_by_role("link", name="Đánh giá, xếp loại").first.click()
+    page.get_by_role("link", name="Miễn, đình chỉ sinh hoạt").click()
+    page.get_by_label("Tìm đảng viên").fill("Nguyễn Văn Bình")
+    page.get_by_role("button", name="Tìm").click()
+    page.get_by_role("link", name="Ghi miễn/đình chỉ").first.click()
+    page.get_by_label("Loại").select_option(label="Miễn công tác và sinh hoạt đảng")
+    page.get_by_label("Từ ngày").fill("01/03/2025")
+    page.get_by_label("Lý do").fill("Ốm dài ngày")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_selector("#absences")
+    assert "Ốm dài ngày" in page.locator("#absences").inner_text()
+    page.get_by_role("link", name="Kết thúc").click()
+    page.get_by_label("Ngày kết thúc").fill("01/06/2025")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_selector("#absences")
+    assert "01/06/2025" in page.locator("#absences").inner_text()
+    assert Absence.objects.get().valid_to.isoformat() == "2025-06-01"

@@ -1,10 +1,112 @@
-"""Permission-matrix declarations for the meetings app (see docs/DEVELOPING.md)."""
+"""Permission-matrix rows for the meetings app: screens and API (docs/DEVELOPING.md)."""
 
-PENDING = (
-    "restriction tested in tests/meetings/ (inside, outside → 404, anonymous); "
-    "matrix rows still to be declared"
-)
-EXEMPT = {
-    "meetings:*": PENDING,
-    "meeting-*": PENDING,
-}
+from datetime import date
+
+from dangbo.meetings import services
+from dangbo.meetings.models import MeetingTask
+from tests.meetings.conftest import criteria_set, held_meeting
+from tests.permission_matrix import Case, api_list
+
+CELLS = {"inside": ("cell_a", "members_a"), "outside": ("village", "village_members")}
+
+
+def _meeting(d, side):
+    key = f"_meeting_{side}"
+    if key not in d:
+        if "_meeting_criteria" not in d:
+            d["_meeting_criteria"] = criteria_set(d["province"])
+        cell, members = CELLS[side]
+        d[key] = held_meeting(d[cell], d[members])
+    return d[key]
+
+
+def meeting(side):
+    return lambda d: {"pk": _meeting(d, side).pk}
+
+
+def cell(side):
+    return lambda d: {"pk": d[CELLS[side][0]].pk}
+
+
+def task(side):
+    def kwargs(d):
+        found = _meeting(d, side)
+        members = d[CELLS[side][1]]
+        resolution = services.adopt_resolution(
+            found,
+            content="Nghị quyết tháng 3",
+            tasks=[services.TaskInput("Rà soát hồ sơ", members[0].pk, date(2026, 4, 1))],
+        )
+        return {"pk": MeetingTask.objects.get(resolution=resolution).pk}
+
+    return kwargs
+
+
+def assignment(side):
+    def kwargs(d):
+        row = services.assign_superior(
+            organization=d[CELLS[side][0]], full_name="Trần Văn Cấp", valid_from=date(2026, 1, 1)
+        )
+        return {"pk": row.pk}
+
+    return kwargs
+
+
+def criteria(side):
+    def kwargs(d):
+        org = d["committee"] if side == "inside" else d["commune"]
+        return {"pk": criteria_set(org, name=f"Bộ tiêu chí {side}").pk}
+
+    return kwargs
+
+
+def _on(name, permission, make, **kw):
+    return Case(
+        f"meetings:{name}", permission, inside=make("inside"), outside=make("outside"), **kw
+    )
+
+
+CASES = [
+    Case("meetings:index", "meetings.view"),
+    Case("meetings:stats", "meetings.view"),
+    Case("meetings:criteria", "meetings.view"),
+    Case("meetings:criteria_create", "meetings.manage_criteria"),
+    _on("criteria_detail", "meetings.view", criteria),
+    _on("cell", "meetings.view", cell),
+    _on("plan", "meetings.change", cell),
+    _on("plan_year", "meetings.change", cell),
+    _on("assign", "meetings.change", cell),
+    _on("assign_end", "meetings.change", assignment),
+    _on("detail", "meetings.view", meeting),
+    _on("prepare", "meetings.change", meeting),
+    _on("document", "meetings.change", meeting),
+    _on("superior", "meetings.change", meeting),
+    _on("cancel", "meetings.change", meeting),
+    _on("record", "meetings.change", meeting),
+    _on("resolution", "meetings.change", meeting),
+    _on("score", "meetings.change", meeting),
+    _on("task_done", "meetings.change", task),
+    # API
+    api_list("meeting-list", "meetings.view"),
+    Case("meeting-detail", "meetings.view", inside=meeting("inside"), outside=meeting("outside")),
+    api_list("meeting-criteria-set-list", "meetings.view"),
+    Case(
+        "meeting-criteria-set-detail",
+        "meetings.view",
+        inside=criteria("inside"),
+        outside=criteria("outside"),
+    ),
+    api_list("meeting-task-list", "meetings.view"),
+    Case("meeting-task-detail", "meetings.view", inside=task("inside"), outside=task("outside")),
+    *(
+        Case(
+            f"meeting-{action}",
+            "meetings.change",
+            inside=meeting("inside"),
+            outside=meeting("outside"),
+            method="post",
+            ok=400,  # allowed; the empty body is refused with field messages
+        )
+        for action in ("record", "resolutions", "score")
+    ),
+]

@@ -17,5 +17,11 @@ def test_demo_year_of_meetings(tree):
     rows, total = queries.subtree_stats(tree["province"], 2026, 1, 10, 95)
     assert total.held == Meeting.objects.filter(planned_on__year=2026).count()
     assert total.rate is not None
+    # The cumulative month tallies give exactly the live figures, for any period.
+    for root in (tree["province"], tree["bloc"], tree["cell_a"]):
+        for period in ((1, 10), (2, 7), (4, 12), (5, 5), (11, 12)):
+            assert queries.subtree_stats(root, 2026, *period, 95) == queries.subtree_stats_live(
+                root, 2026, *period, 95
+            ), (root, period)
     again = generate_meetings(end=date(2026, 11, 1), months=1, seed=3, separate_thematic=True)
     assert again["meetings"] >= 3

@@ -297,6 +297,9 @@ def test_statistics_of_a_subtree(tree, cset):
     only_cell, cell_total = queries.subtree_stats(tree["cell_b"], 2026, 1, 3, 95)
     assert [r.name for r in only_cell] == ["Chi bộ Phòng Nghiệp vụ"]
     assert cell_total.held == 1 and cell_total.rate == Decimal(100)
+    for period in ((1, 3), (2, 3), (1, 12), (3, 3)):
+        live = queries.subtree_stats_live(tree["province"], 2026, *period, 95)
+        assert queries.subtree_stats(tree["province"], 2026, *period, 95) == live, period
 
 
 def test_upcoming_meetings_for_a_member(tree):

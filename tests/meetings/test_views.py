@@ -194,7 +194,7 @@ def test_criteria_admin_screen(client, tree):
     assert "Tài liệu trước 1 ngày" in body.decode()
     secretary = factories.user(role_code="viewer", on=tree["cell_a"])
     client.force_login(secretary)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_criteria_outside_subtree_is_404(client, tree):

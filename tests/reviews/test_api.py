@@ -85,3 +85,22 @@ def test_entry_errors_are_400_in_vietnamese(tree, year, admin_user):
     )
     assert response.status_code == 400
     assert response.json()["non_field_errors"][0].startswith("Dòng 1: «Tư tưởng chính trị»")
+
+
+def test_absences_through_the_api(tree):
+    api = api_for(factories.user(role_code="grassroots_committee", on=tree["committee"]))
+    member, outsider = tree["members_a"][0], tree["village_members"][0]
+    body = {"member": member.pk, "kind": rules.EXCUSED, "valid_from": "2025-03-01"}
+    missing = api.post("/api/v1/review-absences/", body)
+    assert missing.status_code == 400 and "note" in missing.json()
+    created = api.post("/api/v1/review-absences/", {**body, "note": "Ốm dài ngày"})
+    assert created.status_code == 201, created.content
+    refused = api.post("/api/v1/review-absences/", {**body, "member": outsider.pk, "note": "Ốm"})
+    assert refused.status_code == 400 and "Không có quyền" in refused.json()["member"][0]
+    pk = created.json()["id"]
+    ended = api.post(f"/api/v1/review-absences/{pk}/end/", {"valid_to": "2025-06-01"})
+    assert ended.status_code == 200 and ended.json()["valid_to"] == "2025-06-01"
+    again = api.post(f"/api/v1/review-absences/{pk}/end/", {"valid_to": "2025-07-01"})
+    assert again.status_code == 400
+    listed = api.get("/api/v1/review-absences/").json()["results"]
+    assert [a["id"] for a in listed] == [pk]

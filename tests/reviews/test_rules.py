@@ -107,3 +107,28 @@ def test_criteria_sets_must_split_30_and_70():
     good = [("a", "general", Decimal(30)), ("b", "task", Decimal(50)), ("c", "task", 20)]
     assert rules.criteria_problem(good) is None
     assert "đang là 30 và 60" in rules.criteria_problem(good[:2] + [("c", "task", 10)])
+
+
+def test_commitment_effect_rule():
+    # No evaluated commitment: no effect.
+    assert rules.commitment_effect(None, None) == rules.CommitmentEffect(True, None)
+    assert rules.commitment_effect(0, 0) == rules.CommitmentEffect(True, None)
+    # Every item achieved: judged on the score alone.
+    assert rules.commitment_effect(5, 5) == rules.CommitmentEffect(True, None)
+    # An item missed: not every task done (so not Excellent), no cap at or above the minimum.
+    assert rules.commitment_effect(4, 5) == rules.CommitmentEffect(False, None)
+    assert rules.commitment_effect(1, 2) == rules.CommitmentEffect(False, None)  # exactly 50%
+    # Below the minimum share: at most Completed.
+    assert rules.commitment_effect(2, 5) == rules.CommitmentEffect(False, COMPLETED)
+    assert rules.commitment_effect(2, 5, min_percent=40) == rules.CommitmentEffect(False, None)
+    assert rules.commitment_effect(2, 5).note == "tối đa HTNV"
+    assert rules.commitment_effect(4, 5).note == "chưa hoàn thành tất cả nhiệm vụ"
+
+
+@given(st.integers(0, 20), st.integers(1, 20), st.integers(0, 100))
+def test_achieving_more_commitment_items_never_hurts(achieved, items, min_percent):
+    achieved = min(achieved, items)
+    worse = rules.commitment_effect(achieved, items, min_percent)
+    better = rules.commitment_effect(min(achieved + 1, items), items, min_percent)
+    assert better.all_tasks_done >= worse.all_tasks_done
+    assert RANK[better.cap or EXCELLENT] >= RANK[worse.cap or EXCELLENT]

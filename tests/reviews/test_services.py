@@ -21,7 +21,9 @@ def test_open_year_lists_members_and_exemptions_with_reason(tree):
         tree["cell_a"], "Vũ Văn Mới", admitted_on=date(YEAR, 8, 1), official_on=None
     )
     excused = factories.member(tree["cell_b"], "Ngô Thị Miễn", gender="F")
-    services.record_absence(member=excused, kind=rules.EXCUSED, valid_from=date(2024, 3, 1))
+    services.record_absence(
+        member=excused, kind=rules.EXCUSED, valid_from=date(2024, 3, 1), note="Ốm dài ngày"
+    )
     year = services.open_year(organization=tree["committee"], year=YEAR)
     reviews = {r.member_id: r for r in MemberReview.objects.filter(review_year=year)}
     assert len(reviews) == 6  # 4 in the tree's committee + 2 new
@@ -203,3 +205,111 @@ def test_criteria_in_force_on_the_reference_date_are_used(tree):
     assert old_year.member_criteria.valid_from.year == 2018
     with pytest.raises(DomainError, match="đang là 30 và 60"):
         services.open_year(organization=tree["committee"], year=2026)
+
+
+def _commitment(member, org, results, year=YEAR):
+    from dangbo.programmes import services as programmes
+
+    commitment = programmes.sign_commitment(
+        organization=org,
+        year=year,
+        signer_name=member.full_name,
+        signed_on=date(year, 1, 15),
+        items=[f"Nội dung {n}" for n in range(1, len(results) + 1)],
+        member=member,
+    )
+    items = list(commitment.items.order_by("position"))
+    programmes.evaluate_commitment(
+        commitment,
+        results={i.pk: (ok, "") for i, ok in zip(items, results, strict=True)},
+        evaluated_on=date(year, 11, 30),
+    )
+    return commitment
+
+
+def test_commitment_results_feed_the_task_score_and_grade(year, tree):
+    a = reviews_of(year, tree["cell_a"])
+    _commitment(a[0].member, tree["cell_a"], [True, True, True])  # all achieved
+    _commitment(a[1].member, tree["cell_a"], [True, True, False])  # one missed
+    _commitment(a[2].member, tree["cell_a"], [True, False, False])  # under 50%
+    services.enter_cell(
+        review_year=year,
+        cell=tree["cell_a"],
+        rows=[row(a[0], "95"), row(a[1], "95"), row(a[2], "95")],
+    )
+    first, second, third = reviews_of(year, tree["cell_a"])
+    assert (first.commitment_achieved, first.commitment_items) == (3, 3)
+    assert first.proposed_grade == rules.EXCELLENT and first.all_tasks_done
+    assert (second.commitment_achieved, second.commitment_items) == (2, 3)
+    assert second.proposed_grade == rules.GOOD and not second.all_tasks_done
+    assert third.proposed_grade == rules.COMPLETED
+    step = ReviewStep.objects.get(member_review=third, kind="scored")
+    assert step.details["commitment"] == [1, 3]
+    assert step.details["commitment_effect"] == "tối đa HTNV"
+    # Without an evaluated commitment the score alone decides.
+    (b,) = reviews_of(year, tree["cell_b"])
+    services.enter_cell(review_year=year, cell=tree["cell_b"], rows=[row(b, "95")])
+    b.refresh_from_db()
+    assert b.commitment_items is None and b.proposed_grade == rules.EXCELLENT
+
+
+def test_commitment_minimum_share_is_a_dated_rule(year, tree):
+    from dangbo.core.models import RuleParameter
+
+    RuleParameter.objects.create(
+        key="reviews.commitment_min_percent", value=30, valid_from=date(2020, 1, 1), org_path=""
+    )
+    a = reviews_of(year, tree["cell_a"])
+    _commitment(a[0].member, tree["cell_a"], [True, False, False])  # 33% ≥ 30%
+    services.enter_cell(review_year=year, cell=tree["cell_a"], rows=[row(a[0], "95")])
+    a[0].refresh_from_db()
+    assert a[0].proposed_grade == rules.GOOD
+
+
+def _assert_tallies_exact(year):
+    """The member tallies on the org rows equal a live count of the member reviews."""
+    from django.db.models import Count, Q
+
+    live = {
+        r["organization_id"]: r
+        for r in MemberReview.objects.filter(review_year=year)
+        .values("organization_id")
+        .annotate(**{name: Count("id", filter=cond) for name, cond in services.TALLY.items()})
+        .order_by()
+    }
+    assert Q  # imported for the conditions above
+    for org_review in OrgReview.objects.filter(review_year=year):
+        expected = live.get(org_review.organization_id, {})
+        for name in services.TALLY:
+            assert getattr(org_review, name) == expected.get(name, 0), (org_review, name)
+
+
+def test_member_tallies_stay_exact_through_the_services(year, tree, admin_user):
+    _assert_tallies_exact(year)
+    a, b = _enter_all(year, tree, ("95", "80", "60"), "80")
+    _assert_tallies_exact(year)
+    services.confirm(
+        review_year=year,
+        organization=tree["committee"],
+        grades={a[0].pk: rules.GOOD},
+        user=admin_user,
+    )
+    _assert_tallies_exact(year)
+    services.file_appeal(a[2], text="Đề nghị xem lại", user=admin_user)
+    services.decide_appeal(a[2], grade=rules.GOOD, note="Chấp nhận", user=admin_user)
+    _assert_tallies_exact(year)
+    other = factories.member(tree["cell_b"], "Đỗ Thị Tạm", gender="F")
+    services.record_absence(
+        member=tree["members_b"][0], kind=rules.EXCUSED, valid_from=date(YEAR, 1, 1), note="Ốm"
+    )
+    _assert_tallies_exact(year)
+    assert other.pk  # joined after the year opened: not in this year's review
+    shares = services.shares(tree["committee"].path, [YEAR])[0]
+    # Decided by the committee before the absence was recorded: the decision stands.
+    assert shares.members == {rules.GOOD: 4}
+    org_review = OrgReview.objects.get(review_year=year, organization=tree["cell_a"])
+    services.score_org(org_review, row=org_row(org_review, "85"))  # a full save keeps tallies
+    _assert_tallies_exact(year)
+    progress = services.progress_by_child(year, tree["committee"], [])
+    assert progress[tree["cell_a"].path]["decided"] == 3
+    assert progress[tree["cell_b"].path]["decided"] == 1

@@ -270,3 +270,53 @@ def test_committee_above_decides_the_root_org(client, year, tree):
     assert client.post(url, {"grade": "htt"}).status_code == 302
     root.refresh_from_db()
     assert root.final_grade == "htt" and root.final_by == bloc
+
+
+def test_entry_screen_shows_the_commitment_and_its_rule(client, year, tree):
+    from tests.reviews.test_services import _commitment
+
+    member = MemberReview.objects.filter(organization=tree["cell_a"]).order_by("id")[0].member
+    _commitment(member, tree["cell_a"], [True, False, False])
+    client.force_login(factories.user(role_code="cell_secretary", on=tree["cell_a"]))
+    pk = org_review(year, tree["cell_a"]).pk
+    body = client.get(reverse("reviews:entry", args=[pk])).content.decode()
+    assert 'id="commitment-rule"' in body and "đạt dưới 50%" in body
+    assert "1/3 đạt" in body and "tối đa HTNV" in body
+    response = client.post(
+        reverse("reviews:entry", args=[pk]), entry_data(year, tree["cell_a"], ["95", "95", "95"])
+    )
+    assert response.status_code == 302
+    review = MemberReview.objects.get(review_year=year, member=member)
+    assert review.proposed_grade == rules.COMPLETED
+    body = client.get(reverse("reviews:member", args=[member.pk])).content.decode()
+    assert "1/3 nội dung đạt — tối đa HTNV" in body
+
+
+def test_export_docx_is_logged_and_reads_back(admin_client, year, tree):
+    from docx import Document
+
+    from dangbo.core.audit import LogEntry
+
+    services.enter_cell(
+        review_year=year,
+        cell=tree["cell_a"],
+        rows=[row(r, "80") for r in MemberReview.objects.filter(organization=tree["cell_a"])],
+    )
+    pk = org_review(year, tree["committee"]).pk
+    response = admin_client.get(reverse("reviews:export_docx", args=[pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(
+        f'bao-cao-xep-loai-{YEAR}-{tree["committee"].pk}.docx"'
+    )
+    doc = Document(BytesIO(response.content))
+    assert doc.paragraphs[0].text == f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {YEAR}"
+    summary, history, children = doc.tables
+    assert [c.text for c in summary.rows[1].cells][:2] == ["Đảng viên", "0"]
+    assert history.rows[1].cells[0].text == str(YEAR)
+    names = [r.cells[1].text for r in children.rows[1:]]
+    assert names == [tree["cell_a"].name, tree["cell_b"].name]
+    assert children.rows[1].cells[7].text == "3"  # three in cell A without a final grade yet
+    log = LogEntry.objects.filter(additional_data__export__isnull=False).latest("id")
+    assert log.additional_data["rows"] == 3 + 2 + 2  # summary, year + average, children
+    response = admin_client.get(reverse("reviews:export", args=[pk]))
+    assert LogEntry.objects.filter(additional_data__export__isnull=False).count() == 2

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from dangbo.core.audit import log_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def file_response(
@@ -26,6 +27,21 @@ def xlsx_response(request, workbook, *, filename: str, what, rows: int, **detail
         request,
         buffer.getvalue(),
         content_type=XLSX,
+        filename=filename,
+        what=what,
+        rows=rows,
+        **details,
+    )
+
+
+def docx_response(request, document, *, filename: str, what, rows: int, **details):
+    """A python-docx ``Document`` as a logged attachment."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return file_response(
+        request,
+        buffer.getvalue(),
+        content_type=DOCX,
         filename=filename,
         what=what,
         rows=rows,

@@ -74,3 +74,7 @@ resolution_adopted = Signal()
 # Sent by reviews when a committee confirms a review year's final grades: kwargs
 # ``review_year``, ``user``. Recognition can propose commendations for streaks.
 classification_confirmed = Signal()
+
+# Sent by meetings when a task created by a meeting resolution is marked done: kwargs ``task``
+# (the meetings.MeetingTask row), ``done_on``, ``user``. Programmes closes the task it created.
+resolution_task_completed = Signal()

@@ -2,7 +2,7 @@
 criteria sets and resolution tasks read-only. Writes go through the services."""
 
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -67,6 +67,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["member", "member_name", "status", "reason"]
 
 
+@extend_schema_serializer(component_name="MeetingDocument")
 class DocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeetingDocument
@@ -79,6 +80,7 @@ class SuperiorSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "position", "mode", "online_link", "attended"]
 
 
+@extend_schema_serializer(component_name="MeetingTask")
 class TaskSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dangbo.meetings import rules, services
+from dangbo.meetings import rules, services, tally
 from dangbo.meetings.models import (
     Attendance,
     CriteriaSet,
@@ -214,6 +214,7 @@ def generate_meetings(
                 )
             )
     InvitedSuperior.objects.bulk_create(superiors, batch_size=5000)
+    tally.rebuild()
     return {
         "meetings": len(meetings),
         "attendance": len(attendance_rows),

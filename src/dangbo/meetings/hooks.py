@@ -1,5 +1,8 @@
-"""Providers this app offers other apps through `dangbo.core.hooks`.
+"""What meetings answers for other apps (``dangbo.core.hooks``).
 
+Providers:
+- ``meetings.resolution_source(meeting_task_id)`` → ``{"label", "url"}``: the meeting whose
+  resolution created a task (programmes links its resolution tasks back to it).
 - ``meetings.record_survey_visit(organization, on, people, mode, online_link="")``: a survey
   team attends the cell's meeting on ``on``; each (full name, position) is added to the
   meeting's invited superiors (marked as attended when the meeting is already held). Returns
@@ -7,7 +10,20 @@
 """
 
 from dangbo.core import hooks
-from dangbo.meetings.models import AttendMode, InvitedSuperior, Meeting, MeetingStatus
+from dangbo.meetings.models import AttendMode, InvitedSuperior, Meeting, MeetingStatus, MeetingTask
+
+
+@hooks.provide("meetings.resolution_source")
+def resolution_source(meeting_task_id):
+    task = (
+        MeetingTask.objects.filter(pk=meeting_task_id)
+        .select_related("resolution__meeting__organization")
+        .first()
+    )
+    if task is None:
+        return None
+    meeting = task.resolution.meeting
+    return {"label": str(meeting), "url": meeting.get_absolute_url()}
 
 
 @hooks.provide("meetings.record_survey_visit")

@@ -382,3 +382,49 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.points}"
+
+
+class MonthTally(models.Model):
+    """A cell's held meetings from January through `month` of `year`, cumulative: the figures
+    of any period [a, b] of the year are the row of month b minus the row of month a − 1, so
+    a province's statistics read two rows per cell instead of every meeting.
+
+    Derived data, rebuilt per cell and year by `meetings.tally.refresh` whenever a meeting is
+    recorded, scored or cancelled (and by `rebuild` after bulk loads). `low` counts meetings
+    under the attendance threshold in force for the cell on the meeting's day."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    held = models.PositiveIntegerField(default=0)
+    regular = models.PositiveIntegerField(default=0)
+    thematic = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0)
+    low = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=10, decimal_places=1, default=0)
+    g_tot = models.PositiveIntegerField(default=0)
+    g_kha = models.PositiveIntegerField(default=0)
+    g_trung_binh = models.PositiveIntegerField(default=0)
+    g_kem = models.PositiveIntegerField(default=0)
+    # Months 1..month with a regular (or combined) meeting held; quarters ending by `month`
+    # with a thematic (or combined) meeting held.
+    months_met = models.PositiveSmallIntegerField(default=0)
+    quarters_met = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organization_id", "year", "month"]
+        verbose_name = "tổng hợp sinh hoạt theo tháng (lũy kế)"
+        verbose_name_plural = "tổng hợp sinh hoạt theo tháng (lũy kế)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "month"], name="uniq_month_tally"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="month_tally_year_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month:02d}/{self.year}"

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
 from dangbo.core.workdays import calendar_for
-from dangbo.meetings import rules
+from dangbo.meetings import rules, tally
 from dangbo.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -354,6 +355,7 @@ def cancel_meeting(meeting: Meeting, *, reason: str, user=None) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason[:255]
     meeting.save()
+    tally.refresh(meeting.organization_id, meeting.planned_on.year)
     return meeting
 
 
@@ -457,6 +459,7 @@ def record_meeting(
         row.save(update_fields=["status", "reason"])
 
     counts = rules.count_attendance(e.status for e in entries.values())
+    old_year = meeting.planned_on.year
     meeting.status = MeetingStatus.HELD
     meeting.planned_on = held_on
     meeting.started_at, meeting.ended_at = started_at, ended_at
@@ -475,6 +478,7 @@ def record_meeting(
         if attended is not None and superior.attended != attended:
             superior.attended = attended
             superior.save(update_fields=["attended", "updated_at"])
+    tally.refresh(meeting.organization_id, old_year, held_on.year)
     return meeting
 
 
@@ -521,6 +525,10 @@ def adopt_resolution(
             owner_id=task.owner_id,
             due_on=task.due_on,
         )
+    # Programmes turns the resolution's tasks into tasks of the cell (same transaction).
+    hooks.resolution_adopted.send(
+        sender=Resolution, meeting=meeting, resolution=resolution, user=_actor(user)
+    )
     return resolution
 
 
@@ -539,6 +547,9 @@ def complete_task(task: MeetingTask, *, done_on: date, user=None) -> MeetingTask
         raise DomainError("Ngày hoàn thành không được trước ngày sinh hoạt.", "done_on")
     task.done_on = done_on
     task.save()
+    hooks.resolution_task_completed.send(
+        sender=MeetingTask, task=task, done_on=done_on, user=_actor(user)
+    )
     return task
 
 
@@ -681,6 +692,7 @@ def score_meeting(meeting: Meeting, *, scores: Iterable[ScoreInput], user=None) 
     meeting.scored_at = timezone.now()
     meeting.scored_by = _actor(user)
     meeting.save()
+    tally.refresh(meeting.organization_id, meeting.planned_on.year)
     return meeting
 
 

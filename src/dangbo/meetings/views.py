@@ -5,7 +5,6 @@ from datetime import date
 
 from django import forms as djforms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -257,6 +256,21 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
             )
         rate = rules.attendance_rate(meeting.attended_count, meeting.expected_count)
         can_change = self.can("change", meeting)
+        resolutions = list(
+            meeting.resolutions.prefetch_related(
+                Prefetch("tasks", queryset=MeetingTask.objects.select_related("owner"))
+            )
+        )
+        task_ids = [t.pk for r in resolutions for t in r.tasks.all()]
+        # The programme tasks created from these resolution tasks (progress, link), if any.
+        followed = (
+            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids, default={})
+            if task_ids
+            else {}
+        )
+        for resolution in resolutions:
+            for task in resolution.tasks.all():
+                task.followed = followed.get(task.pk)
         context.update(
             title=str(meeting),
             threshold=config["meetings.attendance_min_pct"],
@@ -266,11 +280,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
             ),
             superiors=list(meeting.superiors.select_related("user")),
             attendances=list(meeting.attendances.select_related("member")),
-            resolutions=list(
-                meeting.resolutions.prefetch_related(
-                    Prefetch("tasks", queryset=MeetingTask.objects.select_related("owner"))
-                )
-            ),
+            resolutions=resolutions,
             criterion_scores=list(meeting.criterion_scores.select_related("criterion")),
             minutes=minutes,
             duration_problem=duration_problem,
@@ -543,7 +553,7 @@ class CriteriaCreateView(ServiceFormView):
         if request.user.is_authenticated and not has_permission(
             request.user, "meetings.manage_criteria"
         ):
-            raise PermissionDenied
+            raise Http404  # hidden, like every screen the user holds nowhere
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -93,6 +93,7 @@ class DocumentViewSet(
         return Response(queries.document_counts(queryset))
 
 
+@extend_schema_serializer(component_name="WorkProgramme")
 class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme

@@ -286,9 +286,17 @@ class Task(RestrictedModelMixin, TimeStampedModel):
         related_name="tasks",
         verbose_name="mục chương trình",
     )
-    # Where the task came from outside this app (e.g. "meetings.resolution:42"): a link kept as
-    # text until the meetings app exists on main.
+    # Where the task came from outside this app, as text (e.g. "meetings.meetingtask:42").
     source_ref = models.CharField("nguồn", max_length=100, blank=True)
+    # The cell-meeting resolution task this task was created from (at most one task each).
+    resolution_task = models.OneToOneField(
+        "meetings.MeetingTask",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programme_task",
+        verbose_name="nhiệm vụ theo nghị quyết chi bộ",
+    )
     progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
     reported_status = models.CharField(max_length=20, blank=True)
     done_on = models.DateField("ngày hoàn thành", null=True, blank=True)

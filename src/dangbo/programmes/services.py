@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
@@ -474,6 +474,94 @@ def report_task_progress(
         user=user,
         task=task,
     )
+
+
+# --- tasks from cell-meeting resolutions ----------------------------------------------------
+
+
+@transaction.atomic
+def tasks_from_resolution(*, meeting, resolution, user=None) -> list[Task]:
+    """The tasks a cell meeting's resolution creates here: one per resolution task (each has an
+    owner and a due date), given by the cell to itself and named after the owner.
+
+    Idempotent: a resolution task that already has its programme task is left as it is, so
+    replaying the signal (or a second save of the resolution) creates nothing twice."""
+    org = meeting.organization
+    existing = set(
+        Task.objects.filter(resolution_task__resolution=resolution).values_list(
+            "resolution_task_id", flat=True
+        )
+    )
+    created = []
+    for source in resolution.tasks.select_related("owner").order_by("id"):
+        if source.pk in existing:
+            continue
+        created.append(
+            Task.objects.create(
+                kind=Task.Kind.RESOLUTION,
+                title=source.description[:500],
+                description=f"Nghị quyết: {resolution.content}",
+                assigner_org=org,
+                assignee_org=org,
+                assignee_person=source.owner.full_name[:160],
+                due_on=source.due_on,
+                source_ref=f"Nghị quyết sinh hoạt chi bộ ngày {meeting.planned_on:%d/%m/%Y}",
+                resolution_task=source,
+                recorded_by=_actor(user),
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def complete_resolution_task(*, source, done_on: date, user=None) -> ProgressReport | None:
+    """The cell marked a resolution task done: close the programme task created from it with a
+    100% report (evidence: the cell's confirmation). Nothing when it is already done."""
+    task = Task.objects.select_for_update().filter(resolution_task=source).first()
+    if task is None or task.done_on:
+        return None
+    last = task.reports.order_by("-reported_on", "-id").first()
+    reported_on = max(done_on, last.reported_on) if last else done_on
+    return _report(
+        task,
+        percent=100,
+        status=ReportStatus.DONE,
+        reported_on=reported_on,
+        evidence=f"Chi bộ xác nhận hoàn thành ngày {done_on:%d/%m/%Y}.",
+        comment="",
+        user=user,
+        task=task,
+    )
+
+
+def resolution_tasks(user, meeting_task_ids) -> dict[int, Task]:
+    """Programme tasks created from these meetings tasks that `user` may see, by source id."""
+    tasks = Task.objects.restrict(user).filter(resolution_task_id__in=list(meeting_task_ids))
+    return {t.resolution_task_id: t for t in tasks}
+
+
+def commitment_results(member_ids, year: int) -> dict[int, tuple[int, int]]:
+    """(items achieved, items) of each member's evaluated commitment for `year` (one query).
+    Members without an evaluated commitment are absent from the result."""
+    rows = (
+        CommitmentItem.objects.filter(
+            commitment__member_id__in=list(member_ids),
+            commitment__year=year,
+            commitment__evaluated_on__isnull=False,
+        )
+        .values("commitment__member_id")
+        .annotate(
+            total=Count("id"),
+            achieved=Count("id", filter=Q(achieved=True)),
+        )
+        .order_by()
+    )
+    result: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        member_id = row["commitment__member_id"]
+        achieved, total = result.get(member_id, (0, 0))
+        result[member_id] = (achieved + row["achieved"], total + row["total"])
+    return result
 
 
 # --- commitments ---------------------------------------------------------------------------

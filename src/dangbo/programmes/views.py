@@ -9,12 +9,14 @@ from auditlog.signals import accessed
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core import hooks
+from dangbo.core.exports import DOCX, XLSX, file_response
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import normalize
@@ -77,8 +79,15 @@ def status_badge(status: str) -> dict:
 # --- hub ------------------------------------------------------------------------------------
 
 
+def _require_reach(user, action: str = "view") -> None:
+    """A screen of this app for a user holding programmes.<action> nowhere answers 404."""
+    if not has_permission(user, f"programmes.{action}"):
+        raise Http404
+
+
 class IndexView(LoginRequiredMixin, View):
     def get(self, request):
+        _require_reach(request.user)
         today = timezone.localdate()
         tasks = Task.objects.restrict(request.user).filter(done_on__isnull=True)
         overdue_tasks = tasks.filter(due_on__lt=today).count()
@@ -103,8 +112,9 @@ class PickOrgView(LoginRequiredMixin, View):
     """HTMX fragment for the org picker: orgs where the user may change (or view) programmes."""
 
     def get(self, request):
-        query = normalize(request.GET.get("q", ""))
         action = "view" if request.GET.get("action") == "view" else "change"
+        _require_reach(request.user, action)
+        query = normalize(request.GET.get("q", ""))
         results = []
         if len(query) >= 2:
             results = list(
@@ -249,12 +259,15 @@ class DocumentCountsExportView(LoginRequiredMixin, View):
             org, start, end, base=Document.objects.restrict(request.user)
         )
         content = exports.count_table_xlsx(table, org=org, start=start, end=end)
-        response = HttpResponse(
+        return file_response(
+            request,
             content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX,
+            filename="thong-ke-van-ban.xlsx",
+            what=Document,
+            rows=len(table["rows"]),
+            organization=org.pk,
         )
-        response["Content-Disposition"] = 'attachment; filename="thong-ke-van-ban.xlsx"'
-        return response
 
 
 # --- programmes and items -------------------------------------------------------------------
@@ -373,12 +386,15 @@ class ProgrammeReportDocxView(LoginRequiredMixin, View):
             starts_on=programme.starts_on,
             params=status_params(today, programme.organization.path),
         )
-        response = HttpResponse(
+        return file_response(
+            request,
             exports.programme_docx(programme, summary, rows, today),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            content_type=DOCX,
+            filename="bao-cao-tien-do.docx",
+            what=ProgrammeItem,
+            rows=len(rows),
+            programme=programme.pk,
         )
-        response["Content-Disposition"] = 'attachment; filename="bao-cao-tien-do.docx"'
-        return response
 
 
 class ItemDetailView(ObjectDetailView):
@@ -505,6 +521,7 @@ class FlaggedItemsView(LoginRequiredMixin, View):
     """Leaf items in the user's reach that are overdue, or at risk (due soon, not done)."""
 
     def get(self, request):
+        _require_reach(request.user)
         today = timezone.localdate()
         show = "at_risk" if request.GET.get("show") == "at_risk" else "overdue"
         params = status_params(today, "")
@@ -575,6 +592,7 @@ TASK_TABS = [
 
 class TaskListView(LoginRequiredMixin, View):
     def get(self, request):
+        _require_reach(request.user)
         today = timezone.localdate()
         tab = request.GET.get("tab", "mine")
         if tab not in dict(TASK_TABS):
@@ -660,6 +678,9 @@ class TaskDetailView(ObjectDetailView):
             ),
             reports=task.reports.select_related("recorded_by"),
             can_report=can_change(self.request.user, task.assignee_org),
+            resolution_source=hooks.call("meetings.resolution_source", task.resolution_task_id)
+            if task.resolution_task_id
+            else None,
         )
         return context
 

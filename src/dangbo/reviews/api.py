@@ -10,7 +10,7 @@ from dangbo.core.api import RestrictedViewSetMixin
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission
 from dangbo.reviews import rules, services
-from dangbo.reviews.models import Grade, MemberReview, OrgReview, ReviewYear
+from dangbo.reviews.models import Absence, Grade, MemberReview, OrgReview, ReviewYear
 from dangbo.reviews.services import ScoreRow
 
 
@@ -283,8 +283,70 @@ class OrgReviewViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+class AbsenceSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.full_name", read_only=True)
+
+    class Meta:
+        model = Absence
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "kind",
+            "valid_from",
+            "valid_to",
+            "decision_number",
+            "note",
+        ]
+        extra_kwargs = {"note": {"required": True, "allow_blank": False}}
+
+
+class EndAbsenceSerializer(serializers.Serializer):
+    valid_to = serializers.DateField()
+    note = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class AbsenceViewSet(
+    RestrictedViewSetMixin,
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Periods of excuse from activity and of suspension (exemptions from classification).
+    POST records one (reviews.change on the member's org); `end` closes a running one."""
+
+    queryset = Absence.objects.select_related("member")
+    serializer_class = AbsenceSerializer
+    filterset_fields = ["member", "kind"]
+    ordering_fields = ["valid_from", "id"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        member = data["member"]
+        if not has_permission(self.request.user, "reviews.change", member.org_path):
+            raise DomainError("Không có quyền ghi cho đảng viên này.", "member")
+        serializer.instance = services.record_absence(
+            member=member,
+            kind=data["kind"],
+            valid_from=data["valid_from"],
+            valid_to=data.get("valid_to"),
+            decision_number=data.get("decision_number", ""),
+            note=data["note"],
+            user=self.request.user,
+        )
+
+    @extend_schema(request=EndAbsenceSerializer, responses=AbsenceSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        absence = self.get_object()
+        payload = EndAbsenceSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        absence = services.end_absence(absence, user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(absence).data)
+
+
 ROUTES = [
     ("review-years", ReviewYearViewSet, "review-year"),
     ("member-reviews", MemberReviewViewSet, "member-review"),
     ("org-reviews", OrgReviewViewSet, "org-review"),
+    ("review-absences", AbsenceViewSet, "review-absence"),
 ]

@@ -1,6 +1,7 @@
 from auditlog.registry import auditlog
 
 from dangbo.reviews.models import (
+    TALLY_FIELDS,
     Absence,
     Confirmation,
     CriteriaSet,
@@ -15,7 +16,7 @@ auditlog.register(CriteriaSet)
 auditlog.register(Criterion)
 auditlog.register(ReviewYear)
 auditlog.register(MemberReview, exclude_fields=["updated_at"])
-auditlog.register(OrgReview, exclude_fields=["updated_at"])
+auditlog.register(OrgReview, exclude_fields=["updated_at", *TALLY_FIELDS])
 auditlog.register(ReviewStep)
 auditlog.register(Confirmation)
 auditlog.register(Absence)

@@ -173,6 +173,7 @@ def seed_history(root: Organization, seed: int = 1, years=SEED_SHARES, user=None
             rows.append(review)
         MemberReview.objects.bulk_create(rows, batch_size=2000)
         _org_reviews(review_year, orgs, org_shares, org_criteria, rng, now)
+        services.tally_members(review_year)
         for key, unit in units.items():
             good = sum(1 for m in unit if grade_of[m[0]] == G)
             best = sum(1 for m in unit if grade_of[m[0]] == E)

@@ -1,6 +1,5 @@
-"""The classification table of a subtree for one year, as an XLSX workbook (openpyxl)."""
-
-from io import BytesIO
+"""A review year's results for a subtree: the classification table as an XLSX workbook
+(openpyxl) and the report as a DOCX document (python-docx)."""
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -32,7 +31,8 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def classification_xlsx(review_year, org) -> bytes:
+def classification_xlsx(review_year, org) -> tuple[Workbook, int]:
+    """The workbook and how many member rows it holds."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
@@ -71,6 +71,7 @@ def classification_xlsx(review_year, org) -> bytes:
         .select_related("member", "organization")
         .order_by("organization__path", "member__name_search", "id")
     )
+    number = 0
     for number, r in enumerate(rows.iterator(chunk_size=2000), start=1):
         members.append(
             [
@@ -108,9 +109,7 @@ def classification_xlsx(review_year, org) -> bytes:
                 _grade(r.final_grade),
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook, number
 
 
 def _bold(sheet, value, font):
@@ -119,3 +118,129 @@ def _bold(sheet, value, font):
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
     return cell
+
+
+def _pct(value) -> str:
+    return "—" if value is None else rules.points(value)
+
+
+def _table(doc, header: list[str], rows: list[list]):
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = str(value)
+    return table
+
+
+def classification_docx(review_year, org, today) -> tuple[object, int]:
+    """The year's report: shares for members, grassroots orgs and cells, the years compared
+    (with multi-year averages), and member grades per subordinate org. Returns the python-docx
+    document and how many table rows it holds."""
+    from docx import Document
+
+    from dangbo.organizations.models import Organization
+
+    doc = Document()
+    doc.add_heading(f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {review_year.year}", level=1)
+    state = "đã kết thúc" if not review_year.is_open else "đang đánh giá (số liệu tạm thời)"
+    doc.add_paragraph(f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}.")
+    grades = list(reversed(rules.GRADES))
+    short = [rules.GRADE_SHORT[g] for g in grades]
+    rows = 0
+
+    doc.add_heading("1. Kết quả xếp loại", level=2)
+    (year,) = services.shares(org.path, [review_year.year]) or [None]
+    summary = []
+    if year is not None:
+        for label, counts, shares in (
+            ("Đảng viên", year.members, year.member_shares),
+            ("Tổ chức cơ sở đảng", year.grassroots, year.grassroots_shares),
+            ("Chi bộ trực thuộc", year.cells, year.cell_shares),
+        ):
+            summary.append(
+                [
+                    label,
+                    *(counts.get(g, 0) for g in grades),
+                    counts.get("exempt", 0) if label == "Đảng viên" else "",
+                    counts.get("pending", 0),
+                    _pct(shares["good_or_better"]),
+                    _pct(shares[rules.EXCELLENT]),
+                ]
+            )
+    _table(
+        doc,
+        [
+            "Đối tượng",
+            *short,
+            "Không xếp loại",
+            "Chưa có kết quả",
+            "HTTNV trở lên (%)",
+            "HTXSNV (%)",
+        ],
+        summary,
+    )
+    rows += len(summary)
+
+    doc.add_heading("2. So sánh các năm", level=2)
+    years = [y for y in services.shares(org.path) if y.year <= review_year.year]
+    history = [
+        [
+            y.year,
+            _pct(y.member_shares[rules.EXCELLENT]),
+            _pct(y.member_shares[rules.GOOD]),
+            _pct(y.member_shares["good_or_better"]),
+            _pct(y.grassroots_shares["good_or_better"]),
+        ]
+        for y in years
+    ]
+    if years:
+        avg = services.averages(years)
+        history.append(
+            [
+                "Bình quân",
+                _pct(avg[rules.EXCELLENT]),
+                _pct(avg[rules.GOOD]),
+                _pct(avg["good_or_better"]),
+                _pct(avg["grassroots_good_or_better"]),
+            ]
+        )
+    _table(
+        doc,
+        [
+            "Năm",
+            "Đảng viên HTXSNV (%)",
+            "Đảng viên HTTNV (%)",
+            "Đảng viên HTTNV trở lên (%)",
+            "TCCSĐ HTTNV trở lên (%)",
+        ],
+        history,
+    )
+    rows += len(history)
+
+    doc.add_heading("3. Xếp loại đảng viên theo tổ chức trực thuộc", level=2)
+    by_child = services.grades_by_child(review_year, org)
+    names = dict(Organization.objects.filter(path__in=list(by_child)).values_list("path", "name"))
+    children = []
+    for number, path in enumerate(sorted(by_child), start=1):
+        counts = by_child[path]
+        children.append(
+            [
+                number,
+                names.get(path, path),
+                *(counts.get(g, 0) for g in grades),
+                counts.get("exempt", 0),
+                counts.get("pending", 0),
+            ]
+        )
+    _table(
+        doc,
+        ["STT", "Tổ chức đảng", *short, "Không xếp loại", "Chưa có kết quả"],
+        children,
+    )
+    rows += len(children)
+    return doc, rows

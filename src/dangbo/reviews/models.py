@@ -202,6 +202,14 @@ class MemberReview(RestrictedModelMixin, Decided, TimeStampedModel):
     discipline_cap = models.CharField(
         "mức tối đa do kỷ luật", max_length=5, choices=Grade.choices, blank=True
     )
+    # The member's yearly responsibility commitment as evaluated when the cell scored (from
+    # programmes, `rules.commitment_effect`); None: no evaluated commitment.
+    commitment_achieved = models.PositiveSmallIntegerField(
+        "số nội dung cam kết đạt", null=True, blank=True
+    )
+    commitment_items = models.PositiveSmallIntegerField(
+        "số nội dung cam kết", null=True, blank=True
+    )
     cell_grade = models.CharField("chi bộ đề xuất", max_length=5, choices=Grade.choices, blank=True)
     cell_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -237,6 +245,17 @@ class MemberReview(RestrictedModelMixin, Decided, TimeStampedModel):
         return self.final_grade or self.committee_grade or self.cell_grade or self.proposed_grade
 
 
+TALLY_FIELDS = (
+    "members_total",
+    "members_exempt",
+    "members_proposed",
+    "members_excellent",
+    "members_good",
+    "members_completed",
+    "members_not_completed",
+)
+
+
 class OrgReview(RestrictedModelMixin, Decided, TimeStampedModel):
     """One org in a review year. Cells and grassroots orgs are classified (by the committee
     above); every org of the subtree has a row, the anchor of its progress and entry screens."""
@@ -252,6 +271,16 @@ class OrgReview(RestrictedModelMixin, Decided, TimeStampedModel):
     )
     is_classified = models.BooleanField("được xếp loại", default=False)
     self_grade = models.CharField("tự xếp loại", max_length=5, choices=Grade.choices, blank=True)
+    # Tally of the member reviews attached to this org (its own members), kept exact by the
+    # services (`services.tally_members`): subtree shares and progress sum these columns over
+    # the org rows of a year instead of counting member rows.
+    members_total = models.PositiveIntegerField(default=0, editable=False)
+    members_exempt = models.PositiveIntegerField(default=0, editable=False)
+    members_proposed = models.PositiveIntegerField(default=0, editable=False)
+    members_excellent = models.PositiveIntegerField(default=0, editable=False)
+    members_good = models.PositiveIntegerField(default=0, editable=False)
+    members_completed = models.PositiveIntegerField(default=0, editable=False)
+    members_not_completed = models.PositiveIntegerField(default=0, editable=False)
 
     restrict_path_field = "organization__path"
     objects = RestrictedQuerySet.as_manager()
@@ -266,6 +295,17 @@ class OrgReview(RestrictedModelMixin, Decided, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} — năm {self.review_year.year}"
+
+    def save(self, *args, **kwargs):
+        # The member tallies belong to services.tally_members: a row loaded earlier in a
+        # request must not write back stale counts.
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in TALLY_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:overview", args=[self.pk])

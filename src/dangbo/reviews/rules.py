@@ -61,6 +61,10 @@ EXEMPTION_LABELS = {
     RECENTLY_ADMITTED: "Vào Đảng chưa đủ 6 tháng",
 }
 DEFAULT_MIN_MONTHS_SINCE_ADMISSION = 6
+ABSENCE_KINDS = [
+    (EXCUSED, "Miễn công tác và sinh hoạt đảng"),
+    (SUSPENDED, "Đình chỉ sinh hoạt đảng"),
+]
 
 
 def lower(a: str, b: str | None) -> str:
@@ -93,6 +97,43 @@ def grade_from_score(
     else:
         grade = NOT_COMPLETED
     return lower(grade, cap)
+
+
+# A yearly responsibility commitment (programmes) feeds the task results: configurable
+# RuleParameter "reviews.commitment_min_percent".
+DEFAULT_COMMITMENT_MIN_PERCENT = 50
+
+
+@dataclass(frozen=True)
+class CommitmentEffect:
+    """What an evaluated commitment does to the computed grade."""
+
+    all_tasks_done: bool  # False: "every task done" cannot be claimed (so not Excellent)
+    cap: str | None  # the highest grade allowed (None: no cap)
+
+    @property
+    def note(self) -> str:
+        if self.cap:
+            return f"tối đa {GRADE_SHORT[self.cap]}"
+        if not self.all_tasks_done:
+            return "chưa hoàn thành tất cả nhiệm vụ"
+        return ""
+
+
+def commitment_effect(
+    achieved: int | None, items: int | None, min_percent=DEFAULT_COMMITMENT_MIN_PERCENT
+) -> CommitmentEffect:
+    """The rule: a member whose evaluated commitment has every item achieved is judged on the
+    score alone; a missed item means not every task was done (no Excellent); fewer than
+    `min_percent` % of the items achieved caps the grade at Completed (HTNV). No evaluated
+    commitment (None or no items): no effect."""
+    if not items:
+        return CommitmentEffect(True, None)
+    if achieved >= items:
+        return CommitmentEffect(True, None)
+    if Fraction(achieved, items) * 100 < Fraction(str(min_percent)):
+        return CommitmentEffect(False, COMPLETED)
+    return CommitmentEffect(False, None)
 
 
 def discipline_cap(

@@ -6,13 +6,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
+from dangbo.core.text import clean_spaces
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Discipline, Member
 from dangbo.organizations.models import Organization
@@ -58,6 +59,34 @@ def discipline_caps(review_year: ReviewYear) -> dict:
         review_year.organization.path,
         rules.DEFAULT_DISCIPLINE_CAPS,
     )
+
+
+def commitment_min_percent(review_year: ReviewYear) -> Decimal:
+    return Decimal(
+        str(
+            RuleParameter.value_on(
+                "reviews.commitment_min_percent",
+                review_year.reference_date,
+                review_year.organization.path,
+                rules.DEFAULT_COMMITMENT_MIN_PERCENT,
+            )
+        )
+    )
+
+
+def commitment_results(review_year: ReviewYear, member_ids) -> dict[int, tuple[int, int]]:
+    """(achieved, items) of the members' evaluated commitments of the year, from programmes."""
+    member_ids = list(member_ids)
+    if not member_ids:
+        return {}
+    return (
+        hooks.call("programmes.commitment_results", member_ids, review_year.year, default=None)
+        or {}
+    )
+
+
+def commitment_effect(review: MemberReview, min_percent) -> rules.CommitmentEffect:
+    return rules.commitment_effect(review.commitment_achieved, review.commitment_items, min_percent)
 
 
 def quota_percent(review_year: ReviewYear, org: Organization, outstanding: bool) -> Decimal:
@@ -202,6 +231,7 @@ def open_year(
         ),
         batch_size=2000,
     )
+    tally_members(review_year)
     _step(
         review_year,
         ReviewStep.Kind.OPENED,
@@ -216,22 +246,114 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:i] for i in range(step, len(path), step)]
 
 
+def _require(user, permission: str, path: str) -> None:
+    """Services called from screens/API check reach again (callers without a user are
+    trusted: seeds, other services)."""
+    if user is not None and not has_permission(user, permission, path):
+        raise PermissionDenied
+
+
+def _resync_exemption(member: Member) -> int:
+    """Re-derive the exemption of the member's reviews in open years not yet decided by a
+    committee, after an absence changed. Returns how many reviews changed."""
+    absences = [(a.kind, a.valid_from, a.valid_to) for a in Absence.objects.filter(member=member)]
+    changed = 0
+    reviews = MemberReview.objects.select_for_update().filter(
+        member=member, review_year__state=ReviewYear.State.OPEN, committee_grade=""
+    )
+    for review in reviews.select_related("review_year__organization"):
+        min_months = RuleParameter.value_on(
+            "reviews.min_months_since_admission",
+            review.review_year.reference_date,
+            review.review_year.organization.path,
+            rules.DEFAULT_MIN_MONTHS_SINCE_ADMISSION,
+        )
+        exemption = (
+            rules.exemption_reason(
+                member.admitted_on, review.review_year.reference_date, absences, min_months
+            )
+            or ""
+        )
+        if exemption != review.exemption:
+            review.exemption = exemption
+            review.save(update_fields=["exemption", "updated_at"])
+            tally_members(review.review_year, [review.organization_id])
+            changed += 1
+    return changed
+
+
 @transaction.atomic
 def record_absence(
-    *, member: Member, kind: str, valid_from: date, valid_to=None, decision_number="", note=""
+    *,
+    member: Member,
+    kind: str,
+    valid_from: date,
+    valid_to=None,
+    decision_number="",
+    note="",
+    user=None,
 ) -> Absence:
+    """A period of excuse from activity or of suspension (a dated decision with its reason).
+    Open review years not yet decided pick up the exemption it gives."""
+    _require(user, "reviews.change", member.org_path)
     if kind not in dict(Absence.Kind.choices):
         raise DomainError("Loại miễn/đình chỉ sinh hoạt không hợp lệ.", "kind")
+    if valid_from is None:
+        raise DomainError("Cần nhập ngày bắt đầu.", "valid_from")
     if valid_to is not None and valid_to <= valid_from:
         raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", "valid_to")
-    return Absence.objects.create(
+    if member.status not in ACTIVE_STATUSES:
+        raise DomainError("Đảng viên không còn sinh hoạt đảng.", "member")
+    note = clean_spaces(note)
+    if not note:
+        raise DomainError("Cần nêu lý do miễn/đình chỉ sinh hoạt.", "note")
+    clash = (
+        Absence.objects.filter(member=member, kind=kind)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
+        .filter(valid_from__lt=valid_to)
+        if valid_to is not None
+        else Absence.objects.filter(member=member, kind=kind).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
+        )
+    ).first()
+    if clash is not None:
+        raise DomainError(
+            f"Trùng với thời gian đã ghi: {clash.get_kind_display().lower()} "
+            f"từ {clash.valid_from:%d/%m/%Y}.",
+            "valid_from",
+        )
+    absence = Absence.objects.create(
         member=member,
         kind=kind,
         valid_from=valid_from,
         valid_to=valid_to,
-        decision_number=decision_number,
-        note=note,
+        decision_number=clean_spaces(decision_number)[:60],
+        note=note[:255],
     )
+    _resync_exemption(member)
+    return absence
+
+
+@transaction.atomic
+def end_absence(absence: Absence, *, valid_to: date, note: str = "", user=None) -> Absence:
+    """End a running period on a date (the day activity resumes); the row is kept."""
+    absence = Absence.objects.select_for_update().select_related("member").get(pk=absence.pk)
+    _require(user, "reviews.change", absence.member.org_path)
+    if absence.valid_to is not None:
+        raise DomainError(
+            f"Thời gian này đã kết thúc ngày {absence.valid_to:%d/%m/%Y}.", "valid_to"
+        )
+    if valid_to is None or valid_to <= absence.valid_from:
+        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", "valid_to")
+    if valid_to > timezone.localdate():
+        raise DomainError("Ngày kết thúc không được sau ngày hôm nay.", "valid_to")
+    absence.valid_to = valid_to
+    note = clean_spaces(note)
+    if note:
+        absence.note = f"{absence.note}; kết thúc: {note}"[:255]
+    absence.save()
+    _resync_exemption(absence.member)
+    return absence
 
 
 # --- member steps -----------------------------------------------------------------------------
@@ -279,8 +401,19 @@ class ScoreRow:
     cell_grade: str = ""
 
 
-def _score(obj, criteria, row: ScoreRow, number: int, params: rules.GradeRules, cap: str | None):
-    """Validate one row's scores and fill the score fields of `obj`; returns the proposal."""
+def _score(
+    obj,
+    criteria,
+    row: ScoreRow,
+    number: int,
+    params: rules.GradeRules,
+    cap: str | None,
+    commitment: rules.CommitmentEffect | None = None,
+):
+    """Validate one row's scores and fill the score fields of `obj`; returns the proposal.
+
+    An evaluated responsibility commitment (`commitment`) can withdraw "every task done" and
+    lower the cap (rules.commitment_effect)."""
     names = {code: name for code, name, _g, _m in criteria}
     values = {}
     for code, name, _group, _max in criteria:
@@ -299,7 +432,12 @@ def _score(obj, criteria, row: ScoreRow, number: int, params: rules.GradeRules, 
     general, task = rules.split_total(values, simple)
     obj.scores = {code: str(v) for code, v in values.items()}
     obj.general_score, obj.task_score, obj.total_score = general, task, general + task
-    obj.all_tasks_done, obj.exceed_percent = bool(row.all_tasks_done), exceed
+    all_done = bool(row.all_tasks_done)
+    if commitment is not None:
+        all_done = all_done and commitment.all_tasks_done
+        if commitment.cap:
+            cap = commitment.cap if cap is None else rules.lower(cap, commitment.cap)
+    obj.all_tasks_done, obj.exceed_percent = all_done, exceed
     obj.proposed_grade = rules.grade_from_score(
         obj.total_score, obj.all_tasks_done, exceed, params, cap
     )
@@ -328,6 +466,8 @@ def enter_cell(
     }
     criteria = _criteria(review_year.member_criteria)
     params = grade_rules(review_year)
+    commitments = commitment_results(review_year, (r.member_id for r in reviews.values()))
+    min_percent = commitment_min_percent(review_year)
     now, actor = timezone.now(), _actor(user)
     changed, steps = [], []
     for number, row in enumerate(rows, start=1):
@@ -348,8 +488,20 @@ def enter_cell(
                 f"{review.member.full_name} đã được cấp ủy quyết định; không sửa ở chi bộ.",
                 row=number,
             )
-        before = (review.total_score, review.proposed_grade, review.cell_grade)
-        proposed = _score(review, criteria, row, number, params, review.discipline_cap or None)
+        before = (
+            review.total_score,
+            review.proposed_grade,
+            review.cell_grade,
+            review.commitment_achieved,
+            review.commitment_items,
+        )
+        review.commitment_achieved, review.commitment_items = commitments.get(
+            review.member_id, (None, None)
+        )
+        effect = commitment_effect(review, min_percent)
+        proposed = _score(
+            review, criteria, row, number, params, review.discipline_cap or None, effect
+        )
         cell_grade = row.cell_grade or proposed
         if cell_grade not in rules.GRADES:
             raise DomainError("Mức chi bộ đề xuất không hợp lệ.", row=number)
@@ -360,7 +512,14 @@ def enter_cell(
                 row=number,
             )
         review.cell_grade = cell_grade
-        if before == (review.total_score, review.proposed_grade, review.cell_grade):
+        after = (
+            review.total_score,
+            review.proposed_grade,
+            review.cell_grade,
+            review.commitment_achieved,
+            review.commitment_items,
+        )
+        if before == after:
             continue
         review.scored_by = review.cell_by = actor
         review.scored_at = review.cell_at = now
@@ -374,6 +533,8 @@ def enter_cell(
                 grade=proposed,
                 scores=review.scores,
                 total=str(review.total_score),
+                commitment=[review.commitment_achieved, review.commitment_items],
+                commitment_effect=effect.note,
             )
         )
         steps.append(
@@ -389,6 +550,8 @@ def enter_cell(
             "all_tasks_done",
             "exceed_percent",
             "proposed_grade",
+            "commitment_achieved",
+            "commitment_items",
             "cell_grade",
             "scored_by",
             "scored_at",
@@ -398,6 +561,7 @@ def enter_cell(
         ],
     )
     ReviewStep.objects.bulk_create(steps)
+    tally_members(review_year, [cell.pk])
     return len(changed)
 
 
@@ -514,6 +678,7 @@ def confirm(
         ["committee_grade", "committee_by", "committee_at", "final_grade", "final_by", "final_at"],
     )
     ReviewStep.objects.bulk_create(steps)
+    tally_members(review_year, {r.organization_id for r in reviews})
     Confirmation.objects.filter(
         review_year=review_year, organization=organization, is_current=True
     ).update(is_current=False)
@@ -586,6 +751,7 @@ def _final(review, grade, note, kind, user, **details):
         raise DomainError("Cần nêu căn cứ, lý do.", "note")
     review.final_grade, review.final_by, review.final_at = grade, _actor(user), timezone.now()
     review.save()
+    tally_members(review.review_year, [review.organization_id])
     _step(
         review.review_year, kind, user, member_review=review, grade=grade, note=note, **details
     ).save()
@@ -733,64 +899,164 @@ def close_year(review_year: ReviewYear, *, user=None) -> ReviewYear:
     return review_year
 
 
+# --- member tallies on the org rows (exact, maintained by the services) ------------------------
+
+TALLY = {
+    "members_total": None,
+    "members_exempt": ~Q(exemption=""),
+    "members_proposed": Q(exemption="") & ~Q(cell_grade=""),
+    "members_excellent": Q(exemption="", final_grade=rules.EXCELLENT),
+    "members_good": Q(exemption="", final_grade=rules.GOOD),
+    "members_completed": Q(exemption="", final_grade=rules.COMPLETED),
+    "members_not_completed": Q(exemption="", final_grade=rules.NOT_COMPLETED),
+}
+TALLY_GRADES = {
+    rules.EXCELLENT: "members_excellent",
+    rules.GOOD: "members_good",
+    rules.COMPLETED: "members_completed",
+    rules.NOT_COMPLETED: "members_not_completed",
+}
+
+
+def tally_members(review_year: ReviewYear, org_ids=None) -> int:
+    """Recount the member tallies of the year's org rows (all, or those of `org_ids`) from the
+    member reviews: one grouped query and a bulk update of the rows that changed.
+
+    Every service that creates member reviews or changes their exemption, cell proposal or
+    final grade calls it for the orgs it touched. Returns how many org rows changed."""
+    rows = MemberReview.objects.filter(review_year=review_year)
+    targets = OrgReview.objects.filter(review_year=review_year)
+    if org_ids is not None:
+        org_ids = set(org_ids)
+        if not org_ids:
+            return 0
+        rows = rows.filter(organization_id__in=org_ids)
+        targets = targets.filter(organization_id__in=org_ids)
+    counts = {
+        row["organization_id"]: row
+        for row in rows.values("organization_id")
+        .annotate(**{name: Count("id", filter=cond) for name, cond in TALLY.items()})
+        .order_by()
+    }
+    changed = []
+    for org_review in targets.only("id", "organization_id", *TALLY):
+        fresh = counts.get(org_review.organization_id, {})
+        values = {name: fresh.get(name, 0) for name in TALLY}
+        if any(getattr(org_review, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(org_review, name, value)
+            changed.append(org_review)
+    OrgReview.objects.bulk_update(changed, list(TALLY), batch_size=1000)
+    return len(changed)
+
+
 def progress_by_child(review_year: ReviewYear, org: Organization, children: list) -> dict:
-    """Per child org (and for `org` itself): members to classify, exempt, proposed, decided."""
+    """Per child org (and for `org` itself): members to classify, exempt, proposed, decided —
+    summed from the org rows' tallies (one query over the year's org rows)."""
     from django.db.models.functions import Substr
 
     width = len(org.path) + Organization.steplen
     rows = (
-        MemberReview.objects.filter(
-            review_year=review_year, organization__path__startswith=org.path
-        )
+        OrgReview.objects.filter(review_year=review_year, organization__path__startswith=org.path)
         .annotate(child=Substr("organization__path", 1, width))
         .values("child")
         .annotate(
-            total=Count("id"),
-            exempt=Count("id", filter=~Q(exemption="")),
-            proposed=Count("id", filter=~Q(cell_grade="")),
-            decided=Count("id", filter=~Q(final_grade="")),
-            excellent=Count("id", filter=Q(final_grade=rules.EXCELLENT)),
+            total=Sum("members_total"),
+            exempt=Sum("members_exempt"),
+            proposed=Sum("members_proposed"),
+            excellent=Sum("members_excellent"),
+            good=Sum("members_good"),
+            completed=Sum("members_completed"),
+            not_completed=Sum("members_not_completed"),
         )
         .order_by()
     )
-    return {row["child"]: row for row in rows}
+    result = {}
+    for row in rows:
+        if not row["total"]:
+            continue
+        row["decided"] = (
+            row["excellent"] + row.pop("good") + row.pop("completed") + row.pop("not_completed")
+        )
+        result[row["child"]] = row
+    return result
 
 
-def member_counts(path: str, years=None) -> dict[int, dict[str, int]]:
-    """Final grades of members under `path` per year (exempt counted apart): one query."""
-    qs = MemberReview.objects.filter(organization__path__startswith=path)
+def grades_by_child(review_year: ReviewYear, org: Organization) -> dict[str, dict[str, int]]:
+    """Final member grades per child org of `org` (key: the child's path; `org` itself when
+    members sit directly in it), exempt and pending apart: one query over the org tallies."""
+    from django.db.models.functions import Substr
+
+    width = len(org.path) + (0 if org.org_type.holds_members else Organization.steplen)
+    rows = (
+        OrgReview.objects.filter(review_year=review_year, organization__path__startswith=org.path)
+        .annotate(child=Substr("organization__path", 1, width))
+        .values("child")
+        .annotate(**{name: Sum(name) for name in TALLY})
+        .order_by()
+    )
+    result: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if not row["members_total"]:
+            continue
+        counts = {grade: row[name] for grade, name in TALLY_GRADES.items()}
+        counts["exempt"] = row["members_exempt"]
+        counts["pending"] = (
+            row["members_total"]
+            - row["members_exempt"]
+            - sum(row[name] for name in TALLY_GRADES.values())
+        )
+        result[row["child"]] = counts
+    return result
+
+
+def grade_counts(path: str, years=None):
+    """Members (from the org rows' tallies) and classified orgs per year under `path`:
+    ({year: {grade|"exempt"|"pending": n}}, {year: {"grassroots"|"cells": {grade|"pending": n}}}),
+    one grouped query over the org rows."""
+    qs = OrgReview.objects.filter(organization__path__startswith=path)
     if years:
         qs = qs.filter(review_year__year__in=years)
     rows = (
-        qs.values("review_year__year", "final_grade", "exemption")
-        .annotate(n=Count("id"))
+        qs.values(
+            "review_year__year",
+            "is_classified",
+            "organization__org_type__is_grassroots",
+            "final_grade",
+        )
+        .annotate(n=Count("id"), **{name: Sum(name) for name in TALLY})
         .order_by()
     )
-    result: dict[int, dict[str, int]] = {}
+    members: dict[int, dict[str, int]] = {}
+    orgs: dict[int, dict[str, dict[str, int]]] = {}
     for row in rows:
-        counts = result.setdefault(row["review_year__year"], {})
-        key = "exempt" if row["exemption"] else (row["final_grade"] or "pending")
-        counts[key] = counts.get(key, 0) + row["n"]
-    return result
+        year = row["review_year__year"]
+        counts = members.setdefault(year, {})
+        graded = 0
+        for grade, name in TALLY_GRADES.items():
+            graded += row[name] or 0
+            counts[grade] = counts.get(grade, 0) + (row[name] or 0)
+        counts["exempt"] = counts.get("exempt", 0) + (row["members_exempt"] or 0)
+        pending = (row["members_total"] or 0) - (row["members_exempt"] or 0) - graded
+        counts["pending"] = counts.get("pending", 0) + pending
+        if row["is_classified"]:
+            kind = "grassroots" if row["organization__org_type__is_grassroots"] else "cells"
+            by_grade = orgs.setdefault(year, {}).setdefault(kind, {})
+            key = row["final_grade"] or "pending"
+            by_grade[key] = by_grade.get(key, 0) + row["n"]
+    for year, counts in members.items():
+        members[year] = {k: v for k, v in counts.items() if v}
+    return members, orgs
+
+
+def member_counts(path: str, years=None) -> dict[int, dict[str, int]]:
+    """Final grades of members under `path` per year (exempt counted apart)."""
+    return grade_counts(path, years)[0]
 
 
 def org_counts(path: str, years=None) -> dict[int, dict[str, dict[str, int]]]:
     """Final grades of classified orgs under `path` per year, split grassroots / cells."""
-    qs = OrgReview.objects.filter(organization__path__startswith=path, is_classified=True)
-    if years:
-        qs = qs.filter(review_year__year__in=years)
-    rows = (
-        qs.values("review_year__year", "organization__org_type__is_grassroots", "final_grade")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    result: dict[int, dict[str, dict[str, int]]] = {}
-    for row in rows:
-        kind = "grassroots" if row["organization__org_type__is_grassroots"] else "cells"
-        counts = result.setdefault(row["review_year__year"], {}).setdefault(kind, {})
-        key = row["final_grade"] or "pending"
-        counts[key] = counts.get(key, 0) + row["n"]
-    return result
+    return grade_counts(path, years)[1]
 
 
 @dataclass
@@ -806,7 +1072,7 @@ class YearShares:
 
 def shares(path: str, years=None) -> list[YearShares]:
     """Counts and shares per grade, per year, for members, grassroots orgs and cells."""
-    members, orgs = member_counts(path, years), org_counts(path, years)
+    members, orgs = grade_counts(path, years)
     result = []
     for year in sorted(set(members) | set(orgs)):
         m = members.get(year, {})

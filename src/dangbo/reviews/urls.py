@@ -14,8 +14,12 @@ urlpatterns = [
     path("org/<int:pk>/score/", views.OrgScoreView.as_view(), name="org_score"),
     path("org/<int:pk>/close/", views.CloseYearView.as_view(), name="close"),
     path("org/<int:pk>/export.xlsx", views.ExportView.as_view(), name="export"),
+    path("org/<int:pk>/export.docx", views.ExportDocxView.as_view(), name="export_docx"),
     path("member/<int:member_pk>/", views.MemberResultsView.as_view(), name="member"),
     path("review/<int:pk>/self/", views.SelfAssessmentView.as_view(), name="self"),
     path("review/<int:pk>/appeal/", views.AppealView.as_view(), name="appeal"),
     path("review/<int:pk>/final/", views.FinalGradeView.as_view(), name="final"),
+    path("absences/", views.AbsenceListView.as_view(), name="absences"),
+    path("member/<int:pk>/absence/", views.AbsenceCreateView.as_view(), name="absence_create"),
+    path("absences/<int:pk>/end/", views.AbsenceEndView.as_view(), name="absence_end"),
 ]

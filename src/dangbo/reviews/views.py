@@ -5,17 +5,29 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from dangbo.core.errors import DomainError
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.exports import docx_response, xlsx_response
+from dangbo.core.permissions import has_permission, reachable_paths, restrict_queryset
+from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.reviews import exports, forms, rules, services
-from dangbo.reviews.models import Grade, MemberReview, OrgReview, ReviewStep, ReviewYear
+from dangbo.reviews.models import (
+    Absence,
+    Grade,
+    MemberReview,
+    OrgReview,
+    ReviewStep,
+    ReviewYear,
+)
 from dangbo.reviews.services import ScoreRow
 
 ORG_REVIEW_RELATED = ("organization__org_type", "review_year__organization")
@@ -46,6 +58,8 @@ class IndexView(LoginRequiredMixin, View):
 
     def get(self, request):
         paths = reachable_paths(request.user, "reviews.view")
+        if paths == []:
+            raise Http404
         visible = OrgReview.objects.restrict(request.user).select_related(*ORG_REVIEW_RELATED)
         if paths is None:
             tops = visible.filter(organization=F("review_year__organization"))
@@ -191,13 +205,22 @@ class EntryView(OrgReviewMixin, View):
         )
 
     def render_form(self, request, reviews, posted=None, error=None):
-        criteria = _criteria(self.org_review.review_year)
+        review_year = self.org_review.review_year
+        criteria = _criteria(review_year)
+        # The commitments as programmes has them now (what the next save will use).
+        commitments = services.commitment_results(review_year, (r.member_id for r in reviews))
+        min_percent = services.commitment_min_percent(review_year)
         lines = []
         for review in reviews:
             values = posted.get(review.pk) if posted else None
+            commitment = commitments.get(review.member_id)
             lines.append(
                 {
                     "review": review,
+                    "commitment": commitment,
+                    "effect": rules.commitment_effect(*commitment, min_percent)
+                    if commitment
+                    else None,
                     "scores": [
                         (
                             c,
@@ -220,6 +243,7 @@ class EntryView(OrgReviewMixin, View):
             "error": error,
             "grade_choices": Grade.choices,
             "editable": self.org_review.review_year.is_open,
+            "commitment_min_percent": min_percent,
         }
         return render(request, "reviews/entry.html", context, status=400 if error else 200)
 
@@ -440,6 +464,10 @@ class MemberResultsView(LoginRequiredMixin, View):
             path = review.member.org_path
             review.can_change = review.review_year.is_open and _can(request.user, "change", path)
             review.can_confirm = _can(request.user, "confirm", path)
+            if review.commitment_items:
+                review.commitment_note = services.commitment_effect(
+                    review, services.commitment_min_percent(review.review_year)
+                ).note
         member = reviews[0].member
         excellent_years = [r.review_year.year for r in reviews if r.final_grade == rules.EXCELLENT]
         context = {
@@ -501,15 +529,117 @@ class FinalGradeView(MemberReviewFormView):
 
 
 class ExportView(OrgReviewMixin, View):
-    """The classification table of an org's subtree for the year, as XLSX."""
+    """The classification table of an org's subtree for the year, as XLSX (logged)."""
 
     def get(self, request, pk):
         org_review = self.get_org_review(pk)
-        content = exports.classification_xlsx(org_review.review_year, org_review.organization)
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        review_year, org = org_review.review_year, org_review.organization
+        workbook, rows = exports.classification_xlsx(review_year, org)
+        return xlsx_response(
+            request,
+            workbook,
+            filename=f"xep-loai-{review_year.year}-{org.pk}.xlsx",
+            what=MemberReview,
+            rows=rows,
+            year=review_year.year,
+            organization=org.pk,
         )
-        name = f"xep-loai-{org_review.review_year.year}-{org_review.organization_id}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+
+
+class ExportDocxView(OrgReviewMixin, View):
+    """The year's results report of an org's subtree, as DOCX (logged)."""
+
+    def get(self, request, pk):
+        org_review = self.get_org_review(pk)
+        review_year, org = org_review.review_year, org_review.organization
+        document, rows = exports.classification_docx(review_year, org, timezone.localdate())
+        return docx_response(
+            request,
+            document,
+            filename=f"bao-cao-xep-loai-{review_year.year}-{org.pk}.docx",
+            what=MemberReview,
+            rows=rows,
+            year=review_year.year,
+            organization=org.pk,
+        )
+
+
+# --- periods of excuse / suspension (exemptions) ---------------------------------------------
+
+
+class AbsenceListView(LoginRequiredMixin, View):
+    """Periods of excuse from activity and of suspension in the user's reach (running first),
+    and a member search to record a new one."""
+
+    def get(self, request):
+        if reachable_paths(request.user, "reviews.view") == []:
+            raise Http404
+        absences = (
+            Absence.objects.restrict(request.user)
+            .select_related("member__organization")
+            .order_by(F("valid_to").desc(nulls_first=True), "-valid_from", "id")
+        )
+        running = request.GET.get("running") == "1"
+        if running:
+            today = timezone.localdate()
+            absences = absences.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        query = request.GET.get("q", "").strip()
+        found = []
+        if query:
+            found = list(
+                restrict_queryset(
+                    Member.objects.filter(
+                        name_search__contains=normalize(query), status__in=ACTIVE_STATUSES
+                    ),
+                    request.user,
+                    "reviews.change",
+                    "org_path",
+                )
+                .select_related("organization")
+                .order_by("name_search", "id")[:20]
+            )
+        context = {
+            "title": "Miễn, đình chỉ sinh hoạt đảng",
+            "absences": list(absences[:200]),
+            "running": running,
+            "query": query,
+            "found": found,
+            "can_change": has_permission(request.user, "reviews.change"),
+            "today": timezone.localdate(),
+        }
+        return render(request, "reviews/absences.html", context)
+
+
+class AbsenceCreateView(ServiceFormView):
+    """Record a period for one member (reviews.change on the member's org)."""
+
+    model = Absence
+    form_class = forms.AbsenceForm
+    title = "Ghi thời gian miễn, đình chỉ sinh hoạt đảng"
+    success_message = "Đã ghi thời gian miễn, đình chỉ sinh hoạt; đợt đánh giá đang mở đã cập nhật."
+
+    def get_base_queryset(self):
+        return Member.objects.select_related("organization")
+
+    def get_queryset(self):
+        return restrict_queryset(
+            self.get_base_queryset(), self.request.user, "reviews.change", "org_path"
+        )
+
+    def perform(self, form):
+        services.record_absence(member=self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("reviews:absences")
+
+
+class AbsenceEndView(ServiceFormView):
+    model = Absence
+    form_class = forms.EndAbsenceForm
+    title = "Kết thúc thời gian miễn, đình chỉ sinh hoạt đảng"
+    success_message = "Đã ghi ngày kết thúc."
+
+    def get_base_queryset(self):
+        return Absence.objects.select_related("member")
+
+    def perform(self, form):
+        services.end_absence(self.object, user=self.request.user, **form.cleaned_data)
+        return reverse("reviews:absences")

@@ -7,215 +7,525 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_discipline'),
-        ('organizations', '0002_org_types'),
+        ("members", "0002_discipline"),
+        ("organizations", "0002_org_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CriteriaSet',
+            name="CriteriaSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('name', models.CharField(max_length=255, verbose_name='tên bộ tiêu chí')),
-                ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hết hiệu lực từ')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='căn cứ (văn bản)')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meeting_criteria_sets', to='organizations.organization', verbose_name='cấp ban hành')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("name", models.CharField(max_length=255, verbose_name="tên bộ tiêu chí")),
+                ("valid_from", models.DateField(verbose_name="hiệu lực từ")),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="hết hiệu lực từ"),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=255, verbose_name="căn cứ (văn bản)"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meeting_criteria_sets",
+                        to="organizations.organization",
+                        verbose_name="cấp ban hành",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bộ tiêu chí chất lượng sinh hoạt',
-                'verbose_name_plural': 'bộ tiêu chí chất lượng sinh hoạt',
-                'ordering': ['organization_id', '-valid_from', '-id'],
+                "verbose_name": "bộ tiêu chí chất lượng sinh hoạt",
+                "verbose_name_plural": "bộ tiêu chí chất lượng sinh hoạt",
+                "ordering": ["organization_id", "-valid_from", "-id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='thứ tự')),
-                ('name', models.CharField(max_length=500, verbose_name='tiêu chí')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='điểm tối đa')),
-                ('guidance', models.TextField(blank=True, verbose_name='hướng dẫn chấm')),
-                ('criteria_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='criteria', to='meetings.criteriaset', verbose_name='bộ tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="thứ tự")),
+                ("name", models.CharField(max_length=500, verbose_name="tiêu chí")),
+                (
+                    "max_points",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="điểm tối đa"),
+                ),
+                ("guidance", models.TextField(blank=True, verbose_name="hướng dẫn chấm")),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="criteria",
+                        to="meetings.criteriaset",
+                        verbose_name="bộ tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chí',
-                'verbose_name_plural': 'tiêu chí',
-                'ordering': ['criteria_set_id', 'position'],
+                "verbose_name": "tiêu chí",
+                "verbose_name_plural": "tiêu chí",
+                "ordering": ["criteria_set_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('kind', models.CharField(choices=[('regular', 'Thường kỳ'), ('thematic', 'Chuyên đề'), ('combined', 'Thường kỳ kết hợp chuyên đề'), ('extraordinary', 'Bất thường')], max_length=20, verbose_name='loại sinh hoạt')),
-                ('status', models.CharField(choices=[('planned', 'Dự kiến'), ('held', 'Đã họp'), ('cancelled', 'Hủy')], default='planned', max_length=20, verbose_name='tình trạng')),
-                ('planned_on', models.DateField(verbose_name='ngày dự kiến')),
-                ('topic', models.CharField(blank=True, max_length=255, verbose_name='chủ đề')),
-                ('agenda', models.TextField(blank=True, verbose_name='chương trình, nội dung')),
-                ('location', models.CharField(blank=True, max_length=255, verbose_name='địa điểm')),
-                ('online_link', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn họp trực tuyến')),
-                ('cancel_reason', models.CharField(blank=True, max_length=255, verbose_name='lý do hủy')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc')),
-                ('guests', models.TextField(blank=True, verbose_name='khách mời')),
-                ('minutes', models.TextField(blank=True, verbose_name='biên bản')),
-                ('expected_count', models.PositiveIntegerField(default=0, verbose_name='số đảng viên phải dự')),
-                ('attended_count', models.PositiveIntegerField(default=0, verbose_name='số có mặt (kể cả trực tuyến)')),
-                ('excused_count', models.PositiveIntegerField(default=0, verbose_name='vắng có lý do')),
-                ('unexcused_count', models.PositiveIntegerField(default=0, verbose_name='vắng không lý do')),
-                ('score', models.DecimalField(decimal_places=1, max_digits=5, null=True, verbose_name='điểm (thang 100)')),
-                ('grade', models.CharField(blank=True, choices=[('tot', 'Tốt'), ('kha', 'Khá'), ('trung_binh', 'Trung bình'), ('kem', 'Kém')], max_length=20, verbose_name='xếp loại')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='chấm lúc')),
-                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='chủ trì')),
-                ('criteria_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='meetings.criteriaset', verbose_name='chấm theo bộ tiêu chí')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='organizations.organization', verbose_name='chi bộ')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scored_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('secretary', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='thư ký')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Thường kỳ"),
+                            ("thematic", "Chuyên đề"),
+                            ("combined", "Thường kỳ kết hợp chuyên đề"),
+                            ("extraordinary", "Bất thường"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại sinh hoạt",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Dự kiến"), ("held", "Đã họp"), ("cancelled", "Hủy")],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("planned_on", models.DateField(verbose_name="ngày dự kiến")),
+                ("topic", models.CharField(blank=True, max_length=255, verbose_name="chủ đề")),
+                ("agenda", models.TextField(blank=True, verbose_name="chương trình, nội dung")),
+                ("location", models.CharField(blank=True, max_length=255, verbose_name="địa điểm")),
+                (
+                    "online_link",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="đường dẫn họp trực tuyến"
+                    ),
+                ),
+                (
+                    "cancel_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="lý do hủy"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="bắt đầu")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="kết thúc")),
+                ("guests", models.TextField(blank=True, verbose_name="khách mời")),
+                ("minutes", models.TextField(blank=True, verbose_name="biên bản")),
+                (
+                    "expected_count",
+                    models.PositiveIntegerField(default=0, verbose_name="số đảng viên phải dự"),
+                ),
+                (
+                    "attended_count",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="số có mặt (kể cả trực tuyến)"
+                    ),
+                ),
+                (
+                    "excused_count",
+                    models.PositiveIntegerField(default=0, verbose_name="vắng có lý do"),
+                ),
+                (
+                    "unexcused_count",
+                    models.PositiveIntegerField(default=0, verbose_name="vắng không lý do"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=5, null=True, verbose_name="điểm (thang 100)"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tot", "Tốt"),
+                            ("kha", "Khá"),
+                            ("trung_binh", "Trung bình"),
+                            ("kem", "Kém"),
+                        ],
+                        max_length=20,
+                        verbose_name="xếp loại",
+                    ),
+                ),
+                ("scored_at", models.DateTimeField(blank=True, null=True, verbose_name="chấm lúc")),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="chủ trì",
+                    ),
+                ),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="meetings.criteriaset",
+                        verbose_name="chấm theo bộ tiêu chí",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="organizations.organization",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scored_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "secretary",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="thư ký",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'buổi sinh hoạt chi bộ',
-                'verbose_name_plural': 'buổi sinh hoạt chi bộ',
-                'ordering': ['-planned_on', '-id'],
+                "verbose_name": "buổi sinh hoạt chi bộ",
+                "verbose_name_plural": "buổi sinh hoạt chi bộ",
+                "ordering": ["-planned_on", "-id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='InvitedSuperior',
+            name="InvitedSuperior",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('full_name', models.CharField(max_length=120, verbose_name='họ và tên')),
-                ('position', models.CharField(blank=True, max_length=255, verbose_name='chức vụ')),
-                ('mode', models.CharField(choices=[('in_person', 'Trực tiếp'), ('online', 'Trực tuyến')], max_length=20, verbose_name='hình thức dự')),
-                ('online_link', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn trực tuyến')),
-                ('attended', models.BooleanField(null=True, verbose_name='đã dự')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meeting_invitations', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='superiors', to='meetings.meeting', verbose_name='buổi sinh hoạt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("full_name", models.CharField(max_length=120, verbose_name="họ và tên")),
+                ("position", models.CharField(blank=True, max_length=255, verbose_name="chức vụ")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "Trực tiếp"), ("online", "Trực tuyến")],
+                        max_length=20,
+                        verbose_name="hình thức dự",
+                    ),
+                ),
+                (
+                    "online_link",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="đường dẫn trực tuyến"
+                    ),
+                ),
+                ("attended", models.BooleanField(null=True, verbose_name="đã dự")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meeting_invitations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superiors",
+                        to="meetings.meeting",
+                        verbose_name="buổi sinh hoạt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cấp ủy cấp trên dự',
-                'verbose_name_plural': 'cấp ủy cấp trên dự',
-                'ordering': ['meeting_id', 'id'],
+                "verbose_name": "cấp ủy cấp trên dự",
+                "verbose_name_plural": "cấp ủy cấp trên dự",
+                "ordering": ["meeting_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CriterionScore',
+            name="CriterionScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='điểm')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='nhận xét')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='meetings.criterion')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='criterion_scores', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="điểm"),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="nhận xét")),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="meetings.criterion",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="criterion_scores",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm theo tiêu chí',
-                'verbose_name_plural': 'điểm theo tiêu chí',
-                'ordering': ['meeting_id', 'criterion__position'],
+                "verbose_name": "điểm theo tiêu chí",
+                "verbose_name_plural": "điểm theo tiêu chí",
+                "ordering": ["meeting_id", "criterion__position"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Có mặt'), ('online', 'Dự trực tuyến'), ('excused', 'Vắng có lý do'), ('unexcused', 'Vắng không lý do')], max_length=20, verbose_name='tham dự')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='lý do vắng')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meeting_attendances', to='members.member', verbose_name='đảng viên')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='meetings.meeting', verbose_name='buổi sinh hoạt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("present", "Có mặt"),
+                            ("online", "Dự trực tuyến"),
+                            ("excused", "Vắng có lý do"),
+                            ("unexcused", "Vắng không lý do"),
+                        ],
+                        max_length=20,
+                        verbose_name="tham dự",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="lý do vắng")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meeting_attendances",
+                        to="members.member",
+                        verbose_name="đảng viên",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="meetings.meeting",
+                        verbose_name="buổi sinh hoạt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm danh',
-                'verbose_name_plural': 'điểm danh',
-                'ordering': ['meeting_id', 'member__name_search', 'id'],
+                "verbose_name": "điểm danh",
+                "verbose_name_plural": "điểm danh",
+                "ordering": ["meeting_id", "member__name_search", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingDocument',
+            name="MeetingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('title', models.CharField(max_length=255, verbose_name='tên tài liệu')),
-                ('file', models.FileField(blank=True, upload_to='meetings/%Y/%m/', verbose_name='tệp')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('published_at', models.DateTimeField(verbose_name='công bố cho đảng viên lúc')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='meetings.meeting', verbose_name='buổi sinh hoạt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("title", models.CharField(max_length=255, verbose_name="tên tài liệu")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="meetings/%Y/%m/", verbose_name="tệp"),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="đường dẫn")),
+                ("published_at", models.DateTimeField(verbose_name="công bố cho đảng viên lúc")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="meetings.meeting",
+                        verbose_name="buổi sinh hoạt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tài liệu sinh hoạt',
-                'verbose_name_plural': 'tài liệu sinh hoạt',
-                'ordering': ['meeting_id', 'published_at', 'id'],
+                "verbose_name": "tài liệu sinh hoạt",
+                "verbose_name_plural": "tài liệu sinh hoạt",
+                "ordering": ["meeting_id", "published_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Resolution',
+            name="Resolution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('content', models.TextField(verbose_name='nội dung nghị quyết')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resolutions', to='meetings.meeting', verbose_name='buổi sinh hoạt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("content", models.TextField(verbose_name="nội dung nghị quyết")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resolutions",
+                        to="meetings.meeting",
+                        verbose_name="buổi sinh hoạt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nghị quyết',
-                'verbose_name_plural': 'nghị quyết',
-                'ordering': ['meeting_id', 'id'],
+                "verbose_name": "nghị quyết",
+                "verbose_name_plural": "nghị quyết",
+                "ordering": ["meeting_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingTask',
+            name="MeetingTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('description', models.CharField(max_length=500, verbose_name='nhiệm vụ')),
-                ('due_on', models.DateField(verbose_name='hạn hoàn thành')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meeting_tasks', to='members.member', verbose_name='người thực hiện')),
-                ('resolution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='meetings.resolution', verbose_name='nghị quyết')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("description", models.CharField(max_length=500, verbose_name="nhiệm vụ")),
+                ("due_on", models.DateField(verbose_name="hạn hoàn thành")),
+                (
+                    "done_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meeting_tasks",
+                        to="members.member",
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="meetings.resolution",
+                        verbose_name="nghị quyết",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ theo nghị quyết',
-                'verbose_name_plural': 'nhiệm vụ theo nghị quyết',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "nhiệm vụ theo nghị quyết",
+                "verbose_name_plural": "nhiệm vụ theo nghị quyết",
+                "ordering": ["due_on", "id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'position'), name='uniq_criterion_pos'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("criteria_set", "position"), name="uniq_criterion_pos"
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['organization', 'planned_on'], name='meeting_org_date_idx'),
+            model_name="meeting",
+            index=models.Index(fields=["organization", "planned_on"], name="meeting_org_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['planned_on', 'status'], name='meeting_date_status_idx'),
+            model_name="meeting",
+            index=models.Index(fields=["planned_on", "status"], name="meeting_date_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='criterionscore',
-            constraint=models.UniqueConstraint(fields=('meeting', 'criterion'), name='uniq_criterion_score'),
+            model_name="criterionscore",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "criterion"), name="uniq_criterion_score"
+            ),
         ),
         migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(fields=['member', 'status'], name='attendance_member_idx'),
+            model_name="attendance",
+            index=models.Index(fields=["member", "status"], name="attendance_member_idx"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'member'), name='uniq_attendance'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "member"), name="uniq_attendance"
+            ),
         ),
     ]

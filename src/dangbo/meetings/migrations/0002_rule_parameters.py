@@ -19,7 +19,9 @@ def create(apps, schema_editor):
     Role = apps.get_model("core", "Role")
     for key, value, source in RULES:
         RuleParameter.objects.get_or_create(
-            key=key, valid_from=date(2011, 1, 1), org_path="",
+            key=key,
+            valid_from=date(2011, 1, 1),
+            org_path="",
             defaults=dict(value=value, source=source),
         )
     # The organisation board issues the meeting-quality criteria of its committee.

@@ -7,33 +7,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_rule_parameters'),
-        ('organizations', '0002_org_types'),
+        ("meetings", "0002_rule_parameters"),
+        ("organizations", "0002_org_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SuperiorAssignment',
+            name="SuperiorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('full_name', models.CharField(max_length=120, verbose_name='họ và tên')),
-                ('position', models.CharField(blank=True, max_length=255, verbose_name='chức vụ')),
-                ('mode', models.CharField(choices=[('in_person', 'Trực tiếp'), ('online', 'Trực tuyến')], default='in_person', max_length=20, verbose_name='hình thức dự')),
-                ('online_link', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn trực tuyến')),
-                ('valid_from', models.DateField(verbose_name='phân công từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến trước ngày')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='superior_assignments', to='organizations.organization', verbose_name='chi bộ')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("full_name", models.CharField(max_length=120, verbose_name="họ và tên")),
+                ("position", models.CharField(blank=True, max_length=255, verbose_name="chức vụ")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "Trực tiếp"), ("online", "Trực tuyến")],
+                        default="in_person",
+                        max_length=20,
+                        verbose_name="hình thức dự",
+                    ),
+                ),
+                (
+                    "online_link",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="đường dẫn trực tuyến"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="phân công từ ngày")),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="đến trước ngày"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superior_assignments",
+                        to="organizations.organization",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công cấp ủy viên dự sinh hoạt',
-                'verbose_name_plural': 'phân công cấp ủy viên dự sinh hoạt',
-                'ordering': ['organization_id', '-valid_from', 'id'],
+                "verbose_name": "phân công cấp ủy viên dự sinh hoạt",
+                "verbose_name_plural": "phân công cấp ủy viên dự sinh hoạt",
+                "ordering": ["organization_id", "-valid_from", "id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_superior_assignments'),
-        ('members', '0002_discipline'),
+        ("meetings", "0003_superior_assignments"),
+        ("members", "0002_discipline"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(condition=models.Q(('status', 'unexcused')), fields=['meeting', 'member'], name='attendance_unexcused_idx'),
+            model_name="attendance",
+            index=models.Index(
+                condition=models.Q(("status", "unexcused")),
+                fields=["meeting", "member"],
+                name="attendance_unexcused_idx",
+            ),
         ),
     ]

@@ -7,247 +7,855 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_discipline'),
-        ('organizations', '0002_org_types'),
+        ("members", "0002_discipline"),
+        ("organizations", "0002_org_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CriteriaSet',
+            name="CriteriaSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('subject', models.CharField(choices=[('member', 'Đảng viên'), ('org', 'Tổ chức đảng')], max_length=10, verbose_name='đối tượng')),
-                ('name', models.CharField(max_length=255, verbose_name='tên bộ tiêu chí')),
-                ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='căn cứ (văn bản)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("member", "Đảng viên"), ("org", "Tổ chức đảng")],
+                        max_length=10,
+                        verbose_name="đối tượng",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên bộ tiêu chí")),
+                ("valid_from", models.DateField(verbose_name="hiệu lực từ")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=255, verbose_name="căn cứ (văn bản)"),
+                ),
             ],
             options={
-                'verbose_name': 'bộ tiêu chí đánh giá',
-                'verbose_name_plural': 'bộ tiêu chí đánh giá',
-                'ordering': ['subject', '-valid_from', 'id'],
+                "verbose_name": "bộ tiêu chí đánh giá",
+                "verbose_name_plural": "bộ tiêu chí đánh giá",
+                "ordering": ["subject", "-valid_from", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('kind', models.CharField(choices=[('excused', 'Miễn công tác và sinh hoạt đảng'), ('suspended', 'Đình chỉ sinh hoạt đảng')], max_length=10, verbose_name='loại')),
-                ('valid_from', models.DateField(verbose_name='từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến trước ngày')),
-                ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='số quyết định')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='đảng viên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("excused", "Miễn công tác và sinh hoạt đảng"),
+                            ("suspended", "Đình chỉ sinh hoạt đảng"),
+                        ],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="từ ngày")),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="đến trước ngày"),
+                ),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="số quyết định"),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="đảng viên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thời gian miễn, đình chỉ sinh hoạt',
-                'verbose_name_plural': 'thời gian miễn, đình chỉ sinh hoạt',
-                'ordering': ['member_id', 'valid_from', 'id'],
-            },
-            bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='MemberReview',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('scores', models.JSONField(blank=True, default=dict, verbose_name='điểm theo tiêu chí')),
-                ('general_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='điểm tiêu chí chung')),
-                ('task_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='điểm kết quả nhiệm vụ')),
-                ('total_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='tổng điểm')),
-                ('all_tasks_done', models.BooleanField(default=False, verbose_name='hoàn thành tất cả nhiệm vụ')),
-                ('exceed_percent', models.DecimalField(decimal_places=1, default=0, max_digits=5, verbose_name='tỷ lệ vượt mức (%)')),
-                ('proposed_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='mức tính theo điểm')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='chấm điểm lúc')),
-                ('committee_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='cấp ủy quyết định')),
-                ('committee_at', models.DateTimeField(blank=True, null=True, verbose_name='quyết định lúc')),
-                ('appeal', models.TextField(blank=True, verbose_name='kiến nghị, khiếu nại')),
-                ('appeal_at', models.DateTimeField(blank=True, null=True, verbose_name='khiếu nại lúc')),
-                ('final_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='kết quả cuối cùng')),
-                ('final_at', models.DateTimeField(blank=True, null=True, verbose_name='kết quả lúc')),
-                ('exemption', models.CharField(blank=True, choices=[('excused', 'Được miễn công tác và sinh hoạt đảng'), ('suspended', 'Đang bị đình chỉ sinh hoạt đảng'), ('recent', 'Vào Đảng chưa đủ 6 tháng')], max_length=10, verbose_name='lý do không xếp loại')),
-                ('self_assessment', models.TextField(blank=True, verbose_name='bản tự kiểm điểm')),
-                ('self_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='tự xếp loại')),
-                ('self_at', models.DateTimeField(blank=True, null=True, verbose_name='tự đánh giá lúc')),
-                ('discipline_cap', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='mức tối đa do kỷ luật')),
-                ('cell_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='chi bộ đề xuất')),
-                ('cell_at', models.DateTimeField(blank=True, null=True, verbose_name='chi bộ đề xuất lúc')),
-                ('cell_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('committee_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('final_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='members.member', verbose_name='đảng viên')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization', verbose_name='chi bộ')),
-                ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'đánh giá đảng viên',
-                'verbose_name_plural': 'đánh giá đảng viên',
-                'ordering': ['review_year_id', 'organization_id', 'member__name_search', 'id'],
-            },
-            bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='OrgReview',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('scores', models.JSONField(blank=True, default=dict, verbose_name='điểm theo tiêu chí')),
-                ('general_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='điểm tiêu chí chung')),
-                ('task_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='điểm kết quả nhiệm vụ')),
-                ('total_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='tổng điểm')),
-                ('all_tasks_done', models.BooleanField(default=False, verbose_name='hoàn thành tất cả nhiệm vụ')),
-                ('exceed_percent', models.DecimalField(decimal_places=1, default=0, max_digits=5, verbose_name='tỷ lệ vượt mức (%)')),
-                ('proposed_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='mức tính theo điểm')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='chấm điểm lúc')),
-                ('committee_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='cấp ủy quyết định')),
-                ('committee_at', models.DateTimeField(blank=True, null=True, verbose_name='quyết định lúc')),
-                ('appeal', models.TextField(blank=True, verbose_name='kiến nghị, khiếu nại')),
-                ('appeal_at', models.DateTimeField(blank=True, null=True, verbose_name='khiếu nại lúc')),
-                ('final_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='kết quả cuối cùng')),
-                ('final_at', models.DateTimeField(blank=True, null=True, verbose_name='kết quả lúc')),
-                ('is_classified', models.BooleanField(default=False, verbose_name='được xếp loại')),
-                ('self_grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='tự xếp loại')),
-                ('committee_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('final_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='organizations.organization', verbose_name='tổ chức')),
-                ('scored_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'đánh giá tổ chức đảng',
-                'verbose_name_plural': 'đánh giá tổ chức đảng',
-                'ordering': ['review_year_id', 'organization__path'],
+                "verbose_name": "thời gian miễn, đình chỉ sinh hoạt",
+                "verbose_name_plural": "thời gian miễn, đình chỉ sinh hoạt",
+                "ordering": ["member_id", "valid_from", "id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReviewYear',
+            name="MemberReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm đánh giá')),
-                ('reference_date', models.DateField(help_text='Ngày dùng để xác định đảng viên được miễn đánh giá.', verbose_name='ngày đánh giá')),
-                ('state', models.CharField(choices=[('open', 'Đang đánh giá'), ('closed', 'Đã kết thúc')], default='open', max_length=10, verbose_name='tình trạng')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc lúc')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member_criteria', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.criteriaset', verbose_name='tiêu chí đảng viên')),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org_criteria', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.criteriaset', verbose_name='tiêu chí tổ chức')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_years', to='organizations.organization', verbose_name='tổ chức')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "scores",
+                    models.JSONField(blank=True, default=dict, verbose_name="điểm theo tiêu chí"),
+                ),
+                (
+                    "general_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm tiêu chí chung",
+                    ),
+                ),
+                (
+                    "task_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm kết quả nhiệm vụ",
+                    ),
+                ),
+                (
+                    "total_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="tổng điểm",
+                    ),
+                ),
+                (
+                    "all_tasks_done",
+                    models.BooleanField(default=False, verbose_name="hoàn thành tất cả nhiệm vụ"),
+                ),
+                (
+                    "exceed_percent",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=5, verbose_name="tỷ lệ vượt mức (%)"
+                    ),
+                ),
+                (
+                    "proposed_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="mức tính theo điểm",
+                    ),
+                ),
+                (
+                    "scored_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="chấm điểm lúc"),
+                ),
+                (
+                    "committee_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="cấp ủy quyết định",
+                    ),
+                ),
+                (
+                    "committee_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="quyết định lúc"),
+                ),
+                ("appeal", models.TextField(blank=True, verbose_name="kiến nghị, khiếu nại")),
+                (
+                    "appeal_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="khiếu nại lúc"),
+                ),
+                (
+                    "final_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="kết quả cuối cùng",
+                    ),
+                ),
+                (
+                    "final_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="kết quả lúc"),
+                ),
+                (
+                    "exemption",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excused", "Được miễn công tác và sinh hoạt đảng"),
+                            ("suspended", "Đang bị đình chỉ sinh hoạt đảng"),
+                            ("recent", "Vào Đảng chưa đủ 6 tháng"),
+                        ],
+                        max_length=10,
+                        verbose_name="lý do không xếp loại",
+                    ),
+                ),
+                ("self_assessment", models.TextField(blank=True, verbose_name="bản tự kiểm điểm")),
+                (
+                    "self_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="tự xếp loại",
+                    ),
+                ),
+                (
+                    "self_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="tự đánh giá lúc"),
+                ),
+                (
+                    "discipline_cap",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="mức tối đa do kỷ luật",
+                    ),
+                ),
+                (
+                    "cell_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="chi bộ đề xuất",
+                    ),
+                ),
+                (
+                    "cell_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="chi bộ đề xuất lúc"),
+                ),
+                (
+                    "cell_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "committee_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "final_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="members.member",
+                        verbose_name="đảng viên",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "scored_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đợt đánh giá năm',
-                'verbose_name_plural': 'đợt đánh giá năm',
-                'ordering': ['-year', 'organization__path'],
+                "verbose_name": "đánh giá đảng viên",
+                "verbose_name_plural": "đánh giá đảng viên",
+                "ordering": ["review_year_id", "organization_id", "member__name_search", "id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReviewStep',
+            name="OrgReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Mở đợt đánh giá'), ('self', 'Tự đánh giá'), ('scored', 'Chấm điểm'), ('cell', 'Chi bộ đề xuất'), ('committee', 'Cấp ủy quyết định'), ('appeal', 'Kiến nghị, khiếu nại'), ('appeal_decided', 'Giải quyết khiếu nại'), ('corrected', 'Điều chỉnh sau khi kết thúc'), ('closed', 'Kết thúc đợt đánh giá')], max_length=20, verbose_name='bước')),
-                ('grade', models.CharField(blank=True, choices=[('htxs', 'Hoàn thành xuất sắc nhiệm vụ'), ('htt', 'Hoàn thành tốt nhiệm vụ'), ('ht', 'Hoàn thành nhiệm vụ'), ('kht', 'Không hoàn thành nhiệm vụ')], max_length=5, verbose_name='mức xếp loại')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('decided_at', models.DateTimeField(verbose_name='lúc')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member_review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='reviews.memberreview')),
-                ('org_review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='reviews.orgreview')),
-                ('review_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='reviews.reviewyear')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "scores",
+                    models.JSONField(blank=True, default=dict, verbose_name="điểm theo tiêu chí"),
+                ),
+                (
+                    "general_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm tiêu chí chung",
+                    ),
+                ),
+                (
+                    "task_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm kết quả nhiệm vụ",
+                    ),
+                ),
+                (
+                    "total_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="tổng điểm",
+                    ),
+                ),
+                (
+                    "all_tasks_done",
+                    models.BooleanField(default=False, verbose_name="hoàn thành tất cả nhiệm vụ"),
+                ),
+                (
+                    "exceed_percent",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=5, verbose_name="tỷ lệ vượt mức (%)"
+                    ),
+                ),
+                (
+                    "proposed_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="mức tính theo điểm",
+                    ),
+                ),
+                (
+                    "scored_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="chấm điểm lúc"),
+                ),
+                (
+                    "committee_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="cấp ủy quyết định",
+                    ),
+                ),
+                (
+                    "committee_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="quyết định lúc"),
+                ),
+                ("appeal", models.TextField(blank=True, verbose_name="kiến nghị, khiếu nại")),
+                (
+                    "appeal_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="khiếu nại lúc"),
+                ),
+                (
+                    "final_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="kết quả cuối cùng",
+                    ),
+                ),
+                (
+                    "final_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="kết quả lúc"),
+                ),
+                ("is_classified", models.BooleanField(default=False, verbose_name="được xếp loại")),
+                (
+                    "self_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="tự xếp loại",
+                    ),
+                ),
+                (
+                    "committee_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "final_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="organizations.organization",
+                        verbose_name="tổ chức",
+                    ),
+                ),
+                (
+                    "scored_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bước đánh giá',
-                'verbose_name_plural': 'bước đánh giá',
-                'ordering': ['review_year_id', 'decided_at', 'id'],
+                "verbose_name": "đánh giá tổ chức đảng",
+                "verbose_name_plural": "đánh giá tổ chức đảng",
+                "ordering": ["review_year_id", "organization__path"],
+            },
+            bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ReviewYear",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm đánh giá")),
+                (
+                    "reference_date",
+                    models.DateField(
+                        help_text="Ngày dùng để xác định đảng viên được miễn đánh giá.",
+                        verbose_name="ngày đánh giá",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Đang đánh giá"), ("closed", "Đã kết thúc")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="kết thúc lúc"),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member_criteria",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reviews.criteriaset",
+                        verbose_name="tiêu chí đảng viên",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org_criteria",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reviews.criteriaset",
+                        verbose_name="tiêu chí tổ chức",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_years",
+                        to="organizations.organization",
+                        verbose_name="tổ chức",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "đợt đánh giá năm",
+                "verbose_name_plural": "đợt đánh giá năm",
+                "ordering": ["-year", "organization__path"],
+            },
+            bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ReviewStep",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Mở đợt đánh giá"),
+                            ("self", "Tự đánh giá"),
+                            ("scored", "Chấm điểm"),
+                            ("cell", "Chi bộ đề xuất"),
+                            ("committee", "Cấp ủy quyết định"),
+                            ("appeal", "Kiến nghị, khiếu nại"),
+                            ("appeal_decided", "Giải quyết khiếu nại"),
+                            ("corrected", "Điều chỉnh sau khi kết thúc"),
+                            ("closed", "Kết thúc đợt đánh giá"),
+                        ],
+                        max_length=20,
+                        verbose_name="bước",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("htxs", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("htt", "Hoàn thành tốt nhiệm vụ"),
+                            ("ht", "Hoàn thành nhiệm vụ"),
+                            ("kht", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=5,
+                        verbose_name="mức xếp loại",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("decided_at", models.DateTimeField(verbose_name="lúc")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member_review",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="reviews.memberreview",
+                    ),
+                ),
+                (
+                    "org_review",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="reviews.orgreview",
+                    ),
+                ),
+                (
+                    "review_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="reviews.reviewyear",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "bước đánh giá",
+                "verbose_name_plural": "bước đánh giá",
+                "ordering": ["review_year_id", "decided_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='orgreview',
-            name='review_year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='org_reviews', to='reviews.reviewyear'),
+            model_name="orgreview",
+            name="review_year",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="org_reviews",
+                to="reviews.reviewyear",
+            ),
         ),
         migrations.AddField(
-            model_name='memberreview',
-            name='review_year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='member_reviews', to='reviews.reviewyear'),
+            model_name="memberreview",
+            name="review_year",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="member_reviews",
+                to="reviews.reviewyear",
+            ),
         ),
         migrations.CreateModel(
-            name='Confirmation',
+            name="Confirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('outstanding_unit', models.BooleanField(default=False, verbose_name='đơn vị tiêu biểu, xuất sắc')),
-                ('excellent_count', models.PositiveIntegerField(verbose_name='số HTXSNV')),
-                ('good_count', models.PositiveIntegerField(verbose_name='số HTTNV')),
-                ('quota_percent', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='tỷ lệ tối đa (%)')),
-                ('quota_limit', models.PositiveIntegerField(verbose_name='số HTXSNV tối đa')),
-                ('exception_note', models.TextField(blank=True, verbose_name='căn cứ vượt tỷ lệ')),
-                ('exception_document', models.CharField(blank=True, max_length=120, verbose_name='văn bản cho phép')),
-                ('is_current', models.BooleanField(default=True, verbose_name='còn hiệu lực')),
-                ('confirmed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization', verbose_name='cấp ủy xác nhận')),
-                ('review_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='confirmations', to='reviews.reviewyear')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "outstanding_unit",
+                    models.BooleanField(default=False, verbose_name="đơn vị tiêu biểu, xuất sắc"),
+                ),
+                ("excellent_count", models.PositiveIntegerField(verbose_name="số HTXSNV")),
+                ("good_count", models.PositiveIntegerField(verbose_name="số HTTNV")),
+                (
+                    "quota_percent",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, verbose_name="tỷ lệ tối đa (%)"
+                    ),
+                ),
+                ("quota_limit", models.PositiveIntegerField(verbose_name="số HTXSNV tối đa")),
+                ("exception_note", models.TextField(blank=True, verbose_name="căn cứ vượt tỷ lệ")),
+                (
+                    "exception_document",
+                    models.CharField(blank=True, max_length=120, verbose_name="văn bản cho phép"),
+                ),
+                ("is_current", models.BooleanField(default=True, verbose_name="còn hiệu lực")),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                        verbose_name="cấp ủy xác nhận",
+                    ),
+                ),
+                (
+                    "review_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="confirmations",
+                        to="reviews.reviewyear",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'xác nhận của cấp ủy',
-                'verbose_name_plural': 'xác nhận của cấp ủy',
-                'ordering': ['review_year_id', 'organization_id', '-created_at', '-id'],
+                "verbose_name": "xác nhận của cấp ủy",
+                "verbose_name_plural": "xác nhận của cấp ủy",
+                "ordering": ["review_year_id", "organization_id", "-created_at", "-id"],
             },
             bases=(dangbo.core.models.RestrictedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tiêu chí')),
-                ('group', models.CharField(choices=[('general', 'Tiêu chí chung'), ('task', 'Kết quả thực hiện nhiệm vụ')], max_length=10, verbose_name='nhóm')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='điểm tối đa')),
-                ('guidance', models.TextField(blank=True, verbose_name='hướng dẫn chấm')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('criteria_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='criteria', to='reviews.criteriaset', verbose_name='bộ tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tiêu chí")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("general", "Tiêu chí chung"),
+                            ("task", "Kết quả thực hiện nhiệm vụ"),
+                        ],
+                        max_length=10,
+                        verbose_name="nhóm",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="điểm tối đa"),
+                ),
+                ("guidance", models.TextField(blank=True, verbose_name="hướng dẫn chấm")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="criteria",
+                        to="reviews.criteriaset",
+                        verbose_name="bộ tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chí',
-                'verbose_name_plural': 'tiêu chí',
-                'ordering': ['criteria_set_id', 'order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('criteria_set', 'code'), name='uniq_criterion_code')],
+                "verbose_name": "tiêu chí",
+                "verbose_name_plural": "tiêu chí",
+                "ordering": ["criteria_set_id", "order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("criteria_set", "code"), name="uniq_criterion_code"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='reviewyear',
-            constraint=models.UniqueConstraint(fields=('organization', 'year'), name='uniq_review_year'),
+            model_name="reviewyear",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "year"), name="uniq_review_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reviewstep',
-            index=models.Index(fields=['member_review', 'decided_at'], name='step_member_idx'),
+            model_name="reviewstep",
+            index=models.Index(fields=["member_review", "decided_at"], name="step_member_idx"),
         ),
         migrations.AddConstraint(
-            model_name='orgreview',
-            constraint=models.UniqueConstraint(fields=('review_year', 'organization'), name='uniq_org_review'),
+            model_name="orgreview",
+            constraint=models.UniqueConstraint(
+                fields=("review_year", "organization"), name="uniq_org_review"
+            ),
         ),
         migrations.AddIndex(
-            model_name='memberreview',
-            index=models.Index(fields=['review_year', 'organization'], name='memberreview_year_org_idx'),
+            model_name="memberreview",
+            index=models.Index(
+                fields=["review_year", "organization"], name="memberreview_year_org_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='memberreview',
-            constraint=models.UniqueConstraint(fields=('review_year', 'member'), name='uniq_member_review'),
+            model_name="memberreview",
+            constraint=models.UniqueConstraint(
+                fields=("review_year", "member"), name="uniq_member_review"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='confirmation',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('review_year', 'organization'), name='one_current_confirmation'),
+            model_name="confirmation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("review_year", "organization"),
+                name="one_current_confirmation",
+            ),
         ),
     ]

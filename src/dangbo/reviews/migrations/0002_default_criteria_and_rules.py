@@ -38,7 +38,11 @@ def create(apps, schema_editor):
     Criterion = apps.get_model("reviews", "Criterion")
     RuleParameter = apps.get_model("core", "RuleParameter")
     for subject, name, rows in (
-        ("member", "Tiêu chí đánh giá đảng viên (30 điểm chung + 70 điểm nhiệm vụ)", MEMBER_CRITERIA),
+        (
+            "member",
+            "Tiêu chí đánh giá đảng viên (30 điểm chung + 70 điểm nhiệm vụ)",
+            MEMBER_CRITERIA,
+        ),
         ("org", "Tiêu chí đánh giá tổ chức đảng", ORG_CRITERIA),
     ):
         criteria_set, _ = CriteriaSet.objects.get_or_create(
@@ -52,7 +56,9 @@ def create(apps, schema_editor):
             )
     for key, value in RULES:
         RuleParameter.objects.update_or_create(
-            key=key, valid_from=date(2018, 1, 1), org_path="",
+            key=key,
+            valid_from=date(2018, 1, 1),
+            org_path="",
             defaults=dict(value=value, source=SOURCE),
         )
 
