@@ -10,8 +10,10 @@ import pytest
 
 
 def _check(extra_env):
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "dangbo.settings_production",
         "DANGBO_ALLOWED_HOSTS": "dangbo.example.vn",
         "DANGBO_CSRF_TRUSTED_ORIGINS": "https://dangbo.example.vn",
