@@ -313,3 +313,23 @@ def test_member_tallies_stay_exact_through_the_services(year, tree, admin_user):
     progress = services.progress_by_child(year, tree["committee"], [])
     assert progress[tree["cell_a"].path]["decided"] == 3
     assert progress[tree["cell_b"].path]["decided"] == 1
+
+
+def test_final_grades_answer_committees_planning(year, tree):
+    from dangbo.core import hooks
+
+    a, b = _enter_all(year, tree)
+    services.confirm(
+        review_year=year,
+        organization=tree["committee"],
+        grades={a[0].pk: rules.GOOD, a[1].pk: rules.GOOD},
+    )
+    member_ids = [m.pk for m in tree["members_a"] + tree["members_b"]]
+    grades = hooks.call("reviews.member_grades", member_ids, YEAR)
+    expected = dict(
+        MemberReview.objects.filter(review_year=year)
+        .exclude(final_grade="")
+        .values_list("member_id", "final_grade")
+    )
+    assert grades == expected and set(grades.values()) == {rules.GOOD}
+    assert hooks.call("reviews.member_grades", member_ids, YEAR - 1) == {}

@@ -1,3 +1,4 @@
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -320,3 +321,20 @@ def test_export_docx_is_logged_and_reads_back(admin_client, year, tree):
     assert log.additional_data["rows"] == 3 + 2 + 2  # summary, year + average, children
     response = admin_client.get(reverse("reviews:export", args=[pk]))
     assert LogEntry.objects.filter(additional_data__export__isnull=False).count() == 2
+
+
+def test_member_page_shows_the_residence_cells_comment(year, tree, admin_client):
+    from dangbo.committees import services as committee_services
+
+    member = tree["members_a"][0]
+    comment = committee_services.request_residence_comment(
+        member=member, residence_org=tree["village"], year=2025, requested_on=date(2025, 10, 1)
+    )
+    committee_services.respond_residence_comment(
+        comment,
+        responded_on=date(2025, 10, 10),
+        assessment="good",
+        content="Gương mẫu ở khu dân cư.",
+    )
+    body = admin_client.get(reverse("reviews:member", args=[member.pk])).content.decode()
+    assert "Chi bộ nơi cư trú" in body and "Gương mẫu ở khu dân cư." in body

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
 from dangbo.core.permissions import has_permission, reachable_paths, restrict_queryset
@@ -464,6 +465,9 @@ class MemberResultsView(LoginRequiredMixin, View):
             path = review.member.org_path
             review.can_change = review.review_year.is_open and _can(request.user, "change", path)
             review.can_confirm = _can(request.user, "confirm", path)
+            review.comments = hooks.call(
+                "committees.member_comments", review.member, review.review_year.year, default=[]
+            )
             if review.commitment_items:
                 review.commitment_note = services.commitment_effect(
                     review, services.commitment_min_percent(review.review_year)
