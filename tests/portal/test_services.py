@@ -240,3 +240,25 @@ def test_one_time_passwords_use_the_light_hasher_until_changed(tree, settings, c
     again = services.reset_password(account)
     account.user.refresh_from_db()
     assert account.user.password.startswith("md5$") and account.user.check_password(again)
+
+
+def test_reminders_of_what_falls_due_are_sent_once(portal):
+    from datetime import timedelta
+
+    from dangbo.portal.models import Notification
+
+    meeting_day = portal["meeting_a"].planned_on  # five days ahead
+    before = Notification.objects.filter(key__startswith="remind-").count()
+    assert services.send_reminders(today=meeting_day - timedelta(days=3)) == 0  # too early
+    sent = services.send_reminders(today=meeting_day - timedelta(days=1))
+    reminded = set(
+        Notification.objects.filter(key=f"remind-meeting:{portal['meeting_a'].pk}").values_list(
+            "member_id", flat=True
+        )
+    )
+    assert reminded == {portal["alice"].pk, portal["bob"].pk}  # cell_a members with accounts
+    assert sent >= 2 and before == 0
+    assert services.send_reminders(today=meeting_day - timedelta(days=1)) == 0  # once
+    task = portal["bob_task"]
+    services.send_reminders(today=task.due_on - timedelta(days=2))
+    assert Notification.objects.filter(key=f"remind-task:{task.pk}", member=portal["bob"]).exists()

@@ -354,3 +354,55 @@ def mark_read(member: Member, notification_ids=None) -> int:
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     return rows.update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- deadline reminders
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Remind members of what falls due soon: meetings of their cell and their own open tasks
+    within `portal.reminder_days` (a dated rule, default 2). Run daily (`dangbo
+    send_portal_reminders`, cron or a worker); each reminder is sent once (its key)."""
+    from datetime import timedelta
+
+    from dangbo.core.models import RuleParameter
+
+    today = today or timezone.localdate()
+    days = int(RuleParameter.value_on("portal.reminder_days", today, "", 2))
+    horizon = today + timedelta(days=days)
+    sent = 0
+    meetings = (
+        Meeting.objects.filter(
+            status=MeetingStatus.PLANNED, planned_on__gte=today, planned_on__lte=horizon
+        )
+        .filter(organization__members__portal_account__isnull=False)
+        .distinct()
+    )
+    for meeting in meetings:
+        sent += len(
+            notify(
+                Member.objects.filter(
+                    organization_id=meeting.organization_id, status__in=ACTIVE_STATUSES
+                ).values("pk"),
+                kind=NotificationKind.MEETING,
+                key=f"remind-meeting:{meeting.pk}",
+                title=f"Nhắc lịch: sinh hoạt chi bộ ngày {meeting.planned_on:%d/%m/%Y}",
+                body=(meeting.topic or meeting.agenda)[:500],
+                url=reverse("portal:meeting", args=[meeting.pk]),
+            )
+        )
+    tasks = MeetingTask.objects.filter(
+        done_on__isnull=True, due_on__gte=today, due_on__lte=horizon
+    ).filter(owner__portal_account__isnull=False)
+    for task in tasks:
+        sent += len(
+            notify(
+                [task.owner_id],
+                kind=NotificationKind.TASK,
+                key=f"remind-task:{task.pk}",
+                title=f"Nhắc hạn: nhiệm vụ đến hạn ngày {task.due_on:%d/%m/%Y}",
+                body=task.description,
+                url=reverse("portal:tasks"),
+            )
+        )
+    return sent
