@@ -134,21 +134,11 @@ def _required_quarters(from_month: int, to_month: int) -> list[int]:
     return [q for q in range(1, 5) if 3 * q - 2 >= from_month and 3 * q <= to_month]
 
 
-def subtree_stats_live(
-    root: Organization, year: int, from_month: int, to_month: int, threshold
-) -> tuple[list[StatsRow], StatsRow]:
-    """Per child of `root` (or `root` alone when it is a cell) and in total: cells, meetings
-    held vs expected, attendance rate, meetings under the threshold, scores and grades, cells
-    with missing months / quarterly thematic meetings.
-
-    Three queries: the children, the cells (id, path), and one pass over the period's
-    meetings grouped per cell; per-cell rows are folded into children here."""
-    start = date(year, from_month, 1)
-    end = date(year + to_month // 12, to_month % 12 + 1, 1)
-    months = rules.months_in_period(start, date(year, to_month, 1))
-    threshold = Decimal(str(threshold))
+def _stats_frame(root, months, threshold):
+    """The rows of a statistics table (one per child of `root`, or `root` when it is a cell),
+    a getter that adds rows for paths met later, and every cell of the subtree with its child
+    path and whether it is active (one row per cell, no join needed later)."""
     width = len(root.path) + (0 if root.org_type.holds_members else Organization.steplen)
-
     if root.org_type.holds_members:
         nodes = [root]
     else:
@@ -163,7 +153,6 @@ def subtree_stats_live(
             rows[path] = StatsRow(path=path, months=months, threshold=threshold)
         return rows[path]
 
-    # Cells of the subtree with their child path (one row per cell, no join needed later).
     cell_child: dict[int, tuple[str, bool]] = {}
     for pk, path, is_active in Organization.objects.filter(
         path__startswith=root.path, org_type__holds_members=True
@@ -172,6 +161,23 @@ def subtree_stats_live(
         cell_child[pk] = (child, is_active)
         if is_active:
             row(child).cells += 1
+    return rows, row, cell_child
+
+
+def subtree_stats_live(
+    root: Organization, year: int, from_month: int, to_month: int, threshold
+) -> tuple[list[StatsRow], StatsRow]:
+    """Per child of `root` (or `root` alone when it is a cell) and in total: cells, meetings
+    held vs expected, attendance rate, meetings under the threshold, scores and grades, cells
+    with missing months / quarterly thematic meetings.
+
+    Three queries: the children, the cells (id, path), and one pass over the period's
+    meetings grouped per cell; per-cell rows are folded into children here."""
+    start = date(year, from_month, 1)
+    end = date(year + to_month // 12, to_month % 12 + 1, 1)
+    months = rules.months_in_period(start, date(year, to_month, 1))
+    threshold = Decimal(str(threshold))
+    rows, row, cell_child = _stats_frame(root, months, threshold)
 
     quarters = _required_quarters(from_month, to_month)
     thematic_in_quarters = Q(kind__in=rules.THEMATIC_KINDS)
@@ -279,29 +285,7 @@ def subtree_stats(
     attendance threshold are judged by the threshold in force for their cell on their day."""
     months = rules.months_in_period(date(year, from_month, 1), date(year, to_month, 1))
     threshold = Decimal(str(threshold))
-    width = len(root.path) + (0 if root.org_type.holds_members else Organization.steplen)
-    if root.org_type.holds_members:
-        nodes = [root]
-    else:
-        nodes = list(Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1))
-    rows = {
-        n.path: StatsRow(path=n.path, name=n.name, pk=n.pk, months=months, threshold=threshold)
-        for n in nodes
-    }
-
-    def row(path):
-        if path not in rows:
-            rows[path] = StatsRow(path=path, months=months, threshold=threshold)
-        return rows[path]
-
-    cell_child: dict[int, tuple[str, bool]] = {}
-    for pk, path, is_active in Organization.objects.filter(
-        path__startswith=root.path, org_type__holds_members=True
-    ).values_list("pk", "path", "is_active"):
-        child = path[:width]
-        cell_child[pk] = (child, is_active)
-        if is_active:
-            row(child).cells += 1
+    rows, row, cell_child = _stats_frame(root, months, threshold)
 
     quarters = _required_quarters(from_month, to_month)
     quarter_base = 3 * ((from_month + 4) // 3 - 1)  # the month before the first whole quarter
