@@ -34,6 +34,7 @@ from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+from dangbo.organizations.views import OrgPickerView
 
 
 def reachable_orgs(user, permission="committees.view"):
@@ -591,27 +592,15 @@ class ResidenceRespondView(ServiceFormView):
 # --- Pickers ---------------------------------------------------------------------------------
 
 
-class PickOrgView(LoginRequiredMixin, View):
-    def get(self, request):
-        query = normalize(request.GET.get("q", ""))
-        results = []
-        if len(query) >= 2:
-            cells = request.GET.get("cells") == "1"
-            if request.GET.get("scope") == "all" and cells:
-                # residence cells may be anywhere: names of cells are not confidential
-                orgs = Organization.objects.filter(is_active=True, org_type__holds_members=True)
-            else:
-                orgs = forms.orgs_for(request.user, "committees.view", cells=cells)
-            results = list(
-                orgs.filter(name_search__contains=query)
-                .select_related("org_type")
-                .order_by("depth", "path")[:20]
-            )
-        return render(
-            request,
-            "committees/_pick_org.html",
-            {"results": results, "field": request.GET.get("field", "")},
-        )
+class PickOrgView(OrgPickerView):
+    template_name = "committees/_pick_org.html"
+
+    def candidates(self, request):
+        cells = request.GET.get("cells") == "1"
+        if request.GET.get("scope") == "all" and cells:
+            # residence cells may be anywhere: names of cells are not confidential
+            return Organization.objects.filter(is_active=True, org_type__holds_members=True)
+        return forms.orgs_for(request.user, "committees.view", cells=cells)
 
 
 class PickMemberView(LoginRequiredMixin, View):

@@ -40,6 +40,7 @@ from dangbo.inspections.tables import (
 )
 from dangbo.members import rules as member_rules
 from dangbo.organizations.models import Organization
+from dangbo.organizations.views import OrgPickerView
 
 
 class InspectionsMixin:
@@ -597,21 +598,9 @@ class StatisticsView(LoginRequiredMixin, View):
 # Pickers (HTMX) --------------------------------------------------------------------------
 
 
-class PickOrgView(LoginRequiredMixin, View):
-    def get(self, request):
-        query = normalize(request.GET.get("q", ""))
-        results = []
-        if len(query) >= 2:
-            results = list(
-                forms.orgs_for(request.user, "view")
-                .filter(name_search__contains=query)
-                .order_by("depth", "path")[:20]
-            )
-        return render(
-            request,
-            "organizations/_pick.html",
-            {"results": results, "field": request.GET.get("field", "")},
-        )
+class PickOrgView(OrgPickerView):
+    def candidates(self, request):
+        return forms.orgs_for(request.user, "view")
 
 
 class PickMemberView(LoginRequiredMixin, View):

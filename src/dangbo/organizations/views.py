@@ -67,29 +67,41 @@ class ChildrenView(LoginRequiredMixin, View):
         return render(request, "organizations/_children.html", {"nodes": children})
 
 
-class PickView(LoginRequiredMixin, View):
-    """HTMX fragment for the org picker: active orgs the user may change (or, with
-    scope=admin, where they administer accounts), by unaccented name."""
+class OrgPickerView(LoginRequiredMixin, View):
+    """HTMX fragment of an org picker: the first 20 `candidates()` whose unaccented name
+    contains the query (2 characters at least). Apps subclass it with their own candidates."""
+
+    template_name = "organizations/_pick.html"
+
+    def candidates(self, request):
+        raise NotImplementedError
 
     def get(self, request):
         query = normalize(request.GET.get("q", ""))
-        field = request.GET.get("field", "")
         results = []
         if len(query) >= 2:
-            if request.GET.get("scope") == "admin":  # account administration: any node type
-                candidates = restrict_queryset(
-                    Organization.objects.all(), request.user, "core.admin", "path"
-                )
-            else:
-                candidates = Organization.objects.restrict(request.user, "change").filter(
-                    org_type__holds_members=False
-                )
             results = list(
-                candidates.filter(is_active=True, name_search__contains=query)
+                self.candidates(request)
+                .filter(name_search__contains=query)
                 .select_related("org_type")
                 .order_by("depth", "path")[:20]
             )
-        return render(request, "organizations/_pick.html", {"results": results, "field": field})
+        context = {"results": results, "field": request.GET.get("field", "")}
+        return render(request, self.template_name, context)
+
+
+class PickView(OrgPickerView):
+    """Active orgs the user may change (or, with scope=admin, where they administer
+    accounts)."""
+
+    def candidates(self, request):
+        if request.GET.get("scope") == "admin":  # account administration: any node type
+            orgs = restrict_queryset(Organization.objects.all(), request.user, "core.admin", "path")
+        else:
+            orgs = Organization.objects.restrict(request.user, "change").filter(
+                org_type__holds_members=False
+            )
+        return orgs.filter(is_active=True)
 
 
 class OrgDetailView(ObjectDetailView):

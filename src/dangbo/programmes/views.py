@@ -19,9 +19,9 @@ from dangbo.core import hooks
 from dangbo.core.exports import DOCX, XLSX, file_response
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission, reachable_paths
-from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
+from dangbo.organizations.views import OrgPickerView
 from dangbo.programmes import exports, forms, queries, rules, services
 from dangbo.programmes.filters import DocumentFilter, ProgrammeFilter
 from dangbo.programmes.models import (
@@ -108,26 +108,18 @@ class IndexView(LoginRequiredMixin, View):
         )
 
 
-class PickOrgView(LoginRequiredMixin, View):
-    """HTMX fragment for the org picker: orgs where the user may change (or view) programmes."""
+class PickOrgView(OrgPickerView):
+    """Orgs where the user may change (or view) programmes."""
 
     def get(self, request):
-        action = "view" if request.GET.get("action") == "view" else "change"
-        _require_reach(request.user, action)
-        query = normalize(request.GET.get("q", ""))
-        results = []
-        if len(query) >= 2:
-            results = list(
-                forms.changeable_orgs(request.user, action)
-                .filter(name_search__contains=query)
-                .select_related("org_type")
-                .order_by("depth", "path")[:20]
-            )
-        return render(
-            request,
-            "organizations/_pick.html",
-            {"results": results, "field": request.GET.get("field", "")},
-        )
+        _require_reach(request.user, self._action(request))
+        return super().get(request)
+
+    def _action(self, request) -> str:
+        return "view" if request.GET.get("action") == "view" else "change"
+
+    def candidates(self, request):
+        return forms.changeable_orgs(request.user, self._action(request))
 
 
 # --- documents --------------------------------------------------------------------------------

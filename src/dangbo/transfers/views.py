@@ -1,18 +1,15 @@
 """Transfer screens: list for both sides, detail with its events, issue, act, transfer in."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import render
 from django.utils import timezone
-from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import xlsx_response
 from dangbo.core.permissions import has_permission
-from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+from dangbo.organizations.views import OrgPickerView
 from dangbo.transfers import exports, forms, rules, services
 from dangbo.transfers.filters import TransferFilter, overdue
 from dangbo.transfers.models import Transfer
@@ -185,25 +182,14 @@ class TransferInView(ServiceFormView):
         return transfer.get_absolute_url()
 
 
-class PickCellView(LoginRequiredMixin, View):
-    """HTMX fragment: active cells anywhere, by unaccented name (a transfer may leave the
-    user's subtree; names of cells are not personal data)."""
+class PickCellView(OrgPickerView):
+    """Active cells anywhere (a transfer may leave the user's subtree; names of cells are
+    not personal data)."""
 
     def get(self, request):
         if not has_permission(request.user, "transfers.change"):
             raise Http404
-        query = normalize(request.GET.get("q", ""))
-        results = []
-        if len(query) >= 2:
-            results = list(
-                Organization.objects.filter(
-                    is_active=True, org_type__holds_members=True, name_search__contains=query
-                )
-                .select_related("org_type")
-                .order_by("depth", "path")[:20]
-            )
-        return render(
-            request,
-            "organizations/_pick.html",
-            {"results": results, "field": request.GET.get("field", "")},
-        )
+        return super().get(request)
+
+    def candidates(self, request):
+        return Organization.objects.filter(is_active=True, org_type__holds_members=True)
