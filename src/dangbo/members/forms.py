@@ -16,6 +16,7 @@ class MemberForm(UserFormMixin, forms.ModelForm):
 
     organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
     reason = forms.CharField(label="Lý do đính chính / căn cứ", max_length=255, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Member
@@ -29,6 +30,7 @@ class MemberForm(UserFormMixin, forms.ModelForm):
         if self.instance.pk:
             del self.fields["organization"]
             self.fields["reason"].required = True
+            self.fields["version"].initial = self.instance.version
         else:
             self.fields["organization"].queryset = Organization.objects.restrict(
                 self.user, "change"

@@ -132,12 +132,24 @@ def register_member(
 
 
 @transaction.atomic
-def correct_identity(member: Member, *, reason: str, user=None, **changes) -> Member:
-    """Correct identity fields; the old values stay in the history with who/when/why."""
+def correct_identity(
+    member: Member, *, reason: str, user=None, expected_version: str = "", **changes
+) -> Member:
+    """Correct identity fields; the old values stay in the history with who/when/why.
+
+    `expected_version` (the record's `version` when the officer opened the form) makes a
+    concurrent correction fail with a clear message instead of silently overwriting it."""
     reason = clean_spaces(reason)
     if not reason:
         raise DomainError("Cần nêu lý do đính chính.", "reason")
     member = Member.objects.select_for_update().get(pk=member.pk)
+    if expected_version and expected_version != member.version:
+        changed_at = timezone.localtime(member.updated_at)
+        raise DomainError(
+            "Hồ sơ này vừa được người khác cập nhật lúc "
+            f"{changed_at:%H:%M:%S %d/%m/%Y}. Hãy tải lại trang để xem thông tin mới rồi "
+            "đính chính lại; chưa có gì bị thay đổi."
+        )
     current = {field: getattr(member, field) for field in IDENTITY_FIELDS}
     merged = _check_identity(
         {**current, **{k: v for k, v in changes.items() if k in IDENTITY_FIELDS}},

@@ -137,7 +137,11 @@ class MemberEditView(ServiceFormView):
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k in services.IDENTITY_FIELDS}
         member = services.correct_identity(
-            self.object, reason=form.cleaned_data["reason"], user=self.request.user, **data
+            self.object,
+            reason=form.cleaned_data["reason"],
+            user=self.request.user,
+            expected_version=form.cleaned_data.get("version") or "",
+            **data,
         )
         return reverse("members:detail", args=[member.pk])
 
