@@ -262,3 +262,9 @@ def test_officer_creates_accounts_one_or_in_bulk(portal, client):
     assert login_user.check_password(rows[1][3])
     export = LogEntry.objects.filter(object_repr__startswith="Xuất dữ liệu").get()
     assert export.additional_data["rows"] == 1 and export.actor == secretary
+
+
+def test_home_links_to_the_survey_answer_page(client, portal):
+    login(client, portal["accounts"][portal["alice"].pk])
+    body = client.get(reverse("portal:index")).content.decode()
+    assert reverse("surveys:answer") in body
