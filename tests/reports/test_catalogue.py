@@ -196,3 +196,32 @@ def test_every_measure_drills_down(tree, meetings, admin_client):
         reverse("reports:module_rows", args=["meetings"]), {"measure": "nope"}
     )
     assert missing.status_code == 404
+
+
+def test_classification_shares_match_the_final_grades(tree, admin_user):
+    from dangbo.reviews import rules as review_rules
+    from dangbo.reviews import services as review_services
+    from dangbo.reviews.models import MemberReview
+    from tests.reviews.test_services import _enter_all
+
+    year = review_services.open_year(
+        organization=tree["committee"], year=2025, reference_date=date(2025, 12, 1)
+    )
+    a, _b = _enter_all(year, tree)
+    review_services.confirm(
+        review_year=year,
+        organization=tree["committee"],
+        grades={a[0].pk: review_rules.GOOD, a[1].pk: review_rules.GOOD},
+    )
+    finals = list(
+        MemberReview.objects.filter(review_year=year)
+        .exclude(final_grade="")
+        .values_list("final_grade", flat=True)
+    )
+    table = catalogue.build_table(
+        catalogue.REPORTS["member_reviews"], tree["committee"], 2025, TODAY, admin_user
+    )
+    good = sum(g in (review_rules.EXCELLENT, review_rules.GOOD) for g in finals)
+    assert table.total.values["reviewed"] == len(finals) > 0
+    assert table.total.values["good_or_better"] == good
+    assert table.total.ratios["good_or_better"] == round(100 * good / len(finals), 1)

@@ -200,6 +200,50 @@ def _year_of_review(year: int, today: date) -> Q:
 
 _ORG_REVIEW_COLUMNS = (("Tổ chức", "organization__name"), ("Kết quả", "final_grade"))
 
+
+def _grade_measures(model, columns) -> tuple[Measure, ...]:
+    """Classified, each final grade, and 'good or better' of a review model for the year."""
+
+    def graded(extra: Q) -> Callable[[int, date], Q]:
+        return _and(_year_of_review, extra)
+
+    return (
+        Measure(
+            "reviewed",
+            "Đã xếp loại",
+            model,
+            "organization__path",
+            graded(~Q(final_grade="")),
+            columns=columns,
+        ),
+        *(
+            Measure(
+                f"grade_{grade.value}",
+                grade.label,
+                model,
+                "organization__path",
+                graded(Q(final_grade=grade.value)),
+                columns=columns,
+            )
+            for grade in ReviewGrade
+        ),
+        Measure(
+            "good_or_better",
+            "Hoàn thành tốt nhiệm vụ trở lên",
+            model,
+            "organization__path",
+            graded(Q(final_grade__in=[ReviewGrade.EXCELLENT, ReviewGrade.GOOD])),
+            columns=columns,
+        ),
+    )
+
+
+_GRADE_RATIOS = (
+    Ratio("excellent", "% xuất sắc", f"grade_{ReviewGrade.EXCELLENT.value}", "reviewed"),
+    Ratio("good_or_better", "% tốt trở lên", "good_or_better", "reviewed"),
+)
+
+
 _ITEM_COLUMNS = (
     ("Nội dung", "title"),
     ("Tổ chức", "organization__name"),
@@ -300,25 +344,7 @@ REPORTS: dict[str, ModuleReport] = {
             title="Xếp loại chất lượng đảng viên",
             permission="reviews.view",
             measures=(
-                Measure(
-                    "reviewed",
-                    "Đã xếp loại",
-                    MemberReview,
-                    "organization__path",
-                    _and(_year_of_review, ~Q(final_grade="")),
-                    columns=_REVIEW_COLUMNS,
-                ),
-                *(
-                    Measure(
-                        f"grade_{grade.value}",
-                        grade.label,
-                        MemberReview,
-                        "organization__path",
-                        _and(_year_of_review, Q(final_grade=grade.value)),
-                        columns=_REVIEW_COLUMNS,
-                    )
-                    for grade in ReviewGrade
-                ),
+                *_grade_measures(MemberReview, _REVIEW_COLUMNS),
                 Measure(
                     "exempt",
                     "Không xếp loại",
@@ -328,46 +354,14 @@ REPORTS: dict[str, ModuleReport] = {
                     columns=_REVIEW_COLUMNS,
                 ),
             ),
-            ratios=(
-                Ratio(
-                    "excellent", "% xuất sắc", f"grade_{ReviewGrade.EXCELLENT.value}", "reviewed"
-                ),
-                Ratio("good", "% tốt", f"grade_{ReviewGrade.GOOD.value}", "reviewed"),
-            ),
+            ratios=_GRADE_RATIOS,
         ),
         ModuleReport(
             key="org_reviews",
             title="Xếp loại tổ chức đảng",
             permission="reviews.view",
-            measures=(
-                Measure(
-                    "reviewed",
-                    "Đã xếp loại",
-                    OrgReview,
-                    "organization__path",
-                    _and(_year_of_review, ~Q(final_grade="")),
-                    columns=_ORG_REVIEW_COLUMNS,
-                ),
-                *(
-                    Measure(
-                        f"grade_{grade.value}",
-                        grade.label,
-                        OrgReview,
-                        "organization__path",
-                        _and(_year_of_review, Q(final_grade=grade.value)),
-                        columns=_ORG_REVIEW_COLUMNS,
-                    )
-                    for grade in ReviewGrade
-                ),
-            ),
-            ratios=(
-                Ratio(
-                    "good_or_better",
-                    "% xuất sắc",
-                    f"grade_{ReviewGrade.EXCELLENT.value}",
-                    "reviewed",
-                ),
-            ),
+            measures=_grade_measures(OrgReview, _ORG_REVIEW_COLUMNS),
+            ratios=_GRADE_RATIOS,
         ),
         ModuleReport(
             key="inspections",
