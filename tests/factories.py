@@ -52,3 +52,31 @@ def user(username=None, role_code=None, on=None, **extra):
             user=account, role=Role.objects.get(code=role_code), organization=on
         )
     return account
+
+
+def _data_migration_functions():
+    """Every RunPython function of dangbo's migrations, in dependency order."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    seen, functions = set(), []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        for key in loader.graph.forwards_plan(leaf):
+            if key in seen:
+                continue
+            seen.add(key)
+            migration = loader.graph.nodes[key]
+            if not migration.__module__.startswith("dangbo."):
+                continue
+            functions += [op.code for op in migration.operations if isinstance(op, RunPython)]
+    return functions
+
+
+def rerun_data_migrations() -> None:
+    """Transactional tests flush every table, including rows the data migrations wrote (org
+    types, roles, rule values); run those migrations again — they are idempotent."""
+    from django.apps import apps
+
+    for function in _data_migration_functions():
+        function(apps, None)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import factories
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync API runs an event loop
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -74,25 +76,6 @@ def login(page, live_server):
     return do_login
 
 
-def _data_migration_functions():
-    """Every RunPython function of dangbo's migrations, in dependency order."""
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    seen, functions = set(), []
-    for leaf in sorted(loader.graph.leaf_nodes()):
-        for key in loader.graph.forwards_plan(leaf):
-            if key in seen:
-                continue
-            seen.add(key)
-            migration = loader.graph.nodes[key]
-            if not migration.__module__.startswith("dangbo."):
-                continue
-            functions += [op.code for op in migration.operations if isinstance(op, RunPython)]
-    return functions
-
-
 @pytest.fixture(autouse=True)
 def _migration_data(request):
     """Transactional tests flush every table, including rows the data migrations wrote
@@ -101,7 +84,4 @@ def _migration_data(request):
     if "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    for function in _data_migration_functions():
-        function(apps, None)
+    factories.rerun_data_migrations()

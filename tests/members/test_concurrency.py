@@ -12,6 +12,7 @@ from dangbo.members import services
 from dangbo.members.models import Member, MemberEvent
 from dangbo.transfers import services as transfer_services
 from dangbo.transfers.models import Transfer
+from tests import factories
 
 
 def test_a_stale_correction_is_refused_with_a_clear_message(tree, admin_client):
@@ -53,10 +54,14 @@ def test_a_current_version_is_accepted(tree):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_officers_transferring_the_same_member_at_once(tree):
+def test_two_officers_transferring_the_same_member_at_once(request):
     """Both submit together: the member row lock lets one through; the other is refused."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; the row lock is PostgreSQL's")
+    # Real commits from two threads: a transactional test. An earlier one's flush removed the
+    # rows the migrations wrote (org types, roles); reload them before building the tree.
+    factories.rerun_data_migrations()
+    tree = request.getfixturevalue("tree")
     member = tree["members_a"][0]
     targets = [tree["cell_b"], tree["village"]]
     outcomes, barrier = [], threading.Barrier(2)
