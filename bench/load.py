@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,52 @@ def dangbo_env(url: str, data_dir: str) -> dict:
         "DANGBO_AXES_ENABLED": "0",
         "DANGBO_ALLOWED_HOSTS": "127.0.0.1",
     }
+
+
+def ensure_meetings(env: dict) -> None:
+    """The meetings pages need meetings: two months for every cell when the dataset has none
+    (`dangbo seed_meetings`, ≈ 30 s on the province)."""
+    count = (
+        subprocess.run(
+            [
+                VENV / "dangbo",
+                "shell",
+                "-c",
+                "from dangbo.meetings.models import Meeting; print(Meeting.objects.exists())",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    if count == "False":
+        subprocess.run([VENV / "dangbo", "seed_meetings", "--months", "2"], env=env, check=True)
+
+
+def warm_up(host: str, ids: dict, workers: int) -> None:
+    """Each gunicorn worker loads templates and opens its connection on its first requests;
+    a node in service is warm, so the run starts after a few requests to every route."""
+    paths = [
+        "/organizations/",
+        f"/organizations/{ids['orgs'][0]}/children/",
+        "/members/",
+        f"/members/{ids['members'][0]}/",
+        "/reports/dashboard/",
+        "/",
+    ]
+    if ids["cells"]:
+        paths.append(f"/meetings/cells/{ids['cells'][0]}/")
+    if ids["meetings"]:
+        paths.append(f"/meetings/{ids['meetings'][0]}/")
+    for _ in range(2 * workers):
+        for path in paths:
+            request = urllib.request.Request(
+                host + path, headers={"Cookie": f"sessionid={ids['sessions'][0]}"}
+            )
+            urllib.request.urlopen(request, timeout=60).read()
 
 
 def prepare(env: dict, users: int) -> dict:
@@ -86,14 +133,18 @@ ROUTES = [
 ]
 
 
-def server_times(access_log: Path) -> dict[str, list[float]]:
+def server_times(access_log: Path, since: float) -> dict[str, list[float]]:
     """Milliseconds spent inside a gunicorn worker per request name (deploy/gunicorn.conf.py
-    writes JSON access lines): the server's own time, without the queue in front of it."""
+    writes JSON access lines): the server's own time, without the queue in front of it.
+    Requests before `since` (the warm-up) are left out."""
     times: dict[str, list[float]] = {}
     for line in access_log.read_text().splitlines():
         if not line.startswith("{"):
             continue
         entry = json.loads(line)
+        logged = datetime.strptime(entry["time"], "[%d/%b/%Y:%H:%M:%S %z]").timestamp()
+        if logged < int(since):
+            continue
         for pattern, name in ROUTES:
             if re.fullmatch(pattern, entry["path"]):
                 times.setdefault(name, []).append(float(entry["ms"]))
@@ -118,6 +169,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=18090)
+    parser.add_argument(
+        "--think",
+        default="0.5,2",
+        help="seconds an officer waits between actions, MIN,MAX (default 0.5,2: a busy mix; "
+        "an officer reading each page is nearer 5,15)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dangbo-load-"))
@@ -125,6 +182,7 @@ def main() -> int:
     data_dir = ROOT / "var" / "load"
     env = dangbo_env(args.database, str(data_dir))
     subprocess.run([VENV / "dangbo", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    ensure_meetings(env)
     ids = prepare(env, args.users)
     (work / "ids.json").write_text(json.dumps(ids))
     host = f"http://127.0.0.1:{args.port}"
@@ -146,6 +204,8 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.5)
+        warm_up(host, ids, args.workers)
+        started_at = time.time()
         load = subprocess.run(
             [
                 VENV / "locust",
@@ -166,7 +226,7 @@ def main() -> int:
                 "--stop-timeout",
                 "10",
             ],
-            env=env | {"LOAD_IDS": str(work / "ids.json")},
+            env=env | {"LOAD_IDS": str(work / "ids.json"), "LOAD_THINK": args.think},
             capture_output=True,
             text=True,
         )
@@ -177,7 +237,7 @@ def main() -> int:
         server.wait(30)
     with open(work / "load_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
-    server = server_times(work / "access.log")
+    server = server_times(work / "access.log", since=started_at)
     table = []
     for row in rows:
         if row["Name"] in ("Aggregated", "login"):
@@ -193,12 +253,15 @@ def main() -> int:
                 "p99_ms": float(row["99%"]),
                 "rps": round(float(row["Requests/s"]), 1),
                 "target_p95_ms": target,
+                "server_p50_ms": percentile(server.get(row["Name"], []), 0.5),
+                "server_p95_ms": percentile(server.get(row["Name"], []), 0.95),
             }
         )
     total = next(r for r in rows if r["Name"] == "Aggregated")
     result = {
         "users": args.users,
         "seconds": args.seconds,
+        "think_seconds": args.think,
         "gunicorn_workers": args.workers,
         "database": args.database.rsplit("/", 1)[-1],
         "loadavg_after": loadavg,
@@ -217,6 +280,7 @@ def main() -> int:
         print(
             f"{r['name']:<16}{r['requests']:>7}{r['failures']:>6}{r['median_ms']:>8.0f}"
             f"{r['p95_ms']:>8.0f}{r['p99_ms']:>8.0f}{r['target_p95_ms']:>8}"
+            f"{r['server_p50_ms']:>9.0f}{r['server_p95_ms']:>9.0f}"
         )
     print(
         f"total {result['total_requests']} requests, {result['total_failures']} failures, "

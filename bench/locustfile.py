@@ -13,11 +13,12 @@ from pathlib import Path
 from locust import HttpUser, between, task
 
 IDS = json.loads(Path(os.environ["LOAD_IDS"]).read_text())
+THINK = [float(s) for s in os.environ.get("LOAD_THINK", "0.5,2").split(",")]
 NAMES = ["nguyen", "tran thi", "le van", "pham", "hoang", "vu", "dang", "bui"]
 
 
 class Officer(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = between(*THINK)
 
     def on_start(self):
         self.client.cookies.set("sessionid", IDS["sessions"].pop(), domain="127.0.0.1")
