@@ -262,3 +262,28 @@ def test_reminders_of_what_falls_due_are_sent_once(portal):
     task = portal["bob_task"]
     services.send_reminders(today=task.due_on - timedelta(days=2))
     assert Notification.objects.filter(key=f"remind-task:{task.pk}", member=portal["bob"]).exists()
+
+
+def test_a_readmitted_members_locked_account_is_reopened_only_with_a_new_password(tree):
+    from dangbo.members import services as member_services
+
+    member = tree["members_a"][0]
+    account, password = services.create_account(member)
+    member_services.leave(
+        member, new_status="deleted", on=date(2021, 3, 1), decision_number="5-QĐ", reason="Bỏ"
+    )
+    account.user.refresh_from_db()
+    assert not account.user.is_active  # locked when the member left
+    with pytest.raises(DomainError, match="không còn sinh hoạt"):
+        services.reset_password(account)
+    member_services.readmit(
+        member, organization=tree["cell_b"], on=date(2024, 3, 1), decision_number="9-QĐ"
+    )
+    account.user.refresh_from_db()
+    assert not account.user.is_active  # readmission alone does not revive the old password
+    fresh = services.reset_password(account)
+    account.refresh_from_db()
+    account.user.refresh_from_db()
+    assert account.user.is_active and account.must_change_password
+    assert account.user.check_password(fresh) and not account.user.check_password(password)
+    assert MemberEvent.objects.filter(member=member, kind="readmitted").exists()

@@ -3,9 +3,11 @@ from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dangbo.members.models import Member
 from dangbo.portal import services
 from dangbo.portal.models import CorrectionRequest, MeetingReply, MemberAccount, Notification
 from dangbo.reviews import services as review_services
@@ -252,6 +254,19 @@ def test_officer_creates_accounts_one_or_in_bulk(portal, client):
     response = client.post(reverse("portal:account_reset", args=[account.pk]))
     account.user.refresh_from_db()
     assert account.user.check_password(response.context["password"])
+    # A member who left: the list shows the account locked and offers no new password.
+    Member.objects.filter(pk=third.pk).update(status="deleted")
+    get_user_model().objects.filter(pk=account.user_id).update(is_active=False)
+    page = client.get("/portal/accounts/", {"org": portal["cell_a"].pk}).content.decode()
+    assert "Đã khóa" in page
+    refused = client.post(reverse("portal:account_reset", args=[account.pk]))
+    assert "tài khoản đã khóa" in refused.content.decode()
+    Member.objects.filter(pk=third.pk).update(status="probationary")  # readmitted
+    page = client.get("/portal/accounts/", {"org": portal["cell_a"].pk}).content.decode()
+    assert "Mở lại, cấp mật khẩu mới" in page
+    client.post(reverse("portal:account_reset", args=[account.pk]))
+    account.user.refresh_from_db()
+    assert account.user.is_active
 
     fresh = factories.member(portal["cell_a"], "Hoàng Minh Tuấn")
     response = client.post(reverse("portal:accounts_bulk"), {"organization": portal["cell_a"].pk})

@@ -138,12 +138,20 @@ def create_accounts(org: Organization, *, user=None) -> list[tuple[Member, str, 
 
 @transaction.atomic
 def reset_password(account: MemberAccount, *, user=None) -> str:
-    """A new one-time password; the member must change it at the next login."""
+    """A new one-time password; the member must change it at the next login. The account of
+    a member who left was locked (receivers.member_left); once the member is readmitted, this
+    is how an officer reopens it — deliberately, with a new password, never the old one."""
     account = MemberAccount.objects.select_related("member", "user").get(pk=account.pk)
     _check_may_manage(user, account.member)
+    if not account.member.is_active_member:
+        raise DomainError(
+            f"Đồng chí {account.member.full_name} không còn sinh hoạt đảng; tài khoản đã khóa.",
+            "member",
+        )
     password = generate_password()
     account.user.password = make_password(password, hasher=one_time_hasher())
-    account.user.save(update_fields=["password"])
+    account.user.is_active = True
+    account.user.save(update_fields=["password", "is_active"])
     account.must_change_password = True
     account.save(update_fields=["must_change_password", "updated_at"])
     return password

@@ -12,6 +12,7 @@ class AccountTable(tables.Table):
     )
     username = tables.Column(verbose_name="Tên đăng nhập", accessor="user__username")
     must_change_password = tables.BooleanColumn(verbose_name="Chưa đổi mật khẩu")
+    locked = tables.Column(verbose_name="Trạng thái", accessor="user__is_active", orderable=False)
     created_at = tables.DateColumn(verbose_name="Cấp ngày", format="d/m/Y")
     reset = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
@@ -20,13 +21,20 @@ class AccountTable(tables.Table):
         fields = ("member", "organization", "username", "must_change_password", "created_at")
         attrs = {"class": "table table-sm table-hover"}
 
+    def render_locked(self, value):
+        return "Đang dùng" if value else "Đã khóa"
+
     def render_reset(self, record):
+        if not record.member.is_active_member:
+            return ""
+        label = "Cấp lại mật khẩu" if record.user.is_active else "Mở lại, cấp mật khẩu mới"
         return format_html(
             '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" '
-            'value="{}"><button class="btn btn-sm btn-outline-danger">Cấp lại mật khẩu</button>'
+            'value="{}"><button class="btn btn-sm btn-outline-danger">{}</button>'
             "</form>",
             reverse("portal:account_reset", args=[record.pk]),
             self.context["csrf_token"] if self.context else "",
+            label,
         )
 
 

@@ -533,7 +533,10 @@ class AccountResetView(RestrictedViewMixin, View):
         account = self.get_queryset().select_related("user", "member").filter(pk=pk).first()
         if account is None:
             raise Http404
-        password = services.reset_password(account, user=request.user)
+        try:
+            password = services.reset_password(account, user=request.user)
+        except DomainError as error:
+            return _password_page(request, error=error.message)
         return _password_page(request, account, password, "Đã cấp lại mật khẩu")
 
 
