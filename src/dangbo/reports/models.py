@@ -132,3 +132,60 @@ class SummaryRun(models.Model):
 
     def __str__(self) -> str:
         return f"Tổng hợp đến cấp {self.max_depth} lúc {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class MonthEndRun(models.Model):
+    """One computation of the member counts at a past month end (`month_ends.refresh`)."""
+
+    on = models.DateField("ngày cuối tháng", unique=True)
+    started_at = models.DateTimeField("bắt đầu")
+    finished_at = models.DateTimeField("hoàn thành", null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-on"]
+        verbose_name = "số liệu cuối tháng"
+        verbose_name_plural = "số liệu cuối tháng"
+
+    def __str__(self) -> str:
+        return f"Số liệu ngày {self.on:%d/%m/%Y}"
+
+
+class MonthEndCount(models.Model):
+    """Active members at a month end by org (as the tree stood that day, down to
+    `month_ends.DEPTH`), status and gender: a past date's report of the top levels reads these
+    rows instead of joining millions of valid-time periods. Trusted only while no back-dated
+    change touched that month (`BackdatedMonth`); otherwise the report counts live."""
+
+    on = models.DateField("ngày cuối tháng")
+    path = models.CharField("đường dẫn cây ngày đó", max_length=255)
+    depth = models.PositiveSmallIntegerField("cấp")
+    status = models.CharField("trạng thái", max_length=20)
+    gender = models.CharField("giới tính", max_length=1)
+    members = models.PositiveIntegerField("số đảng viên")
+
+    class Meta:
+        verbose_name = "số đảng viên cuối tháng"
+        verbose_name_plural = "số đảng viên cuối tháng"
+        indexes = [models.Index(fields=["on", "depth", "path"], name="monthend_on_depth_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.on:%d/%m/%Y} {self.status}/{self.gender}: {self.members}"
+
+
+class BackdatedMonth(models.Model):
+    """Written by database triggers (migration 0003), never by the application: the earliest
+    month touched by a change of a member's placement, status or gender, or of the tree, dated
+    before the current month, and when. Triggers see every writer (services, bulk COPY,
+    imports and their rollback, raw SQL). Unmanaged: not copied by `move_database` — the
+    target's own triggers mark every copied month, so its month-end counts are recomputed."""
+
+    month = models.DateField(primary_key=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "reports_backdated_month"
+
+    def __str__(self) -> str:
+        return f"Thay đổi ghi lùi tới tháng {self.month:%m/%Y}"

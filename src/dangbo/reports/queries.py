@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models.functions import Length, Substr
 
 from dangbo.members.choices import (
     ACTIVE_STATUSES,
@@ -110,9 +110,16 @@ def _value_ref(breakdown: str, on: date, today: date):
 
 def count_table(root: Organization, on: date, breakdown: str, today: date, by_child: bool):
     """{(child_path or '', value): count} in one GROUP BY query (today's status and gender
-    from the exact per-ancestor summary, which answers for the nation in milliseconds)."""
+    from the exact per-ancestor summary, which answers for the nation in milliseconds; a past
+    month end's from its counted rows while no back-dated change touched them)."""
     if is_today(on, today) and breakdown in ("status", "gender"):
         counts = _summary_table(root, breakdown, by_child)
+        if counts is not None:
+            return counts
+    if not is_today(on, today):
+        from dangbo.reports import month_ends  # it builds on this module
+
+        counts = month_ends.count_table(root, on, breakdown, by_child)
         if counts is not None:
             return counts
     qs = members_on(root.path, on, today).annotate(value=_value_ref(breakdown, on, today))
@@ -157,8 +164,9 @@ def children_on(root: Organization, on: date, today: date) -> list[tuple[str, st
         ).values_list("path", "name")
         return list(rows)
     rows = (
-        OrgPeriod.objects.filter(path__startswith=root.path, valid_from__lte=on)
+        OrgPeriod.objects.alias(path_length=Length("path"))  # the nation has 388k periods
+        .filter(path__startswith=root.path, path_length=width, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .values_list("path", "name")
     )
-    return sorted((path, name) for path, name in rows if len(path) == width)
+    return sorted(rows)

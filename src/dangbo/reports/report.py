@@ -1,10 +1,10 @@
 """A statistical table: rows (the org or its direct children) × breakdown values, with totals."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from dangbo.organizations.models import Organization
-from dangbo.reports import queries
+from dangbo.reports import month_ends, queries
 
 
 @dataclass
@@ -25,6 +25,7 @@ class MemberTable:
     rows: list[Row] = field(default_factory=list)
     totals: list[int] = field(default_factory=list)
     grand_total: int = 0
+    counted_at: datetime | None = None  # read from the month-end count made then
 
     @property
     def title(self) -> str:
@@ -35,6 +36,9 @@ def build_member_table(
     root: Organization, on: date, breakdown_code: str, by_child: bool, today: date
 ) -> MemberTable:
     breakdown = queries.BREAKDOWNS[breakdown_code]
+    run = None
+    if not queries.is_today(on, today):
+        run = month_ends.serving_run(root, on, breakdown_code, by_child)
     counts = queries.count_table(root, on, breakdown_code, today, by_child)
     present = {value for _child, value in counts}
     short_list = len(breakdown.choices) <= 10  # long lists (54 ethnic groups) show used values
@@ -43,6 +47,7 @@ def build_member_table(
     if present - known:  # values not in the reference list stay visible
         columns += [(v, v or "Chưa khai") for v in sorted(present - known)]
     table = MemberTable(root, on, breakdown, by_child, columns)
+    table.counted_at = run.finished_at if run else None
     targets = queries.children_on(root, on, today) if by_child else [("", root.name)]
     for path, name in targets:
         cells = [counts.get((path, value), 0) for value, _label in columns]

@@ -1,0 +1,138 @@
+"""Member counts at past month ends for the top levels of the tree.
+
+A report of the nation as of a past date joins millions of valid-time rows (placements × org
+periods × status periods): seconds of work. Reports are mostly made as of a month, quarter or
+year end, so `refresh` counts each past month end once (one grouped query over the whole tree,
+rolled up to every org down to DEPTH) and `count_table` answers from those rows.
+
+They stay exact because database triggers (migration 0003) mark in `BackdatedMonth` the
+earliest month touched by any change dated before the current month; a month end is trusted
+only when its count started after every such mark on or before it (less a safety margin for
+transactions still open when the count began). Otherwise the report counts live, and the next
+refresh recounts it.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.organizations.models import Organization
+from dangbo.reports import queries
+from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
+
+DEPTH = 3  # nation, provinces and their direct children
+BREAKDOWNS = ("status", "gender")
+
+
+def margin() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "DANGBO_MONTH_END_MARGIN_SECONDS", 600)))
+
+
+def month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def is_month_end(day: date) -> bool:
+    return month_end(day) == day
+
+
+def default_dates(today: date, months: int = 24, years: int = 10) -> list[date]:
+    """The month ends of the last `months` months and the year ends of the `years` years
+    before the last month end's year: the dates reports are usually made for."""
+    last = today.replace(day=1) - timedelta(days=1)
+    dates, day = [], last
+    for _ in range(months):
+        dates.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    dates += [date(year, 12, 31) for year in range(last.year - years, last.year)]
+    return sorted(set(dates))
+
+
+def is_trusted(run: MonthEndRun | None) -> bool:
+    if run is None or run.finished_at is None:
+        return False
+    touched = BackdatedMonth.objects.filter(
+        month__lte=run.on, changed_at__gt=run.started_at - margin()
+    )
+    return not touched.exists()
+
+
+def stale_dates(dates: list[date]) -> list[date]:
+    runs = {run.on: run for run in MonthEndRun.objects.filter(on__in=dates)}
+    return [day for day in dates if not is_trusted(runs.get(day))]
+
+
+def refresh(dates: list[date] | None = None, today: date | None = None, force=False) -> int:
+    """Count the month ends that are missing or touched since counted; returns how many."""
+    today = today or timezone.localdate()
+    dates = [d for d in (dates or default_dates(today)) if is_month_end(d) and d < today]
+    todo = dates if force else stale_dates(dates)
+    for day in todo:
+        count_month_end(day)
+    return len(todo)
+
+
+@transaction.atomic
+def count_month_end(day: date) -> MonthEndRun:
+    started = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+    step = Organization.steplen
+    path = "placements__organization__periods__path"
+    grouped = (
+        queries.members_on("", day, today=day + timedelta(days=1))
+        .annotate(prefix=Substr(path, 1, DEPTH * step), period_status=F("status_periods__status"))
+        .values("prefix", "period_status", "gender")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals: dict[tuple[str, str, str], int] = {}
+    for row in grouped:
+        prefix = row["prefix"]
+        for depth in range(1, len(prefix) // step + 1):
+            key = (prefix[: depth * step], row["period_status"], row["gender"])
+            totals[key] = totals.get(key, 0) + row["n"]
+    MonthEndCount.objects.filter(on=day).delete()  # derived rows of that day, replaced whole
+    MonthEndCount.objects.bulk_create(
+        [
+            MonthEndCount(on=day, path=p, depth=len(p) // step, status=s, gender=g, members=n)
+            for (p, s, g), n in totals.items()
+        ],
+        batch_size=5000,
+    )
+    run, _ = MonthEndRun.objects.update_or_create(
+        on=day,
+        defaults={"started_at": started, "finished_at": timezone.now(), "rows": len(totals)},
+    )
+    return run
+
+
+def count_table(root: Organization, on: date, breakdown: str, by_child: bool) -> dict | None:
+    """{(child_path or '', value): count} from the month-end rows, or None."""
+    run = serving_run(root, on, breakdown, by_child)
+    if run is None:
+        return None
+    depth = root.depth + (1 if by_child else 0)
+    rows = MonthEndCount.objects.filter(
+        on=on, depth=depth, path__startswith=root.path, status__in=ACTIVE_STATUSES
+    )
+    grouped = rows.values("path", breakdown).annotate(n=Sum("members")).order_by()
+    return {
+        (row["path"] if by_child else "", row[breakdown]): row["n"] for row in grouped if row["n"]
+    }
+
+
+def serving_run(root: Organization, on: date, breakdown: str, by_child: bool):
+    """The month-end count a report can read, or None (not a counted month end, touched
+    since, a breakdown or a level not kept)."""
+    depth = root.depth + (1 if by_child else 0)
+    if breakdown not in BREAKDOWNS or depth > DEPTH or not is_month_end(on):
+        return None
+    run = MonthEndRun.objects.filter(on=on).first()
+    return run if is_trusted(run) else None

@@ -1,0 +1,152 @@
+"""Member counts at past month ends: equal to the live count, marked stale by database
+triggers when a back-dated change touches them (every writer), recounted by the refresh."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.members import services as member_services
+from dangbo.members.models import Member, Placement
+from dangbo.organizations.models import Organization
+from dangbo.reports import month_ends, queries
+from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+DATES = [date(2019, 12, 31), date(2024, 6, 30), date(2025, 3, 31)]
+
+
+@pytest.fixture(autouse=True)
+def no_margin(settings):
+    settings.DANGBO_MONTH_END_MARGIN_SECONDS = 0
+
+
+def _marks() -> set[date]:
+    return set(BackdatedMonth.objects.values_list("month", flat=True))
+
+
+def _reports(tree):
+    province = Organization.objects.get(pk=tree["province"].pk)
+    bloc = Organization.objects.get(pk=tree["bloc"].pk)
+    today = timezone.localdate()
+    return {
+        (org.name, on, code, by_child): queries.count_table(org, on, code, today, by_child)
+        for org in (province, bloc)
+        for on in DATES
+        for code in month_ends.BREAKDOWNS
+        for by_child in (True, False)
+    }
+
+
+def _history(tree):
+    factories.member(
+        tree["cell_b"], "Vũ Thị Lan", gender="F", admitted_on=date(2018, 4, 2), official_on=None
+    )
+    factories.member(tree["village"], "Bùi Văn Tâm", admitted_on=date(2024, 2, 1), official_on=None)
+    moved = tree["members_a"][0]
+    member_services.place_members(
+        [moved.pk], tree["village"], date(2024, 5, 20), summary="Chuyển sinh hoạt"
+    )
+
+
+def test_triggers_mark_the_earliest_month_a_backdated_change_touches(tree):
+    BackdatedMonth.objects.all().delete()
+    today = timezone.localdate()
+    factories.member(tree["cell_a"], "Mới Hôm Nay", admitted_on=today, official_on=None)
+    assert _marks() == set()  # dated this month: no counted month end can change
+    member = tree["members_a"][1]
+    member_services.place_members([member.pk], tree["cell_b"], today, summary="Chuyển")
+    assert _marks() == set()  # closing a period today leaves earlier months alone
+    factories.member(tree["cell_a"], "Kết Nạp Cũ", admitted_on=date(2023, 7, 9), official_on=None)
+    assert _marks() == {date(2023, 7, 1)}
+    placement = Placement.objects.filter(member=member, valid_to__isnull=False).get()
+    Placement.objects.filter(pk=placement.pk).update(valid_to=date(2022, 2, 14))  # raw update
+    assert _marks() == {date(2023, 7, 1), date(2022, 2, 1)}
+    Member.objects.filter(pk=member.pk).update(gender="F" if member.gender == "M" else "M")
+    assert date(1, 1, 1) in _marks()  # gender counts on every date
+
+
+def test_counts_equal_the_live_count_and_are_read_instead(tree, django_assert_max_num_queries):
+    _history(tree)
+    live = _reports(tree)
+    assert month_ends.refresh(DATES, today=date(2026, 11, 24)) == len(DATES)
+    assert MonthEndRun.objects.count() == len(DATES)
+    province = Organization.objects.get(pk=tree["province"].pk)
+    served = month_ends.count_table(province, DATES[1], "status", True)
+    assert served is not None and sum(served.values()) > 0
+    assert _reports(tree) == live
+    with django_assert_max_num_queries(3):  # run, staleness check, rows
+        month_ends.count_table(province, DATES[2], "gender", True)
+    committee = Organization.objects.get(pk=tree["committee"].pk)
+    assert month_ends.count_table(committee, DATES[1], "status", True) is None  # too deep
+    assert month_ends.count_table(province, date(2024, 6, 29), "status", True) is None
+    assert month_ends.count_table(province, DATES[1], "education", True) is None
+
+
+def test_a_backdated_change_sends_later_month_ends_live_until_recounted(tree):
+    _history(tree)
+    month_ends.refresh(DATES, today=date(2026, 11, 24))
+    province = Organization.objects.get(pk=tree["province"].pk)
+    before = month_ends.count_table(province, DATES[2], "status", False)
+    factories.member(
+        tree["cell_a"], "Bổ Sung Hồ Sơ", admitted_on=date(2024, 1, 10), official_on=None
+    )
+    assert month_ends.count_table(province, DATES[0], "status", False) is not None
+    assert month_ends.count_table(province, DATES[1], "status", False) is None
+    today = timezone.localdate()
+    live = queries.count_table(province, DATES[2], "status", today, False)
+    assert sum(live.values()) == sum(before.values()) + 1  # the report counted live: exact
+    assert month_ends.refresh(DATES, today=date(2026, 11, 24)) == 2  # only the touched ones
+    after = month_ends.count_table(province, DATES[2], "status", False)
+    assert after == live
+
+
+def test_margin_distrusts_counts_begun_while_a_change_was_open(tree, settings):
+    month_ends.refresh(DATES, today=date(2026, 11, 24))
+    factories.member(
+        tree["cell_a"], "Giao Dịch Dài", admitted_on=date(2010, 1, 4), official_on=None
+    )
+    run = MonthEndRun.objects.get(on=DATES[0])
+    MonthEndRun.objects.filter(pk=run.pk).update(started_at=timezone.now() + timedelta(minutes=5))
+    run.refresh_from_db()
+    assert month_ends.is_trusted(run)
+    settings.DANGBO_MONTH_END_MARGIN_SECONDS = 600
+    assert not month_ends.is_trusted(run)
+
+
+def test_default_dates_and_month_end_rule():
+    dates = month_ends.default_dates(date(2026, 11, 24), months=3, years=2)
+    assert dates == [
+        date(2024, 12, 31),
+        date(2025, 12, 31),
+        date(2026, 8, 31),
+        date(2026, 9, 30),
+        date(2026, 10, 31),
+    ]
+    assert month_ends.is_month_end(date(2024, 2, 29)) and not month_ends.is_month_end(
+        date(2023, 2, 28) + timedelta(days=1)
+    )
+
+
+def test_refresh_command_counts_month_ends_after_the_summaries(tree):
+    call_command("refresh_report_summaries", "--months", "2", "--years", "1")
+    assert MonthEndRun.objects.count() == 3
+    assert MonthEndCount.objects.filter(depth=1, status="official").exists()
+    call_command("refresh_report_summaries", "--months", "2", "--years", "1")
+    assert MonthEndRun.objects.count() == 3  # nothing touched: nothing recounted
+
+
+def test_the_report_page_says_when_a_month_end_was_counted(tree, admin_client):
+    _history(tree)
+    url = reverse("reports:members")
+    params = {"org": tree["province"].pk, "on": "30/06/2024", "breakdown": "status"}
+    live = admin_client.get(url, params).content.decode()
+    assert 'id="month-end-note"' not in live
+    month_ends.refresh(DATES, today=date(2026, 11, 24))
+    page = admin_client.get(url, params).content.decode()
+    assert 'id="month-end-note"' in page and "30/06/2024" in page
+    grand = 'id="grand-total">'
+    assert live.split(grand)[1].split("<")[0] == page.split(grand)[1].split("<")[0]
