@@ -69,7 +69,11 @@ def _data_migration_functions():
             migration = loader.graph.nodes[key]
             if not migration.__module__.startswith("dangbo."):
                 continue
-            functions += [op.code for op in migration.operations if isinstance(op, RunPython)]
+            functions += [
+                op.code
+                for op in migration.operations
+                if isinstance(op, RunPython) and not op.hints.get("schema_only")  # DDL: kept
+            ]
     return functions
 
 

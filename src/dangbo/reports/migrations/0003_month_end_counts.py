@@ -200,5 +200,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(create_triggers, drop_triggers, hints={"schema_only": True}),
     ]
