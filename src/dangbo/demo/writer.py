@@ -228,32 +228,6 @@ def _insert_rows(rows, total, progress, batch=5000):
 @transaction.atomic
 def write_all(root: OrgPlan, seed: int, progress=None) -> tuple[int, int]:
     summary.invalidate()  # members are written around Member.save; rebuild afterwards
-    with _backdating_marked_once():
-        ids = write_orgs(root)
-        members = write_members(root, ids, seed, progress)
+    ids = write_orgs(root)
+    members = write_members(root, ids, seed, progress)
     return len(ids), members
-
-
-MARKED_TABLES = ("members_member", "members_placement", "members_statusperiod")
-MARKED_TABLES += ("organizations_orgperiod",)
-
-
-@contextmanager
-def _backdating_marked_once():
-    """Every generated row is back-dated: instead of a trigger call per row (millions on
-    PostgreSQL), the triggers that mark back-dated months are off while writing, and all
-    months are marked once at the end (reports.month_ends recounts what it had counted)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        for table in MARKED_TABLES:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-    yield
-    with connection.cursor() as cursor:
-        for table in MARKED_TABLES:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        cursor.execute(
-            "INSERT INTO reports_backdated_month (month, changed_at) VALUES ('0001-01-01', "
-            "clock_timestamp()) ON CONFLICT (month) DO UPDATE SET changed_at = EXCLUDED.changed_at"
-        )
