@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -1851,15 +1851,28 @@ def tally_members(review_year: ReviewYear, org_ids=None) -> int:
         .order_by()
     }
     changed = []
-    for org_review in targets.only("id", "organization_id", *TALLY):
-        fresh = counts.get(org_review.organization_id, {})
-        values = {name: fresh.get(name, 0) for name in TALLY}
-        if any(getattr(org_review, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(org_review, name, value)
-            changed.append(org_review)
-    OrgReview.objects.bulk_update(changed, list(TALLY), batch_size=1000)
+    for pk, org_id, *old in targets.values_list("id", "organization_id", *TALLY):
+        fresh = counts.get(org_id, {})
+        values = [fresh.get(name, 0) for name in TALLY]
+        if values != old:
+            changed.append([*values, pk])
+    _write_tallies(changed)
     return len(changed)
+
+
+def _write_tallies(rows: list[list[int]]) -> None:
+    """One prepared UPDATE executed for every changed org row ([*tally values, id]): the ORM's
+    bulk_update builds a CASE per field and row, about 4 ms a row (measured on 20,000 imported
+    results); the tallies are not audited fields."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(OrgReview)]
+    quote = connection.ops.quote_name
+    meta = OrgReview._meta
+    columns = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in TALLY)
+    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def progress_by_child(review_year: ReviewYear, org: Organization, children: list) -> dict:
