@@ -6,8 +6,15 @@ memory < 1 GiB.
     DANGBO_DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench \
         .venv/bin/python bench/imports_bench.py --rows 100000
 
+With `--shape reviews` it measures past years' classification results instead: members are
+loaded first (the member import), then a file of `--rows` results (five past years, members
+found by system id, ID number, or name and birth date) is previewed, committed, exported and
+re-imported (all unchanged), and the import rolled back.
+
+    .venv/bin/python bench/imports_bench.py --shape reviews --rows 20000
+
 The database named by DANGBO_DATABASE_URL is DROPPED and re-created: never point it at real
-data. Results go to bench/results/imports.json (and stdout).
+data. Results go to bench/results/imports.json (imports_reviews.json) and stdout.
 """
 
 import argparse
@@ -155,13 +162,108 @@ def timed(label: str, results: dict, fn):
     return value
 
 
+REVIEW_YEARS = (2021, 2022, 2023, 2024, 2025)
+GRADE_WEIGHTS = (("Hoàn thành xuất sắc nhiệm vụ", 14), ("HTTNV", 78), ("hoan thanh", 6))
+
+
+def review_file(members: list[tuple], rows: int, bad_every: int) -> bytes:
+    """Results of REVIEW_YEARS for the members (id, name, birth, ID number, admitted): one row
+    per member and year from their admission, a bad row every `bad_every` rows."""
+    from openpyxl import Workbook
+
+    from dangbo.imports.rules import REVIEW_SHAPE
+
+    rng = random.Random(11)
+    labels = [label for label, _w in GRADE_WEIGHTS]
+    weights = [w for _label, w in GRADE_WEIGHTS]
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("Kết quả xếp loại")
+    ws.append([c.label for c in REVIEW_SHAPE.columns])
+    written = 0
+    for pk, name, birth, number, admitted in members:
+        for year in REVIEW_YEARS:
+            if written == rows:
+                break
+            if year < admitted.year:
+                continue
+            way = written % 10
+            record = {
+                "id": pk if way < 6 else None,
+                "full_name": name,
+                "birth_date": birth.strftime("%d/%m/%Y") if way >= 9 else None,
+                "id_number": number if 6 <= way < 9 else None,
+                "year": year,
+                "grade": rng.choices(labels, weights)[0] if rng.random() > 0.02 else None,
+                "exemption": None,
+            }
+            if record["grade"] is None:
+                record["exemption"] = "Miễn sinh hoạt"
+            if bad_every and written % bad_every == bad_every - 1:
+                record["year"] = 2999
+            ws.append([record.get(c.field) for c in REVIEW_SHAPE.columns])
+            written += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def reviews_main(args, results: dict, user, province, cells) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangbo.imports import services
+    from dangbo.members.models import Member
+    from dangbo.reviews.models import MemberReview, OrgReview, ReviewYear
+
+    def preview(data, name, kind):
+        job = services.start_import(
+            user=user, root=province, kind=kind, uploaded=SimpleUploadedFile(name, data)
+        )
+        return services.set_mapping(job, services.job_mapping(job), user=user)
+
+    members = args.rows // len(REVIEW_YEARS) * 13 // 10
+    content = member_file(members, cells, 0)
+    job = timed("members (setup)", results, lambda: preview(content, "dv.xlsx", "members"))
+    job = services.request_commit(job, user=user, skip_errors=True)
+    assert job.state == "committed", job.error_message
+    rows = Member.objects.order_by("pk").values_list(
+        "pk", "full_name", "birth_date", "id_number", "admitted_on"
+    )
+    content = timed(
+        "generate file", results, lambda: review_file(list(rows), args.rows, args.bad_every)
+    )
+    results["file_mib"] = round(len(content) / 2**20, 1)
+    job = timed("validate + preview", results, lambda: preview(content, "kq.xlsx", "reviews"))
+    assert job.state == "previewed", job.error_message
+    results["preview_counts"] = job.counts
+    job = timed(
+        "commit (new results)",
+        results,
+        lambda: services.request_commit(job, user=user, skip_errors=True),
+    )
+    assert job.state == "committed", job.error_message
+    results["member_reviews"] = MemberReview.objects.count()
+    results["review_years"] = ReviewYear.objects.count()
+    results["org_rows"] = OrgReview.objects.count()
+    exported, _log = timed(
+        "export", results, lambda: services.export_bytes("reviews", user=user, root=province)
+    )
+    again = timed("re-import preview", results, lambda: preview(exported, "xuat.xlsx", "reviews"))
+    results["reimport_counts"] = again.counts
+    undone = timed("rollback", results, lambda: services.request_rollback(job, user=user))
+    assert undone.state == "rolled_back", undone.error_message
+    results["member_reviews_after_rollback"] = MemberReview.objects.count()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shape", choices=["members", "reviews"], default="members")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--bad-every", type=int, default=1000)
     parser.add_argument("--edit", type=int, default=5000, help="rows changed before re-import")
-    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "imports.json"))
+    parser.add_argument("--output", default="")
     args = parser.parse_args()
+    name = "imports.json" if args.shape == "members" else "imports_reviews.json"
+    args.output = args.output or str(ROOT / "bench" / "results" / name)
 
     url = prepare_database()
     import django
@@ -184,6 +286,10 @@ def main() -> None:
     }
     user = get_user_model().objects.create_superuser("bench", password="bench-2026")
     province, cells = timed("tree (200 cells)", results, lambda: build_tree(4, 10, 5))
+    if args.shape == "reviews":
+        reviews_main(args, results, user, province, cells)
+        write(results, args.output)
+        return
     content = timed("generate file", results, lambda: member_file(args.rows, cells, args.bad_every))
     results["file_mib"] = round(len(content) / 2**20, 1)
 
@@ -235,10 +341,14 @@ def main() -> None:
         lambda: services.request_commit(job2, user=user, skip_errors=True),
     )
     assert job2.state == "committed", job2.error_message
+    write(results, args.output)
+
+
+def write(results: dict, output: str) -> None:
     results["peak_rss_mib"] = round(peak_mib())
     results["load_average_end"] = os.getloadavg()[0]
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(json.dumps(results, ensure_ascii=False, indent=2))
 
 

@@ -89,3 +89,58 @@ def test_template_upload_error_commit_rollback(page, live_server, login, tree, t
     page.get_by_role("button", name="Hoàn tác lần nhập").click()
     page.get_by_text("Lần nhập đã được hoàn tác toàn bộ.").wait_for()
     assert not Member.objects.filter(full_name="Phan Văn Đúng").exists()
+
+
+def test_past_classification_results_journey(page, live_server, login, tree, tmp_path):
+    """Template of classification results → fill a past year (one row wrong) → preview →
+    commit the valid row → the member's results show it → roll back."""
+    from dangbo.reviews.models import MemberReview
+
+    factories.user("canbo_kq", role_code="org_board_officer", on=tree["bloc"])
+    member = tree["members_a"][0]
+    login("canbo_kq")
+    page.get_by_role("link", name="Nhập Excel").first.click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải mẫu nhập kết quả xếp loại đảng viên").click()
+    template = tmp_path / "mau_kq.xlsx"
+    download_info.value.save_as(template)
+
+    workbook = load_workbook(template)
+    ws = workbook.worksheets[0]
+    ws.append([member.pk, "nguyen van binh", None, None, None, 2023, "HTXSNV", None, None])
+    ws.append([None, "Trần Thị Hằng", "15/03/1985", None, None, 2999, "Hoàn thành", None, None])
+    filled = tmp_path / "ket_qua.xlsx"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    filled.write_bytes(buffer.getvalue())
+
+    page.get_by_role("link", name="Tải tệp lên").click()
+    page.get_by_label("Loại dữ liệu").select_option(label="Kết quả xếp loại đảng viên")
+    page.get_by_label("Phạm vi (tổ chức)").select_option(label="Đảng ủy Khối các cơ quan tỉnh")
+    page.get_by_label("Tệp Excel (.xlsx) hoặc .csv").set_input_files(str(filled))
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_role("button", name="Kiểm tra (chạy thử)").click()
+
+    errors = page.locator("#errors")
+    errors.wait_for()
+    assert "Năm 2999 không hợp lệ." in errors.inner_text()
+    assert "Năm đánh giá" in errors.inner_text()
+    assert page.locator("#count-create").inner_text() == "1"
+    assert not MemberReview.objects.exists()
+
+    page.get_by_label("Ghi các dòng hợp lệ, bỏ qua các dòng lỗi").check()
+    page.get_by_role("button", name="Ghi vào cơ sở dữ liệu").click()
+    page.get_by_text("Đã ghi 1 dòng thêm mới").wait_for()
+    job_url = page.url
+    assert MemberReview.objects.get(member=member).final_grade == "htxs"
+
+    page.goto(f"{live_server.url}/reviews/member/{member.pk}/")
+    card = page.locator("#year-2023")
+    assert "kết quả nhập từ tệp" in card.inner_text()
+    assert "Hoàn thành xuất sắc nhiệm vụ" in card.locator(".final-grade").inner_text()
+    assert "Nhập kết quả năm cũ" in card.locator(".steps").inner_text()
+
+    page.goto(job_url)
+    page.get_by_role("button", name="Hoàn tác lần nhập").click()
+    page.get_by_text("Lần nhập đã được hoàn tác toàn bộ.").wait_for()
+    assert not MemberReview.objects.exists()

@@ -4,6 +4,7 @@ A job belongs to the org it was uploaded under: inside jobs hang under cell_a, o
 under the village cell. Acting on a job (mapping, commit, rollback, retry) needs
 imports.change; downloads of templates need imports.change plus the target's change code,
 exports imports.change (the root is the user's import root) plus the target's view code.
+Classification results (kinds "reviews", "org_reviews") are written with reviews.confirm.
 """
 
 from django.core.files.base import ContentFile
@@ -79,6 +80,22 @@ CASES = [
         "imports:export",
         inside=lambda d: {"kind": "members"},
         allowed=_grants("imports.change", "members.view"),
+    ),
+    # classification results: writing final grades needs reviews.confirm, not reviews.change
+    Case(
+        "imports:template",
+        inside=lambda d: {"kind": "reviews"},
+        allowed=_grants("imports.change", "reviews.confirm"),
+    ),
+    Case(
+        "imports:export",
+        inside=lambda d: {"kind": "reviews"},
+        allowed=_grants("imports.change", "reviews.view"),
+    ),
+    Case(
+        "imports:template",
+        inside=lambda d: {"kind": "org_reviews"},
+        allowed=_grants("imports.change", "reviews.confirm"),
     ),
     Case("imports:detail", "imports.view", inside=INSIDE, outside=OUTSIDE),
     Case("imports:progress", "imports.view", inside=INSIDE, outside=OUTSIDE),

@@ -95,3 +95,33 @@ def test_jobs_outside_the_subtree_are_404(api, tree, run_import):
         format="multipart",
     )
     assert response.status_code == 400
+
+
+def test_classification_results_through_the_api_and_in_the_schema(api, tree, admin_client):
+    from dangbo.imports.rules import REVIEW_SHAPE
+    from dangbo.reviews.models import MemberReview, ReviewYear
+
+    member = tree["members_a"][0]
+    headers = [c.label for c in REVIEW_SHAPE.columns]
+    values = {"id": member.pk, "full_name": member.full_name, "year": 2022, "grade": "HTTNV"}
+    content = xlsx_bytes(headers, [[values.get(c.field) for c in REVIEW_SHAPE.columns]])
+    response = api.post(
+        URL,
+        {"kind": "reviews", "organization": tree["bloc"].pk, "file": upload(content)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert job["kind"] == "reviews" and job["mapping"]["5"] == "year"
+    response = api.post(f"{URL}{job['id']}/mapping/", {"mapping": job["mapping"]}, format="json")
+    assert response.json()["state"] == "previewed"
+    assert api.get(f"{URL}{job['id']}/report/").json()["counts"]["create"] == 1
+    assert api.post(f"{URL}{job['id']}/commit/", {}, format="json").json()["state"] == "committed"
+    review = MemberReview.objects.get(member=member)
+    assert review.final_grade == "htt" and review.review_year.state == "imported"
+    assert api.post(f"{URL}{job['id']}/rollback/").json()["state"] == "rolled_back"
+    assert not ReviewYear.objects.exists()
+
+    schema = admin_client.get("/api/v1/schema/?format=json").json()
+    kinds = schema["components"]["schemas"]["ImportKindEnum"]["enum"]
+    assert {"reviews", "org_reviews"} <= set(kinds)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dangbo.imports import pipeline, rules
-from dangbo.imports.rules import MEMBER_SHAPE, ORG_SHAPE, CellError
+from dangbo.imports.rules import MEMBER_SHAPE, REVIEW_SHAPE, CellError
 
 DATE_COLUMN = MEMBER_SHAPE.column("birth_date")
 
@@ -96,9 +96,49 @@ def test_headers_map_with_or_without_diacritics_and_marks():
 
 
 def test_template_headers_map_to_every_column():
-    for shape in (MEMBER_SHAPE, ORG_SHAPE):
+    for shape in rules.SHAPES.values():
         mapping = rules.auto_mapping([c.label for c in shape.columns], shape)
         assert list(mapping.values()) == [c.field for c in shape.columns]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [(2024, 2024), (2024.0, 2024), ("2024", 2024), (" Năm 2024 ", 2024), ("nam 2019", 2019)],
+)
+def test_years_as_numbers_or_text(raw, expected):
+    assert rules.parse_cell(REVIEW_SHAPE.column("year"), raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("24", "cần 4 chữ số"),
+        ("2024-2025", "cần 4 chữ số"),
+        (2024.5, "không hợp lệ"),
+        (1800, "Năm 1800 không hợp lệ"),
+        (True, "không hợp lệ"),
+        (date(2024, 1, 1), "không phải ngày"),
+        (None, "Bắt buộc"),
+    ],
+)
+def test_bad_years_are_cell_errors(raw, message):
+    with pytest.raises(CellError, match=message):
+        rules.parse_cell(REVIEW_SHAPE.column("year"), raw)
+
+
+def test_grades_accept_labels_short_forms_and_codes_with_or_without_diacritics():
+    grade = REVIEW_SHAPE.column("grade")
+    for raw in ("Hoàn thành xuất sắc nhiệm vụ", "hoan thanh xuat sac", "HTXSNV", "htxs"):
+        assert rules.parse_cell(grade, raw) == "htxs"
+    assert rules.parse_cell(grade, "Hoàn thành tốt") == "htt"
+    assert rules.parse_cell(grade, " hoàn  thành ") == "ht"
+    assert rules.parse_cell(grade, "Khong hoan thanh nhiem vu") == "kht"
+    assert rules.parse_cell(grade, "") == ""
+    with pytest.raises(CellError, match="không có trong danh mục .Hoàn thành xuất sắc"):
+        rules.parse_cell(grade, "Giỏi")
+    exemption = REVIEW_SHAPE.column("exemption")
+    assert rules.parse_cell(exemption, "dinh chi sinh hoat") == "suspended"
+    assert rules.parse_cell(exemption, "Vào Đảng chưa đủ 6 tháng") == "recent"
 
 
 def test_identity_problems_are_the_member_rules():
@@ -132,7 +172,7 @@ cells = st.one_of(
     st.lists(st.integers(), max_size=2),
     st.decimals(allow_nan=True),
 )
-ALL_COLUMNS = MEMBER_SHAPE.columns + ORG_SHAPE.columns
+ALL_COLUMNS = tuple(c for shape in rules.SHAPES.values() for c in shape.columns)
 
 
 @settings(max_examples=600, deadline=None)
@@ -147,12 +187,15 @@ def test_fuzz_any_cell_is_a_value_or_a_cell_error(column, raw):
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=st.lists(st.lists(cells, max_size=20), max_size=12))
-def test_fuzz_rows_become_row_errors_never_a_crash(rows):
-    headers = [c.label for c in MEMBER_SHAPE.columns]
+@given(
+    rows=st.lists(st.lists(cells, max_size=20), max_size=12),
+    shape=st.sampled_from(list(rules.SHAPES.values())),
+)
+def test_fuzz_rows_become_row_errors_never_a_crash(rows, shape):
+    headers = [c.label for c in shape.columns]
     sheet = pipeline.Sheet("x", headers, ((n, tuple(r)) for n, r in enumerate(rows, 2)), 0)
-    mapping = rules.auto_mapping(headers, MEMBER_SHAPE)
-    for plan in pipeline._parse_rows(sheet, mapping, MEMBER_SHAPE, None):
+    mapping = rules.auto_mapping(headers, shape)
+    for plan in pipeline._parse_rows(sheet, mapping, shape, None):
         for field, message in plan.errors:
             assert field in mapping.values() and message
 

@@ -132,3 +132,68 @@ def test_achieving_more_commitment_items_never_hurts(achieved, items, min_percen
     better = rules.commitment_effect(min(achieved + 1, items), items, min_percent)
     assert better.all_tasks_done >= worse.all_tasks_done
     assert RANK[better.cap or EXCELLENT] >= RANK[worse.cap or EXCELLENT]
+
+
+# --- results of past years ----------------------------------------------------------------------
+
+TODAY = date(2026, 11, 24)
+
+
+def past(year=2023, grade=GOOD, exemption="", admitted=date(2010, 5, 19), left=None, cap=None):
+    return rules.past_result_problems(
+        year=year,
+        grade=grade,
+        exemption=exemption,
+        admitted_on=admitted,
+        left_on=left,
+        today=TODAY,
+        cap=cap,
+    )
+
+
+def test_past_results_years_and_grades():
+    assert past() == {}
+    assert past(year=2026) == {}  # the current year's result may be recorded in December
+    assert past(year=2027) == {"year": "Năm 2027 chưa kết thúc (sau năm 2026)."}
+    assert past(year=1929)["year"] == "Năm 1929 không hợp lệ."
+    assert past(year=2009)["year"] == "Năm 2009 trước năm vào Đảng của đảng viên (19/05/2010)."
+    assert past(year=2010) == {}  # admitted during the year
+    assert past(year=2021, left=date(2020, 6, 1))["year"].startswith("Năm 2021 sau khi")
+    assert past(year=2020, left=date(2020, 6, 1)) == {}
+    assert past(grade="", exemption="")["grade"].startswith("Cần ghi mức xếp loại")
+    assert past(grade="", exemption=rules.EXCUSED) == {}
+    assert "không ghi lý do" in past(exemption=rules.SUSPENDED)["exemption"]
+    assert past(grade="xyz")["grade"] == "Mức xếp loại không hợp lệ."
+    assert past(grade=EXCELLENT, cap=COMPLETED)["grade"] == (
+        "Bị kỷ luật trong năm 2023: tối đa HTNV, không thể HTXSNV."
+    )
+    assert past(grade=COMPLETED, cap=COMPLETED) == {}
+    assert past(grade=NOT_COMPLETED, cap=COMPLETED) == {}
+
+
+def test_imported_year_root_is_the_highest_free_org():
+    member = "0001000100010002"  # province/bloc/committee/cell
+    assert rules.imported_year_root(member, "00010001", []) == "00010001"
+    # a year already on a sibling cell: the committee holds it, so the member's own cell
+    sibling = ["0001000100010001"]
+    assert rules.imported_year_root(member, "00010001", sibling) == "0001000100010002"
+    # a year on another committee of the bloc: the member's committee is free
+    other = ["000100010002"]
+    assert rules.imported_year_root(member, "00010001", other) == "000100010001"
+    assert rules.imported_year_root(member, "0002", []) is None  # not under the root
+    assert rules.imported_year_root(member, "00010001", [member]) is None
+
+
+@given(
+    depth=st.integers(min_value=1, max_value=5),
+    taken=st.lists(st.text(alphabet="12", min_size=1, max_size=5), max_size=6),
+)
+def test_imported_year_root_never_overlaps_a_taken_subtree(depth, taken):
+    member = "0001" * depth + "0002"
+    paths = ["".join(f"000{c}" for c in t) for t in taken]
+    root = rules.imported_year_root(member, "0001", paths)
+    if root is None:
+        assert any(p.startswith(member) for p in paths)  # the member's own org is taken
+    else:
+        assert member.startswith(root) and root.startswith("0001")
+        assert not any(p.startswith(root) for p in paths)

@@ -12,6 +12,8 @@ class Kind(models.TextChoices):
     ORGANIZATIONS = "organizations", "Tổ chức đảng"
     MEETINGS = "meetings", "Sinh hoạt chi bộ"
     ADMISSIONS = "admissions", "Quần chúng ưu tú (hồ sơ kết nạp)"
+    REVIEWS = "reviews", "Kết quả xếp loại đảng viên"
+    ORG_REVIEWS = "org_reviews", "Kết quả xếp loại tổ chức đảng"
 
 
 class ImportJob(RestrictedModelMixin, TimeStampedModel):

@@ -25,6 +25,9 @@ from dangbo.members.choices import (
     Religion,
     TheoryLevel,
 )
+from dangbo.reviews import rules as review_rules
+from dangbo.reviews.models import Exemption as ReviewExemption
+from dangbo.reviews.models import Grade as ReviewGrade
 
 # Excel serial dates: day 1 is 1900-01-01 (with Excel's phantom 29/02/1900 → epoch 30/12/1899).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -55,12 +58,14 @@ class Column:
 
     field: str
     header: str
-    kind: str  # text | date | choice | id_number | system_id | org | org_type
+    kind: str  # text | date | choice | id_number | system_id | org | org_type | count | year
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int = 255
     aliases: tuple[str, ...] = ()
     note: str = ""
+    # (value, text) pairs a choice cell also accepts (short forms), not offered in the lists
+    synonyms: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -272,7 +277,136 @@ ADMISSION_SHAPE = Shape(
     ),
 )
 
-SHAPES = {s.kind: s for s in (MEMBER_SHAPE, ORG_SHAPE, MEETING_SHAPE, ADMISSION_SHAPE)}
+GRADE_SYNONYMS = tuple(
+    (grade, text)
+    for grade, texts in {
+        review_rules.EXCELLENT: ("HTXSNV", "Hoàn thành xuất sắc", "Xuất sắc"),
+        review_rules.GOOD: ("HTTNV", "Hoàn thành tốt", "Tốt"),
+        review_rules.COMPLETED: ("HTNV", "Hoàn thành"),
+        review_rules.NOT_COMPLETED: ("KHTNV", "Không hoàn thành"),
+    }.items()
+    for text in texts
+)
+EXEMPTION_SYNONYMS = (
+    (review_rules.EXCUSED, "Miễn công tác và sinh hoạt đảng"),
+    (review_rules.EXCUSED, "Miễn sinh hoạt"),
+    (review_rules.SUSPENDED, "Đình chỉ sinh hoạt đảng"),
+    (review_rules.SUSPENDED, "Đình chỉ sinh hoạt"),
+    (review_rules.RECENTLY_ADMITTED, "Chưa đủ 6 tháng"),
+    (review_rules.RECENTLY_ADMITTED, "Mới kết nạp"),
+)
+
+REVIEW_SHAPE = Shape(
+    kind="reviews",
+    title="Kết quả xếp loại",
+    columns=(
+        Column(
+            "id",
+            "Mã hệ thống đảng viên",
+            "system_id",
+            aliases=("ma he thong", "ma dang vien", "id"),
+            note="Mã hệ thống của đảng viên (như tệp xuất đảng viên). Có thể để trống khi ghi "
+            "số định danh, hoặc họ tên và ngày sinh.",
+        ),
+        MEMBER_SHAPE.column("full_name"),
+        Column("birth_date", "Ngày sinh", "date"),
+        MEMBER_SHAPE.column("id_number"),
+        Column(
+            "organization",
+            "Chi bộ",
+            "org",
+            aliases=("chi bo sinh hoat", "to chuc dang", "noi sinh hoat"),
+            note="Chỉ dùng để tìm đảng viên theo họ tên và ngày sinh; không đổi nơi sinh hoạt.",
+        ),
+        Column("year", "Năm đánh giá", "year", True, aliases=("nam", "nam xep loai")),
+        Column(
+            "grade",
+            "Xếp loại",
+            "choice",
+            False,
+            _choices(ReviewGrade),
+            aliases=("ket qua xep loai", "muc xep loai", "xep loai chat luong"),
+            note="Để trống khi đảng viên không xếp loại (ghi lý do ở cột sau).",
+            synonyms=GRADE_SYNONYMS,
+        ),
+        Column(
+            "exemption",
+            "Lý do không xếp loại",
+            "choice",
+            False,
+            _choices(ReviewExemption),
+            aliases=("khong xep loai",),
+            synonyms=EXEMPTION_SYNONYMS,
+        ),
+        Column(
+            "decision",
+            "Số quyết định, căn cứ",
+            "text",
+            max_length=120,
+            aliases=("so quyet dinh", "can cu", "quyet dinh"),
+            note="Bắt buộc khi điều chỉnh kết quả của năm đã được cấp ủy quyết định theo quy "
+            "trình trên hệ thống.",
+        ),
+    ),
+    example=(
+        None,
+        "Nguyễn Văn Mẫu",
+        "15/03/1985",
+        "001085001234",
+        "Chi bộ Văn phòng",
+        2024,
+        "Hoàn thành tốt nhiệm vụ",
+        None,
+        None,
+    ),
+)
+
+ORG_REVIEW_SHAPE = Shape(
+    kind="org_reviews",
+    title="Xếp loại tổ chức đảng",
+    columns=(
+        Column(
+            "id",
+            "Mã hệ thống tổ chức",
+            "system_id",
+            aliases=("ma he thong", "id"),
+            note="Mã hệ thống của tổ chức (như tệp xuất tổ chức đảng); có thể để trống.",
+        ),
+        Column(
+            "organization",
+            "Tổ chức đảng",
+            "org",
+            True,
+            aliases=("ten to chuc", "to chuc", "chi bo", "ten"),
+            note="Chi bộ hoặc tổ chức cơ sở đảng: tên (có dấu hoặc không dấu), mã tổ chức, "
+            "hoặc #mã hệ thống.",
+        ),
+        REVIEW_SHAPE.column("year"),
+        Column(
+            "grade",
+            "Xếp loại",
+            "choice",
+            True,
+            _choices(ReviewGrade),
+            aliases=("ket qua xep loai", "muc xep loai", "xep loai chat luong"),
+            synonyms=GRADE_SYNONYMS,
+        ),
+        REVIEW_SHAPE.column("decision"),
+    ),
+    example=(None, "Chi bộ Văn phòng", 2024, "Hoàn thành tốt nhiệm vụ", None),
+)
+
+SHAPES = {
+    s.kind: s
+    for s in (
+        MEMBER_SHAPE,
+        ORG_SHAPE,
+        MEETING_SHAPE,
+        ADMISSION_SHAPE,
+        REVIEW_SHAPE,
+        ORG_REVIEW_SHAPE,
+    )
+}
 
 
 # ---------------------------------------------------------------- cell parsers
@@ -354,12 +488,14 @@ def _date_from_text(text: str) -> date:
         raise CellError(f"Ngày «{text[:40]}» không tồn tại.") from exc
 
 
-def parse_choice(raw, choices: tuple[tuple[str, str], ...]) -> str:
-    """A label (with or without diacritics, any case) or a stored code → the stored code."""
+def parse_choice(
+    raw, choices: tuple[tuple[str, str], ...], synonyms: tuple[tuple[str, str], ...] = ()
+) -> str:
+    """A label (with or without diacritics, any case), a synonym or a stored code → the code."""
     text = _as_text(raw)
     if not text:
         return ""
-    value = _choice_index(choices).get(key_of(text))
+    value = _choice_index(choices + synonyms).get(key_of(text))
     if value is not None:
         return value
     sample = ", ".join(label for _v, label in choices[:6])
@@ -425,6 +561,33 @@ def parse_reference(raw) -> str:
     return parse_text(raw, max_length=255)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_YEAR_TEXT = re.compile(r"^(?:nam\s*)?(\d{4})$")
+
+
+def parse_year(raw) -> int | None:
+    """A year: a number cell (2024) or its text («2024», «Năm 2024»)."""
+    if isinstance(raw, bool):
+        raise CellError("Năm không hợp lệ (cần 4 chữ số, ví dụ 2024).")
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()):
+            raise CellError("Năm không hợp lệ (cần 4 chữ số, ví dụ 2024).")
+        value = int(raw)
+    elif isinstance(raw, datetime | date):
+        raise CellError("Ô này cần ghi năm (4 chữ số), không phải ngày.")
+    else:
+        text = _as_text(raw)
+        if not text:
+            return None
+        match = _YEAR_TEXT.match(key_of(text))
+        if not match:
+            raise CellError(f"Năm «{text[:30]}» không hợp lệ (cần 4 chữ số, ví dụ 2024).")
+        value = int(match.group(1))
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise CellError(f"Năm {value} không hợp lệ.")
+    return value
+
+
 MAX_COUNT = 10_000
 
 
@@ -453,7 +616,9 @@ def parse_cell(column: Column, raw):
     if column.kind == "date":
         value = parse_date(raw)
     elif column.kind == "choice":
-        value = parse_choice(raw, column.choices)
+        value = parse_choice(raw, column.choices, column.synonyms)
+    elif column.kind == "year":
+        value = parse_year(raw)
     elif column.kind == "id_number":
         value = parse_id_number(raw)
     elif column.kind == "system_id":

@@ -14,6 +14,11 @@ values the import wrote. Rationale: a rolled-back import never described the wor
 trace stays: the job keeps the file, the report and each written row's values (ImportRow), and
 the audit log records the rollback. Once anything else refers to a row, rollback is refused as a
 whole, and corrections go through the normal screens (where nothing is ever deleted).
+
+Classification results of past years (members, orgs) go through reviews.services
+(record_past_results / record_past_org_results): each result carries a step naming the import;
+rolling back gives changed results their old values and removes added ones, the steps the
+import wrote and the IMPORTED years left empty (reviews.services.undo_past_results).
 """
 
 import contextlib
@@ -43,6 +48,8 @@ from dangbo.members.choices import Status
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod, OrgType
+from dangbo.reviews import services as review_services
+from dangbo.reviews.models import MemberReview, OrgReview, ReviewStep, ReviewYear
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +80,14 @@ def _now():
 # ---------------------------------------------------------------- permissions
 
 
+# What writing each kind needs beside imports.change (default: "<kind>.change"). Final grades
+# are a committee's decision: the code that confirms them on the review screens.
+WRITE_PERMISSION = {Kind.REVIEWS: "reviews.confirm", Kind.ORG_REVIEWS: "reviews.confirm"}
+VIEW_PERMISSION = {Kind.ORG_REVIEWS: "reviews.view"}
+
+
 def check_can_import(user, root: Organization, kind: str) -> None:
-    target = f"{kind}.change"
+    target = WRITE_PERMISSION.get(kind, f"{kind}.change")
     if not (
         has_permission(user, "imports.change", root.path)
         and has_permission(user, target, root.path)
@@ -603,8 +616,72 @@ def _apply_admissions(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     return written
 
 
+def _apply_reviews(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
+    """Past years' results through reviews.services.record_past_results (its checks again,
+    IMPORTED years, steps naming this import, exact org tallies)."""
+    results = [
+        review_services.PastResult(
+            member_id=row.data["member_id"],
+            year=row.data["year"],
+            grade=row.data["grade"],
+            exemption=row.data["exemption"],
+            decision=row.data["decision"],
+            row=row.row,
+            expected=(row.current.get("final_grade", ""), row.current.get("exemption", "")),
+        )
+        for row in plan.rows
+        if row.action in ("create", "update")
+    ]
+    checkpoint("commit", 0)
+    recorded = review_services.record_past_results(
+        root=job.organization, results=results, note=_reason(job), user=user
+    )
+    return [
+        _written(
+            r.row,
+            ImportRow.Action.CREATED if r.created else ImportRow.Action.UPDATED,
+            r.review_id,
+            r.before,
+            r.after,
+        )
+        for r in recorded
+    ]
+
+
+def _apply_org_reviews(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
+    """Org results through reviews.services.record_past_org_results."""
+    results = [
+        review_services.PastOrgResult(
+            organization_id=row.data["organization_id"],
+            year=row.data["year"],
+            grade=row.data["grade"],
+            decision=row.data["decision"],
+            row=row.row,
+            expected=row.current.get("final_grade", ""),
+        )
+        for row in plan.rows
+        if row.action in ("create", "update")
+    ]
+    checkpoint("commit", 0)
+    recorded = review_services.record_past_org_results(
+        root=job.organization, results=results, note=_reason(job), user=user
+    )
+    return [
+        _written(
+            r.row,
+            ImportRow.Action.CREATED if r.created else ImportRow.Action.UPDATED,
+            r.review_id,
+            r.before,
+            r.after,
+        )
+        for r in recorded
+    ]
+
+
 APPLY = {
     Kind.ADMISSIONS: _apply_admissions,
+    Kind.REVIEWS: _apply_reviews,
+    Kind.ORG_REVIEWS: _apply_org_reviews,
     Kind.MEMBERS: _apply_members,
     Kind.ORGANIZATIONS: _apply_orgs,
     Kind.MEETINGS: _apply_meetings,
@@ -640,7 +717,43 @@ def rollback_problems(job: ImportJob) -> list[str]:
         return _meeting_rollback_problems(rows)
     if job.kind == Kind.ADMISSIONS:
         return _admission_rollback_problems(rows)
+    if job.kind == Kind.REVIEWS:
+        return _review_rollback_problems(rows)
+    if job.kind == Kind.ORG_REVIEWS:
+        return _org_review_rollback_problems(rows)
     return _org_rollback_problems(rows)
+
+
+def _org_review_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    """An org result can be taken back while it holds what the import wrote and no later
+    step was recorded on its row."""
+    current = review_services.past_org_result_snapshots([r.object_id for r in rows])
+    tracked = (*review_services.PAST_ORG_RESULT_FIELDS, "last_step")
+    return [
+        f"dòng {row.row_number} đã được sửa sau lần nhập"
+        for row in rows
+        if current.get(row.object_id) != {f: row.after.get(f) for f in tracked}
+    ]
+
+
+def _review_rollback_problems(rows: list[ImportRow]) -> list[str]:
+    """A result can be taken back while it holds what the import wrote and no later step
+    (a decision, a correction, another import) was recorded on it."""
+    problems = []
+    current = review_services.past_result_snapshots([r.object_id for r in rows])
+    tracked = (*review_services.PAST_RESULT_FIELDS, "last_step")
+    for row in rows:
+        values = current.get(row.object_id)
+        if values is None or values != {f: row.after.get(f) for f in tracked}:
+            problems.append(f"dòng {row.row_number} đã được sửa sau lần nhập")
+    created = [r for r in rows if r.action == ImportRow.Action.CREATED]
+    for start in range(0, len(created), pipeline.CHUNK):
+        problems += _extra_references(
+            MemberReview,
+            created[start : start + pipeline.CHUNK],
+            expected={(ReviewStep, "member_review"): lambda r: 1},
+        )
+    return problems
 
 
 def _admission_rollback_problems(rows: list[ImportRow]) -> list[str]:
@@ -765,6 +878,33 @@ def _rollback(job: ImportJob, user) -> None:
             _rollback_members(job, rows, user)
         elif job.kind == Kind.MEETINGS:
             _rollback_meetings(rows)
+        elif job.kind == Kind.REVIEWS:
+            with _maybe_quiet(len(rows) >= BULK_THRESHOLD):
+                review_services.undo_past_results(
+                    root=job.organization,
+                    created=[r.object_id for r in rows if r.action == ImportRow.Action.CREATED],
+                    restored=[
+                        (r.object_id, r.before, r.after["last_step"])
+                        for r in rows
+                        if r.action == ImportRow.Action.UPDATED
+                    ],
+                    user=user,
+                )
+        elif job.kind == Kind.ORG_REVIEWS:
+            review_services.undo_past_org_results(
+                root=job.organization,
+                created=[
+                    (r.object_id, r.after["last_step"])
+                    for r in rows
+                    if r.action == ImportRow.Action.CREATED
+                ],
+                restored=[
+                    (r.object_id, r.before, r.after["last_step"])
+                    for r in rows
+                    if r.action == ImportRow.Action.UPDATED
+                ],
+                user=user,
+            )
         elif job.kind == Kind.ADMISSIONS:
             ids = [r.object_id for r in rows]
             with _maybe_quiet(len(ids) >= BULK_THRESHOLD):
@@ -883,9 +1023,11 @@ def _org_labels(root: Organization, **filters) -> dict[int, str]:
 
 
 def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
-    if kind in (Kind.MEMBERS, Kind.MEETINGS, Kind.ADMISSIONS):
+    if kind in (Kind.MEMBERS, Kind.MEETINGS, Kind.ADMISSIONS, Kind.REVIEWS):
         cells = _org_labels(root, is_active=True, org_type__holds_members=True)
         return {"organization": sorted(cells.values())}
+    if kind == Kind.ORG_REVIEWS:
+        return {"organization": sorted(_org_labels(root, is_active=True).values())}
     parents = _org_labels(root, is_active=True, org_type__holds_members=False)
     return {
         "org_type": [t.name for t in OrgType.objects.all()],
@@ -902,7 +1044,7 @@ def template_bytes(kind: str, *, user, root: Organization) -> bytes:
 def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExport]:
     """The same shape as the template, filled with what the user may see under root.
     Logged (DataExport + an access entry in the audit log)."""
-    if not has_permission(user, f"{kind}.view", root.path):
+    if not has_permission(user, VIEW_PERMISSION.get(kind, f"{kind}.view"), root.path):
         raise DomainError("Bạn không có quyền xuất dữ liệu của tổ chức này.", "organization")
     shape = rules.SHAPES[kind]
     source = {
@@ -910,6 +1052,8 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
         Kind.ORGANIZATIONS: _org_rows,
         Kind.MEETINGS: _meeting_rows,
         Kind.ADMISSIONS: _candidate_rows,
+        Kind.REVIEWS: _review_rows,
+        Kind.ORG_REVIEWS: _org_review_rows,
     }
     rows = list(source[kind](user, root))
     identity_paths = reachable_paths(user, "members.view_identity")
@@ -920,7 +1064,7 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
             organization=root,
             user=user,
             row_count=len(rows),
-            with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS)
+            with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS, Kind.REVIEWS)
             and (identity_paths is None or bool(identity_paths)),
         )
         accessed.send(sender=DataExport, instance=export)
@@ -1046,3 +1190,61 @@ def _candidate_rows(user, root: Organization):
                 value = (value or "") if visible else mask_id_number(value)
             row.append(value)
         yield row
+
+
+def _review_rows(user, root: Organization):
+    """Final results of the years no longer open under root, one row per member and year, in
+    the import shape (the member's system id first, ID numbers masked where the user may not
+    see identities). The open year is left out: its results are not imported."""
+    shape = rules.REVIEW_SHAPE
+    labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
+    orgs = _org_labels(root)
+    identity_paths = reachable_paths(user, "members.view_identity")
+    qs = (
+        MemberReview.objects.restrict(user)
+        .filter(organization__path__startswith=root.path)
+        .exclude(review_year__state=ReviewYear.State.OPEN)
+        .order_by("review_year__year", "organization__path", "member__name_search", "pk")
+        .values_list(
+            "member_id",
+            "member__full_name",
+            "member__birth_date",
+            "member__id_number",
+            "member__org_path",
+            "organization_id",
+            "review_year__year",
+            "final_grade",
+            "exemption",
+        )
+    )
+    for member_id, name, birth, number, path, org_id, year, grade, exemption in qs.iterator(
+        chunk_size=BATCH
+    ):
+        visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
+        yield [
+            member_id,
+            name,
+            _d(birth),
+            (number or "") if visible else mask_id_number(number),
+            orgs.get(org_id, f"#{org_id}"),
+            year,
+            labels["grade"].get(grade, grade),
+            labels["exemption"].get(exemption, exemption),
+            None,
+        ]
+
+
+def _org_review_rows(user, root: Organization):
+    """Final grades of classified orgs in the years no longer open under root."""
+    grades = dict(rules.ORG_REVIEW_SHAPE.column("grade").choices)
+    orgs = _org_labels(root)
+    qs = (
+        OrgReview.objects.restrict(user)
+        .filter(organization__path__startswith=root.path, is_classified=True)
+        .exclude(review_year__state=ReviewYear.State.OPEN)
+        .exclude(final_grade="")
+        .order_by("review_year__year", "organization__path", "pk")
+        .values_list("organization_id", "review_year__year", "final_grade")
+    )
+    for org_id, year, grade in qs.iterator(chunk_size=BATCH):
+        yield [org_id, orgs.get(org_id, f"#{org_id}"), year, grades.get(grade, grade), None]

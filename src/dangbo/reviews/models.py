@@ -83,11 +83,16 @@ class Criterion(models.Model):
 
 
 class ReviewYear(RestrictedModelMixin, TimeStampedModel):
-    """The review of one year opened on a subtree (its root org); closed when results are final."""
+    """The review of one year opened on a subtree (its root org); closed when results are final.
+
+    A past year whose results were kept on paper is created already final, in the IMPORTED
+    state (`services.record_past_results`): no scores, only final grades and exemptions, each
+    with the step recording who entered it from which file. Like CLOSED, it is not open."""
 
     class State(models.TextChoices):
         OPEN = "open", "Đang đánh giá"
         CLOSED = "closed", "Đã kết thúc"
+        IMPORTED = "imported", "Kết quả năm cũ (nhập từ tệp)"
 
     organization = models.ForeignKey(
         "organizations.Organization",
@@ -324,6 +329,7 @@ class ReviewStep(models.Model):
         APPEAL_DECIDED = "appeal_decided", "Giải quyết khiếu nại"
         CORRECTED = "corrected", "Điều chỉnh sau khi kết thúc"
         CLOSED = "closed", "Kết thúc đợt đánh giá"
+        IMPORTED = "imported", "Nhập kết quả năm cũ"
 
     review_year = models.ForeignKey(ReviewYear, on_delete=models.PROTECT, related_name="steps")
     member_review = models.ForeignKey(

@@ -278,3 +278,97 @@ def streak(years_with_grade: Iterable[int], up_to: int) -> int:
     while up_to - count in years:
         count += 1
     return count
+
+
+# --- results of past years entered from records (services.record_past_results) ---------------
+
+FIRST_YEAR = 1930  # the Party's founding year: no review result before it
+
+
+def past_result_problems(
+    *,
+    year: int,
+    grade: str,
+    exemption: str,
+    admitted_on: date | None,
+    left_on: date | None,
+    today: date,
+    cap: str | None = None,
+) -> dict[str, str]:
+    """What is wrong with one member's result of a past year, by field (year, grade, exemption).
+
+    The year is not in the future, not before the member's admission, not after they left the
+    Party; a row has a final grade or a reason for not being classified, never both; a
+    discipline decided in the year caps the grade (`cap`, as for a committee's decision)."""
+    problems: dict[str, str] = {}
+    if year > today.year:
+        problems["year"] = f"Năm {year} chưa kết thúc (sau năm {today.year})."
+    elif year < FIRST_YEAR:
+        problems["year"] = f"Năm {year} không hợp lệ."
+    elif admitted_on is not None and year < admitted_on.year:
+        problems["year"] = f"Năm {year} trước năm vào Đảng của đảng viên ({admitted_on:%d/%m/%Y})."
+    elif left_on is not None and year > left_on.year:
+        problems["year"] = (
+            f"Năm {year} sau khi đảng viên đã thôi sinh hoạt đảng ({left_on:%d/%m/%Y})."
+        )
+    if grade and grade not in RANK:
+        problems["grade"] = "Mức xếp loại không hợp lệ."
+    elif grade and exemption:
+        problems["exemption"] = "Đã có mức xếp loại thì không ghi lý do không xếp loại."
+    elif not grade and not exemption:
+        problems["grade"] = "Cần ghi mức xếp loại hoặc lý do không xếp loại."
+    elif grade and cap and RANK[grade] > RANK[cap]:
+        problems["grade"] = (
+            f"Bị kỷ luật trong năm {year}: tối đa {GRADE_SHORT[cap]}, không thể "
+            f"{GRADE_SHORT[grade]}."
+        )
+    return problems
+
+
+def imported_year_root(
+    member_path: str, root_path: str, taken: Iterable[str], steplen: int = 4
+) -> str | None:
+    """Where to open the record of a past year for a member none covers: the highest org
+    between `root_path` and the member's org whose subtree holds no review of that year yet
+    (`taken`: paths of the year's reviews under the root), so review years never overlap.
+    None when the member is not under the root or their own org is taken."""
+    if not member_path.startswith(root_path):
+        return None
+    taken = tuple(taken)
+    for end in range(len(root_path), len(member_path) + 1, steplen):
+        candidate = member_path[:end]
+        if not any(path.startswith(candidate) for path in taken):
+            return candidate
+    return None
+
+
+def past_org_result_problems(
+    *,
+    year: int,
+    grade: str,
+    classified: bool,
+    founded_on: date | None,
+    dissolved_on: date | None,
+    today: date,
+) -> dict[str, str]:
+    """What is wrong with one org's result of a past year, by field (organization, year,
+    grade): only cells and grassroots orgs are classified; the year lies between the org's
+    founding and dissolution and is not in the future; a grade is required."""
+    problems: dict[str, str] = {}
+    if not classified:
+        problems["organization"] = (
+            "Chỉ chi bộ và tổ chức cơ sở đảng được xếp loại chất lượng hằng năm."
+        )
+    if year > today.year:
+        problems["year"] = f"Năm {year} chưa kết thúc (sau năm {today.year})."
+    elif year < FIRST_YEAR:
+        problems["year"] = f"Năm {year} không hợp lệ."
+    elif founded_on is not None and year < founded_on.year:
+        problems["year"] = f"Năm {year} trước khi tổ chức được thành lập ({founded_on:%d/%m/%Y})."
+    elif dissolved_on is not None and year > dissolved_on.year:
+        problems["year"] = f"Năm {year} sau khi tổ chức đã giải thể ({dissolved_on:%d/%m/%Y})."
+    if not grade:
+        problems["grade"] = "Cần ghi mức xếp loại."
+    elif grade not in RANK:
+        problems["grade"] = "Mức xếp loại không hợp lệ."
+    return problems
