@@ -423,7 +423,7 @@ def absence_flags(
         .values_list("member_id", "longest")
     )
     flagged = {m: n for m, n in longest.items() if rules.deletion_flag(n, months_threshold)}
-    members = Member.objects.filter(pk__in=flagged).select_related("organization")
+    members = _flagged_members(flagged)
     members = list(members if limit is None else members[:limit])
     latest: dict[int, tuple] = {}
     for member_id, run, later in (
@@ -435,6 +435,15 @@ def absence_flags(
     ):
         latest[member_id] = (run, later)
     return _flag_rows(members, flagged, latest, end_month)
+
+
+def _flagged_members(ids):
+    """The flagged members with what the lists show (name, cell), in the members' order."""
+    return (
+        Member.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .only("full_name", "name_search", "organization__name", "organization__path")
+    )
 
 
 def _flag_rows(members, longest: dict, latest: dict, end_month: date) -> list:
@@ -485,8 +494,7 @@ def absence_flags_live(root_path: str, start: date, end: date, months_threshold:
             if run >= months_threshold and paths[cell].startswith(root_path):
                 longest[member_id] = max(run, longest.get(member_id, 0))
     flagged = {m: n for m, n in longest.items() if rules.deletion_flag(n, months_threshold)}
-    members = Member.objects.filter(pk__in=flagged).select_related("organization")
-    return _flag_rows(members, flagged, latest, end_month)
+    return _flag_rows(_flagged_members(flagged), flagged, latest, end_month)
 
 
 def _months_before(day: date, months: int) -> date:
