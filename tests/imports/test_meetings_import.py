@@ -8,7 +8,8 @@ import pytest
 from dangbo.core.errors import DomainError
 from dangbo.imports import services
 from dangbo.imports.rules import MEETING_SHAPE
-from dangbo.meetings.models import Meeting, MeetingStatus
+from dangbo.meetings import queries
+from dangbo.meetings.models import Meeting, MeetingStatus, MonthTally
 from tests import factories
 from tests.imports.helpers import xlsx_bytes
 from tests.imports.test_exports import save, sheet_rows
@@ -82,8 +83,13 @@ def test_commit_then_rollback(tree, secretary, run_import):
         (tree["cell_a"].pk, 2, 1),
     ]
     assert held[0].recorded_by == secretary and held[0].grade == "tot"
+    # the statistics tallies follow the import (and its rollback)
+    stats = queries.subtree_stats(tree["bloc"], 2025, 1, 12, 95)
+    assert stats[1].held == 3 and stats == queries.subtree_stats_live(tree["bloc"], 2025, 1, 12, 95)
     job = services.request_rollback(job, user=secretary)
     assert job.state == "rolled_back" and not Meeting.objects.exists()
+    assert queries.subtree_stats(tree["bloc"], 2025, 1, 12, 95)[1].held == 0
+    assert not MonthTally.objects.exists()
 
 
 def test_export_round_trip_updates_only_what_changed(tree, secretary, run_import):
@@ -130,3 +136,32 @@ def test_template_and_permissions(tree, secretary, officer):
     }
     with pytest.raises(DomainError, match="không có quyền nhập"):  # no meetings.change
         services.template_bytes("meetings", user=officer, root=tree["bloc"])
+
+
+def test_an_import_moving_a_recorded_meeting_moves_its_absences(tree, secretary, run_import):
+    from tests.meetings.conftest import held_meeting
+
+    a = tree["members_a"]
+    absent = {a[2].pk: ("unexcused", "")}
+    for day in (date(2025, 1, 10), date(2025, 2, 10), date(2025, 4, 10)):
+        held_meeting(tree["cell_a"], a, on=day, statuses=absent)
+    held_meeting(tree["cell_a"], a, on=date(2025, 3, 10))  # present in March: no run of 3
+    year = (date(2025, 1, 1), date(2026, 1, 1))
+    assert queries.absence_flags(tree["bloc"].path, *year, 3) == []
+    content, _ = services.export_bytes("meetings", user=secretary, root=tree["bloc"])
+    workbook, rows = sheet_rows(content)
+    march = [r[3] for r in rows].index("10/03/2025") + 1
+    workbook.worksheets[0].cell(row=march, column=4).value = "05/05/2025"  # March → May
+    job = run_import(secretary, tree["bloc"], save(workbook), kind="meetings")
+    assert job.counts["update"] == 1, job.report
+    job = services.request_commit(job, user=secretary, skip_errors=False)
+    assert job.state == "committed", job.error_message
+    # January, February and April in a row now (no meeting in March)
+    flags = queries.absence_flags(tree["bloc"].path, *year, 3)
+    assert [(f.member, f.longest, f.current) for f in flags] == [(a[2], 3, 0)]
+    assert flags == queries.absence_flags_live(tree["bloc"].path, *year, 3)
+    stats = queries.subtree_stats(tree["bloc"], 2025, 5, 5, 95)
+    assert stats[1].held == 1 and stats == queries.subtree_stats_live(tree["bloc"], 2025, 5, 5, 95)
+    services.request_rollback(job, user=secretary)
+    assert queries.absence_flags(tree["bloc"].path, *year, 3) == []
+    assert queries.subtree_stats(tree["bloc"], 2025, 5, 5, 95)[1].held == 0

@@ -23,5 +23,18 @@ def test_demo_year_of_meetings(tree):
             assert queries.subtree_stats(root, 2026, *period, 95) == queries.subtree_stats_live(
                 root, 2026, *period, 95
             ), (root, period)
+    # So do the months absent without reason (the demo's chronic absentees) and the
+    # invitations' copies behind the superiors' record.
+    for root in (tree["province"], tree["bloc"], tree["cell_a"]):
+        for start, end in (
+            (date(2025, 11, 1), date(2026, 11, 1)),
+            (date(2026, 2, 1), date(2026, 6, 1)),
+        ):
+            for threshold in (1, 2, 3):
+                fast = queries.absence_flags(root.path, start, end, threshold)
+                assert fast == queries.absence_flags_live(root.path, start, end, threshold)
+            assert queries.superiors_record(root.path, start, end) == (
+                queries.superiors_record_live(root.path, start, end)
+            )
     again = generate_meetings(end=date(2026, 11, 1), months=1, seed=3, separate_thematic=True)
     assert again["meetings"] >= 3

@@ -202,3 +202,38 @@ def test_months_in_period_and_expected():
     assert rules.months_in_period(date(2026, 1, 1), date(2026, 12, 1)) == 12
     assert rules.months_in_period(date(2025, 11, 1), date(2026, 2, 1)) == 4
     assert rules.expected_meetings(10, 12) == 120
+
+
+def test_unexcused_runs_and_current_run():
+    months = [
+        (1, "unexcused"),
+        (2, "unexcused"),
+        (4, "unexcused"),
+        (5, "present"),
+        (7, "unexcused"),
+    ]
+    # no meeting in month 3: the run goes on; month 5 breaks it
+    assert rules.unexcused_runs(months) == [(1, 1, 2), (2, 2, 4), (4, 3, 5), (7, 1, None)]
+    assert rules.current_run(3, 5, end_index=5) == 3  # before month 5 the run is going
+    assert rules.current_run(3, 5, end_index=6) == 0  # month 5 (attended) broke it
+    assert rules.current_run(1, None, end_index=99) == 1
+    assert rules.month_index(date(2026, 1, 31)) == 2026 * 12
+
+
+@given(
+    st.dictionaries(
+        st.integers(min_value=0, max_value=40),
+        st.sampled_from(["present", "excused", "unexcused"]),
+        max_size=30,
+    ),
+    st.integers(min_value=0, max_value=42),
+)
+def test_unexcused_runs_agree_with_streaks(months, end):
+    """The month rows give the same longest and current runs as the streak rule, for the
+    months before any `end`."""
+    before = {m: o for m, o in months.items() if m < end}
+    longest, current = rules.absence_streaks(before.items())
+    runs = [r for r in rules.unexcused_runs(months.items()) if r[0] < end]
+    assert max((run for _, run, _ in runs), default=0) == longest
+    last = runs[-1] if runs else None
+    assert (rules.current_run(last[1], last[2], end) if last else 0) == current

@@ -161,14 +161,19 @@ def test_record_form_query_count(secretary_client, tree, django_assert_max_num_q
 
 
 def test_stats_and_detail_query_counts(admin_client, tree, cset, django_assert_max_num_queries):
+    absent = tree["members_a"][2]
     for month in range(1, 7):
-        held_meeting(tree["cell_a"], tree["members_a"], on=date(2026, month, 10))
+        statuses = {absent.pk: ("unexcused", "")} if month > 2 else {}
+        held_meeting(tree["cell_a"], tree["members_a"], on=date(2026, month, 10), statuses=statuses)
     with django_assert_max_num_queries(15):
         response = admin_client.get(
             reverse("meetings:stats"), {"org": tree["province"].pk, "year": 2026, "to": 6}
         )
     body = response.content.decode()
     assert "Đảng ủy Khối các cơ quan tỉnh" in body and "6 / 12" in body
+    flags = response.context["absences"]
+    assert [(f.member, f.longest, f.current) for f in flags] == [(absent, 4, 4)]
+    assert absent.full_name in body
     meeting = Meeting.objects.first()
     with django_assert_max_num_queries(15):
         assert admin_client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200

@@ -41,6 +41,8 @@ from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
 from dangbo.imports import bulk, pipeline, rules, xlsx
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
+from dangbo.meetings import absences as meeting_absences
+from dangbo.meetings import tally as meeting_tally
 from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members import services as member_services
 from dangbo.members import summary as member_summary
@@ -555,7 +557,7 @@ def _apply_meetings(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     """Held meetings with their counts: new ones in batches, changed ones saved one by one
     (each change in the audit log)."""
     actor = user if user is not None and user.is_authenticated else None
-    written = []
+    written, moved = [], []
     creates = [r for r in plan.rows if r.action == "create"]
     for start in range(0, len(creates), BATCH):
         checkpoint("commit", start)
@@ -586,7 +588,24 @@ def _apply_meetings(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
         meeting.save()
         after = _meeting_snapshot(meeting.__dict__)
         written.append(_written(row.row, ImportRow.Action.UPDATED, meeting.pk, before, after))
+        if before["planned_on"] != after["planned_on"]:
+            moved.append(meeting.pk)
+    _refresh_meeting_tallies(written, moved)
     return written
+
+
+def _refresh_meeting_tallies(written: list[dict], moved: list[int]) -> None:
+    """The meetings' derived tallies (statistics per cell-month, months absent without reason)
+    of every cell-year touched, before and after; attendance of meetings that changed date."""
+    pairs = set()
+    for row in written:
+        for values in (row["before"], row["after"]):
+            if values:
+                pairs.add(
+                    (values["organization_id"], date.fromisoformat(values["planned_on"]).year)
+                )
+    meeting_tally.refresh_many(pairs)
+    meeting_absences.refresh_meetings(moved)
 
 
 def _candidate_snapshot(values: dict) -> dict:
@@ -923,6 +942,8 @@ STEPS["rollback"] = _rollback
 def _rollback_meetings(rows: list[ImportRow]) -> None:
     """Changed meetings get their values back (audited saves); added ones are removed."""
     updated = [r for r in rows if r.action == ImportRow.Action.UPDATED]
+    written = [{"before": r.before, "after": r.after} for r in rows]
+    moved = [r.object_id for r in updated if r.before["planned_on"] != r.after["planned_on"]]
     for done, row in enumerate(updated):
         checkpoint("rollback", done)
         meeting = Meeting.objects.get(pk=row.object_id)
@@ -935,6 +956,7 @@ def _rollback_meetings(rows: list[ImportRow]) -> None:
         checkpoint("rollback", len(updated) + start)
         with _maybe_quiet(len(created) >= BULK_THRESHOLD):
             Meeting.objects.filter(pk__in=created[start : start + BATCH]).delete()
+    _refresh_meeting_tallies(written, moved)
 
 
 def _rollback_members(job: ImportJob, rows: list[ImportRow], user) -> None:

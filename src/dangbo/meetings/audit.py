@@ -15,7 +15,9 @@ from dangbo.meetings.models import (
 
 auditlog.register(Meeting, exclude_fields=["updated_at"])
 auditlog.register(MeetingDocument, exclude_fields=["updated_at"])
-auditlog.register(InvitedSuperior, exclude_fields=["updated_at"])
+auditlog.register(
+    InvitedSuperior, exclude_fields=["updated_at", "organization", "planned_on", "meeting_counted"]
+)
 auditlog.register(Attendance)
 auditlog.register(Resolution, exclude_fields=["updated_at"])
 auditlog.register(MeetingTask, exclude_fields=["updated_at"])

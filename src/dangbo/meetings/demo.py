@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dangbo.meetings import rules, services, tally
+from dangbo.meetings import absences, rules, services, tally
 from dangbo.meetings.models import (
     Attendance,
     CriteriaSet,
@@ -211,10 +211,11 @@ def generate_meetings(
                     mode="online" if online else "in_person",
                     online_link="https://hop.dangbo.example/phong" if online else "",
                     attended=rng.random() < 0.85,
-                )
+                ).copy_meeting(meeting)
             )
     InvitedSuperior.objects.bulk_create(superiors, batch_size=5000)
     tally.rebuild()
+    absences.rebuild()
     return {
         "meetings": len(meetings),
         "attendance": len(attendance_rows),

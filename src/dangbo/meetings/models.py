@@ -192,6 +192,29 @@ class Meeting(RestrictedModelMixin, TimeStampedModel):
     def is_held(self) -> bool:
         return self.status == MeetingStatus.HELD
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        meeting = super().from_db(db, field_names, values)
+        meeting._copied = meeting._invitation_copy()
+        return meeting
+
+    def _invitation_copy(self) -> tuple | None:
+        if "planned_on" not in self.__dict__ or "status" not in self.__dict__:
+            return None  # deferred: a save of the loaded fields leaves both as they are
+        return self.planned_on, self.status != MeetingStatus.CANCELLED
+
+    def save(self, *args, **kwargs):
+        """Saves, then carries a new day or a cancellation onto the invitations (their copy
+        feeds the superiors' record without a join to meetings)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        copy = self._invitation_copy()
+        if not adding and copy is not None and copy != getattr(self, "_copied", None):
+            InvitedSuperior.objects.filter(meeting_id=self.pk).update(
+                planned_on=copy[0], meeting_counted=copy[1]
+            )
+        self._copied = copy
+
 
 class MeetingDocument(TimeStampedModel):
     """A document for a meeting, and when it was published to members."""
@@ -272,14 +295,40 @@ class InvitedSuperior(TimeStampedModel):
     mode = models.CharField("hình thức dự", max_length=20, choices=AttendMode.choices)
     online_link = models.URLField("đường dẫn trực tuyến", max_length=500, blank=True)
     attended = models.BooleanField("đã dự", null=True)
+    # Copies of the meeting's cell, day and "not cancelled", kept by `save()` here and by
+    # `Meeting.save()`: the superiors' record of a subtree is one index-only scan.
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    planned_on = models.DateField(editable=False)
+    meeting_counted = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["meeting_id", "id"]
         verbose_name = "cấp ủy cấp trên dự"
         verbose_name_plural = "cấp ủy cấp trên dự"
+        indexes = [
+            models.Index(
+                fields=["planned_on"],
+                include=["organization", "full_name", "position", "attended", "mode"],
+                condition=models.Q(meeting_counted=True),
+                name="superior_record_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_mode_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.organization_id is None or self.planned_on is None:
+            self.copy_meeting(self.meeting)
+        super().save(*args, **kwargs)
+
+    def copy_meeting(self, meeting: "Meeting") -> "InvitedSuperior":
+        self.organization_id = meeting.organization_id
+        self.planned_on = meeting.planned_on
+        self.meeting_counted = meeting.status != MeetingStatus.CANCELLED
+        return self
 
 
 class Attendance(models.Model):
@@ -428,3 +477,42 @@ class MonthTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.month:02d}/{self.year}"
+
+
+class AbsenceRun(models.Model):
+    """A month in which a member, due at meetings, was absent without reason
+    (`rules.month_outcome`), with the run of such months ending with it: the deletion-proposal
+    flag of a subtree and period reads the few rows whose run reaches the threshold instead of
+    joining every unexcused attendance to its meeting.
+
+    Derived data, recomputed per member by `meetings.absences.refresh` whenever their
+    attendance changes (recording a meeting, moving its date, imports) and by `rebuild` after
+    bulk loads. `organization` is the cell of the month's (last) meeting missed without
+    reason: the flag shows in the subtrees above it, wherever the member is now. Runs count
+    the member's months with meetings in any cell (a transfer does not reset them)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month
+    run = models.PositiveSmallIntegerField()
+    # The member's next month with meetings (its first day); null: none yet.
+    next_month = models.DateField(null=True)
+
+    class Meta:
+        ordering = ["member_id", "month"]
+        verbose_name = "tháng vắng không lý do (chuỗi liên tiếp)"
+        verbose_name_plural = "tháng vắng không lý do (chuỗi liên tiếp)"
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="uniq_absence_run")]
+        indexes = [
+            # The flag scan: a period's months, runs from the threshold, index-only.
+            models.Index(
+                fields=["month", "run"],
+                include=["organization", "member"],
+                name="absence_run_month_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%m/%Y}: {self.run}"

@@ -2,16 +2,29 @@
 child path — never a loop over orgs), absence flags, superiors' attendance record."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Aggregate, Case, Count, F, Func, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractQuarter, TruncMonth
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr
 from django.db.models.lookups import LessThan
 
-from dangbo.meetings import rules, tally
+from dangbo.meetings import absences, rules, tally
 from dangbo.meetings.models import (
+    AbsenceRun,
     Attendance,
     AttendanceStatus,
     Grade,
@@ -276,16 +289,50 @@ def _delta(name: str, to_month: int, before: int):
     return at - Sum(Case(When(month=before, then=F(name)), default=Value(0), output_field=field))
 
 
+_SUMMED = (*tally.FIELDS[:12],)
+
+
 def subtree_stats(
     root: Organization, year: int, from_month: int, to_month: int, threshold
 ) -> tuple[list[StatsRow], StatsRow]:
     """The figures of `subtree_stats_live`, read from the cumulative month tallies: per cell
     the row of `to_month` minus the row before the period (and before its first whole
-    quarter), one grouped query over at most three rows per cell. Meetings under the
-    attendance threshold are judged by the threshold in force for their cell on their day."""
+    quarter), then summed per child of `root` in the database — three small queries, a row
+    per child back (not per cell). Meetings under the attendance threshold are judged by the
+    threshold in force for their cell on their day."""
     months = rules.months_in_period(date(year, from_month, 1), date(year, to_month, 1))
     threshold = Decimal(str(threshold))
-    rows, row, cell_child = _stats_frame(root, months, threshold)
+    holds = root.org_type.holds_members
+    width = len(root.path) + (0 if holds else Organization.steplen)
+    nodes = (
+        [root]
+        if holds
+        else list(
+            Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).only(
+                "path", "name"
+            )
+        )
+    )
+    rows = {
+        n.path: StatsRow(path=n.path, name=n.name, pk=n.pk, months=months, threshold=threshold)
+        for n in nodes
+    }
+
+    def row(path):
+        if path not in rows:
+            rows[path] = StatsRow(path=path, months=months, threshold=threshold)
+        return rows[path]
+
+    for child, cells in (
+        Organization.objects.filter(
+            path__startswith=root.path, org_type__holds_members=True, is_active=True
+        )
+        .values(child=Substr("path", 1, width))
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("child", "n")
+    ):
+        row(child).cells += cells
 
     quarters = _required_quarters(from_month, to_month)
     quarter_base = 3 * ((from_month + 4) // 3 - 1)  # the month before the first whole quarter
@@ -295,36 +342,47 @@ def subtree_stats(
             year=year,
             month__in={to_month, before, quarter_base} - {0},
             organization__path__startswith=root.path,
+            organization__org_type__holds_members=True,
         )
-        .values("organization_id")
+        .values(
+            "organization_id",
+            cell_path=F("organization__path"),
+            active=F("organization__is_active"),
+        )
         .annotate(
-            **{name: _delta(name, to_month, before) for name in (*tally.FIELDS[:12], "months_met")},
+            **{name: _delta(name, to_month, before) for name in (*_SUMMED, "months_met")},
             quarters=_delta("quarters_met", to_month, quarter_base),
         )
         .order_by()
     )
+    inner, params = per_cell.query.sql_with_params()
+    sums = ", ".join(f"SUM(t.{name})" for name in _SUMMED)
+    sql = (
+        f"SELECT SUBSTR(t.cell_path, 1, %s), {sums}, "
+        "SUM(CASE WHEN t.active AND t.months_met >= %s THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN t.active AND t.quarters >= %s THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) t WHERE t.held > 0 GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (width, months, len(quarters), *params))
+        per_child = cursor.fetchall()
     complete_months: dict[str, int] = {}
     complete_quarters: dict[str, int] = {}
-    for item in per_cell:
-        child, is_active = cell_child.get(item["organization_id"], ("", False))
-        if not child or not item["held"]:
-            continue
+    for child, *figures, full_months, full_quarters in per_child:
         r = row(child)
-        r.held += item["held"]
-        r.held_regular += item["regular"]
-        r.held_thematic += item["thematic"]
-        r.attended += item["attended"]
-        r.attendance_expected += item["expected"]
-        r.low_attendance_meetings += item["low"]
-        r.scored += item["scored"]
-        r.score_sum += item["score_sum"] or Decimal(0)
+        values = dict(zip(_SUMMED, figures, strict=True))
+        r.held += int(values["held"])
+        r.held_regular += int(values["regular"])
+        r.held_thematic += int(values["thematic"])
+        r.attended += int(values["attended"])
+        r.attendance_expected += int(values["expected"])
+        r.low_attendance_meetings += int(values["low"])
+        r.scored += int(values["scored"])
+        r.score_sum += Decimal(str(values["score_sum"] or 0)).quantize(Decimal("0.1"))
         for code in GRADES:
-            r.grades[code] += item[f"g_{code}"]
-        if is_active:
-            if item["months_met"] >= months:
-                complete_months[child] = complete_months.get(child, 0) + 1
-            if item["quarters"] >= len(quarters):
-                complete_quarters[child] = complete_quarters.get(child, 0) + 1
+            r.grades[code] += int(values[f"g_{code}"])
+        complete_months[child] = int(full_months)
+        complete_quarters[child] = int(full_quarters)
     for path, r in rows.items():
         r.cells_missing_months = max(0, r.cells - complete_months.get(path, 0))
         r.cells_missing_thematic = (
@@ -344,30 +402,99 @@ class AbsenceFlag:
     current: int
 
 
-def absence_flags(root_path: str, start: date, end: date, months_threshold: int) -> list:
-    """Members absent without reason `months_threshold` months in a row (runs ending in
-    [start, end)): flagged for a deletion proposal."""
-    window_start = _months_before(start, months_threshold - 1)
-    rows = Attendance.objects.filter(
-        meeting__organization__path__startswith=root_path,
-        meeting__status=MeetingStatus.HELD,
-        meeting__planned_on__gte=window_start,
-        meeting__planned_on__lt=end,
-    ).order_by()  # no join to members for the default ordering
-    candidates = (
-        rows.filter(status=AttendanceStatus.UNEXCUSED)
+def absence_flags(
+    root_path: str, start: date, end: date, months_threshold: int, limit: int | None = None
+) -> list:
+    """Members absent without reason `months_threshold` months in a row, the run reaching it
+    in a month of [start, end) at a meeting of a cell under `root_path`: flagged for a
+    deletion proposal. Reads the month rows kept by `absences` (an index-only scan of the
+    period's long runs, then the flagged members' rows of the period for their current run)."""
+    first, end_month = _month_bounds(start, end)
+    longest = dict(
+        AbsenceRun.objects.filter(
+            organization__path__startswith=root_path,
+            month__gte=first,
+            month__lt=end_month,
+            run__gte=months_threshold,
+        )
         .values("member_id")
-        .annotate(n=Count(TruncMonth("meeting__planned_on"), distinct=True))
-        .filter(n__gte=months_threshold)
+        .annotate(longest=Max("run"))
+        .order_by()
+        .values_list("member_id", "longest")
+    )
+    flagged = {m: n for m, n in longest.items() if rules.deletion_flag(n, months_threshold)}
+    members = _flagged_members(flagged)
+    members = list(members if limit is None else members[:limit])
+    latest: dict[int, tuple] = {}
+    for member_id, run, later in (
+        AbsenceRun.objects.filter(
+            member_id__in=[m.pk for m in members], month__gte=first, month__lt=end_month
+        )
+        .order_by("member_id", "month")
+        .values_list("member_id", "run", "next_month")
+    ):
+        latest[member_id] = (run, later)
+    return _flag_rows(members, flagged, latest, end_month)
+
+
+def _flagged_members(ids):
+    """The flagged members with what the lists show (name, cell), in the members' order."""
+    return (
+        Member.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .only("full_name", "name_search", "organization__name", "organization__path")
+    )
+
+
+def _flag_rows(members, longest: dict, latest: dict, end_month: date) -> list:
+    """AbsenceFlag rows: the longest run in the period and the run still going at its end."""
+    end_index = rules.month_index(end_month)
+    rows = []
+    for member in members:
+        run, later = latest.get(member.pk, (0, None))
+        later = None if later is None else rules.month_index(later)
+        rows.append(
+            AbsenceFlag(member, longest[member.pk], rules.current_run(run, later, end_index))
+        )
+    return rows
+
+
+def _month_bounds(start: date, end: date) -> tuple[date, date]:
+    """The months touched by [start, end), as [first day, first day after)."""
+    last = end - timedelta(days=1)
+    return start.replace(day=1), _months_before(last.replace(day=1), -1)
+
+
+def absence_flags_live(root_path: str, start: date, end: date, months_threshold: int) -> list:
+    """The reference for `absence_flags`, from the attendance rows: members absent without
+    reason at a meeting under `root_path` in the period, their whole history (any cell), runs
+    by `rules.unexcused_runs`."""
+    first, end_month = _month_bounds(start, end)
+    candidates = set(
+        Attendance.objects.filter(
+            status=AttendanceStatus.UNEXCUSED,
+            meeting__status=MeetingStatus.HELD,
+            meeting__organization__path__startswith=root_path,
+            meeting__planned_on__gte=first,
+            meeting__planned_on__lt=end_month,
+        )
+        .order_by()
         .values_list("member_id", flat=True)
     )
-    history = rows.filter(member_id__in=list(candidates)).values_list(
-        "member_id", "meeting__planned_on", "status"
-    )
-    streaks = rules.member_absence_streaks(history)
-    flagged = {m: s for m, s in streaks.items() if rules.deletion_flag(s[0], months_threshold)}
-    members = Member.objects.filter(pk__in=flagged).select_related("organization")
-    return [AbsenceFlag(m, *flagged[m.pk]) for m in members]
+    paths = dict(Organization.objects.values_list("pk", "path"))
+    first_index, end_index = rules.month_index(first), rules.month_index(end_month)
+    longest, latest = {}, {}
+    for member_id, months in absences.member_months(absences.history(candidates)).items():
+        outcomes = [(index, rules.month_outcome(s)) for index, (s, _) in months.items()]
+        for index, run, later in rules.unexcused_runs(outcomes):
+            if not first_index <= index < end_index:
+                continue
+            latest[member_id] = (run, None if later is None else absences.first_day(later))
+            cell = months[index][1]
+            if run >= months_threshold and paths[cell].startswith(root_path):
+                longest[member_id] = max(run, longest.get(member_id, 0))
+    flagged = {m: n for m, n in longest.items() if rules.deletion_flag(n, months_threshold)}
+    return _flag_rows(_flagged_members(flagged), flagged, latest, end_month)
 
 
 def _months_before(day: date, months: int) -> date:
@@ -376,7 +503,28 @@ def _months_before(day: date, months: int) -> date:
 
 
 def superiors_record(root_path: str, start: date, end: date, limit: int = 50) -> list[dict]:
-    """Superiors invited to meetings in the subtree: invited, attended, of which online."""
+    """Superiors invited to meetings in the subtree: invited, attended, of which online. Reads
+    the invitations' copies of their meeting's cell, day and cancellation (an index-only scan
+    on PostgreSQL); `superiors_record_live` joins the meetings."""
+    return list(
+        InvitedSuperior.objects.filter(
+            organization__path__startswith=root_path,
+            planned_on__gte=start,
+            planned_on__lt=end,
+            meeting_counted=True,
+        )
+        .values("full_name", "position")
+        .annotate(
+            n_invited=Count("id"),
+            n_attended=Count("id", filter=Q(attended=True)),
+            n_online=Count("id", filter=Q(attended=True, mode="online")),
+        )
+        .order_by("-n_invited", "full_name", "position")[:limit]
+    )
+
+
+def superiors_record_live(root_path: str, start: date, end: date, limit: int = 50) -> list:
+    """The reference for `superiors_record`, through the meetings themselves."""
     return list(
         InvitedSuperior.objects.filter(
             meeting__organization__path__startswith=root_path,
@@ -390,7 +538,7 @@ def superiors_record(root_path: str, start: date, end: date, limit: int = 50) ->
             n_attended=Count("id", filter=Q(attended=True)),
             n_online=Count("id", filter=Q(attended=True, mode="online")),
         )
-        .order_by("-n_invited", "full_name")[:limit]
+        .order_by("-n_invited", "full_name", "position")[:limit]
     )
 
 

@@ -269,6 +269,35 @@ def member_absence_streaks(rows: Iterable[tuple[int, date, str]]) -> dict[int, t
     }
 
 
+def unexcused_runs(
+    months: Iterable[tuple[int, str]],
+) -> list[tuple[int, int, int | None]]:
+    """For each month a member was absent without reason (outcome `UNEXCUSED`): (month index,
+    run, next month index). `run` counts the months absent without reason in a row ending with
+    this one (months without meetings neither break nor extend a run, as in `absence_streaks`);
+    `next` is the member's next month with meetings (None: none yet). `months`: (month index,
+    outcome) of every month in which the member was due at a meeting."""
+    ordered = sorted(months)
+    result, run = [], 0
+    for position, (index, outcome) in enumerate(ordered):
+        run = run + 1 if outcome == UNEXCUSED else 0
+        if run:
+            later = ordered[position + 1][0] if position + 1 < len(ordered) else None
+            result.append((index, run, later))
+    return result
+
+
+def current_run(run: int, next_index: int | None, end_index: int) -> int:
+    """The run still going just before month `end_index`, from the member's last month absent
+    without reason before it (`run`, and the next month with meetings): broken if the member
+    was due at a meeting (and came, or gave a reason) in a month before `end_index`."""
+    return run if next_index is None or next_index >= end_index else 0
+
+
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
 def deletion_flag(longest_run: int, months_threshold: int = 3) -> bool:
     """Absent without reason for `months_threshold` months in a row → propose deletion."""
     return longest_run >= months_threshold

@@ -15,7 +15,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
 from dangbo.core.workdays import calendar_for
-from dangbo.meetings import rules, tally
+from dangbo.meetings import absences, rules, tally
 from dangbo.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -460,6 +460,10 @@ def record_meeting(
 
     counts = rules.count_attendance(e.status for e in entries.values())
     old_year = meeting.planned_on.year
+    # Months absent without reason: a first record or a new day concerns everyone at the
+    # meeting; otherwise only the members whose attendance changed.
+    moved = not meeting.is_held or meeting.planned_on != held_on
+    touched = set(entries) | set(previous) if moved else {a.member_id for a in (*new, *changed)}
     meeting.status = MeetingStatus.HELD
     meeting.planned_on = held_on
     meeting.started_at, meeting.ended_at = started_at, ended_at
@@ -479,6 +483,7 @@ def record_meeting(
             superior.attended = attended
             superior.save(update_fields=["attended", "updated_at"])
     tally.refresh(meeting.organization_id, old_year, held_on.year)
+    absences.refresh(touched)
     return meeting
 
 

@@ -98,7 +98,7 @@ def _held(queryset):
     return queryset.filter(status=MeetingStatus.HELD).order_by().values_list(*_VALUES)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's transaction: no savepoint round trips
 def refresh(org_id: int, *years: int) -> None:
     """Recompute one cell's rows for the given years (none when it held no meeting)."""
     threshold = threshold_resolver()
@@ -128,3 +128,29 @@ def rebuild() -> int:
             batch = []
     MonthTally.objects.bulk_create(batch)
     return written + len(batch)
+
+
+@transaction.atomic
+def refresh_many(pairs) -> None:
+    """Recompute many (cell, year) pairs (imports): a few queries per chunk of cells."""
+    threshold = threshold_resolver()
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for org_id, year in pairs:
+        by_year[year].add(org_id)
+    for year, org_ids in by_year.items():
+        ids = sorted(org_ids)
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            MonthTally.objects.filter(organization_id__in=chunk, year=year).delete()
+            groups: dict[int, list] = defaultdict(list)
+            held = Meeting.objects.filter(organization_id__in=chunk, planned_on__year=year)
+            for row in _held(held):
+                groups[row[0]].append(row)
+            MonthTally.objects.bulk_create(
+                [
+                    r
+                    for org_id, rows in groups.items()
+                    for r in year_rows(org_id, year, rows, threshold)
+                ],
+                batch_size=6000,
+            )

@@ -502,8 +502,12 @@ class StatsView(LoginRequiredMixin, View):
             threshold=config["meetings.attendance_min_pct"],
             absence_months=config["meetings.absence_months_for_deletion"],
             absences=queries.absence_flags(
-                root.path, start, end, int(config["meetings.absence_months_for_deletion"])
-            )[:200],
+                root.path,
+                start,
+                end,
+                int(config["meetings.absence_months_for_deletion"]),
+                limit=200,
+            ),
             superiors=queries.superiors_record(root.path, start, end),
         )
         return render(request, "meetings/stats.html", context)
