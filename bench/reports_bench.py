@@ -169,7 +169,7 @@ def export_province(province, today) -> dict:
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu_started = time.perf_counter(), time.process_time()
-    services.run_export(job.pk, today)
+    services.run_export(job.pk, today=today)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
     job.refresh_from_db()

@@ -35,12 +35,21 @@ class Client:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
-    def get(self, url):
+    def get(self, url, raw=False):
         try:
             with self.opener.open(url, timeout=30) as response:
-                return response.status, response.read().decode()
+                body = response.read()
+                return response.status, body if raw else body.decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+    def post(self, url, fields):
+        """A form POST with the CSRF cookie's token; returns the status and the final URL."""
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(url, data=data, headers={"Referer": url})
+        with self.opener.open(request, timeout=30) as response:
+            return response.status, response.url
 
     def login(self, base):
         status, page = self.get(f"{base}/login/")
@@ -146,5 +155,30 @@ check("node 1 killed: the officer's session still works on node 2", status == 20
 worker = int((WORK / "run" / "worker.pid").read_text())
 os.kill(worker, 0)
 check("task worker running", healthz(nodes[-1])["checks"]["tasks"]["ok"])
+
+# 7. Fault: the worker is killed (SIGKILL). Work queued meanwhile waits in the database, a
+# restarted worker runs it, and the reaper finds nothing half-done. (The kill in the middle of
+# a task, with checksums of every table, is tests/ops/test_worker_kill.py.)
+os.kill(worker, signal.SIGKILL)
+status, job_url = officer.post(f"{nodes[-1]}/reports/exports/new/", {"path": ""})
+job = re.search(r"/reports/exports/(\d+)/$", job_url)
+check("worker killed: a background export is still accepted", status == 200 and job, job_url)
+with open(WORK / "log" / "worker-2.log", "wb") as log:
+    restarted = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dangbo"), "db_worker"], stdout=log, stderr=log
+    )
+(WORK / "run" / "worker.pid").write_text(str(restarted.pid))
+for _ in range(120):
+    status, page = officer.get(job_url)
+    if "download-link" in page or 'data-state="failed"' in page:
+        break
+    time.sleep(0.5)
+status, body = officer.get(f"{job_url}download/", raw=True)
+check("restarted worker: the export is built and served", status == 200 and body[:2] == b"PK")
+reaped = subprocess.run(
+    [str(Path(sys.executable).parent / "dangbo"), "reap_stale_jobs"],
+    capture_output=True, text=True, check=True,
+).stdout
+check("dangbo reap_stale_jobs: no job left half-done", not any(json.loads(reaped).values()), reaped)
 
 print(f"{len(results)} passed, 0 failed")

@@ -270,6 +270,11 @@ TASKS = {
     }
 }
 
+# A background job (import step, export) whose worker sent no heartbeat for this long is marked
+# failed (its worker died; dangbo.core.jobs); task rows of no job, after the second value.
+DANGBO_STALE_JOB_SECONDS = float(os.environ.get("DANGBO_STALE_JOB_SECONDS", 15 * 60))
+DANGBO_TASK_LOST_AFTER_SECONDS = float(os.environ.get("DANGBO_TASK_LOST_AFTER_SECONDS", 24 * 3600))
+
 # Apps whose records only roles that name them may see (not reached by "*.view").
 DANGBO_STRICT_APPS = ["inspections"]
 

@@ -265,6 +265,29 @@ def test_a_worker_that_died_is_marked_failed_and_can_be_retried(tree, officer, r
     assert Member.objects.filter(full_name="Chết Giữa").exists()
 
 
+def test_a_commit_whose_job_was_reaped_meanwhile_writes_nothing(
+    tree, officer, run_import, monkeypatch
+):
+    """A worker frozen long enough to be reaped wakes up: it does not write (the user may
+    already have retried), and the reaper's message stays."""
+    job = run_import(officer, tree["bloc"], xlsx_bytes(MEMBER_HEADERS, [member_row("Ngủ Quên")]))
+    plan = services._plan
+
+    def frozen_then_reaped(job, user, progress=None):
+        result = plan(job, user, progress)
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=State.FAILED, error_message="Tiến trình xử lý bị dừng giữa chừng"
+        )
+        return result
+
+    monkeypatch.setattr(services, "_plan", frozen_then_reaped)
+    services.request_commit(job, user=officer, skip_errors=False)
+    job.refresh_from_db()
+    assert job.state == State.FAILED and job.error_message == "Tiến trình xử lý bị dừng giữa chừng"
+    assert not Member.objects.filter(full_name="Ngủ Quên").exists()
+    assert not ImportRow.objects.filter(job=job).exists()
+
+
 def test_rows_outside_the_users_subtree_and_other_members(tree, run_import):
     secretary = factories.user("bithu", role_code="org_board_officer", on=tree["cell_b"])
     other = tree["members_a"][0]

@@ -4,11 +4,14 @@ of their own (never the suite's test database)."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
+from contextlib import closing
 
 import pytest
+from django.db import connection
 
 PG_SERVER = os.environ.get("DANGBO_OPS_PG", "postgres://postgres@127.0.0.1:5432")
 
@@ -75,3 +78,35 @@ def seeded_sqlite(tmp_path_factory):
     (data_dir / "media" / "imports").mkdir(parents=True)
     (data_dir / "media" / "imports" / "danh-sach.xlsx").write_bytes(b"PK\x03\x04 demo upload")
     return url, data_dir
+
+
+@pytest.fixture
+def worker_database(transactional_db, tmp_path):
+    """The URL under which a subprocess (a `dangbo db_worker`) opens the test's own database.
+
+    PostgreSQL, or SQLite in a file (DANGBO_TEST_SQLITE_NAME): the test database itself. SQLite
+    in memory (the default) cannot be shared with another process: it is copied into a file
+    (the online backup API) and the test's connection points at that file until the test ends.
+    """
+    config = connection.settings_dict
+    if connection.vendor == "postgresql":
+        password = f":{config['PASSWORD']}" if config.get("PASSWORD") else ""
+        host = f"{config.get('HOST') or '127.0.0.1'}:{config.get('PORT') or 5432}"
+        yield f"postgres://{config['USER']}{password}@{host}/{config['NAME']}"
+        return
+    if not connection.is_in_memory_db():
+        yield f"sqlite:///{config['NAME']}"
+        return
+    path = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    memory, name = connection.connection, config["NAME"]
+    with closing(sqlite3.connect(path)) as target:
+        memory.backup(target)
+    connection.connection = None  # the next query opens the file (close() keeps a memory db)
+    config["NAME"] = str(path)
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        connection.close()
+        config["NAME"] = name
+        connection.connection = memory

@@ -68,6 +68,14 @@ CASES = [
     Case("reports:export_start", "reports.view", method="post", ok=302),
     Case("reports:export_job", "reports.view", inside=_job, allowed=lambda role: False),
     Case("reports:export_download", "reports.view", inside=_job, allowed=lambda role: False),
+    Case(
+        "reports:export_retry",
+        "reports.view",
+        inside=_job,
+        method="post",
+        ok=302,
+        allowed=lambda role: False,
+    ),
     *(
         Case(
             name,

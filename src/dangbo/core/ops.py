@@ -36,7 +36,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from dangbo.core import db
+from dangbo.core import db, jobs
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +159,7 @@ class DatabaseCollector:
             )
             age.add_metric([], queue["oldest_ready_seconds"])
             yield age
+        yield from self.background_jobs()
         try:
             jobs = apps.get_model("imports", "ImportJob")
         except LookupError:
@@ -173,6 +174,25 @@ class DatabaseCollector:
         committed = jobs.objects.filter(state="committed").values_list("progress_done", flat=True)
         rows.add_metric([], sum(committed))
         yield rows
+
+    def background_jobs(self):
+        """Jobs of every kind (imports, exports) by state, and those whose worker looks dead
+        (running without heartbeat for DANGBO_STALE_JOB_SECONDS, not yet marked failed)."""
+        by_state = GaugeMetricFamily(
+            "dangbo_background_jobs", "Background jobs by kind and state.", labels=["kind", "state"]
+        )
+        stale = GaugeMetricFamily(
+            "dangbo_background_jobs_stale",
+            "Running jobs without heartbeat for DANGBO_STALE_JOB_SECONDS (worker died).",
+            labels=["kind"],
+        )
+        for kind in jobs.kinds():
+            counts = kind.model._base_manager.values_list("state").annotate(n=Count("pk"))
+            for state, n in counts.order_by():
+                by_state.add_metric([kind.name, state], n)
+            stale.add_metric([kind.name], jobs.stale(kind).count())
+        yield by_state
+        yield stale
 
 
 def metrics_allowed(request) -> bool:

@@ -7,4 +7,7 @@ class ImportsConfig(AppConfig):
     verbose_name = "Nhập, xuất dữ liệu"
 
     def ready(self):
-        from dangbo.imports import audit  # noqa: F401
+        from dangbo.core import jobs
+        from dangbo.imports import audit, services  # noqa: F401
+
+        jobs.register(services.JOBS)

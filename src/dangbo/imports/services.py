@@ -25,7 +25,7 @@ import contextlib
 import io
 import logging
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 from auditlog.context import disable_auditlog, set_actor
 from auditlog.signals import accessed
@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from dangbo.admissions import services as admission_services
 from dangbo.admissions.models import AdmissionFile, AdmissionStep
+from dangbo.core import jobs
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
@@ -57,7 +58,6 @@ logger = logging.getLogger(__name__)
 
 BULK_THRESHOLD = 500
 BATCH = 2000
-STALE_AFTER = timedelta(minutes=15)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 State = ImportJob.State
 ORG_TRACKED = ("name", "code", "org_type_id", "path", "is_active", "founded_on")
@@ -234,6 +234,8 @@ def run_step(job_id: int, step: str) -> None:
     try:
         with set_actor(actor):
             STEPS[step](job, actor)
+    except Superseded:
+        logger.warning("import %s: step %s no longer owns the job; nothing written", job_id, step)
     except DomainError as error:
         _fail(job_id, step, error.full_message)
     except Exception:
@@ -247,20 +249,43 @@ def run_step(job_id: int, step: str) -> None:
 
 
 def _fail(job_id: int, step: str, message: str) -> None:
-    ImportJob.objects.filter(pk=job_id).update(
+    """Only a job still running is marked failed (never one another run has finished)."""
+    ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING_STATES).update(
         state=State.FAILED, step=step, error_message=message, heartbeat_at=_now()
     )
 
 
+class Superseded(Exception):
+    """The job is no longer in the state this run started from: it was reaped (its worker
+    was thought dead) or another run finished it. This run writes nothing."""
+
+
+def _hold(job: ImportJob, state: str) -> None:
+    """First thing inside a step's write transaction: lock the job's row and check that this
+    run still owns the job. On PostgreSQL the lock, held until the transaction ends, keeps the
+    reaper away from a live worker whose heartbeat is not visible while it writes; it goes
+    with a dead worker's connection. Two runs of one step are serialised here: the second
+    finds the job finished and writes nothing."""
+    owned = ImportJob.objects.select_for_update().filter(pk=job.pk, state=state)
+    if not list(owned.values_list("pk", flat=True)):
+        raise Superseded
+
+
+JOBS = jobs.JobKind(
+    name="imports",
+    model=ImportJob,
+    running_states=ImportJob.RUNNING_STATES,
+    failed_state=State.FAILED,
+    message_field="error_message",
+    message="Tiến trình xử lý bị dừng giữa chừng; dữ liệu không thay đổi. Bấm «Thử lại».",
+)
+
+
 def reap_stale_jobs() -> int:
-    """Jobs whose worker died (no heartbeat for STALE_AFTER) are marked failed. The data is
-    unchanged: writing happens in one transaction, which the database rolled back."""
-    return ImportJob.objects.filter(
-        state__in=ImportJob.RUNNING_STATES, heartbeat_at__lt=_now() - STALE_AFTER
-    ).update(
-        state=State.FAILED,
-        error_message="Tiến trình xử lý bị dừng giữa chừng; dữ liệu không thay đổi. Bấm «Thử lại».",
-    )
+    """Jobs whose worker died (no heartbeat for DANGBO_STALE_JOB_SECONDS) are marked failed.
+    The data is unchanged: writing happens in one transaction, which the database rolled
+    back when the worker's connection died."""
+    return jobs.reap(JOBS)
 
 
 def _plan(job: ImportJob, user, progress=None) -> pipeline.Plan:
@@ -318,6 +343,7 @@ def _commit(job: ImportJob, user) -> None:
         )
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=_now(), progress_done=0)
     with transaction.atomic():
+        _hold(job, State.COMMITTING)
         written = APPLY[job.kind](job, plan, user)
         bulk.insert_rows(ImportRow, ({"job_id": job.pk, **w} for w in written))
         report = plan.report()
@@ -889,6 +915,7 @@ def _org_rollback_problems(rows: list[ImportRow]) -> list[str]:
 
 def _rollback(job: ImportJob, user) -> None:
     with transaction.atomic():
+        _hold(job, State.ROLLING_BACK)
         problems = rollback_problems(job)
         if problems:
             raise DomainError(_problems_message(problems), "state")

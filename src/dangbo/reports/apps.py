@@ -7,4 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo, thống kê"
 
     def ready(self):
-        from dangbo.reports import audit  # noqa: F401
+        from dangbo.core import jobs
+        from dangbo.reports import audit, services  # noqa: F401
+
+        jobs.register(services.EXPORT_JOBS)

@@ -43,7 +43,12 @@ class ReportSnapshot(RestrictedModelMixin, models.Model):
 
 
 class ExportJob(RestrictedModelMixin, models.Model):
-    """A long export built by a background worker; its file is kept for its requester."""
+    """A long export built by a background worker; its file is kept for its requester.
+
+    `attempt` numbers the runs: a retry starts attempt n+1, and a run only writes to the job
+    while the job is still at its attempt (a worker thought dead cannot overwrite a retry).
+    `heartbeat_at` is refreshed with the progress; a job without heartbeat for
+    DANGBO_STALE_JOB_SECONDS is marked failed (dangbo.core.jobs)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Đang chờ"
@@ -72,6 +77,9 @@ class ExportJob(RestrictedModelMixin, models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     file_name = models.CharField("tệp", max_length=255, blank=True)
     error = models.TextField("lỗi", blank=True)
+    attempt = models.PositiveIntegerField("lần chạy", default=1)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
     finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
 
@@ -85,6 +93,8 @@ class ExportJob(RestrictedModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_state_display()})"
+
+    RUNNING_STATES = (State.RUNNING,)
 
     @property
     def percent(self) -> int:

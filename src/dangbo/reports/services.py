@@ -3,15 +3,18 @@
 import hashlib
 import json
 import os
+import uuid
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from openpyxl import Workbook
 
+from dangbo.core import jobs
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission
 from dangbo.core.text import mask_id_number
@@ -118,53 +121,121 @@ def exports_dir() -> Path:
     return path
 
 
+EXPORT_JOBS = jobs.JobKind(
+    name="exports",
+    model=ExportJob,
+    running_states=ExportJob.RUNNING_STATES,
+    failed_state=ExportJob.State.FAILED,
+    message_field="error",
+    message=(
+        "Tiến trình xuất bị dừng giữa chừng (máy chạy nền bị tắt hoặc gặp sự cố); tệp dở dang "
+        "đã bị bỏ. Bấm «Thử lại» để tạo lại tệp."
+    ),
+    on_reaped=lambda ids: _discard_files(*ids),
+)
+
+
+class Superseded(Exception):
+    """The job moved on without this run (reaped, or retried as a later attempt)."""
+
+
 def start_member_export(user, root: Organization, on: date, path: str = "") -> ExportJob:
     """Queue an XLSX of the members behind a report (the subtree at `path` on `on`)."""
-    from dangbo.reports import tasks
-
     if not has_permission(user, "reports.view", root.path):
         raise DomainError("Bạn không có quyền xuất dữ liệu của tổ chức này.", "organization")
     path = path or root.path
     if not path.startswith(root.path):
         raise DomainError("Phạm vi xuất nằm ngoài tổ chức đã chọn.", "path")
-    job = ExportJob.objects.create(
-        organization=root,
-        requested_by=user,
-        title=f"Danh sách đảng viên — {root.name} — đến ngày {on:%d/%m/%Y}",
-        params={"kind": "members", "on": on.isoformat(), "path": path},
-    )
-    tasks.run_export.enqueue(job.pk)
+    with transaction.atomic():  # the job and its queued task, or neither
+        job = ExportJob.objects.create(
+            organization=root,
+            requested_by=user,
+            title=f"Danh sách đảng viên — {root.name} — đến ngày {on:%d/%m/%Y}",
+            params={"kind": "members", "on": on.isoformat(), "path": path},
+        )
+        _enqueue(job)
     job.refresh_from_db()
     return job
 
 
-def run_export(job_id: int, today: date | None = None) -> None:
-    """Build the file of an export job (worker side); progress is saved every 5,000 rows."""
+def _enqueue(job: ExportJob) -> None:
+    from dangbo.reports import tasks
+
+    result = tasks.run_export.enqueue(job.pk, job.attempt)
+    ExportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(task_id=str(result.id)[:64])
+
+
+def retry_export(job: ExportJob, user) -> ExportJob:
+    """Start a failed export over (attempt n+1, a fresh file); only its requester may."""
+    if job.requested_by_id != user.pk:
+        raise DomainError("Chỉ người yêu cầu được chạy lại tệp xuất này.", "state")
+    with transaction.atomic():
+        again = ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.FAILED).update(
+            state=ExportJob.State.QUEUED,
+            attempt=F("attempt") + 1,
+            progress_done=0,
+            progress_total=0,
+            file_name="",
+            error="",
+            finished_at=None,
+            heartbeat_at=timezone.now(),
+            task_id="",
+        )
+        if not again:
+            raise DomainError("Chỉ chạy lại được một tệp xuất bị lỗi.", "state")
+        job.refresh_from_db()
+        _discard_files(job.pk)
+        _enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def run_export(job_id: int, attempt: int | None = None, today: date | None = None) -> None:
+    """Build the file of an export job (worker side). The run claims the job (queued → running
+    at its attempt), refreshes the heartbeat with the progress every 5,000 rows, writes to a
+    temporary file renamed on success, and gives up without a trace when the job has moved on
+    (reaped as dead, or retried)."""
     job = ExportJob.objects.select_related("organization", "requested_by").get(pk=job_id)
-    if job.state not in (ExportJob.State.QUEUED, ExportJob.State.FAILED):
+    attempt = attempt or job.attempt
+    mine = ExportJob.objects.filter(pk=job_id, attempt=attempt)
+    claimed = mine.filter(state=ExportJob.State.QUEUED).update(
+        state=ExportJob.State.RUNNING, error="", heartbeat_at=timezone.now()
+    )
+    if not claimed:
         return
-    ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.RUNNING, error="")
+    running = mine.filter(state=ExportJob.State.RUNNING)
     try:
-        file_name, rows = _write_member_xlsx(job, today or timezone.localdate())
+        file_name, rows = _write_member_xlsx(job, attempt, running, today or timezone.localdate())
+    except Superseded:
+        return
     except Exception as error:  # the job shows the failure; the worker keeps running
-        ExportJob.objects.filter(pk=job_id).update(
+        running.update(
             state=ExportJob.State.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
-    ExportJob.objects.filter(pk=job_id).update(
+    done = running.update(
         state=ExportJob.State.DONE,
         file_name=file_name,
         progress_done=rows,
         progress_total=rows,
+        heartbeat_at=timezone.now(),
         finished_at=timezone.now(),
     )
+    if not done:  # reaped while renaming: this file is nobody's
+        (exports_dir() / file_name).unlink(missing_ok=True)
 
 
-def _write_member_xlsx(job: ExportJob, today: date) -> tuple[str, int]:
+def _beat(running, **progress) -> None:
+    """Save progress with a heartbeat; a job that moved on stops this run."""
+    if not running.update(heartbeat_at=timezone.now(), **progress):
+        raise Superseded
+
+
+def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tuple[str, int]:
     on = date.fromisoformat(job.params["on"])
     qs = queries.members_on(job.params["path"], on, today)
     total = qs.count()
-    ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
+    _beat(running, progress_total=total)
     show_id = has_permission(job.requested_by, "members.view_identity", job.organization.path)
     statuses, genders = dict(Status.choices), dict(Gender.choices)
     workbook = Workbook(write_only=True)  # rows stream to disk: memory stays flat
@@ -198,13 +269,31 @@ def _write_member_xlsx(job: ExportJob, today: date) -> tuple[str, int]:
             ]
         )
         if written % 5000 == 0:
-            ExportJob.objects.filter(pk=job.pk).update(progress_done=written)
-    file_name = f"xuat-{job.pk}-{on:%Y%m%d}.xlsx"
-    target = exports_dir() / file_name
-    partial = target.with_suffix(".part")
-    workbook.save(partial)
-    os.replace(partial, target)  # a reader never sees half a file
+            _beat(running, progress_done=written)
+    # A unique hidden name per run: a reader (or another attempt) never sees half a file, and
+    # what a killed run leaves behind is removed by the reaper or the retry (_discard_files).
+    file_name = f"xuat-{job.pk}-{attempt}-{on:%Y%m%d}.xlsx"
+    partial = exports_dir() / f".{file_name}.{uuid.uuid4().hex[:8]}.part"
+    try:
+        workbook.save(partial)
+        _beat(running)
+        os.replace(partial, exports_dir() / file_name)
+    finally:
+        partial.unlink(missing_ok=True)
     return file_name, written
+
+
+def _discard_files(*job_ids: int) -> None:
+    """Files of jobs that are not done: partial files of killed runs, a file renamed by a run
+    that was reaped before it could say so. None of them is ever served."""
+    for job_id in job_ids:
+        for pattern in (f"xuat-{job_id}-*", f".xuat-{job_id}-*.part"):
+            for path in exports_dir().glob(pattern):
+                path.unlink(missing_ok=True)
+
+
+def reap_stale_exports() -> int:
+    return jobs.reap(EXPORT_JOBS)
 
 
 def _d(value) -> str:

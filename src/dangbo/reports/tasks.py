@@ -6,8 +6,9 @@ from dangbo.reports import services
 
 
 @task()
-def run_export(job_id: int) -> None:
-    services.run_export(job_id)
+def run_export(job_id: int, attempt: int | None = None) -> None:
+    """Build one attempt's file of an export job (dangbo.reports.services.run_export)."""
+    services.run_export(job_id, attempt)
 
 
 @task()

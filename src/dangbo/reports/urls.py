@@ -25,4 +25,5 @@ urlpatterns = [
     path("exports/new/", views.ExportStartView.as_view(), name="export_start"),
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
+    path("exports/<int:pk>/retry/", views.ExportRetryView.as_view(), name="export_retry"),
 ]

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -434,8 +435,15 @@ def _own_jobs(request):
     return ExportJob.objects.restrict(request.user, "view").filter(requested_by=request.user)
 
 
+def _primary(jobs):
+    """A job's state decides what is shown and served: read it where the worker wrote it, not
+    from a replica that may lag behind."""
+    return jobs.using(router.db_for_write(ExportJob))
+
+
 class ExportJobListView(ReportMixin, View):
     def get(self, request):
+        services.reap_stale_exports()
         jobs = _own_jobs(request).select_related("organization")[:100]
         return render(
             request, "reports/export_jobs.html", {"title": "Tệp xuất chạy nền", "jobs": jobs}
@@ -446,14 +454,27 @@ class ExportJobView(ReportMixin, View):
     """The job's page; HTMX polls it for the progress bar until the file is ready."""
 
     def get(self, request, pk):
-        job = get_object_or_404(_own_jobs(request), pk=pk)
+        services.reap_stale_exports()  # a job whose worker died shows as failed, with «Thử lại»
+        job = get_object_or_404(_primary(_own_jobs(request)), pk=pk)
         template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
         return render(request, template, {"title": job.title, "job": job})
 
 
+class ExportRetryView(ReportMixin, View):
+    """The requester starts a failed export over (a fresh file)."""
+
+    def post(self, request, pk):
+        job = get_object_or_404(_own_jobs(request), pk=pk)
+        try:
+            services.retry_export(job, request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("reports:export_job", pk=job.pk)
+
+
 class ExportDownloadView(ReportMixin, View):
     def get(self, request, pk):
-        job = get_object_or_404(_own_jobs(request), pk=pk, state=ExportJob.State.DONE)
+        job = get_object_or_404(_primary(_own_jobs(request)), pk=pk, state=ExportJob.State.DONE)
         path = services.exports_dir() / job.file_name
         if not path.exists():
             raise Http404
