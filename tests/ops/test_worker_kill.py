@@ -35,7 +35,7 @@ from tests.imports.helpers import MEMBER_HEADERS, member_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROWS = 20_000  # big enough that the commit writes for a while and the export beats 4 times
+ROWS = 12_000  # enough that the commit writes for a while and the export beats twice
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # What the worker itself changes while it runs a job: the job's progress and the task row.

@@ -14,7 +14,7 @@ def date_running_jobs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_breakdown_summaries'),
+        ('reports', '0003_month_end_counts'),
     ]
 
     operations = [
