@@ -33,7 +33,9 @@ from dangbo.reports.models import ExportJob
 from tests import factories
 from tests.imports.helpers import MEMBER_HEADERS, member_row, upload, xlsx_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Real commits by another process: a transactional test. Serialized rollback restores the rows
+# the migrations wrote (org types, roles) that an earlier transactional test's flush removed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROWS = 12_000  # enough that the commit writes for a while and the export beats twice
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -165,16 +167,14 @@ def reap_until(reap, settings, what: str) -> int:
 
 
 def test_a_worker_killed_mid_task_loses_nothing_and_the_retry_completes(
-    worker_database, tmp_path, settings, client, request
+    transactional_db, tmp_path, settings, client, request
 ):
-    url = worker_database
+    tree = request.getfixturevalue("tree")
+    officer = factories.user("bantochuc", role_code="org_board_officer", on=tree["bloc"])
+    url = request.getfixturevalue("worker_database")  # from here on, what the worker opens
     data_dir = tmp_path / "data"
     settings.MEDIA_ROOT = data_dir / "media"
     settings.DANGBO_EXPORTS_DIR = exports = data_dir / "exports"
-    # A transactional test: an earlier one's flush removed the rows the migrations wrote.
-    factories.rerun_data_migrations()
-    tree = request.getfixturevalue("tree")  # built in the database the worker opens
-    officer = factories.user("bantochuc", role_code="org_board_officer", on=tree["bloc"])
     workers: list[Worker] = []
 
     def start_worker() -> Worker:
