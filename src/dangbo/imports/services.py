@@ -681,6 +681,11 @@ def _apply_reviews(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     recorded = review_services.record_past_results(
         root=job.organization, results=results, note=_reason(job), user=user
     )
+    return _recorded_rows(recorded)
+
+
+def _recorded_rows(recorded) -> list[dict]:
+    """The import's row records of what reviews.services wrote (created or updated)."""
     return [
         _written(
             r.row,
@@ -711,16 +716,7 @@ def _apply_org_reviews(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
     recorded = review_services.record_past_org_results(
         root=job.organization, results=results, note=_reason(job), user=user
     )
-    return [
-        _written(
-            r.row,
-            ImportRow.Action.CREATED if r.created else ImportRow.Action.UPDATED,
-            r.review_id,
-            r.before,
-            r.after,
-        )
-        for r in recorded
-    ]
+    return _recorded_rows(recorded)
 
 
 APPLY = {
