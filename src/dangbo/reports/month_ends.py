@@ -113,14 +113,11 @@ def count_month_end(day: date) -> MonthEndRun:
     return run
 
 
-def count_table(root: Organization, on: date, breakdown: str, by_child: bool) -> dict | None:
-    """{(child_path or '', value): count} from the month-end rows, or None."""
-    run = serving_run(root, on, breakdown, by_child)
-    if run is None:
-        return None
+def count_table(root: Organization, run: MonthEndRun, breakdown: str, by_child: bool) -> dict:
+    """{(child_path or '', value): count} from the rows of a `serving_run`."""
     depth = root.depth + (1 if by_child else 0)
     rows = MonthEndCount.objects.filter(
-        on=on, depth=depth, path__startswith=root.path, status__in=ACTIVE_STATUSES
+        on=run.on, depth=depth, path__startswith=root.path, status__in=ACTIVE_STATUSES
     )
     grouped = rows.values("path", breakdown).annotate(n=Sum("members")).order_by()
     return {

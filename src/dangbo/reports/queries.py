@@ -111,15 +111,9 @@ def _value_ref(breakdown: str, on: date, today: date):
 def count_table(root: Organization, on: date, breakdown: str, today: date, by_child: bool):
     """{(child_path or '', value): count} in one GROUP BY query (today's status and gender
     from the exact per-ancestor summary, which answers for the nation in milliseconds; a past
-    month end's from its counted rows while no back-dated change touched them)."""
+    month end's come from `month_ends`, see report.build_member_table)."""
     if is_today(on, today) and breakdown in ("status", "gender"):
         counts = _summary_table(root, breakdown, by_child)
-        if counts is not None:
-            return counts
-    if not is_today(on, today):
-        from dangbo.reports import month_ends  # it builds on this module
-
-        counts = month_ends.count_table(root, on, breakdown, by_child)
         if counts is not None:
             return counts
     qs = members_on(root.path, on, today).annotate(value=_value_ref(breakdown, on, today))

@@ -37,9 +37,12 @@ def build_member_table(
 ) -> MemberTable:
     breakdown = queries.BREAKDOWNS[breakdown_code]
     run = None
-    if not queries.is_today(on, today):
+    if not queries.is_today(on, today):  # a counted past month end answers from its rows
         run = month_ends.serving_run(root, on, breakdown_code, by_child)
-    counts = queries.count_table(root, on, breakdown_code, today, by_child)
+    if run is not None:
+        counts = month_ends.count_table(root, run, breakdown_code, by_child)
+    else:
+        counts = queries.count_table(root, on, breakdown_code, today, by_child)
     present = {value for _child, value in counts}
     short_list = len(breakdown.choices) <= 10  # long lists (54 ethnic groups) show used values
     columns = [(v, label) for v, label in breakdown.choices if short_list or v in present]
