@@ -81,6 +81,8 @@ def rerun_data_migrations() -> None:
     """Transactional tests flush every table, including rows the data migrations wrote (org
     types, roles, rule values); run those migrations again — they are idempotent."""
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
 
+    ContentType.objects.clear_cache()  # a flush recreated them with new ids (audit log rows)
     for function in _data_migration_functions():
         function(apps, None)
