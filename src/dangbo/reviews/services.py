@@ -1153,6 +1153,42 @@ def past_result_snapshots(review_ids) -> dict[int, dict]:
     return result
 
 
+def _work_or_first_problem(results, checks) -> list[tuple]:
+    """(result, check) pairs to write; the first problem of any row is raised with its row."""
+    for result, check in zip(results, checks, strict=True):
+        if check.problems:
+            field_name, message = check.problems[0]
+            raise DomainError(message, field_name, row=result.row)
+    return [
+        (r, c) for r, c in zip(results, checks, strict=True) if c.action in ("create", "update")
+    ]
+
+
+def _values_before(review, fields, last_steps: dict) -> dict:
+    """What a past result held before an import changed it (its undo restores this)."""
+    return {f: getattr(review, f) for f in fields} | {
+        "last_step": last_steps.get(review.pk),
+        "committee_grade": review.committee_grade,
+        "final_by_id": review.final_by_id,
+        "final_at": _iso(review.final_at),
+    }
+
+
+def _recorded(reviews, steps, befores, batch, fields, created: bool) -> list:
+    return [
+        RecordedResult(
+            result.row,
+            review.pk,
+            created,
+            before,
+            {f: getattr(review, f) for f in fields} | {"last_step": step.pk},
+        )
+        for review, step, before, (result, _check) in zip(
+            reviews, steps, befores, batch, strict=True
+        )
+    ]
+
+
 @transaction.atomic
 def record_past_results(
     *, root: Organization, results: list[PastResult], note: str, user=None, today=None
@@ -1166,14 +1202,8 @@ def record_past_results(
     if not note:
         raise DomainError("Cần nêu căn cứ, nguồn của kết quả.", "note")
     checks = check_past_results(root=root, results=results, today=today, user=user)
-    for result, check in zip(results, checks, strict=True):
-        if check.problems:
-            field_name, message = check.problems[0]
-            raise DomainError(message, field_name, row=result.row)
+    work = _work_or_first_problem(results, checks)
     now, actor = timezone.now(), _actor(user)
-    work = [
-        (r, c) for r, c in zip(results, checks, strict=True) if c.action in ("create", "update")
-    ]
     years = _open_imported_years(root, work, note, user, now)
     touched: dict[int, set[int]] = {}
     written: list[RecordedResult] = []
@@ -1203,9 +1233,7 @@ def record_past_results(
             for review, (result, _check) in zip(rows, batch, strict=True)
         ]
         ReviewStep.objects.bulk_create(steps)
-        for review, step, (result, _check) in zip(rows, steps, batch, strict=True):
-            after = {f: getattr(review, f) for f in PAST_RESULT_FIELDS} | {"last_step": step.pk}
-            written.append(RecordedResult(result.row, review.pk, True, {}, after))
+        written += _recorded(rows, steps, [{}] * len(rows), batch, PAST_RESULT_FIELDS, True)
     updates = [(r, c) for r, c in work if c.action == "update"]
     for batch in _chunks(updates, 2000):
         locked = MemberReview.objects.select_for_update(of=("self",)).select_related("review_year")
@@ -1224,12 +1252,7 @@ def record_past_results(
                 raise DomainError(
                     "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "member", row=result.row
                 )
-            before = {f: getattr(review, f) for f in PAST_RESULT_FIELDS} | {
-                "last_step": last.get(review.pk),
-                "committee_grade": review.committee_grade,
-                "final_by_id": review.final_by_id,
-                "final_at": _iso(review.final_at),
-            }
+            before = _values_before(review, PAST_RESULT_FIELDS, last)
             review.final_grade, review.exemption = result.grade, result.exemption
             if review.review_year.state == ReviewYear.State.IMPORTED:
                 review.committee_grade = result.grade
@@ -1254,11 +1277,7 @@ def record_past_results(
             ["final_grade", "exemption", "committee_grade", "final_by", "final_at", "updated_at"],
         )
         ReviewStep.objects.bulk_create(steps)
-        for review, step, before, (result, _check) in zip(
-            changed, steps, befores, batch, strict=True
-        ):
-            after = {f: getattr(review, f) for f in PAST_RESULT_FIELDS} | {"last_step": step.pk}
-            written.append(RecordedResult(result.row, review.pk, False, before, after))
+        written += _recorded(changed, steps, befores, batch, PAST_RESULT_FIELDS, False)
     for year_id, org_ids in touched.items():
         tally_members(ReviewYear(pk=year_id), org_ids)
     return written
@@ -1663,14 +1682,8 @@ def record_past_org_results(
     if not note:
         raise DomainError("Cần nêu căn cứ, nguồn của kết quả.", "note")
     checks = check_past_org_results(root=root, results=results, today=today, user=user)
-    for result, check in zip(results, checks, strict=True):
-        if check.problems:
-            field_name, message = check.problems[0]
-            raise DomainError(message, field_name, row=result.row)
+    work = _work_or_first_problem(results, checks)
     now, actor = timezone.now(), _actor(user)
-    work = [
-        (r, c) for r, c in zip(results, checks, strict=True) if c.action in ("create", "update")
-    ]
     years = _open_imported_years(root, work, note, user, now)
     written: list[RecordedResult] = []
     creates = [(r, c) for r, c in work if c.action == "create"]
@@ -1695,9 +1708,7 @@ def record_past_org_results(
             for row, (result, _check) in zip(rows, batch, strict=True)
         ]
         ReviewStep.objects.bulk_create(steps)
-        for row, step, (result, _check) in zip(rows, steps, batch, strict=True):
-            after = {f: getattr(row, f) for f in PAST_ORG_RESULT_FIELDS} | {"last_step": step.pk}
-            written.append(RecordedResult(result.row, row.pk, True, {}, after))
+        written += _recorded(rows, steps, [{}] * len(rows), batch, PAST_ORG_RESULT_FIELDS, True)
     updates = [(r, c) for r, c in work if c.action == "update"]
     for batch in _chunks(updates, 2000):
         locked = OrgReview.objects.select_for_update(of=("self",)).select_related("review_year")
@@ -1715,12 +1726,7 @@ def record_past_org_results(
                     "organization",
                     row=result.row,
                 )
-            before = {f: getattr(row, f) for f in PAST_ORG_RESULT_FIELDS} | {
-                "last_step": last.get(row.pk),
-                "committee_grade": row.committee_grade,
-                "final_by_id": row.final_by_id,
-                "final_at": _iso(row.final_at),
-            }
+            before = _values_before(row, PAST_ORG_RESULT_FIELDS, last)
             row.final_grade, row.is_classified = result.grade, True
             if row.review_year.state == ReviewYear.State.IMPORTED or not row.committee_grade:
                 row.committee_grade = result.grade
@@ -1739,9 +1745,7 @@ def record_past_org_results(
             )
         OrgReview.objects.bulk_update(changed, _ORG_RESULT_WRITE)
         ReviewStep.objects.bulk_create(steps)
-        for row, step, before, (result, _check) in zip(changed, steps, befores, batch, strict=True):
-            after = {f: getattr(row, f) for f in PAST_ORG_RESULT_FIELDS} | {"last_step": step.pk}
-            written.append(RecordedResult(result.row, row.pk, False, before, after))
+        written += _recorded(changed, steps, befores, batch, PAST_ORG_RESULT_FIELDS, False)
     return written
 
 
