@@ -33,6 +33,7 @@ DEFAULT_BASE = "postgres://postgres@127.0.0.1:5432/dangbo_bench"
 TARGETS = {
     "list_page": 50,
     "list_page_scattered_50": 100,
+    "name_search": 100,
     "counts_province_children": 100,
     "counts_nation_provinces": 1500,
     "seed_national_s": 15 * 60,
@@ -319,7 +320,7 @@ def _measure(size, runs, out, Client, connection, reverse):
 
     def list_rows(response):
         # The total the page shows ("Tổng số: N"); the response carries no context here.
-        match = re.search(r"Tổng số: ([\d.,]+)", response.content.decode())
+        match = re.search(r"Tổng số: (?:hơn )?([\d.,]+)", response.content.decode())
         return int(re.sub(r"\D", "", match.group(1)))
 
     admin_client = Client()
@@ -340,6 +341,17 @@ def _measure(size, runs, out, Client, connection, reverse):
             list_rows,
             note=f"GET /members/ as superuser, {where}",
         )
+    # Name searches (word starts, members.namesearch): a family name, a family + middle name,
+    # a middle + given name, a full name, a middle name on half the register, a given name.
+    for query in ("nguyen", "tran thi", "van an", "bui van tam", "thi", "hung"):
+        for scope, params in (("whole register", {}), ("province subtree", {"org": province.pk})):
+            add(
+                f"member search «{query}», {scope}",
+                "name_search",
+                list_page(admin_client, {"q": query, **params}),
+                list_rows,
+                note="GET /members/?q= as superuser (counts above 1,000 say «hơn 1.000»)",
+            )
     add(
         "per-child member counts, province (summary)",
         "counts_province_children",

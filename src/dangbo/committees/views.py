@@ -609,9 +609,7 @@ class PickMemberView(LoginRequiredMixin, View):
         results = []
         if len(query) >= 2:
             results = list(
-                forms.members_for(request.user, "committees.view").filter(
-                    name_search__contains=query
-                )[:20]
+                forms.members_for(request.user, "committees.view").matching_name(query)[:20]
             )
         return render(
             request,

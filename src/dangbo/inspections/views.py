@@ -608,9 +608,7 @@ class PickMemberView(LoginRequiredMixin, View):
         query = normalize(request.GET.get("q", ""))
         results = []
         if len(query) >= 2:
-            results = list(
-                forms.members_for(request.user, "view").filter(name_search__contains=query)[:20]
-            )
+            results = list(forms.members_for(request.user, "view").matching_name(query)[:20])
         return render(
             request,
             "inspections/_pick_member.html",

@@ -7,7 +7,6 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core.text import normalize
 from dangbo.members.choices import (
     AGE_BANDS,
     ETHNICITY_CHOICES,
@@ -64,8 +63,7 @@ class MemberFilter(django_filters.FilterSet):
         ]
 
     def filter_name(self, queryset, name, value):
-        key = normalize(value)
-        return queryset.filter(name_search__contains=key) if key else queryset
+        return queryset.matching_name(value)
 
     def filter_org(self, queryset, name, value):
         org = Organization.objects.filter(pk=value).only("path").first()

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
+from dangbo.members import namesearch
 from dangbo.members.choices import (
     ETHNICITY_CHOICES,
     DisciplineForm,
@@ -24,9 +25,26 @@ id_number_validator = RegexValidator(r"^\d{12}$", "Số định danh cá nhân p
 
 class MemberQuerySet(RestrictedQuerySet):
     _page_by_ids = False
+    _name_key = None
+    _name_memo = None  # shared by the clones of one search (`namesearch.Matches`)
 
     def active(self):
         return self.filter(status__in=(Status.PROBATIONARY, Status.OFFICIAL))
+
+    def matching_name(self, text):
+        """Members a word of whose name starts with `text` (unaccented): "van a" finds
+        "Nguyễn Văn An". Pages and counts in name order read only the matches
+        (`members.namesearch`)."""
+        key = namesearch.search_key(text)
+        if not key:
+            return self
+        clone = self.filter(namesearch.name_q(key))
+        clone._name_key = key
+        clone._name_memo = {}
+        return clone
+
+    def _matches(self):
+        return namesearch.Matches(self._plain(), self._name_key, self._name_memo)
 
     def page_by_ids(self):
         """Slices of this queryset read the page's ids first (an index-only scan of
@@ -39,27 +57,85 @@ class MemberQuerySet(RestrictedQuerySet):
     def _clone(self):
         clone = super()._clone()
         clone._page_by_ids = self._page_by_ids
+        clone._name_key = self._name_key
+        clone._name_memo = self._name_memo
         return clone
+
+    def _plain(self):
+        """This queryset without the name-search shortcuts (same rows)."""
+        clone = self._chain()
+        clone._page_by_ids = False
+        clone._name_key = None
+        return clone
+
+    def _name_search_applies(self, ordered: bool = True) -> bool:
+        return (
+            self._name_key is not None
+            and self._result_cache is None
+            and not self.query.is_sliced
+            and (not ordered or namesearch.is_name_ordered(self))
+        )
+
+    def name_count(self, cap: int) -> int:
+        """The count of a name search, at most `cap` + 1 (cheap however common the name)."""
+        if not self._name_search_applies(ordered=False):
+            return self._plain()[: cap + 1].count()
+        return self._matches().count(cap)
+
+    def count(self):
+        if self._name_search_applies(ordered=False):
+            total = self._matches().count()
+            if total is not None:
+                return total
+        return super().count()
 
     def __getitem__(self, key):
         if not (
-            self._page_by_ids
-            and isinstance(key, slice)
+            isinstance(key, slice)
+            and (self._page_by_ids or self._name_key)
             and self._result_cache is None
             and self._iterable_class is models.query.ModelIterable
         ):
             return super().__getitem__(key)
-        ids = list(self.values_list("pk", flat=True)[key])
+        ids = None
+        if self._name_search_applies() and key.step is None:
+            start, stop = key.start or 0, key.stop
+            if stop is not None:
+                ids = self._matches().page_ids(start, stop)
+        if ids is None:
+            if not self._page_by_ids:
+                return super().__getitem__(key)
+            ids = list(self.values_list("pk", flat=True)[key])
         rows = self.model._default_manager.filter(pk__in=ids).order_by()  # by primary key
         rows.query.select_related = self.query.select_related
+        rows._prefetch_related_lookups = self._prefetch_related_lookups
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids]
+
+
+class MemberNameKey(models.Model):
+    """A tail of a member's unaccented name from its second, third … word ("van an", "an"),
+    written by database triggers from every writer (migration 0007), never by the
+    application. Unmanaged: `move_database` and restores leave it to the target's triggers."""
+
+    key = models.CharField(max_length=120, primary_key=True)  # not unique: Django needs a pk
+    member_id = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "members_name_key"
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Member(RestrictedModelMixin, TimeStampedModel):
     """A party member. Never deleted: leaving is a status event with its date and decision."""
 
     full_name = models.CharField("họ và tên", max_length=120)
+    # Unaccented, lower-case. On PostgreSQL the column has the "C" collation (migration 0007,
+    # not expressible per database in the field): name order is byte order, prefixes are index
+    # ranges. An AlterField on it must keep `COLLATE "C"`.
     name_search = models.CharField(max_length=120, editable=False, db_index=True)
     gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("ngày sinh")

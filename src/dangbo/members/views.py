@@ -10,7 +10,7 @@ from dangbo.core import hooks
 from dangbo.core.audit import access_entries, timeline
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
-from dangbo.members import forms, rules, services, summary
+from dangbo.members import forms, namesearch, rules, services, summary
 from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
 from dangbo.members.tables import MemberTable
@@ -28,8 +28,13 @@ class KnownCountPaginator(Paginator):
             self.count = known_count  # overrides the cached_property
 
 
+# A name search counts at most this many matches (pages up to it stay reachable).
+NAME_COUNT_CAP = 1000
+
+
 class MemberListView(ObjectListView):
     model = Member
+    count_capped = False
     filterset_class = MemberFilter
     table_class = MemberTable
     template_name = "members/list.html"
@@ -38,6 +43,11 @@ class MemberListView(ObjectListView):
     def get_base_queryset(self):
         return Member.objects.select_related("organization").page_by_ids()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the table: known_count ran
+        context["count_capped"] = self.count_capped
+        return context
+
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
         if pagination is not False:
@@ -45,11 +55,16 @@ class MemberListView(ObjectListView):
         return pagination
 
     def known_count(self) -> int | None:
-        """The list's total from the member summary when the filters allow it (exact)."""
+        """The list's total from the member summary when the filters allow it (exact); for a
+        name search at most NAME_COUNT_CAP, the page then says "more than"."""
         form = self.filterset.form
         if not self.filterset.is_valid():
             return None
         data = form.cleaned_data
+        if namesearch.search_key(data.get("q")):
+            total = self.object_list.name_count(NAME_COUNT_CAP)
+            self.count_capped = total > NAME_COUNT_CAP
+            return min(total, NAME_COUNT_CAP)
         org_path = None
         if data.get("org"):
             org_path = Organization.objects.filter(pk=data["org"]).values_list("path", flat=True)

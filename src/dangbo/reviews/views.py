@@ -15,7 +15,6 @@ from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
 from dangbo.core.permissions import has_permission, reachable_paths, restrict_queryset
-from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
@@ -592,9 +591,7 @@ class AbsenceListView(LoginRequiredMixin, View):
         if query:
             found = list(
                 restrict_queryset(
-                    Member.objects.filter(
-                        name_search__contains=normalize(query), status__in=ACTIVE_STATUSES
-                    ),
+                    Member.objects.filter(status__in=ACTIVE_STATUSES).matching_name(query),
                     request.user,
                     "reviews.change",
                     "org_path",

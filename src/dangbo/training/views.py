@@ -108,9 +108,9 @@ class ClassDetailView(ObjectDetailView):
                 Member.objects.restrict(self.request.user)
                 .filter(
                     org_path__startswith=klass.organization.path,
-                    name_search__contains=query,
                     status__in=("probationary", "official"),
                 )
+                .matching_name(query)
                 .select_related("organization")[:20]
             )
         context.update(
