@@ -138,6 +138,11 @@ def test_pages_and_counts_equal_a_plain_scan(
             expected[start : start + size]
         )
         assert found.name_count(cap=2) == min(len(expected), 3)
+        fresh = base.matching_name(query)  # a capped count first, then a longer page
+        assert fresh.name_count(cap=0) == min(len(expected), 1)
+        assert [m.pk for m in fresh.page_by_ids()[start : start + size]] == (
+            expected[start : start + size]
+        )
         assert sorted(m.pk for m in found) == sorted(expected)  # generic iteration
 
 

@@ -187,7 +187,8 @@ class Member(RestrictedModelMixin, TimeStampedModel):
         related_name="members",
         verbose_name="chi bộ",
     )
-    # Copy of organization.path so subtree filters need no join (kept in step on moves).
+    # Copy of organization.path so subtree filters need no join (kept in step on moves). "C"
+    # collation on PostgreSQL (migration 0007): an AlterField must keep it.
     org_path = models.CharField(max_length=255, editable=False)
 
     objects = MemberQuerySet.as_manager()

@@ -1,8 +1,8 @@
 """Member search by name: what people type is the start of a word of the name.
 
-"van an" finds "Nguyễn Văn An" and "Lê Văn Anh", not "Trần Vân Anh"'s middle of a word. A
-match starts either at the first word (a range of the name index, already in name order) or at
-a later word (a range of `members_name_key`, filled by database triggers — migration 0007).
+"van an" finds "Nguyễn Văn An" and "Lê Văn Anh"; "an" does not find "Hoàng Lan". A match
+starts either at the first word (a range of the name index, already in name order) or at a
+later word (a range of `members_name_key`, filled by database triggers — migration 0007).
 
 Lists are in name order. A page is read from the two ranges separately and merged, so its cost
 follows the number of matches, not the position of the first match in the whole register: a
@@ -11,6 +11,7 @@ When a later word is so common (a middle name: "văn", "thị") that its key ran
 matches are spread all over the name order and the plain ordered scan finds a page at once.
 """
 
+from django.db import connection
 from django.db.models import Q
 
 from dangbo.core.text import normalize
@@ -32,8 +33,18 @@ def matches(name_search: str, key: str) -> bool:
     return (" " + name_search).find(" " + key) >= 0 if key else True
 
 
+def prefix_q(field: str, key: str) -> Q:
+    """`field` starts with `key`, as an index range. PostgreSQL turns LIKE 'key%' on a "C"
+    column into the range itself and estimates its size from the prefix (an explicit range
+    inside one histogram bucket is estimated at one row, and the planner then joins the wrong
+    way); SQLite's LIKE ignores case and cannot use an index, so it is given the range."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": key})
+    return Q(**{f"{field}__gte": key, f"{field}__lt": key + AFTER_ALL})
+
+
 def first_word_q(key: str) -> Q:
-    return Q(name_search__gte=key, name_search__lt=key + AFTER_ALL)
+    return prefix_q("name_search", key)
 
 
 def later_word_q(key: str) -> Q:
@@ -48,7 +59,7 @@ def later_word_ids(key: str):
     """Member ids whose name has a word, after the first, starting with `key` (may repeat)."""
     from dangbo.members.models import MemberNameKey
 
-    return MemberNameKey.objects.filter(key__gte=key, key__lt=key + AFTER_ALL).values("member_id")
+    return MemberNameKey.objects.filter(prefix_q("key", key)).values("member_id")
 
 
 def is_name_ordered(queryset) -> bool:
@@ -80,21 +91,27 @@ class Matches:
     def first(self):
         return self.queryset.filter(first_word_q(self.key))
 
-    def later_rows(self) -> list[tuple[str, int]]:
-        """(name_search, pk) of every later-word match, in name order (few: not common)."""
-        later = self.queryset.filter(pk__in=later_word_ids(self.key))
-        sql, params = later.values_list("name_search", "pk").query.sql_with_params()
-        memo_key = ("later", sql, params)
-        if memo_key not in self.memo:
-            self.memo[memo_key] = list(later.values_list("name_search", "pk"))
-        return self.memo[memo_key]
+    def later_rows(self, limit: int | None) -> list[tuple[str, int]]:
+        """(name_search, pk) of the first `limit` later-word matches that are not first-word
+        matches, in name order (None: all). Few — the later word is not common — and read
+        once per request for the count and the page."""
+        later = self.queryset.filter(pk__in=later_word_ids(self.key)).exclude(
+            first_word_q(self.key)
+        )
+        rows = later.values_list("name_search", "pk")
+        sql, params = rows.query.sql_with_params()
+        have = self.memo.get(("later", sql, params))
+        if have is None or not _enough(have[0], limit):
+            have = (limit, list(rows if limit is None else rows[:limit]))
+            self.memo[("later", sql, params)] = have
+        return have[1]
 
     def page_ids(self, start: int, stop: int) -> list[int] | None:
         """Ids of matches [start:stop] in name order, or None: the ordered scan does it."""
         if not self.split:
             return None
         rows = set(self.first().values_list("name_search", "pk")[:stop])
-        rows.update(self.later_rows()[:stop])
+        rows.update(self.later_rows(stop)[:stop])
         return [pk for _name, pk in sorted(rows)[start:stop]]
 
     def count(self, cap: int | None = None) -> int | None:
@@ -103,9 +120,13 @@ class Matches:
         COUNT does it (exact, common later word)."""
         if not self.split:
             return _capped(self.queryset, cap) if cap is not None else None
-        later = sum(1 for name, _pk in self.later_rows() if not name.startswith(self.key))
-        total = _capped(self.first(), cap) + later
+        limit = None if cap is None else cap + 1
+        total = _capped(self.first(), cap) + len(self.later_rows(limit)[:limit])
         return total if cap is None else min(total, cap + 1)
+
+
+def _enough(have: int | None, need: int | None) -> bool:
+    return have is None or (need is not None and have >= need)
 
 
 def _capped(queryset, cap: int | None) -> int:

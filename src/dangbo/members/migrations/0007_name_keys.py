@@ -5,7 +5,7 @@ second, third … word ("nguyen van an" → "van an", "an"), written by database
 every writer (services, bulk imports, seeds, raw SQL). A search for "van a" is then a range of
 this index plus a range of the name index for the first word (see `members.namesearch`).
 
-On PostgreSQL `name_search` and the keys use the "C" collation: names are stored unaccented and
+On PostgreSQL `name_search`, `org_path` and the keys use the "C" collation: names are stored unaccented and
 lower-case, so byte order is alphabetical order, and a prefix becomes an index range whatever
 the database's default collation (en_US ignores spaces; pattern indexes cannot be ordered)."""
 
@@ -22,6 +22,9 @@ RENAMED = """SELECT {columns} FROM old_rows o JOIN new_rows n ON n.id = o.id
 
 PG_FORWARD = [
     'ALTER TABLE members_member ALTER COLUMN name_search TYPE varchar(120) COLLATE "C"',
+    # Paths are digits (any collation orders them alike); in "C" a subtree prefix is a range of
+    # member_path_name_idx (org_path, name_search): a search inside a province reads its part.
+    'ALTER TABLE members_member ALTER COLUMN org_path TYPE varchar(255) COLLATE "C"',
     'CREATE TABLE members_name_key (key varchar(120) COLLATE "C" NOT NULL, '
     "member_id bigint NOT NULL)",
     "INSERT INTO members_name_key (key, member_id) " + PG_TAILS.format(source="members_member"),
@@ -70,7 +73,8 @@ PG_BACKWARD = [
     "DROP FUNCTION IF EXISTS members_member_name_keys_truncate()",
     "DROP FUNCTION IF EXISTS members_member_name_keys()",
     "DROP TABLE IF EXISTS members_name_key",
-    "ALTER TABLE members_member ALTER COLUMN name_search TYPE varchar(120) COLLATE \"default\"",
+    'ALTER TABLE members_member ALTER COLUMN name_search TYPE varchar(120) COLLATE "default"',
+    'ALTER TABLE members_member ALTER COLUMN org_path TYPE varchar(255) COLLATE "default"',
 ]
 
 # SQLite triggers allow neither common table expressions nor set-returning functions: the
