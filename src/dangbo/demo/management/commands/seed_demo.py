@@ -47,6 +47,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for table in (
                     *BULK_TABLES,
+                    "members_name_key",  # written by triggers (members migration 0007)
                     "organizations_organization",
                     "organizations_orgperiod",
                 ):
