@@ -1189,6 +1189,41 @@ def _recorded(reviews, steps, befores, batch, fields, created: bool) -> list:
     ]
 
 
+def _write_past_results(work, *, model, fields, snapshots, new_row, change, step, write):
+    """Write checked past results of members or orgs in batches: new rows with an IMPORTED
+    step each; changed rows (locked, `change` refusing a row changed since the check) with a
+    CORRECTED step keeping the values before. Returns what was recorded, for the undo."""
+    written: list[RecordedResult] = []
+    creates = [(r, c) for r, c in work if c.action == "create"]
+    for batch in _chunks(creates, 2000):
+        rows = [new_row(result, check) for result, check in batch]
+        model.objects.bulk_create(rows)
+        steps = [
+            step(row, ReviewStep.Kind.IMPORTED, result, {})
+            for row, (result, _check) in zip(rows, batch, strict=True)
+        ]
+        ReviewStep.objects.bulk_create(steps)
+        written += _recorded(rows, steps, [{}] * len(rows), batch, fields, True)
+    updates = [(r, c) for r, c in work if c.action == "update"]
+    for batch in _chunks(updates, 2000):
+        ids = [c.review_id for _r, c in batch]
+        locked = model.objects.select_for_update(of=("self",)).select_related("review_year")
+        current = locked.in_bulk(ids)
+        last = {pk: row["last_step"] for pk, row in snapshots(ids).items()}
+        changed, steps, befores = [], [], []
+        for result, check in batch:
+            row = current[check.review_id]
+            before = _values_before(row, fields, last)
+            change(row, result, check)
+            changed.append(row)
+            befores.append(before)
+            steps.append(step(row, ReviewStep.Kind.CORRECTED, result, before))
+        model.objects.bulk_update(changed, write)
+        ReviewStep.objects.bulk_create(steps)
+        written += _recorded(changed, steps, befores, batch, fields, False)
+    return written
+
+
 @transaction.atomic
 def record_past_results(
     *, root: Organization, results: list[PastResult], note: str, user=None, today=None
@@ -1206,78 +1241,54 @@ def record_past_results(
     now, actor = timezone.now(), _actor(user)
     years = _open_imported_years(root, work, note, user, now)
     touched: dict[int, set[int]] = {}
-    written: list[RecordedResult] = []
-    creates = [(r, c) for r, c in work if c.action == "create"]
-    _ensure_org_rows(_year_orgs(creates, years))
-    for batch in _chunks(creates, 2000):
-        rows = []
-        for result, check in batch:
-            year_id = check.review_year_id or years[(result.year, check.year_root)]
-            rows.append(
-                MemberReview(
-                    review_year_id=year_id,
-                    member_id=result.member_id,
-                    organization_id=check.organization_id,
-                    exemption=result.exemption,
-                    discipline_cap=check.cap,
-                    committee_grade=result.grade,
-                    final_grade=result.grade,
-                    final_by=actor,
-                    final_at=now,
-                )
-            )
-            touched.setdefault(year_id, set()).add(check.organization_id)
-        MemberReview.objects.bulk_create(rows)
-        steps = [
-            _past_step(review.review_year_id, review, ReviewStep.Kind.IMPORTED, result, note, user)
-            for review, (result, _check) in zip(rows, batch, strict=True)
-        ]
-        ReviewStep.objects.bulk_create(steps)
-        written += _recorded(rows, steps, [{}] * len(rows), batch, PAST_RESULT_FIELDS, True)
-    updates = [(r, c) for r, c in work if c.action == "update"]
-    for batch in _chunks(updates, 2000):
-        locked = MemberReview.objects.select_for_update(of=("self",)).select_related("review_year")
-        current = locked.in_bulk([c.review_id for _r, c in batch])
-        last = {
-            pk: row["last_step"]
-            for pk, row in past_result_snapshots([c.review_id for _r, c in batch]).items()
-        }
-        changed, steps, befores = [], [], []
-        for result, check in batch:
-            review = current[check.review_id]
-            if (review.final_grade, review.exemption) != (
-                check.current["final_grade"],
-                check.current["exemption"],
-            ):
-                raise DomainError(
-                    "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "member", row=result.row
-                )
-            before = _values_before(review, PAST_RESULT_FIELDS, last)
-            review.final_grade, review.exemption = result.grade, result.exemption
-            if review.review_year.state == ReviewYear.State.IMPORTED:
-                review.committee_grade = result.grade
-            review.final_by, review.final_at, review.updated_at = actor, now, now
-            changed.append(review)
-            befores.append(before)
-            steps.append(
-                _past_step(
-                    review.review_year_id,
-                    review,
-                    ReviewStep.Kind.CORRECTED,
-                    result,
-                    note,
-                    user,
-                    previous=before["final_grade"],
-                    previous_exemption=before["exemption"],
-                )
-            )
-            touched.setdefault(review.review_year_id, set()).add(review.organization_id)
-        MemberReview.objects.bulk_update(
-            changed,
-            ["final_grade", "exemption", "committee_grade", "final_by", "final_at", "updated_at"],
+    _ensure_org_rows(_year_orgs([(r, c) for r, c in work if c.action == "create"], years))
+
+    def new_row(result, check):
+        year_id = check.review_year_id or years[(result.year, check.year_root)]
+        touched.setdefault(year_id, set()).add(check.organization_id)
+        return MemberReview(
+            review_year_id=year_id,
+            member_id=result.member_id,
+            organization_id=check.organization_id,
+            exemption=result.exemption,
+            discipline_cap=check.cap,
+            committee_grade=result.grade,
+            final_grade=result.grade,
+            final_by=actor,
+            final_at=now,
         )
-        ReviewStep.objects.bulk_create(steps)
-        written += _recorded(changed, steps, befores, batch, PAST_RESULT_FIELDS, False)
+
+    def change(review, result, check):
+        if (review.final_grade, review.exemption) != (
+            check.current["final_grade"],
+            check.current["exemption"],
+        ):
+            raise DomainError(
+                "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "member", row=result.row
+            )
+        review.final_grade, review.exemption = result.grade, result.exemption
+        if review.review_year.state == ReviewYear.State.IMPORTED:
+            review.committee_grade = result.grade
+        review.final_by, review.final_at, review.updated_at = actor, now, now
+        touched.setdefault(review.review_year_id, set()).add(review.organization_id)
+
+    def step(review, kind, result, before):
+        previous = {
+            "previous": before.get("final_grade"),
+            "previous_exemption": before.get("exemption"),
+        }
+        return _past_step(review.review_year_id, review, kind, result, note, user, **previous)
+
+    written = _write_past_results(
+        work,
+        model=MemberReview,
+        fields=PAST_RESULT_FIELDS,
+        snapshots=past_result_snapshots,
+        new_row=new_row,
+        change=change,
+        step=step,
+        write=["final_grade", "exemption", "committee_grade", "final_by", "final_at", "updated_at"],
+    )
     for year_id, org_ids in touched.items():
         tally_members(ReviewYear(pk=year_id), org_ids)
     return written
@@ -1685,68 +1696,43 @@ def record_past_org_results(
     work = _work_or_first_problem(results, checks)
     now, actor = timezone.now(), _actor(user)
     years = _open_imported_years(root, work, note, user, now)
-    written: list[RecordedResult] = []
-    creates = [(r, c) for r, c in work if c.action == "create"]
-    made = _year_orgs(creates, years)
+    made = _year_orgs([(r, c) for r, c in work if c.action == "create"], years)
     _ensure_org_rows(made, skip=made)
-    for batch in _chunks(creates, 2000):
-        rows = [
-            OrgReview(
-                review_year_id=check.review_year_id or years[(result.year, check.year_root)],
-                organization_id=result.organization_id,
-                is_classified=True,
-                committee_grade=result.grade,
-                final_grade=result.grade,
-                final_by=actor,
-                final_at=now,
+
+    def new_row(result, check):
+        return OrgReview(
+            review_year_id=check.review_year_id or years[(result.year, check.year_root)],
+            organization_id=result.organization_id,
+            is_classified=True,
+            committee_grade=result.grade,
+            final_grade=result.grade,
+            final_by=actor,
+            final_at=now,
+        )
+
+    def change(row, result, check):
+        if row.final_grade != check.current["final_grade"]:
+            raise DomainError(
+                "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.", "organization", row=result.row
             )
-            for result, check in batch
-        ]
-        OrgReview.objects.bulk_create(rows)
-        steps = [
-            _org_step(row, ReviewStep.Kind.IMPORTED, result, note, user)
-            for row, (result, _check) in zip(rows, batch, strict=True)
-        ]
-        ReviewStep.objects.bulk_create(steps)
-        written += _recorded(rows, steps, [{}] * len(rows), batch, PAST_ORG_RESULT_FIELDS, True)
-    updates = [(r, c) for r, c in work if c.action == "update"]
-    for batch in _chunks(updates, 2000):
-        locked = OrgReview.objects.select_for_update(of=("self",)).select_related("review_year")
-        current = locked.in_bulk([c.review_id for _r, c in batch])
-        last = {
-            pk: row["last_step"]
-            for pk, row in past_org_result_snapshots([c.review_id for _r, c in batch]).items()
-        }
-        changed, steps, befores = [], [], []
-        for result, check in batch:
-            row = current[check.review_id]
-            if row.final_grade != check.current["final_grade"]:
-                raise DomainError(
-                    "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.",
-                    "organization",
-                    row=result.row,
-                )
-            before = _values_before(row, PAST_ORG_RESULT_FIELDS, last)
-            row.final_grade, row.is_classified = result.grade, True
-            if row.review_year.state == ReviewYear.State.IMPORTED or not row.committee_grade:
-                row.committee_grade = result.grade
-            row.final_by, row.final_at, row.updated_at = actor, now, now
-            changed.append(row)
-            befores.append(before)
-            steps.append(
-                _org_step(
-                    row,
-                    ReviewStep.Kind.CORRECTED,
-                    result,
-                    note,
-                    user,
-                    previous=before["final_grade"],
-                )
-            )
-        OrgReview.objects.bulk_update(changed, _ORG_RESULT_WRITE)
-        ReviewStep.objects.bulk_create(steps)
-        written += _recorded(changed, steps, befores, batch, PAST_ORG_RESULT_FIELDS, False)
-    return written
+        row.final_grade, row.is_classified = result.grade, True
+        if row.review_year.state == ReviewYear.State.IMPORTED or not row.committee_grade:
+            row.committee_grade = result.grade
+        row.final_by, row.final_at, row.updated_at = actor, now, now
+
+    def step(row, kind, result, before):
+        return _org_step(row, kind, result, note, user, previous=before.get("final_grade"))
+
+    return _write_past_results(
+        work,
+        model=OrgReview,
+        fields=PAST_ORG_RESULT_FIELDS,
+        snapshots=past_org_result_snapshots,
+        new_row=new_row,
+        change=change,
+        step=step,
+        write=_ORG_RESULT_WRITE,
+    )
 
 
 _ORG_RESULT_WRITE = [
