@@ -5,6 +5,8 @@ tests set up what a killed worker leaves behind and check each rule on its own."
 
 import io
 import json
+import os
+import tempfile
 from datetime import UTC, date, datetime
 
 import pytest
@@ -138,14 +140,23 @@ def test_a_run_that_lost_its_job_writes_nothing(tree, inline_tasks, viewer, monk
     assert list(services.exports_dir().iterdir()) == []
 
 
-def test_reaping_fails_the_task_rows_and_the_command_reaps_every_kind(tree, inline_tasks, viewer):
+def test_reaping_fails_the_task_rows_and_the_command_reaps_every_kind(
+    tree, inline_tasks, viewer, monkeypatch, tmp_path
+):
     task = _task_row(started_at=LONG_AGO)
     job = _dead_job(viewer, tree["committee"], task_id=str(task.id))
     orphan = _task_row(started_at=LONG_AGO)  # e.g. a summary refresh whose worker died
     recent = _task_row(started_at=datetime.now(UTC))
     out = io.StringIO()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's leftovers only
+    left = tmp_path / "openpyxl.dead-export.xml"
+    left.write_text("<row/>")
+    os.utime(left, (0, 0))
+    fresh = tmp_path / "openpyxl.live-export.xml"
+    fresh.write_text("<row/>")
     call_command("reap_stale_jobs", stdout=out)
-    assert json.loads(out.getvalue()) == {"exports": 1, "imports": 0, "tasks": 1}
+    assert json.loads(out.getvalue()) == {"exports": 1, "imports": 0, "tasks": 1, "temp_files": 1}
+    assert not left.exists() and fresh.exists()
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED
     for row, status in [(task, "FAILED"), (orphan, "FAILED"), (recent, "RUNNING")]:

@@ -25,10 +25,13 @@ and its "Thử lại" (retry) starts it over.
 """
 
 import logging
+import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -148,8 +151,26 @@ def fail_lost_tasks() -> int:
     return fail_tasks(ids, "Tiến trình chạy nền đã dừng giữa chừng (quá thời gian cho phép).")
 
 
+def remove_stale_temp_files() -> int:
+    """Work files of spreadsheet writers killed mid-export: openpyxl deletes its temporary
+    sheet files at exit, which a SIGKILL skips. A file untouched for four times the job
+    threshold belongs to no live export (a writer appends to its files as it goes)."""
+    cutoff = time.time() - 4 * stale_after().total_seconds()
+    removed = 0
+    for path in Path(tempfile.gettempdir()).glob("openpyxl.*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by its own process
+            continue
+    return removed
+
+
 def reap_all() -> dict[str, int]:
-    """Every registered kind, then the task rows that belong to no job."""
+    """Every registered kind, then the task rows that belong to no job, then the temporary
+    files dead exports left behind."""
     counts = {kind.name: reap(kind) for kind in kinds()}
     counts["tasks"] = fail_lost_tasks()
+    counts["temp_files"] = remove_stale_temp_files()
     return counts
