@@ -160,3 +160,88 @@ def test_the_report_page_says_when_a_month_end_was_counted(tree, admin_client):
     assert 'id="month-end-note"' in page and "30/06/2024" in page
     grand = 'id="grand-total">'
     assert live.split(grand)[1].split("<")[0] == page.split(grand)[1].split("<")[0]
+
+
+JUNE_2024 = [date(2024, 6, d) for d in (1, 4, 5, 11, 12, 19, 20, 30)]
+
+
+def _june_changes(tree):
+    """Changes dated inside June 2024, recorded after 31/05/2024 was counted (they do not
+    touch that month end): an admission, a transfer, an official recognition."""
+    factories.member(
+        tree["cell_a"],
+        "Kết Nạp Tháng Sáu",
+        gender="F",
+        admitted_on=date(2024, 6, 5),
+        official_on=None,
+    )
+    member_services.place_members(
+        [tree["members_a"][1].pk], tree["village"], date(2024, 6, 12), summary="Chuyển sinh hoạt"
+    )
+    member_services.change_status(
+        tree["members_a"][2],
+        new_status="official",
+        on=date(2024, 6, 20),
+        decision_number="12-QĐ/ĐU",
+        reason="Công nhận chính thức",
+    )
+
+
+def test_a_date_between_month_ends_is_the_month_end_before_plus_the_changes(tree):
+    _history(tree)
+    may = date(2024, 5, 31)
+    month_ends.refresh([may], today=date(2026, 11, 24))
+    _june_changes(tree)
+    today = timezone.localdate()
+    province = Organization.objects.get(pk=tree["province"].pk)
+    bloc = Organization.objects.get(pk=tree["bloc"].pk)
+    for org in (province, bloc):
+        for on in JUNE_2024:
+            for code in month_ends.BREAKDOWNS:
+                for by_child in (True, False):
+                    found = month_ends.counts_since_month_end(org, on, code, by_child, today)
+                    assert found is not None and found[1].on == may
+                    live = queries.count_table(org, on, code, today, by_child)
+                    assert found[0] == live, (org.name, on, code, by_child)
+    # the changes do show: one more member on 05/06 than on 04/06, and a status moved on 20/06
+    at = {
+        on: month_ends.counts_since_month_end(province, on, "status", False, today)[0]
+        for on in JUNE_2024
+    }
+    assert sum(at[date(2024, 6, 5)].values()) == sum(at[date(2024, 6, 4)].values()) + 1
+    assert at[date(2024, 6, 20)] != at[date(2024, 6, 19)]
+
+
+def test_a_tree_change_between_month_ends_sends_the_report_live(tree, admin_client):
+    month_ends.refresh([date(2024, 5, 31)], today=date(2026, 11, 24))
+    province = Organization.objects.get(pk=tree["province"].pk)
+    today = timezone.localdate()
+    assert month_ends.counts_since_month_end(province, date(2024, 6, 20), "status", True, today)
+    url = reverse("reports:members")
+    params = {"org": province.pk, "on": "20/06/2024", "breakdown": "status"}
+    page = admin_client.get(url, params).content.decode()
+    assert "= số đã đếm ngày cuối tháng 31/05/2024" in page
+    factories.org("Chi bộ Mới Lập", "cell", tree["committee"], effective=date(2024, 6, 18))
+    province.refresh_from_db()
+    assert (
+        month_ends.counts_since_month_end(province, date(2024, 6, 20), "status", True, today)
+        is None
+    )
+    assert month_ends.counts_since_month_end(province, date(2024, 6, 17), "status", True, today)
+    assert 'id="month-end-note"' not in admin_client.get(url, params).content.decode()
+
+
+def test_too_many_changes_since_the_month_end_send_the_report_live(tree, monkeypatch):
+    month_ends.refresh([date(2024, 5, 31)], today=date(2026, 11, 24))
+    _june_changes(tree)  # three members changed
+    province = Organization.objects.get(pk=tree["province"].pk)
+    today = timezone.localdate()
+    assert len(month_ends.changed_member_ids(date(2024, 5, 31), date(2024, 6, 30))) == 3
+    monkeypatch.setattr(month_ends, "CHANGED_LIMIT", 2)
+    assert (
+        month_ends.counts_since_month_end(province, date(2024, 6, 30), "status", True, today)
+        is None
+    )
+    table = build_member_table(province, date(2024, 6, 30), "status", True, today)
+    live = queries.count_table(province, date(2024, 6, 30), "status", today, True)
+    assert table.counted_at is None and table.grand_total == sum(live.values())

@@ -12,16 +12,18 @@ transactions still open when the count began). Otherwise the report counts live,
 refresh recounts it.
 """
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dangbo.members.choices import ACTIVE_STATUSES
-from dangbo.organizations.models import Organization
+from dangbo.members.models import Placement, StatusPeriod
+from dangbo.organizations.models import Organization, OrgPeriod
 from dangbo.reports import queries
 from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
 
@@ -123,6 +125,55 @@ def count_table(root: Organization, run: MonthEndRun, breakdown: str, by_child: 
     return {
         (row["path"] if by_child else "", row[breakdown]): row["n"] for row in grouped if row["n"]
     }
+
+
+def previous_month_end(day: date) -> date:
+    return day.replace(day=1) - timedelta(days=1)
+
+
+def _window_q(since: date, on: date) -> Q:
+    """A period whose validity differs between `since` and `on` (valid_from ≤ t < valid_to)
+    starts or ends in (since, on]."""
+    return Q(valid_from__gt=since, valid_from__lte=on) | Q(valid_to__gt=since, valid_to__lte=on)
+
+
+# Above this many members changed between the month end and the date, count live.
+CHANGED_LIMIT = 30_000
+
+
+def changed_member_ids(since: date, on: date, limit: int | None = None) -> list[int] | None:
+    """Members whose placement or status differs between the two dates; None: over `limit`
+    (CHANGED_LIMIT)."""
+    limit = CHANGED_LIMIT if limit is None else limit
+    window = _window_q(since, on)
+    moved = Placement.objects.filter(window).order_by().values_list("member_id", flat=True)
+    status = StatusPeriod.objects.filter(window).order_by().values_list("member_id", flat=True)
+    ids = status.union(moved)
+    found = list(ids[: limit + 1])
+    return None if len(found) > limit else found
+
+
+def counts_since_month_end(root: Organization, on: date, breakdown: str, by_child: bool, today):
+    """A past date's table from the month end before it: its counted rows, minus what the
+    members changed since then counted that day, plus what they count on `on` (both live,
+    for those members only). (table, run) or None: that month end is not counted or trusted,
+    the tree under `root` changed in between, or too many members did (the report then
+    counts live)."""
+    since = previous_month_end(on)
+    run = serving_run(root, since, breakdown, by_child)
+    if run is None:
+        return None
+    if OrgPeriod.objects.filter(_window_q(since, on), path__startswith=root.path).exists():
+        return None
+    changed = changed_member_ids(since, on)
+    if changed is None:
+        return None
+    counts = Counter(count_table(root, run, breakdown, by_child))
+    if changed:
+        only = Q(id__in=changed)
+        counts.subtract(queries.count_table(root, since, breakdown, today, by_child, only))
+        counts.update(queries.count_table(root, on, breakdown, today, by_child, only))
+    return {key: n for key, n in counts.items() if n}, run
 
 
 def serving_run(root: Organization, on: date, breakdown: str, by_child: bool):

@@ -26,6 +26,7 @@ class MemberTable:
     totals: list[int] = field(default_factory=list)
     grand_total: int = 0
     counted_at: datetime | None = None  # read from the month-end count made then
+    counted_on: date | None = None  # that month end (before `on`: plus the changes since)
 
     @property
     def title(self) -> str:
@@ -36,12 +37,15 @@ def build_member_table(
     root: Organization, on: date, breakdown_code: str, by_child: bool, today: date
 ) -> MemberTable:
     breakdown = queries.BREAKDOWNS[breakdown_code]
-    run = None
+    run, counts = None, None
     if not queries.is_today(on, today):  # a counted past month end answers from its rows
         run = month_ends.serving_run(root, on, breakdown_code, by_child)
-    if run is not None:
-        counts = month_ends.count_table(root, run, breakdown_code, by_child)
-    else:
+        if run is not None:
+            counts = month_ends.count_table(root, run, breakdown_code, by_child)
+        else:  # another past date: the month end before it and the changes since
+            found = month_ends.counts_since_month_end(root, on, breakdown_code, by_child, today)
+            counts, run = found if found else (None, None)
+    if counts is None:
         counts = queries.count_table(root, on, breakdown_code, today, by_child)
     present = {value for _child, value in counts}
     short_list = len(breakdown.choices) <= 10  # long lists (54 ethnic groups) show used values
@@ -51,6 +55,7 @@ def build_member_table(
         columns += [(v, v or "Chưa khai") for v in sorted(present - known)]
     table = MemberTable(root, on, breakdown, by_child, columns)
     table.counted_at = run.finished_at if run else None
+    table.counted_on = run.on if run else None
     targets = queries.children_on(root, on, today) if by_child else [("", root.name)]
     for path, name in targets:
         cells = [counts.get((path, value), 0) for value, _label in columns]
