@@ -1141,12 +1141,16 @@ def _iso(value):
 def past_result_snapshots(review_ids) -> dict[int, dict]:
     """The tracked values of member reviews, with the id of their latest step (`last_step`):
     a later decision, correction or import on a review changes it."""
+    return _snapshots(MemberReview, PAST_RESULT_FIELDS, review_ids)
+
+
+def _snapshots(model, fields, review_ids) -> dict[int, dict]:
     result = {}
     for chunk in _chunks(sorted(review_ids)):
         rows = (
-            MemberReview.objects.filter(pk__in=chunk)
+            model.objects.filter(pk__in=chunk)
             .annotate(last_step=Max("steps__id"))
-            .values("pk", *PAST_RESULT_FIELDS, "last_step")
+            .values("pk", *fields, "last_step")
         )
         for row in rows:
             result[row.pop("pk")] = row
@@ -1669,16 +1673,7 @@ def _place_in_year(check, year, path, root_path, year_rows, has_criteria) -> Non
 
 def past_org_result_snapshots(review_ids) -> dict[int, dict]:
     """The tracked values of org rows, with the id of their latest step (`last_step`)."""
-    result = {}
-    for chunk in _chunks(sorted(review_ids)):
-        rows = (
-            OrgReview.objects.filter(pk__in=chunk)
-            .annotate(last_step=Max("steps__id"))
-            .values("pk", *PAST_ORG_RESULT_FIELDS, "last_step")
-        )
-        for row in rows:
-            result[row.pop("pk")] = row
-    return result
+    return _snapshots(OrgReview, PAST_ORG_RESULT_FIELDS, review_ids)
 
 
 @transaction.atomic
