@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "dangbo.core.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "dangbo.portal.middleware.PortalMiddleware",
     "dangbo.core.ops.StorageFullMiddleware",
@@ -182,12 +182,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The client's address (login lockout, audit log): X-Forwarded-For is believed only from these
+# proxies (addresses or CIDR networks, e.g. "127.0.0.1" for nginx on the same host); empty =
+# the TCP peer's address. See dangbo.core.clientaddr and docs/operations.md.
+DANGBO_TRUSTED_PROXIES = env_list("DANGBO_TRUSTED_PROXIES", "")
+
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_ENABLED = env_bool("DANGBO_AXES_ENABLED", True)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.clientaddr.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
