@@ -70,7 +70,7 @@ class ReferenceReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class RoleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Role
-        fields = ["id", "code", "name", "description", "permissions"]
+        fields = ["id", "code", "name", "description", "permissions", "requires_second_factor"]
 
     permissions = serializers.ListField(child=serializers.CharField(), read_only=True)
 

@@ -102,6 +102,12 @@ class RoleForm(UserFormMixin, forms.Form):
         help_text="Dạng ứng_dụng.thao_tác: members.view, members.change, members.*, *.view, "
         "* (toàn quyền); core.admin quản trị tài khoản, core.audit xem nhật ký.",
     )
+    requires_second_factor = forms.BooleanField(
+        label="Bắt buộc xác thực hai lớp",
+        required=False,
+        initial=True,
+        help_text=Role._meta.get_field("requires_second_factor").help_text,
+    )
 
 
 class ConfirmForm(UserFormMixin, forms.Form):

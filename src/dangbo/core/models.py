@@ -55,6 +55,14 @@ class Role(TimeStampedModel):
     name = models.CharField("tên vai trò", max_length=120)
     description = models.TextField("mô tả", blank=True)
     permissions = models.JSONField("quyền", default=list, blank=True)
+    requires_second_factor = models.BooleanField(
+        "bắt buộc xác thực hai lớp",
+        default=True,
+        help_text="Người giữ vai trò này phải nhập mã từ ứng dụng xác thực khi đăng nhập, kể cả "
+        "khi chỉ được giao ở một chi bộ. Vai trò giao ở cấp trên chi bộ, hoặc có quyền xem số "
+        "định danh đầy đủ (members.view_identity) hay quản trị tài khoản (core.admin), luôn "
+        "phải xác thực hai lớp.",
+    )
 
     class Meta:
         ordering = ["name"]
