@@ -201,10 +201,12 @@ FORMAT_MODULE_PATH = ["dangbo.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
+# Uploaded files: a private folder, outside STATIC_ROOT and never published by a web server;
+# files have random names and are sent only by download views that check access and log
+# (dangbo.core.uploads). There is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("DANGBO_MEDIA_DIR", DATA_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "dangbo.core.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -214,6 +216,18 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# What an upload may be (dangbo.core.uploads): documents (PDF, DOCX, XLSX, ODT, PNG, JPEG, by
+# content) up to DANGBO_UPLOAD_MAX_MB; an archive-based one (DOCX, XLSX, ODT) may unpack to at
+# most DANGBO_UPLOAD_MAX_UNPACKED_MB, no entry compressed more than DANGBO_UPLOAD_MAX_RATIO
+# times. Import files (.xlsx, .csv) have their own bounds, rows and columns included.
+DANGBO_UPLOAD_MAX_MB = float(os.environ.get("DANGBO_UPLOAD_MAX_MB", 20))
+DANGBO_UPLOAD_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_UPLOAD_MAX_UNPACKED_MB", 200))
+DANGBO_UPLOAD_MAX_RATIO = float(os.environ.get("DANGBO_UPLOAD_MAX_RATIO", 100))
+DANGBO_IMPORT_MAX_MB = float(os.environ.get("DANGBO_IMPORT_MAX_MB", 50))
+DANGBO_IMPORT_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_IMPORT_MAX_UNPACKED_MB", 300))
+DANGBO_IMPORT_MAX_ROWS = int(os.environ.get("DANGBO_IMPORT_MAX_ROWS", 200_000))
+DANGBO_IMPORT_MAX_COLUMNS = int(os.environ.get("DANGBO_IMPORT_MAX_COLUMNS", 100))
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request answers 401 with WWW-Authenticate: Token.
