@@ -49,7 +49,7 @@ def test_document_programme_cascade_report_rollup(
     page.get_by_role("button", name="Lưu").click()
     assert page.locator("#doc-number").inner_text() == "05-CTHĐ/TU"
     assert "cthd.pdf" in page.locator("#doc-fields").inner_text()
-    assert Document.objects.get().attachment_size == 18
+    assert Document.objects.get().attachment_size == 24
 
     # ... and find it without diacritics
     page.get_by_role("link", name="Văn bản", exact=True).click()
