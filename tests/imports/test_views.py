@@ -104,12 +104,13 @@ def test_upload_refuses_an_org_outside_and_a_non_excel_file(tree, officer, clien
         reverse("imports:upload"),
         {"kind": "members", "organization": tree["bloc"].pk, "file": upload(b"%PDF-1.4", "a.pdf")},
     )
-    assert "Chỉ nhận tệp Excel" in response.content.decode()
+    assert "«a.pdf» không thuộc loại được nhận" in response.content.decode()
     response = client.post(
         reverse("imports:upload"),
         {"kind": "members", "organization": tree["bloc"].pk, "file": upload(b"garbage", "a.xlsx")},
     )
-    assert "Không đọc được tệp" in response.content.decode()
+    assert "«a.xlsx» không thuộc loại được nhận" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_job_list_query_count(

@@ -22,25 +22,24 @@ import wrote and the IMPORTED years left empty (reviews.services.undo_past_resul
 """
 
 import contextlib
-import io
 import logging
 from collections import Counter
 from datetime import date
 
 from auditlog.context import disable_auditlog, set_actor
 from auditlog.signals import accessed
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from dangbo.admissions import services as admission_services
 from dangbo.admissions.models import AdmissionFile, AdmissionStep
-from dangbo.core import jobs
+from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import mask_id_number, normalize
 from dangbo.imports import bulk, pipeline, rules, xlsx
+from dangbo.imports.limits import import_limits
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
 from dangbo.meetings import absences as meeting_absences
 from dangbo.meetings import tally as meeting_tally
@@ -58,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 BULK_THRESHOLD = 500
 BATCH = 2000
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 State = ImportJob.State
 ORG_TRACKED = ("name", "code", "org_type_id", "path", "is_active", "founded_on")
 
@@ -109,26 +107,32 @@ def import_roots(user):
 # ---------------------------------------------------------------- upload and mapping
 
 
-@transaction.atomic
 def start_import(*, user, root: Organization, kind: str, uploaded) -> ImportJob:
-    """Keep the file, read its headers and guess the mapping. Nothing is checked yet."""
+    """Keep the file, read its headers and guess the mapping. Nothing is checked yet.
+
+    The file passes the upload rule (core.uploads: .xlsx or .csv by content, size, zip
+    bounds) and the import limits (rows, columns), and is read, before any transaction: a
+    large or hostile file costs this request time, never a database lock."""
     if kind not in rules.SHAPES:
         raise DomainError("Loại dữ liệu không hợp lệ.", "kind")
     check_can_import(user, root, kind)
-    name = (uploaded.name or "tep.xlsx").rsplit("/", 1)[-1][:200]
-    if not name.lower().endswith((".xlsx", ".csv")):
-        raise DomainError("Chỉ nhận tệp Excel (.xlsx) hoặc .csv.", "file")
-    if uploaded.size > MAX_UPLOAD_BYTES:
-        raise DomainError("Tệp quá lớn (tối đa 50 MB).", "file")
-    content = uploaded.read()
-    sheet = pipeline.open_sheet(io.BytesIO(content), name)
+    limits = import_limits()
+    checked = uploads.check_upload(
+        uploaded,
+        allowed=uploads.SHEET_TYPES,
+        max_bytes=limits.max_bytes,
+        zip_limits=limits.zip,
+        field="file",
+    )
+    sheet = pipeline.open_sheet(checked.file, checked.name, limits)
+    checked.file.seek(0)
     shape = rules.SHAPES[kind]
     headers = [rules.parse_text(h) if _safe_text(h) else "" for h in sheet.headers]
     mapping = rules.auto_mapping(headers, shape)
     job = ImportJob(
         kind=kind,
         organization=root,
-        file_name=name,
+        file_name=checked.name,
         sheet_name=sheet.name[:100],
         headers=headers,
         mapping={str(k): v for k, v in mapping.items()},
@@ -136,8 +140,9 @@ def start_import(*, user, root: Organization, kind: str, uploaded) -> ImportJob:
         created_by=user,
         progress_total=sheet.estimated_rows,
     )
-    job.file.save(name, ContentFile(content), save=False)
-    job.save()
+    job.file.save(checked.stored_name(), checked.file, save=False)
+    with transaction.atomic():  # the row and its audit entry; short, after all the reading
+        job.save()
     return job
 
 

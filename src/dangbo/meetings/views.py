@@ -3,16 +3,17 @@ record attendance for the whole cell, resolutions, score), statistics, criteria 
 
 from datetime import date
 
+from auditlog.signals import accessed
 from django import forms as djforms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from dangbo.core import hooks
+from dangbo.core import hooks, uploads
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.meetings import forms, queries, rules, services
@@ -20,6 +21,7 @@ from dangbo.meetings.filters import CriteriaSetFilter, MeetingFilter
 from dangbo.meetings.models import (
     CriteriaSet,
     Meeting,
+    MeetingDocument,
     MeetingStatus,
     MeetingTask,
     SuperiorAssignment,
@@ -275,6 +277,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
             title=str(meeting),
             threshold=config["meetings.attendance_min_pct"],
             documents=documents,
+            preview_types=uploads.PREVIEW_TYPES,
             documents_deadline=rules.documents_deadline(
                 meeting.planned_on, config["meetings.documents_days_before"]
             ),
@@ -328,6 +331,24 @@ class DocumentView(MeetingActionView):
     def perform(self, form):
         services.add_document(self.object, user=self.request.user, **form.cleaned_data)
         return self.object
+
+
+class DocumentFileView(LoginRequiredMixin, View):
+    """A meeting document's file, for users who may view the meeting; each download is
+    logged. `?xem=1` shows a PDF or an image in the browser (under a restrictive CSP)."""
+
+    def get(self, request, pk):
+        meetings = Meeting.objects.restrict(request.user)
+        document = get_object_or_404(
+            MeetingDocument.objects.filter(meeting__in=meetings).exclude(file=""), pk=pk
+        )
+        accessed.send(sender=MeetingDocument, instance=document)
+        return uploads.serve_upload(
+            document.file,
+            name=document.file_name,
+            type_code=document.file_type,
+            preview=bool(request.GET.get("xem")),
+        )
 
 
 class SuperiorView(MeetingActionView):

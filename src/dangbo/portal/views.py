@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import F, Prefetch, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from openpyxl import Workbook
 
-from dangbo.core import hooks
+from dangbo.core import hooks, uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import xlsx_response
 from dangbo.core.permissions import has_permission
@@ -279,6 +279,7 @@ class MeetingView(PortalMemberMixin, View):
             status=status,
             meeting=meeting,
             documents=_published(meeting.documents.all(), now),
+            preview_types=uploads.PREVIEW_TYPES,
             reply=reply,
             form=form,
             is_upcoming=is_upcoming,
@@ -312,7 +313,8 @@ class MeetingView(PortalMemberMixin, View):
 
 
 class DocumentView(PortalMemberMixin, View):
-    """A published document of the member's cell: the file, or its link."""
+    """A published document of the member's cell: the file (a download, logged; `?xem=1`
+    shows a PDF or an image in the browser), or its link."""
 
     def get(self, request, pk):
         document = (
@@ -327,7 +329,13 @@ class DocumentView(PortalMemberMixin, View):
         if document is None:
             raise Http404
         if document.file:
-            return FileResponse(document.file.open("rb"), as_attachment=False)
+            accessed.send(sender=MeetingDocument, instance=document)
+            return uploads.serve_upload(
+                document.file,
+                name=document.file_name,
+                type_code=document.file_type,
+                preview=bool(request.GET.get("xem")),
+            )
         if document.url:
             return redirect(document.url)
         raise Http404
