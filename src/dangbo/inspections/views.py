@@ -38,6 +38,7 @@ from dangbo.inspections.tables import (
     RemedyTable,
 )
 from dangbo.members import rules as member_rules
+from dangbo.members import services as member_services
 from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
 
@@ -362,9 +363,13 @@ class CaseDetailView(InspectionsMixin, ObjectDetailView):
         effects = {}
         if case.member_discipline and case.member_discipline.annulled_on is None:
             form = case.member_discipline.form
+            year = case.member_discipline.decided_on.year
             effects = dict(
-                year=case.member_discipline.decided_on.year,
-                grade_cap=member_rules.grade_cap_for_discipline([form]),
+                year=year,
+                # the table reviews applies in that year's review (one source: members)
+                grade_cap=member_services.discipline_grade_cap_in_year(
+                    [form], year, case.member.org_path if case.member_id else ""
+                ),
                 badge_delay=member_rules.badge_delay_months([form]),
                 expelled=form == "expulsion",
             )
@@ -372,7 +377,7 @@ class CaseDetailView(InspectionsMixin, ObjectDetailView):
             title=str(case),
             discipline=discipline,
             effects=effects,
-            grade_labels=GRADE_LABELS,
+            grade_labels=member_rules.GRADE_LABELS,
             appeals=list(case.appeals.all()),
             can_change=self.can("change", case),
             appeal_deadline=rules.appeal_deadline(
@@ -383,14 +388,6 @@ class CaseDetailView(InspectionsMixin, ObjectDetailView):
             else None,
         )
         return context
-
-
-GRADE_LABELS = {
-    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
-    "good": "Hoàn thành tốt nhiệm vụ",
-    "completed": "Hoàn thành nhiệm vụ",
-    "not_completed": "Không hoàn thành nhiệm vụ",
-}
 
 
 class CaseActionView(FormView):
