@@ -157,3 +157,14 @@ def test_identity_mask_follows_the_permission_per_org(tree):
     assert nobody(number, tree["cell_a"].path) == "*********567" and not nobody.anywhere
     admin = exports.IdentityMask(factories.user(is_superuser=True))
     assert admin(number, None) == number
+
+
+def test_a_file_name_from_an_upload_cannot_break_the_header(rf, db):
+    request = rf.get("/x/")
+    request.user = factories.user(is_superuser=True)
+    response = exports.file_response(
+        request, b"x", content_type=exports.CSV, filename='Đảng "viên"\n.csv', what="x", rows=1
+    )
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%C4%90%E1%BA%A3ng%20%22vi%C3%AAn%22%0A.csv"
+    )

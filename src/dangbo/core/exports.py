@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from inspect import isgenerator
 
 from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.utils import column_index_from_string
@@ -351,7 +352,8 @@ def file_response(
     from one of the writers above."""
     log_export(request, what, rows, filename=filename, **details)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # quoted, or RFC 6266 filename* for names from uploads (non-ASCII, quotes, line breaks)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
