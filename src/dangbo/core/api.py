@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dangbo.core import accounts
-from dangbo.core.audit import attribute_to
+from dangbo.core.audit import attribute_to, log_listing, log_record
 from dangbo.core.errors import DomainError
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter
 from dangbo.core.permissions import restrict_queryset
@@ -24,6 +24,10 @@ class RestrictedViewSetMixin:
 
     Models with a RestrictedQuerySet restrict themselves; for other models (periods, events)
     the viewset names `restrict_path_field` and `permission_app`.
+
+    Reads of personal records are logged like the screens: one access entry per list page
+    (with the query, not one per row) and one per record read. Viewsets of org-level data
+    (the tree, plans, programmes) set `personal_data = False`.
     """
 
     read_actions = {"list", "retrieve", "metadata"}
@@ -31,10 +35,30 @@ class RestrictedViewSetMixin:
     change_action = "change"
     restrict_path_field: str | None = None
     permission_app: str | None = None
+    personal_data = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         attribute_to(request.user)
+
+    def get_object(self):
+        obj = super().get_object()
+        self.viewed_object = obj
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if self.personal_data and response.status_code == 200:
+            self.log_read(request, response)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def log_read(self, request, response) -> None:
+        if self.action == "list":
+            data = response.data
+            rows = data.get("results", ()) if isinstance(data, dict) else data
+            model = self.get_queryset().model
+            log_listing(request, model, len(rows), api=True)
+        elif self.action == "retrieve" and getattr(self, "viewed_object", None) is not None:
+            log_record(request, self.viewed_object, api=True)
 
     def permission_action(self) -> str:
         if self.action in self.read_actions or self.action is None:

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from dangbo.core.audit import log_listing
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission
 
@@ -40,11 +41,13 @@ class RestrictedViewMixin(LoginRequiredMixin):
 
 
 class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
-    """A filtered, paginated table of restricted objects."""
+    """A filtered, paginated table of restricted objects. Lists of personal records set
+    `logs_access`: each page shown is one access-log entry with its filter."""
 
     paginate_by = 50
     template_name = "core/object_list.html"
     title = ""
+    logs_access = False
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -55,6 +58,15 @@ class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
         context["can_add"] = self.can("change")
+        if self.logs_access:
+            page = getattr(context.get("table"), "page", None)
+            log_listing(
+                self.request,
+                self.model,
+                len(page.object_list) if page is not None else 0,
+                filters=self.request.GET.urlencode(),
+                page=page.number if page is not None else 1,
+            )
         return context
 
     def get_paginate_by(self, queryset):

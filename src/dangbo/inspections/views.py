@@ -1,15 +1,14 @@
 """Inspection screens: programmes with plan vs done, each inspection with its remedies,
 cases ending in discipline, appeals, and statistics per subtree and period."""
 
-from io import BytesIO
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
@@ -527,7 +526,7 @@ class StatisticsView(LoginRequiredMixin, View):
                 root.path, form.cleaned_data["year_from"], form.cleaned_data["year_to"], today
             )
             if request.GET.get("export") == "xlsx":
-                return self.xlsx(stats, root, form.cleaned_data)
+                return self.xlsx(request, stats, root, form.cleaned_data)
         return render(
             request,
             "inspections/statistics.html",
@@ -551,10 +550,9 @@ class StatisticsView(LoginRequiredMixin, View):
         return Organization.objects.filter(path=paths[0]).first()
 
     @staticmethod
-    def xlsx(stats, root, data):
-        from openpyxl import Workbook
-
-        book = Workbook()
+    def xlsx(request, stats, root, data):
+        """The statistics as XLSX (logged as an export)."""
+        book = new_workbook()
         sheet = book.active
         sheet.title = "Kiểm tra, giám sát"
         sheet.append([f"{root.name} — năm {data['year_from']}–{data['year_to']}"])
@@ -582,14 +580,15 @@ class StatisticsView(LoginRequiredMixin, View):
         sheet.append(["Kỷ luật tổ chức đảng", "Số quyết định"])
         for _code, label, n in stats.org_discipline:
             sheet.append([label, n])
-        buffer = BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            request,
+            book,
+            filename="thong-ke-kiem-tra.xlsx",
+            what="Thống kê kiểm tra, giám sát, kỷ luật",
+            rows=len(stats.rows),
+            org=root.pk,
+            years=f"{data['year_from']}-{data['year_to']}",
         )
-        response["Content-Disposition"] = 'attachment; filename="thong-ke-kiem-tra.xlsx"'
-        return response
 
 
 # Pickers (HTMX) --------------------------------------------------------------------------

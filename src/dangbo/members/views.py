@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dangbo.core import hooks
 from dangbo.core.audit import access_entries, timeline
+from dangbo.core.exports import IdentityMask
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members import forms, namesearch, rules, services, summary
@@ -33,7 +34,10 @@ NAME_COUNT_CAP = 1000
 
 
 class MemberListView(ObjectListView):
+    """The register, ID numbers masked for everyone; each page shown is logged."""
+
     model = Member
+    logs_access = True
     count_capped = False
     filterset_class = MemberFilter
     table_class = MemberTable
@@ -100,7 +104,7 @@ class MemberDetailView(ObjectDetailView):
             placements=member.placements.select_related("organization"),
             status_periods=member.status_periods.all(),
             can_change=self.can("change", member),
-            show_id=self.can("view_identity", member),
+            show_id=IdentityMask(self.request.user).shows(member.org_path),
             access_log=access_entries(member)[:20],
             # party and agency posts (the committees app, when installed)
             positions_html=hooks.call(
