@@ -50,21 +50,6 @@ def _year(request, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
-def _path_of(obj, field: str) -> str:
-    for part in field.split("__"):
-        obj = getattr(obj, part)
-    return obj
-
-
-class MeetingPermissionMixin:
-    """`can()` for rows whose path is reached through a relation (organization__path)."""
-
-    def can(self, action: str, obj=None) -> bool:
-        model = self.model or self.get_base_queryset().model
-        path = _path_of(obj, model.restrict_path_field) if obj is not None else None
-        return has_permission(self.request.user, f"meetings.{action}", path)
-
-
 class MeetingListView(ObjectListView):
     model = Meeting
     filterset_class = MeetingFilter
@@ -205,6 +190,7 @@ class PlanYearView(CellMixin, ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("user")
+        kwargs.pop("permission")
         return kwargs
 
     def year(self):
@@ -226,7 +212,7 @@ class PlanYearView(CellMixin, ServiceFormView):
         return reverse("meetings:cell", args=[self.object.pk]) + f"?year={year}"
 
 
-class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
+class MeetingDetailView(ObjectDetailView):
     model = Meeting
     template_name = "meetings/detail.html"
 
