@@ -250,7 +250,7 @@ class MeetingDetailView(ObjectDetailView):
         task_ids = [t.pk for r in resolutions for t in r.tasks.all()]
         # The programme tasks created from these resolution tasks (progress, link), if any.
         followed = (
-            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids, default={})
+            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids)
             if task_ids
             else {}
         )
@@ -352,7 +352,7 @@ class RecordView(MeetingActionView):
         known = {m.pk for m in members}
         members += [a.member for a in attendance.values() if a.member_id not in known]
         if not attendance:  # first recording: start from the members' own replies (portal)
-            attendance = hooks.call("portal.meeting_replies", self.object, default={})
+            attendance = hooks.call("portal.meeting_replies", self.object)
         kwargs.update(meeting=self.object, members=members, attendance=attendance)
         return kwargs
 

@@ -103,9 +103,7 @@ class MemberDetailView(ObjectDetailView):
             show_id=self.can("view_identity", member),
             access_log=access_entries(member)[:20],
             # party and agency posts (the committees app, when installed)
-            positions_html=hooks.call(
-                "committees.member_positions", member, self.request, default=""
-            ),
+            positions_html=hooks.call("committees.member_positions", member, self.request),
             audit_entries=timeline(
                 member,
                 [
