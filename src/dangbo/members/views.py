@@ -3,6 +3,7 @@ and the restructurings of cells that move members (merge, split)."""
 
 from auditlog.signals import accessed
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -213,8 +214,17 @@ class MergeOrgView(OrgActionView):
 
 
 class SplitOrgView(OrgActionView):
+    """Splitting a cell places its members: the screen lists them, so it needs members.change
+    on the cell besides organizations.change (names are shown under the members app only)."""
+
     form_class = SplitOrgForm
     title = "Chia tách chi bộ"
+
+    def get_object(self):
+        org = super().get_object()
+        if not self.can("members.change", org):
+            raise Http404
+        return org
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "source": self.object}
