@@ -1,6 +1,7 @@
 """dangbo settings: one file, driven by environment variables (DANGBO_*)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -77,7 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "dangbo.core.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "dangbo.portal.middleware.PortalMiddleware",
     "dangbo.core.ops.StorageFullMiddleware",
@@ -182,12 +183,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The client's address (login lockout, audit log): X-Forwarded-For is believed only from these
+# proxies (addresses or CIDR networks, e.g. "127.0.0.1" for nginx on the same host); empty =
+# the TCP peer's address. See dangbo.core.clientaddr and docs/operations.md.
+DANGBO_TRUSTED_PROXIES = env_list("DANGBO_TRUSTED_PROXIES", "")
+
+# Failed logins lock the pair (user name, client address) for a cool-off, never a user name
+# from every address (anyone could lock an officer out) nor an address for every user (behind
+# a proxy or a shared office NAT that is everyone). A failure during the cool-off restarts it;
+# a successful login clears the pair's failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DANGBO_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("DANGBO_AXES_ENABLED", True)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "dangbo.core.views_auth.lockout_response"
+AXES_COOLOFF_MESSAGE = "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút."
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.clientaddr.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

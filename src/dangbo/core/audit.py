@@ -9,10 +9,12 @@ from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from dangbo.core import clientaddr
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter, UserProfile
 from dangbo.core.permissions import reachable_paths, restrict_queryset
 
@@ -88,7 +90,22 @@ def access_entries(obj):
 
 
 def client_ip(request) -> str | None:
-    return AuditlogMiddleware._get_remote_addr(request)
+    return clientaddr.client_address(request)
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware with the address read through the trusted proxies only
+    (auditlog's own takes the left-most X-Forwarded-For entry, which any client can write)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return clientaddr.client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request) -> int | None:
+        return clientaddr.client_port(request)
 
 
 def log_export(request, what, rows: int, **details) -> LogEntry:

@@ -39,6 +39,7 @@ from dangbo.inspections.tables import (
     RemedyTable,
 )
 from dangbo.members import rules as member_rules
+from dangbo.members import services as member_services
 from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
 
@@ -355,9 +356,13 @@ class CaseDetailView(ObjectDetailView):
         effects = {}
         if case.member_discipline and case.member_discipline.annulled_on is None:
             form = case.member_discipline.form
+            year = case.member_discipline.decided_on.year
             effects = dict(
-                year=case.member_discipline.decided_on.year,
-                grade_cap=member_rules.grade_cap_for_discipline([form]),
+                year=year,
+                # the table reviews applies in that year's review (one source: members)
+                grade_cap=member_services.discipline_grade_cap_in_year(
+                    [form], year, case.member.org_path if case.member_id else ""
+                ),
                 badge_delay=member_rules.badge_delay_months([form]),
                 expelled=form == "expulsion",
             )
@@ -365,7 +370,7 @@ class CaseDetailView(ObjectDetailView):
             title=str(case),
             discipline=discipline,
             effects=effects,
-            grade_labels=GRADE_LABELS,
+            grade_labels=member_rules.GRADE_LABELS,
             appeals=list(case.appeals.all()),
             can_change=self.can("change", case),
             appeal_deadline=rules.appeal_deadline(
@@ -376,14 +381,6 @@ class CaseDetailView(ObjectDetailView):
             else None,
         )
         return context
-
-
-GRADE_LABELS = {
-    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
-    "good": "Hoàn thành tốt nhiệm vụ",
-    "completed": "Hoàn thành nhiệm vụ",
-    "not_completed": "Không hoàn thành nhiệm vụ",
-}
 
 
 class CaseActionView(FormView):
