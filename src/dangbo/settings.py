@@ -328,6 +328,9 @@ DANGBO_TASK_LOST_AFTER_SECONDS = float(os.environ.get("DANGBO_TASK_LOST_AFTER_SE
 
 # Apps whose records only roles that name them may see (not reached by "*.view").
 DANGBO_STRICT_APPS = ["inspections"]
+# A call of a hook name not declared in dangbo.core.hooks.HOOKS raises (tests, development)
+# instead of being logged and answered None.
+DANGBO_STRICT_HOOKS = env_bool("DANGBO_STRICT_HOOKS", DEBUG)
 
 SILENCED_SYSTEM_CHECKS = ["models.W040"]  # covering-index columns: PostgreSQL only
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.exports import new_workbook, xlsx_response
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import reachable_paths
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.inspections import forms, queries, rules, services
@@ -43,15 +43,7 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
 
 
-class InspectionsMixin:
-    """Permission checks on instances whose path lies behind a relation."""
-
-    def can(self, action: str, obj=None) -> bool:
-        path = obj.restrict_path if obj is not None else None
-        return has_permission(self.request.user, f"inspections.{action}", path)
-
-
-class ListView(InspectionsMixin, ObjectListView):
+class ListView(ObjectListView):
     template_name = "inspections/list.html"
     links_active = ""
 
@@ -59,7 +51,7 @@ class ListView(InspectionsMixin, ObjectListView):
         return {**super().get_context_data(**kwargs), "active": self.links_active}
 
 
-class FormView(InspectionsMixin, ServiceFormView):
+class FormView(ServiceFormView):
     """A form acting on one restricted object (by pk) or creating one (then the user needs
     inspections.change somewhere)."""
 
@@ -106,7 +98,7 @@ class ProgrammeCreateView(FormView):
         return services.create_programme(user=self.request.user, **form.cleaned_data)
 
 
-class ProgrammeDetailView(InspectionsMixin, ObjectDetailView):
+class ProgrammeDetailView(ObjectDetailView):
     model = Programme
     template_name = "inspections/programme.html"
 
@@ -161,7 +153,7 @@ class InspectionListView(ListView):
         return Inspection.objects.select_related("organization", "target_member", "programme")
 
 
-class InspectionDetailView(InspectionsMixin, ObjectDetailView):
+class InspectionDetailView(ObjectDetailView):
     model = Inspection
     template_name = "inspections/detail.html"
 
@@ -347,7 +339,7 @@ class CaseCreateView(FormView):
         )
 
 
-class CaseDetailView(InspectionsMixin, ObjectDetailView):
+class CaseDetailView(ObjectDetailView):
     model = Case
     template_name = "inspections/case.html"
 
@@ -467,7 +459,7 @@ class ComplaintCreateView(FormView):
         return services.register_complaint(user=self.request.user, **form.cleaned_data)
 
 
-class ComplaintDetailView(InspectionsMixin, ObjectDetailView):
+class ComplaintDetailView(ObjectDetailView):
     model = Complaint
     template_name = "inspections/complaint.html"
 

@@ -3,6 +3,7 @@ and the restructurings of cells that move members (merge, split)."""
 
 from auditlog.signals import accessed
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,9 +108,7 @@ class MemberDetailView(ObjectDetailView):
             show_id=IdentityMask(self.request.user).shows(member.org_path),
             access_log=access_entries(member)[:20],
             # party and agency posts (the committees app, when installed)
-            positions_html=hooks.call(
-                "committees.member_positions", member, self.request, default=""
-            ),
+            positions_html=hooks.call("committees.member_positions", member, self.request),
             audit_entries=timeline(
                 member,
                 [
@@ -219,8 +218,17 @@ class MergeOrgView(OrgActionView):
 
 
 class SplitOrgView(OrgActionView):
+    """Splitting a cell places its members: the screen lists them, so it needs members.change
+    on the cell besides organizations.change (names are shown under the members app only)."""
+
     form_class = SplitOrgForm
     title = "Chia tách chi bộ"
+
+    def get_object(self):
+        org = super().get_object()
+        if not self.can("members.change", org):
+            raise Http404
+        return org
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "source": self.object}

@@ -178,7 +178,7 @@ class RecordView(PortalPage):
         return {
             "party_age": member_rules.party_age(member.admitted_on, gaps, today),
             "history": history,
-            "positions": hooks.call("committees.positions_of", member, default=None),
+            "positions": hooks.call("committees.positions_of", member),
             "enrolments": Enrolment.objects.filter(member=member)
             .select_related("training_class")
             .order_by("-training_class__starts_on"),

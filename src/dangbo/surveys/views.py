@@ -334,6 +334,7 @@ class CloseView(CampaignActionView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("user")
+        kwargs.pop("permission")
         return kwargs
 
     def perform(self, form):
