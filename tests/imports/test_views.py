@@ -1,8 +1,10 @@
 """Import screens: the flow through the client, and who may see and act on which job."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
+from dangbo.core import uploads
 from dangbo.imports.models import ImportJob
 from dangbo.members.models import Member
 from tests import factories
@@ -46,7 +48,14 @@ def test_upload_map_preview_commit_rollback_through_the_screens(tree, officer, c
     assert fragment["HX-Refresh"] == "true"
     client.post(reverse("imports:rollback", args=[job.pk]))
     assert not Member.objects.filter(full_name="Màn Hình").exists()
-    assert client.get(reverse("imports:file", args=[job.pk])).status_code == 200
+    download = client.get(reverse("imports:file", args=[job.pk]))
+    assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Type"] == uploads.TYPES[job.file_name.rsplit(".", 1)[-1]].content_type
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert LogEntry.objects.filter(
+        object_pk=str(job.pk), action=LogEntry.Action.ACCESS, actor=officer
+    ).exists()
 
 
 def test_commit_with_errors_needs_the_users_choice(job, officer, client):

@@ -1,15 +1,17 @@
 """Import screens: jobs, upload, column mapping, preview with progress (HTMX), commit,
 rollback; template and export downloads. Jobs outside the user's subtree answer 404."""
 
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from dangbo.core import uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import RestrictedViewMixin, ServiceFormView
@@ -159,11 +161,12 @@ class RetryView(JobActionView):
 
 
 class JobFileView(JobQuerysetMixin, RestrictedViewMixin, View):
-    """The uploaded file, as kept with the job."""
+    """The uploaded file, as kept with the job: a download (core.uploads), logged."""
 
     def get(self, request, pk):
         job = get_object_or_404(self.get_queryset(), pk=pk)
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+        accessed.send(sender=ImportJob, instance=job)
+        return uploads.serve_upload(job.file, name=job.file_name, type_code="")
 
 
 def _root(request) -> Organization:
