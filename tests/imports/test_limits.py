@@ -78,6 +78,12 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size(settings):
         ('<row r="1048576"><c r="A1048576"><v>1</v></c></row>', "A1", "dòng 1.048.576"),
         ("", "A1:XFD1048576", "vượt giới hạn"),  # a forged dimension
         ("<row>" + "<c><v>1</v></c>" * 101 + "</row>", "A1", "cột thứ 101"),  # no references
+        # within the row and column limits, but a grid of 20 million cells (~600 MB)
+        (
+            '<row r="200001"><c r="CV200001"><v>1</v></c></row>',
+            "A1",
+            "(20.000.100 ô), vượt giới hạn 5.000.000 ô",
+        ),
     ],
 )
 def test_sheets_reaching_far_rows_or_columns_are_refused(rows, dimension, message):
