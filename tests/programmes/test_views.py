@@ -270,9 +270,9 @@ def test_task_create_breakthrough_requires_indicator(client, tree, officer):
     data["indicator"] = "Tỷ lệ chi bộ xếp loại Khá"
     response = client.post(reverse("programmes:task_create"), data)
     assert response.status_code == 302
-    data["assignee_org"] = tree["commune"].pk
+    data["assignee_org"] = tree["commune"].pk  # outside the officer's subtree
     body = client.post(reverse("programmes:task_create"), data).content.decode()
-    assert "trực thuộc" in body
+    assert "Không tồn tại hoặc ngoài phạm vi" in body and tree["commune"].name not in body
     assert Task.objects.count() == 1
 
 

@@ -36,8 +36,9 @@ from dangbo.admissions import services as admission_services
 from dangbo.admissions.models import AdmissionFile, AdmissionStep
 from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import IdentityMask, new_workbook, workbook_bytes
 from dangbo.core.permissions import has_permission, reachable_paths
-from dangbo.core.text import mask_id_number, normalize
+from dangbo.core.text import normalize
 from dangbo.imports import bulk, pipeline, rules, xlsx
 from dangbo.imports.limits import import_limits
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
@@ -1106,7 +1107,6 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
         Kind.ORG_REVIEWS: _org_review_rows,
     }
     rows = list(source[kind](user, root))
-    identity_paths = reachable_paths(user, "members.view_identity")
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
     with set_actor(user):
         export = DataExport.objects.create(
@@ -1115,10 +1115,59 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
             user=user,
             row_count=len(rows),
             with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS, Kind.REVIEWS)
-            and (identity_paths is None or bool(identity_paths)),
+            and IdentityMask(user).anywhere,
         )
         accessed.send(sender=DataExport, instance=export)
     return content, export
+
+
+def may_download_file(job: ImportJob, user) -> bool:
+    """The kept upload holds whatever its author put in it (full ID numbers, in any column,
+    mapped or not): only users who see ID numbers in full on the job's org may have it."""
+    return IdentityMask(user).shows(job.organization.path)
+
+
+def kept_file_copy(job: ImportJob, user) -> tuple[bytes, int]:
+    """The data sheet of the kept upload, as the import read it, re-written through
+    core.exports: values only (formulas of the upload are not handed on), text that looks like
+    a formula stays text. The original stays untouched in storage. (bytes, rows)."""
+    if not may_download_file(job, user):
+        raise DomainError("Bạn không được xem số định danh đầy đủ của phạm vi này.", "file")
+    book = new_workbook(write_only=True)
+    sheet = book.create_sheet("Dữ liệu")
+    rows = 0
+    with job.file.open("rb") as fileobj:
+        source = pipeline.open_sheet(fileobj, job.file_name)
+        sheet.append(list(source.headers))
+        for _number, values in source.rows:
+            sheet.append(list(values))
+            rows += 1
+    return workbook_bytes(book), rows
+
+
+def report_for(job: ImportJob, user) -> dict:
+    """The job's report as `user` may read it: ID numbers in error messages and in old → new
+    changes masked unless the user sees them in full on the job's org."""
+    report = dict(job.report or {})
+    shown = IdentityMask(user)
+    path = job.organization.path
+    if shown.shows(path):
+        return report
+
+    def hide(value):
+        return shown.in_text(value, path) if isinstance(value, str) else value
+
+    report["errors"] = [
+        {**error, "message": hide(error.get("message", ""))} for error in report.get("errors", [])
+    ]
+    report["updates"] = [
+        {
+            **update,
+            "changes": [[label, hide(old), hide(new)] for label, old, new in update["changes"]],
+        }
+        for update in report.get("updates", [])
+    ]
+    return report
 
 
 def _d(value) -> str:
@@ -1129,7 +1178,7 @@ def _member_rows(user, root: Organization):
     shape = rules.MEMBER_SHAPE
     labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
     orgs = _org_labels(root)
-    identity_paths = reachable_paths(user, "members.view_identity")
+    shown_id = IdentityMask(user)
     fields = [c.field for c in shape.columns if c.field not in ("id", "organization")]
     qs = (
         Member.objects.restrict(user)
@@ -1147,8 +1196,7 @@ def _member_rows(user, root: Organization):
             elif column.field in labels:
                 value = labels[column.field].get(value, value)
             elif column.field == "id_number":
-                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
-                value = (value or "") if visible else mask_id_number(value)
+                value = shown_id(value, path)
             row.append(value)
         row.append(orgs.get(org_id, f"#{org_id}"))
         yield row
@@ -1216,7 +1264,7 @@ def _candidate_rows(user, root: Organization):
     shape = rules.ADMISSION_SHAPE
     labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
     orgs = _org_labels(root)
-    identity_paths = reachable_paths(user, "members.view_identity")
+    shown_id = IdentityMask(user)
     qs = (
         AdmissionFile.objects.restrict(user)
         .filter(organization__path__startswith=root.path)
@@ -1236,8 +1284,7 @@ def _candidate_rows(user, root: Organization):
             elif column.field in labels:
                 value = labels[column.field].get(value, value)
             elif column.field == "id_number":
-                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
-                value = (value or "") if visible else mask_id_number(value)
+                value = shown_id(value, path)
             row.append(value)
         yield row
 
@@ -1249,7 +1296,7 @@ def _review_rows(user, root: Organization):
     shape = rules.REVIEW_SHAPE
     labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
     orgs = _org_labels(root)
-    identity_paths = reachable_paths(user, "members.view_identity")
+    shown_id = IdentityMask(user)
     qs = (
         MemberReview.objects.restrict(user)
         .filter(organization__path__startswith=root.path)
@@ -1270,12 +1317,11 @@ def _review_rows(user, root: Organization):
     for member_id, name, birth, number, path, org_id, year, grade, exemption in qs.iterator(
         chunk_size=BATCH
     ):
-        visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
         yield [
             member_id,
             name,
             _d(birth),
-            (number or "") if visible else mask_id_number(number),
+            shown_id(number, path),
             orgs.get(org_id, f"#{org_id}"),
             year,
             labels["grade"].get(grade, grade),

@@ -330,6 +330,8 @@ class CriteriaSetViewSet(RestrictedReadOnlyViewSet):
     """Criteria sets issued in the user's subtree (the sets above it are read through
     the meetings scored under them)."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = CriteriaSet.objects.prefetch_related("criteria")
     serializer_class = CriteriaSetSerializer
 

@@ -52,21 +52,6 @@ def _year(request, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
-def _path_of(obj, field: str) -> str:
-    for part in field.split("__"):
-        obj = getattr(obj, part)
-    return obj
-
-
-class MeetingPermissionMixin:
-    """`can()` for rows whose path is reached through a relation (organization__path)."""
-
-    def can(self, action: str, obj=None) -> bool:
-        model = self.model or self.get_base_queryset().model
-        path = _path_of(obj, model.restrict_path_field) if obj is not None else None
-        return has_permission(self.request.user, f"meetings.{action}", path)
-
-
 class MeetingListView(ObjectListView):
     model = Meeting
     filterset_class = MeetingFilter
@@ -207,6 +192,7 @@ class PlanYearView(CellMixin, ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("user")
+        kwargs.pop("permission")
         return kwargs
 
     def year(self):
@@ -228,7 +214,7 @@ class PlanYearView(CellMixin, ServiceFormView):
         return reverse("meetings:cell", args=[self.object.pk]) + f"?year={year}"
 
 
-class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
+class MeetingDetailView(ObjectDetailView):
     model = Meeting
     template_name = "meetings/detail.html"
 
@@ -266,7 +252,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
         task_ids = [t.pk for r in resolutions for t in r.tasks.all()]
         # The programme tasks created from these resolution tasks (progress, link), if any.
         followed = (
-            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids, default={})
+            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids)
             if task_ids
             else {}
         )
@@ -387,7 +373,7 @@ class RecordView(MeetingActionView):
         known = {m.pk for m in members}
         members += [a.member for a in attendance.values() if a.member_id not in known]
         if not attendance:  # first recording: start from the members' own replies (portal)
-            attendance = hooks.call("portal.meeting_replies", self.object, default={})
+            attendance = hooks.call("portal.meeting_replies", self.object)
         kwargs.update(meeting=self.object, members=members, attendance=attendance)
         return kwargs
 

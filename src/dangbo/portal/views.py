@@ -15,11 +15,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
-from openpyxl import Workbook
 
 from dangbo.core import hooks, uploads
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from dangbo.dues.models import LedgerEntry
@@ -179,7 +178,7 @@ class RecordView(PortalPage):
         return {
             "party_age": member_rules.party_age(member.admitted_on, gaps, today),
             "history": history,
-            "positions": hooks.call("committees.positions_of", member, default=None),
+            "positions": hooks.call("committees.positions_of", member),
             "enrolments": Enrolment.objects.filter(member=member)
             .select_related("training_class")
             .order_by("-training_class__starts_on"),
@@ -565,7 +564,7 @@ class AccountBulkView(RestrictedViewMixin, View):
             created = services.create_accounts(org, user=request.user)
         except DomainError as error:
             return _password_page(request, error=error.message)
-        book = Workbook(write_only=True)
+        book = new_workbook(write_only=True)
         sheet = book.create_sheet("Tài khoản")
         sheet.append(["Họ và tên", "Chi bộ", "Tên đăng nhập", "Mật khẩu ban đầu"])
         names = dict(
