@@ -276,6 +276,7 @@ DANGBO_IMPORT_MAX_MB = float(os.environ.get("DANGBO_IMPORT_MAX_MB", 50))
 DANGBO_IMPORT_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_IMPORT_MAX_UNPACKED_MB", 300))
 DANGBO_IMPORT_MAX_ROWS = int(os.environ.get("DANGBO_IMPORT_MAX_ROWS", 200_000))
 DANGBO_IMPORT_MAX_COLUMNS = int(os.environ.get("DANGBO_IMPORT_MAX_COLUMNS", 100))
+DANGBO_IMPORT_MAX_CELLS = int(os.environ.get("DANGBO_IMPORT_MAX_CELLS", 5_000_000))
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request answers 401 with WWW-Authenticate: Token.

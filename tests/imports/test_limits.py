@@ -15,6 +15,7 @@ from dangbo.core import uploads
 from dangbo.core.errors import DomainError
 from dangbo.imports import pipeline
 from dangbo.imports.models import ImportJob
+from tests import factories
 from tests.imports.helpers import MEMBER_HEADERS, member_row, upload, xlsx_bytes
 
 HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
@@ -78,6 +79,12 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size(settings):
         ('<row r="1048576"><c r="A1048576"><v>1</v></c></row>', "A1", "dòng 1.048.576"),
         ("", "A1:XFD1048576", "vượt giới hạn"),  # a forged dimension
         ("<row>" + "<c><v>1</v></c>" * 101 + "</row>", "A1", "cột thứ 101"),  # no references
+        # within the row and column limits, but a grid of 20 million cells (~600 MB)
+        (
+            '<row r="200001"><c r="CV200001"><v>1</v></c></row>',
+            "A1",
+            "(20.000.100 ô), vượt giới hạn 5.000.000 ô",
+        ),
     ],
 )
 def test_sheets_reaching_far_rows_or_columns_are_refused(rows, dimension, message):
@@ -103,9 +110,14 @@ def test_row_and_column_limits_are_settings(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reading_an_upload_holds_no_lock_and_a_login_meanwhile_works(tree, admin_user, monkeypatch):
+def test_reading_an_upload_holds_no_lock_and_a_login_meanwhile_works(request, monkeypatch):
     """While the file is read (its zip directory here), the request is outside any
     transaction and another connection can write: a login at that moment succeeds."""
+    # Real commits from another thread: a transactional test. An earlier one's flush removed the
+    # rows the migrations wrote (org types, roles); reload them before building the tree.
+    factories.rerun_data_migrations()
+    tree = request.getfixturevalue("tree")
+    admin_user = request.getfixturevalue("admin_user")
     seen = {}
     check_zip = uploads.check_zip
 

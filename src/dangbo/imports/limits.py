@@ -1,7 +1,8 @@
 """Bounds on an import file, checked before any parser opens it.
 
 A workbook is a zip of XML: 1.5 MB on disk can unpack to 500 MB (a zip bomb), and two cells
-(A1 and XFD1048576) make calamine build a grid of 17 billion cells. So, before calamine reads
+(A1 and XFD1048576) make calamine build a grid of 17 billion cells (it holds the whole grid,
+~30 bytes a cell: a 5 KB file reaching CV200001 took 610 MB). So, before calamine reads
 a workbook: the zip's directory (entries, declared unpacked size, compression ratio:
 core.uploads.check_zip), then every worksheet's XML, streamed (bounded by the sizes just
 checked) and scanned for its last row and column. A CSV is bounded by its size and lines.
@@ -32,6 +33,7 @@ class ImportLimits:
     zip: uploads.ZipLimits
     rows: int
     columns: int
+    cells: int  # rows × columns of the grid calamine builds (~30 bytes a cell)
 
 
 def import_limits() -> ImportLimits:
@@ -43,6 +45,7 @@ def import_limits() -> ImportLimits:
         ),
         rows=settings.DANGBO_IMPORT_MAX_ROWS,
         columns=settings.DANGBO_IMPORT_MAX_COLUMNS,
+        cells=settings.DANGBO_IMPORT_MAX_CELLS,
     )
 
 
@@ -76,6 +79,14 @@ class _Extent:
             raise DomainError(
                 f"Tệp «{self.name}» có tới cột thứ {_number(self.columns)}, vượt giới hạn "
                 f"{self.limits.columns} cột.",
+                "file",
+            )
+        if self.rows * self.columns > self.limits.cells:
+            raise DomainError(
+                f"Tệp «{self.name}» có vùng dữ liệu tới dòng {_number(self.rows)}, cột thứ "
+                f"{self.columns} ({_number(self.rows * self.columns)} ô), vượt giới hạn "
+                f"{_number(self.limits.cells)} ô; hãy xoá các ô thừa ở xa hoặc chia thành "
+                "nhiều tệp.",
                 "file",
             )
 
