@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("DANGBO_DATA_DIR", BASE_DIR.parent.parent / "var"))
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "dangbo.core",
     "dangbo.organizations",
     "dangbo.members",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "dangbo.core.ops.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,6 +190,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp 4). Scripts and styles come only from
+# this site's static files: no inline script, no on…= handler, no eval (templates bind
+# behaviour in static/js/dangbo.js). Bootstrap draws its icons as data: images; inline style
+# attributes are allowed (they run nothing). Uploaded files get a stricter policy of their own
+# (dangbo.core.uploads.serve_upload). The API docs load their script from a URL too
+# (drf-spectacular's split Swagger view).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The client's address (login lockout, audit log): X-Forwarded-For is believed only from these
 # proxies (addresses or CIDR networks, e.g. "127.0.0.1" for nginx on the same host); empty =
@@ -225,10 +249,12 @@ FORMAT_MODULE_PATH = ["dangbo.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
+# Uploaded files: a private folder, outside STATIC_ROOT and never published by a web server;
+# files have random names and are sent only by download views that check access and log
+# (dangbo.core.uploads). There is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("DANGBO_MEDIA_DIR", DATA_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "dangbo.core.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -238,6 +264,18 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# What an upload may be (dangbo.core.uploads): documents (PDF, DOCX, XLSX, ODT, PNG, JPEG, by
+# content) up to DANGBO_UPLOAD_MAX_MB; an archive-based one (DOCX, XLSX, ODT) may unpack to at
+# most DANGBO_UPLOAD_MAX_UNPACKED_MB, no entry compressed more than DANGBO_UPLOAD_MAX_RATIO
+# times. Import files (.xlsx, .csv) have their own bounds, rows and columns included.
+DANGBO_UPLOAD_MAX_MB = float(os.environ.get("DANGBO_UPLOAD_MAX_MB", 20))
+DANGBO_UPLOAD_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_UPLOAD_MAX_UNPACKED_MB", 200))
+DANGBO_UPLOAD_MAX_RATIO = float(os.environ.get("DANGBO_UPLOAD_MAX_RATIO", 100))
+DANGBO_IMPORT_MAX_MB = float(os.environ.get("DANGBO_IMPORT_MAX_MB", 50))
+DANGBO_IMPORT_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_IMPORT_MAX_UNPACKED_MB", 300))
+DANGBO_IMPORT_MAX_ROWS = int(os.environ.get("DANGBO_IMPORT_MAX_ROWS", 200_000))
+DANGBO_IMPORT_MAX_COLUMNS = int(os.environ.get("DANGBO_IMPORT_MAX_COLUMNS", 100))
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request answers 401 with WWW-Authenticate: Token.
@@ -302,6 +340,9 @@ DANGBO_TASK_LOST_AFTER_SECONDS = float(os.environ.get("DANGBO_TASK_LOST_AFTER_SE
 
 # Apps whose records only roles that name them may see (not reached by "*.view").
 DANGBO_STRICT_APPS = ["inspections"]
+# A call of a hook name not declared in dangbo.core.hooks.HOOKS raises (tests, development)
+# instead of being logged and answered None.
+DANGBO_STRICT_HOOKS = env_bool("DANGBO_STRICT_HOOKS", DEBUG)
 
 SILENCED_SYSTEM_CHECKS = ["models.W040"]  # covering-index columns: PostgreSQL only
 
