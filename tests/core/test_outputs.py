@@ -374,6 +374,7 @@ EXPORTS = [
 EXEMPT = {
     "programmes:document_file": "an uploaded attachment, served as uploaded (uploads: #21)",
     "portal:document": "a published meeting document, served as uploaded (uploads: #21)",
+    "meetings:document_file": "a meeting document, served as uploaded (uploads: #21)",
 }
 
 
