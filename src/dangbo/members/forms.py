@@ -14,7 +14,10 @@ DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 class MemberForm(UserFormMixin, forms.ModelForm):
     """Identity fields; the service does the checks (uniqueness, date order) and the history."""
 
-    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label="Chi bộ",
+        queryset=Organization.objects.filter(is_active=True, org_type__holds_members=True),
+    )  # restricted to where the user holds members.change (UserFormMixin)
     reason = forms.CharField(label="Lý do đính chính / căn cứ", max_length=255, required=False)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -31,10 +34,6 @@ class MemberForm(UserFormMixin, forms.ModelForm):
             del self.fields["organization"]
             self.fields["reason"].required = True
             self.fields["version"].initial = self.instance.version
-        else:
-            self.fields["organization"].queryset = Organization.objects.restrict(
-                self.user, "change"
-            ).filter(is_active=True, org_type__holds_members=True)
 
     def validate_unique(self):
         """Uniqueness is checked by the service, with its own Vietnamese message."""
@@ -72,7 +71,10 @@ class LeaveForm(UserFormMixin, forms.Form):
 
 
 class ReadmitForm(UserFormMixin, forms.Form):
-    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label="Chi bộ",
+        queryset=Organization.objects.filter(is_active=True, org_type__holds_members=True),
+    )  # restricted to where the user holds members.change (UserFormMixin)
     on = forms.DateField(
         label="Ngày quyết định kết nạp lại", widget=DateInput(), input_formats=DATE_INPUTS
     )
@@ -82,6 +84,3 @@ class ReadmitForm(UserFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-        self.fields["organization"].queryset = Organization.objects.restrict(
-            self.user, "change"
-        ).filter(is_active=True, org_type__holds_members=True)
