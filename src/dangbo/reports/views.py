@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import router
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from dangbo.core.audit import log_export
 from dangbo.core.db import reporting
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import file_response
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import can, has_permission
 from dangbo.core.text import mask_id_number
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -72,13 +71,8 @@ class ReportMixin(LoginRequiredMixin):
         today = timezone.localdate()
         on = min(parse_date(self.request.GET.get("on"), today), today)
         org_id = self.request.GET.get("org")
-        allowed = Organization.objects.restrict(self.request.user, "view")
-        paths = reachable_paths(self.request.user, "reports.view")
-        if paths is not None:
-            condition = Q()
-            for path in paths:
-                condition |= Q(path__startswith=path)
-            allowed = allowed.filter(condition)
+        user = self.request.user
+        allowed = Organization.objects.restrict(user, "view").restrict(user, "reports.view")
         if org_id:
             root = allowed.filter(pk=org_id).first()
             if root is None:
@@ -120,7 +114,7 @@ class MemberReportView(ReportMixin, View):
         ancestors = [
             a
             for a in Organization.objects.get_ancestors(table.root)
-            if has_permission(request.user, "reports.view", a.path)
+            if can(request.user, "reports.view", a)
         ]
         child_ids = dict(
             Organization.objects.filter(
@@ -179,7 +173,7 @@ class MemberRowsView(ReportMixin, View):
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        show_id = has_permission(request.user, "members.view_identity", root.path)
+        show_id = can(request.user, "members.view_identity", root)
         for member in page.object_list:
             member.shown_id = member.id_number if show_id else mask_id_number(member.id_number)
         return render(
