@@ -43,14 +43,17 @@ def _module(key, permission):
     return allowed
 
 
+# ?org= chooses the report's root: one outside the subtree is a 404, like a URL
+OUTSIDE_ROOT = {"query": lambda d: {"org": d["village"].pk}, "query_ok": 404}
+
 CASES = [
-    Case("reports:index", "reports.view"),
-    Case("reports:dashboard", "reports.view"),
-    Case("reports:quality", "reports.view"),
-    Case("reports:members", "reports.view"),
-    Case("reports:rows", "reports.view"),
-    Case("reports:export", "reports.view", inside=lambda d: {"fmt": "csv"}),
-    Case("reports:snapshots", "reports.view"),
+    Case("reports:index", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:dashboard", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:quality", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:members", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:rows", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:export", "reports.view", inside=lambda d: {"fmt": "csv"}, **OUTSIDE_ROOT),
+    Case("reports:snapshots", "reports.view", **OUTSIDE_ROOT),
     Case(
         "reports:snapshot_create",
         "reports.view",
@@ -81,6 +84,7 @@ CASES = [
             name,
             inside=lambda d, extra=extra: {"key": "meetings", **extra},
             allowed=_module("meetings", "meetings.view"),
+            **OUTSIDE_ROOT,
         )
         for name, extra in [
             ("reports:module", {}),
