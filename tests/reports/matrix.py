@@ -51,7 +51,8 @@ CASES = [
     Case("reports:dashboard", "reports.view", **OUTSIDE_ROOT),
     Case("reports:quality", "reports.view", **OUTSIDE_ROOT),
     Case("reports:members", "reports.view", **OUTSIDE_ROOT),
-    Case("reports:rows", "reports.view", **OUTSIDE_ROOT),
+    # members' names behind a figure: members.view as well
+    Case("reports:rows", "reports.view", allowed=_module("rows", "members.view"), **OUTSIDE_ROOT),
     Case("reports:export", "reports.view", inside=lambda d: {"fmt": "csv"}, **OUTSIDE_ROOT),
     Case("reports:snapshots", "reports.view", **OUTSIDE_ROOT),
     Case(
@@ -68,7 +69,13 @@ CASES = [
         outside=_snapshot("village"),
     ),
     Case("reports:exports", "reports.view"),
-    Case("reports:export_start", "reports.view", method="post", ok=302),
+    Case(
+        "reports:export_start",
+        "reports.view",
+        method="post",
+        ok=302,
+        allowed=_module("export", "members.view"),  # an XLSX of members' names
+    ),
     Case("reports:export_job", "reports.view", inside=_job, allowed=lambda role: False),
     Case("reports:export_download", "reports.view", inside=_job, allowed=lambda role: False),
     Case(

@@ -162,6 +162,8 @@ class MemberRowsView(ReportMixin, View):
 
     def get(self, request):
         root, on, today = self.scope()
+        if not can(request.user, "members.view", root):
+            raise Http404  # the rows are members' names: the members app's data
         scope_path = request.GET.get("path") or root.path
         if not scope_path.startswith(root.path):
             raise Http404
@@ -417,6 +419,8 @@ class SnapshotDetailView(ReportMixin, View):
 class ExportStartView(ReportMixin, View):
     def post(self, request):
         root, on, _today = self.scope()
+        if not can(request.user, "members.view", root):
+            raise Http404  # the file lists members' names: the members app's data
         try:
             job = services.start_member_export(request.user, root, on, request.POST.get("path", ""))
         except DomainError as error:
