@@ -10,7 +10,16 @@ Each app declares its URLs in `tests/<app>/matrix.py`:
 `tests/core/test_permission_matrix.py` fails when a pattern of the URL resolver is declared
 nowhere, and checks every case for each default role (core/migrations/0002), each granted on
 `data["committee"]`: inside → allowed or 404 as the role's permissions say; outside → 404;
-anonymous → login redirect (screens) or 401 (API).
+anonymous → login redirect (screens) or 401 (API). Besides:
+
+- every API detail route is also sent PATCH and DELETE (derived cases): 405 where the viewset
+  has no such action; a route that has one must declare it (`method="patch"`);
+- `outside_body`: a POST body naming an object outside the subtree (an org, a member…): each
+  allowed role gets a form error (screens: 200) or a 400 (API), nothing is written (no audit
+  entry) and no outside name shows. A form or serializer restricting a related field during a
+  case makes `outside_body` mandatory for that URL (or an entry in OUTSIDE_BODY_EXEMPT);
+- `query`: query-string parameters naming outside objects (`?org=<village>`): the page
+  answers as usual, with no outside row or name.
 """
 
 from collections.abc import Callable
@@ -37,16 +46,20 @@ EXEMPT = {
 
 @dataclass
 class Case:
-    """One URL pattern (by name) as a role sees it.
+    """One URL pattern (by name) and method as a role sees it.
 
     permission: the code a role needs (None: any signed-in user).
     inside / outside: data → URL kwargs of an object in / out of the role's subtree.
-    method, payload: for POST-only actions (payload: data → form data).
+    method, payload: "get", "post", "patch" or "delete"; payload: data → form data.
     ok: status when allowed; denied: status when the role lacks the permission (404 hides the
-    screen; API lists answer 200 with the rows filtered out).
+    screen; API lists answer 200 with the rows filtered out); outside_status: for `outside`.
     listed / unlisted: data → text (screens) or id (API) that must appear when allowed /
     never appear (rows outside the subtree).
     allowed: overrides the permission test (role → bool) for rules beyond one code.
+    outside_body: data → a POST body naming objects outside the subtree (see the module doc);
+    outside_ok: the status it gets from an allowed role (default 200 screens, 400 API).
+    query: data → query-string parameters naming outside objects; query_ok: the status an
+    allowed role gets with them (default `ok`; 404 when the parameter chooses the object).
     """
 
     name: str
@@ -60,15 +73,72 @@ class Case:
     listed: Callable[[dict], object] | None = None
     unlisted: Callable[[dict], object] | None = None
     allowed: Callable[[object], bool] | None = None
+    outside_body: Kwargs | None = None
+    outside_ok: int | None = None
+    query: Kwargs | None = None
+    query_ok: int | None = None
+    outside_status: int = 404
+    derived: bool = False
 
     @property
     def id(self) -> str:
         return f"{self.name}[{self.method}]"
 
 
-def api_list(name, permission, listed=None, unlisted=None) -> Case:
+# URL names whose forms or serializers restrict a related field but need no outside-body row.
+OUTSIDE_BODY_EXEMPT: dict[str, str] = {}
+
+
+def derived_cases(cases: list[Case]) -> list[Case]:
+    """PATCH and DELETE of every API detail route that declares neither: the test expects 405
+    (no such action) and fails when the viewset has one, which must then be declared."""
+    declared = {(case.name, case.method) for case in cases}
+    derived = []
+    for case in cases:
+        if case.method != "get" or not case.name.endswith("-detail"):
+            continue
+        for method in ("patch", "delete"):
+            if (case.name, method) not in declared:
+                derived.append(
+                    Case(
+                        case.name,
+                        case.permission,
+                        inside=case.inside,
+                        outside=case.outside,
+                        method=method,
+                        ok=405,
+                        denied=405,
+                        outside_status=405,
+                        allowed=case.allowed,
+                        derived=True,
+                    )
+                )
+    return derived
+
+
+def outside_names(data) -> list[str]:
+    """Names of the shared outside objects that must never show for a role on the committee."""
+    return [data["outside_org"].name, data["outside_member"].full_name]
+
+
+def api_list(name, permission, listed=None, unlisted=None, query=None) -> Case:
     """An API list: 200 for everyone signed in, rows filtered by the role's reach."""
-    return Case(name, permission, inside=lambda d: {}, denied=200, listed=listed, unlisted=unlisted)
+    return Case(
+        name,
+        permission,
+        inside=lambda d: {},
+        denied=200,
+        listed=listed,
+        unlisted=unlisted,
+        query=query,
+    )
+
+
+def outside_ids(data) -> dict:
+    """Query-string parameters naming the shared outside org and member, under the names
+    the lists and filters use."""
+    org, member = data["outside_org"].pk, data["outside_member"].pk
+    return {"org": org, "organization": org, "member": member}
 
 
 def pk(key: str, index: int | None = None) -> Kwargs:
@@ -82,14 +152,16 @@ def pk(key: str, index: int | None = None) -> Kwargs:
 
 
 def declarations():
-    """(cases, exemptions) gathered from every tests/<app>/matrix.py."""
+    """(cases, exemptions) gathered from every tests/<app>/matrix.py, with the derived
+    PATCH/DELETE cases of the API detail routes."""
     cases: list[Case] = []
     exempt = dict(EXEMPT)
     for path in sorted(Path(__file__).parent.glob("*/matrix.py")):
         module = import_module(f"tests.{path.parent.name}.matrix")
         cases.extend(getattr(module, "CASES", []))
         exempt.update(getattr(module, "EXEMPT", {}))
-    return cases, exempt
+        OUTSIDE_BODY_EXEMPT.update(getattr(module, "OUTSIDE_BODY_EXEMPT", {}))
+    return cases + derived_cases(cases), exempt
 
 
 def url_names(resolver=None, namespace: str = ""):

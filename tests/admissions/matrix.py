@@ -61,7 +61,31 @@ def _api_list(name, key):
         denied=200,
         listed=lambda d: d[f"{key}_inside"].pk,
         unlisted=lambda d: d[f"{key}_outside"].pk,
+        query=lambda d: {"org": d["village"].pk, "organization": d["village"].pk},
     )
+
+
+def _candidate(org) -> dict:
+    return {
+        "organization": org.pk,
+        "full_name": "Đinh Công Tráng",
+        "gender": "M",
+        "birth_date": "01/02/2001",
+        "identified_on": "01/09/2025",
+        "ethnicity": "Kinh",
+    }
+
+
+def _api_candidate(org) -> dict:
+    return {**_candidate(org), "birth_date": "2001-02-01", "identified_on": "2025-09-01"}
+
+
+def _introduced_by(member) -> dict:
+    return {
+        "stage": "introduced",
+        "date": "2025-10-01",
+        "introducers": [{"member": member.pk, "since": "2024-01-01"}],
+    }
 
 
 CASES = [
@@ -71,10 +95,28 @@ CASES = [
         inside=lambda d: (_files(d), {})[1],
         listed=_name("inside"),
         unlisted=_name("outside"),
+        query=lambda d: {"org": d["village"].pk},
     ),
     Case("admissions:create", "admissions.change"),
-    Case("admissions:targets", "admissions.view"),
-    Case("admissions:target_set", "admissions.change"),
+    Case(
+        "admissions:create",
+        "admissions.change",
+        method="post",
+        outside_body=lambda d: _candidate(d["village"]),
+    ),
+    Case(
+        "admissions:targets",
+        "admissions.view",
+        query=lambda d: {"org": d["village"].pk},
+        query_ok=404,
+    ),
+    Case("admissions:target_set", "admissions.change", query=lambda d: {"org": d["village"].pk}),
+    Case(
+        "admissions:target_set",
+        "admissions.change",
+        method="post",
+        outside_body=lambda d: {"organization": d["village"].pk, "year": 2026, "target": 2},
+    ),
     Case("admissions:detail", "admissions.view", inside=_file("inside"), outside=_file("outside")),
     Case("admissions:docx", "admissions.view", inside=_file("inside"), outside=_file("outside")),
     Case(
@@ -89,6 +131,14 @@ CASES = [
     ),
     _api_list("admission-file-list", "admission"),
     Case(
+        "admission-file-list",
+        "admissions.change",
+        method="post",
+        ok=400,  # allowed, and the empty body is refused with field messages
+        denied=400,
+        outside_body=lambda d: _api_candidate(d["village"]),
+    ),
+    Case(
         "admission-file-detail",
         "admissions.view",
         inside=_file("inside"),
@@ -101,6 +151,7 @@ CASES = [
         outside=_file("outside"),
         method="post",
         ok=400,  # allowed, and the empty body is refused with field messages
+        outside_body=lambda d: _introduced_by(d["outside_member"]),
     ),
     Case(
         "admission-file-extend",

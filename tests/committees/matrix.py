@@ -106,6 +106,15 @@ def _screen(name, key, permission="committees.view"):
     return Case(f"committees:{name}", permission, inside=obj(key), outside=out(key))
 
 
+def _outside(d) -> dict:
+    """Ids of an org and a member outside the subtree, for query strings."""
+    return {
+        "organization": d["village"].pk,
+        "member": d["outside_member"].pk,
+        "org": d["village"].pk,
+    }
+
+
 def _api(basename, key, permission="committees.view"):
     return [
         Case(
@@ -115,13 +124,77 @@ def _api(basename, key, permission="committees.view"):
             denied=200,
             listed=lambda d: _side(d, "inside")[key].pk,
             unlisted=lambda d: _side(d, "outside")[key].pk,
+            query=_outside,
         ),
         Case(f"{basename}-detail", permission, inside=obj(key), outside=out(key)),
     ]
 
 
-def _post(name, key, permission="committees.change"):
-    return Case(name, permission, inside=obj(key), outside=out(key), method="post", ok=400)
+def _post(name, key, permission="committees.change", outside_body=None):
+    return Case(
+        name,
+        permission,
+        inside=obj(key),
+        outside=out(key),
+        method="post",
+        ok=400,
+        outside_body=outside_body,
+    )
+
+
+def _create(basename, outside_body):
+    """POST on an API list: 400 for the empty body whoever sends it; an allowed role naming
+    an outside org or member gets 400 too, nothing written."""
+    return Case(
+        f"{basename}-list",
+        "committees.change",
+        inside=_built,
+        method="post",
+        ok=400,
+        denied=400,
+        outside_body=outside_body,
+    )
+
+
+def _form_post(name, outside_body, key=None, permission="committees.change"):
+    """A form screen posted with an outside org or member: the form error, nothing written."""
+    return Case(
+        f"committees:{name}",
+        permission,
+        inside=obj(key) if key else None,
+        method="post",
+        outside_body=outside_body,
+    )
+
+
+def _change(d, api=False):
+    return {
+        "organization": d["committee"].pk,
+        "kind": "additional_election",
+        "member": d["outside_member"].pk,
+        "post": "committee_member",
+        ("date" if api else "on"): "2025-03-01" if api else "01/03/2025",
+    }
+
+
+def _appointment(d, api=False):
+    return {
+        "organization": d["village"].pk,
+        "member": d["outside_member"].pk,
+        "kind": "appointment",
+        "post": "Trưởng phòng",
+        "requesting_agency": "Sở Nội vụ",
+        "requested_on": "2025-02-01" if api else "01/02/2025",
+    }
+
+
+def _residence(d, api=False):
+    return {
+        "member": d["outside_member"].pk,
+        "residence_org": d["cell_b"].pk,
+        "year": 2025,
+        "requested_on": "2025-02-01" if api else "01/02/2025",
+    }
 
 
 CASES = [
@@ -131,17 +204,19 @@ CASES = [
         inside=_built,
         listed=lambda d: _side(d, "inside")["org"].name,
         unlisted=lambda d: _side(d, "outside")["org"].name,
+        query=lambda d: {"org": d["village"].pk},
     ),
     _screen("org", "org"),
     _screen("org_export", "org"),
     _screen("congress_add", "org", "committees.change"),
     _screen("change_add", "org", "committees.change"),
+    _form_post("change_add", _change, "org"),
     _screen("scope", "org"),
     _screen("scope_export", "org"),
     _screen("scope_add", "org", "committees.change"),
     _screen("congress", "congress"),
     _screen("election_add", "congress", "committees.change"),
-    Case("committees:holders", "committees.view"),
+    Case("committees:holders", "committees.view", query=lambda d: {"org": d["village"].pk}),
     Case("committees:holders_export", "committees.view"),
     Case(
         "committees:agency_add",
@@ -156,6 +231,12 @@ CASES = [
     _screen("planning_docx", "term", "committees.view_planning"),
     _screen("post_add", "term", "committees.change_planning"),
     _screen("candidate_add", "planned", "committees.change_planning"),
+    _form_post(
+        "candidate_add",
+        lambda d: {"member": d["outside_member"].pk, "added_on": "01/02/2025"},
+        "planned",
+        "committees.change_planning",
+    ),
     _screen("candidate_remove", "candidate", "committees.change_planning"),
     Case(
         "committees:comments",
@@ -164,23 +245,58 @@ CASES = [
         listed=lambda d: _side(d, "inside")["appointment"].post,
     ),
     Case("committees:appointment_add", "committees.change"),
+    _form_post("appointment_add", _appointment),
     _screen("appointment_respond", "appointment", "committees.change"),
     Case("committees:residence_add", "committees.change"),
+    _form_post("residence_add", _residence),
     _screen("residence_respond", "residence", "committees.change"),
     Case("committees:pick_org", None),
-    Case("committees:pick_member", None),
+    Case("committees:pick_member", None, query=lambda d: {"q": "dang thi thuy"}),
     *_api("committee-term", "term"),
     *_api("congress", "congress"),
-    _post("congress-election", "congress"),
+    _create(
+        "congress",
+        lambda d: {
+            "organization": d["village"].pk,
+            "term_name": "2025–2030",
+            "held_on": "2025-07-10",
+            "delegates_summoned": 50,
+            "delegates_present": 48,
+        },
+    ),
+    _post(
+        "congress-election",
+        "congress",
+        outside_body=lambda d: {
+            "body": "committee",
+            "held_on": "2020-07-10",
+            "seats": 1,
+            "voters": 48,
+            "results": [{"member": d["outside_member"].pk, "votes": 40}],
+        },
+    ),
     *_api("committee-election", "election"),
     *_api("party-post", "period"),
     *_api("committee-change", "change"),
+    _create("committee-change", lambda d: _change(d, api=True)),
     *_api("agency-position", "agency"),
+    _create(
+        "agency-position",
+        lambda d: {
+            "member": d["outside_member"].pk,
+            "category": "government",
+            "title": "Phó Giám đốc",
+            "agency": "Sở",
+            "valid_from": "2019-01-01",
+        },
+    ),
     *_api("management-scope", "scope"),
     *_api("planned-post", "planned", "committees.view_planning"),
     *_api("planning-candidate", "candidate", "committees.view_planning"),
     *_api("appointment-comment", "appointment"),
+    _create("appointment-comment", lambda d: _appointment(d, api=True)),
     _post("appointment-comment-respond", "appointment"),
     *_api("residence-comment", "residence"),
+    _create("residence-comment", lambda d: _residence(d, api=True)),
     _post("residence-comment-respond", "residence"),
 ]

@@ -40,6 +40,7 @@ CASES = [
         "core.admin",
         listed=lambda d: d["inside_assignment"].pk,
         unlisted=lambda d: d["outside_assignment"].pk,
+        query=lambda d: {"user": d["outside_account"].pk},
     ),
     Case(
         "roleassignment-detail",
@@ -62,6 +63,23 @@ CASES = [
         unlisted=lambda d: d["outside_account"].username,
     ),
     Case("core:user_create", "core.admin"),
+    # an account placed, or a role granted, on an org outside the administrator's subtree
+    Case(
+        "core:user_create",
+        "core.admin",
+        method="post",
+        outside_body=lambda d: {"organization": d["village"].pk},
+    ),
+    *(
+        Case(
+            name,
+            "core.admin",
+            inside=pk("inside_account"),
+            method="post",
+            outside_body=lambda d: {"organization": d["village"].pk, "role": _role_id(d)},
+        )
+        for name in ("core:user_edit", "core:user_assign")
+    ),
     *(
         Case(name, "core.admin", inside=pk("inside_account"), outside=pk("outside_account"))
         for name in (

@@ -1,6 +1,9 @@
 """Choice fields (forms) and related fields (API) on rows of the org tree are restricted
 centrally to the user's reach for the action's permission."""
 
+from pathlib import Path
+
+import pytest
 from django import forms
 from django.test import RequestFactory
 from rest_framework import serializers
@@ -8,8 +11,10 @@ from rest_framework import serializers
 from dangbo.core.api import RestrictedSerializerMixin
 from dangbo.core.forms import (
     OUT_OF_REACH,
+    UNSCOPED,
     OrgPickerWidget,
     UserFormMixin,
+    is_scoped,
     scoped,
     unscoped,
 )
@@ -131,3 +136,108 @@ def test_serializer_fields_refuse_an_id_outside_the_reach(tree):
     assert inside.validated_data["organization"] == tree["cell_a"]
     no_context = OpenSerializer(data={"organization": tree["cell_a"].pk})
     assert not no_context.is_valid()
+
+
+# --- every write path goes through the central restriction -----------------------------------
+
+# Modules that may read the raw reach (org paths) instead of restrict(): each says why.
+RAW_REACH_ALLOWED = {
+    "core/permissions.py": "defines it",
+    "core/audit.py": "audit entries of every scoped model, for auditors: a union of restrict()",
+    "members/views.py": "the member total reads the per-ancestor summary table by paths",
+    "reviews/services.py": "bulk checks of thousands of past results test each row in memory",
+    "imports/services.py": "bulk checks of imported rows test each row's org in memory",
+    "imports/pipeline.py": "bulk checks of imported rows test each row's org in memory",
+}
+# Serializer fields naming an org or a member by a bare integer: must be a restricted relation.
+RELATION_NAMES = {"organization", "member", "org", "chair", "secretary", "owner", "parent"}
+
+
+def test_no_hand_built_reach_outside_core():
+    """`reachable_paths` turned into an org filter by hand was the 13 copies of issue #26."""
+    import dangbo
+
+    root = Path(dangbo.__file__).parent
+    users = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "reachable_paths" in path.read_text(encoding="utf-8")
+    )
+    assert set(users) <= set(RAW_REACH_ALLOWED), sorted(set(users) - set(RAW_REACH_ALLOWED))
+
+
+def _request_serializers() -> dict:
+    """The serializer of every documented API request body (POST, PUT, PATCH), nested ones
+    included: {class: "METHOD path"}."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()
+    generator._initialise_endpoints()
+    found: dict = {}
+    for path, _regex, method, callback in generator.endpoints:
+        if method not in ("POST", "PUT", "PATCH"):
+            continue
+        view = generator.create_view(callback, method)
+        view.schema.method, view.schema.path = method, path
+        serializer = view.schema.get_request_serializer()
+        cls = serializer if isinstance(serializer, type) else type(serializer)
+        if issubclass(cls, serializers.BaseSerializer):
+            found.setdefault(cls, f"{method} {path}")
+    stack = list(found)
+    while stack:
+        for field in stack.pop()(context={}).fields.values():
+            nested = getattr(field, "child", field)
+            if isinstance(nested, serializers.BaseSerializer) and type(nested) not in found:
+                found[type(nested)] = "nested"
+                stack.append(type(nested))
+    return found
+
+
+def test_api_serializers_restrict_every_related_field():
+    """A writable relation to rows of the org tree only in a RestrictedSerializerMixin (or
+    declared `unscoped`); no org or member id taken as a bare integer."""
+    problems = []
+    classes = _request_serializers()
+    assert len(classes) > 20
+    for cls, where in classes.items():
+        for name, field in cls(context={}).fields.items():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            unscoped_field = getattr(field, "restrict_permission", None) is UNSCOPED
+            if (
+                not field.read_only
+                and queryset is not None
+                and is_scoped(queryset.model)
+                and not unscoped_field
+                and not issubclass(cls, RestrictedSerializerMixin)
+            ):
+                problems.append(f"{where} {cls.__name__}.{name}: not restricted")
+            child = getattr(field, "child", None)
+            bare = isinstance(field, serializers.IntegerField) or isinstance(
+                child, serializers.IntegerField
+            )
+            named = name in RELATION_NAMES or name.endswith(("_org", "_member"))
+            if not field.read_only and bare and named:
+                problems.append(f"{where} {cls.__name__}.{name}: a bare id")
+    assert not problems, problems
+
+
+class MarkedSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    field_permissions = {"anywhere": UNSCOPED, "introducer": "members.view"}
+
+    anywhere = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    introducer = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+
+
+def test_serializer_field_permissions_survive_drf_copies(tree):
+    """DRF rebuilds declared fields per instance: marks live in `field_permissions`."""
+    staff = factories.user(role_code="viewer", on=tree["committee"])
+    context = _context(staff, "admissions.change")  # a viewer changes no admission file
+    data = {"anywhere": tree["village"].pk, "introducer": tree["members_a"][0].pk}
+    serializer = MarkedSerializer(data=data, context=context)
+    assert serializer.is_valid(), serializer.errors
+    data["introducer"] = tree["village_members"][0].pk
+    serializer = MarkedSerializer(data=data, context=context)
+    assert not serializer.is_valid() and serializer.errors["introducer"] == [OUT_OF_REACH]
+    with pytest.raises(TypeError):
+        scoped(serializers.PrimaryKeyRelatedField(queryset=Member.objects.all()), "members.view")

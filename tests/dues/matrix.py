@@ -9,7 +9,7 @@ from datetime import date
 
 from dangbo.dues import services
 from dangbo.dues.models import DuesRate, LedgerEntry, RegionalMinimumWage
-from tests.permission_matrix import Case, api_list
+from tests.permission_matrix import Case, api_list, outside_ids
 
 MONTH = date(2026, 1, 1)
 
@@ -37,6 +37,7 @@ def _rows(name: str, key: str) -> Case:
         denied=200,
         listed=lambda d: d[f"{key}_inside"].pk,
         unlisted=lambda d: d[f"{key}_outside"].pk,
+        query=outside_ids,
     )
 
 
@@ -53,12 +54,23 @@ def _scope(d) -> dict:
 
 
 CASES = [
-    Case("dues:index", "dues.view"),
-    Case("dues:arrears", "dues.view"),
-    Case("dues:totals_xlsx", "dues.view"),
-    Case("dues:close", "dues.change", method="post", payload=_scope, ok=302),
-    Case("dues:pay", "dues.change", method="post", payload=_scope, ok=302),
-    Case("dues:remit", "dues.change", method="post", payload=_scope, ok=302),
+    # ?org= chooses the org shown: one outside the subtree is a 404, like a URL
+    *(
+        Case(name, "dues.view", query=outside_ids, query_ok=404)
+        for name in ("dues:index", "dues:arrears", "dues:totals_xlsx")
+    ),
+    *(
+        Case(
+            name,
+            "dues.change",
+            method="post",
+            payload=_scope,
+            ok=302,
+            outside_body=lambda d: {"org": d["village"].pk, "month": "01/2026"},
+            outside_ok=404,
+        )
+        for name in ("dues:close", "dues:pay", "dues:remit")
+    ),
     Case("dues:receipt", "dues.view", inside=_entry("inside"), outside=_entry("outside")),
     Case(
         "dues:basis",

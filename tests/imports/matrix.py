@@ -72,6 +72,12 @@ CASES = [
     ),
     Case("imports:upload", "imports.change"),
     Case(
+        "imports:upload",
+        "imports.change",
+        method="post",
+        outside_body=lambda d: {"kind": "members", "organization": d["village"].pk},
+    ),
+    Case(
         "imports:template",
         inside=lambda d: {"kind": "members"},
         allowed=_grants("imports.change", "members.change"),
@@ -134,6 +140,14 @@ CASES = [
         denied=200,
         listed=lambda d: INSIDE(d)["pk"],
         unlisted=lambda d: OUTSIDE(d)["pk"],
+    ),
+    Case(
+        "importjob-list",
+        "imports.change",
+        method="post",
+        ok=400,  # the empty body is refused, whoever sends it
+        denied=400,
+        outside_body=lambda d: {"kind": "members", "organization": d["village"].pk},
     ),
     Case("importjob-detail", "imports.view", inside=INSIDE, outside=OUTSIDE),
     Case("importjob-report", "imports.view", inside=INSIDE, outside=OUTSIDE),

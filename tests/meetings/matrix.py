@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangbo.meetings import services
 from dangbo.meetings.models import MeetingTask
 from tests.meetings.conftest import criteria_set, held_meeting
-from tests.permission_matrix import Case, api_list
+from tests.permission_matrix import Case, api_list, outside_ids
 
 CELLS = {"inside": ("cell_a", "members_a"), "outside": ("village", "village_members")}
 
@@ -77,11 +77,44 @@ def _on(name, permission, make, **kw):
     )
 
 
+def _record(d) -> dict:
+    member = d["outside_member"].pk
+    return {
+        "held_on": "2026-03-05",
+        "start": "14:00",
+        "end": "16:00",
+        "chair": member,
+        "secretary": member,
+        "attendance": [],
+    }
+
+
+def _resolution(d) -> dict:
+    owner = d["outside_member"].pk
+    return {
+        "content": "Nghị quyết",
+        "tasks": [{"description": "Rà soát", "owner": owner, "due_on": "2026-04-01"}],
+    }
+
+
+API_BODIES = {"record": _record, "resolutions": _resolution, "score": None}
+
 CASES = [
-    Case("meetings:index", "meetings.view"),
-    Case("meetings:stats", "meetings.view"),
+    Case("meetings:index", "meetings.view", query=outside_ids),
+    Case("meetings:stats", "meetings.view", query=outside_ids, query_ok=404),
     Case("meetings:criteria", "meetings.view"),
     Case("meetings:criteria_create", "meetings.manage_criteria"),
+    Case(
+        "meetings:criteria_create",
+        "meetings.manage_criteria",
+        method="post",
+        outside_body=lambda d: {
+            "organization": d["commune"].pk,
+            "name": "Bộ tiêu chí",
+            "valid_from": "01/01/2026",
+            "criteria": "Chuẩn bị | 10",
+        },
+    ),
     _on("criteria_detail", "meetings.view", criteria),
     _on("cell", "meetings.view", cell),
     _on("plan", "meetings.change", cell),
@@ -99,7 +132,19 @@ CASES = [
     _on("score", "meetings.change", meeting),
     _on("task_done", "meetings.change", task),
     # API
-    api_list("meeting-list", "meetings.view"),
+    api_list("meeting-list", "meetings.view", query=outside_ids),
+    Case(
+        "meeting-list",
+        "meetings.change",
+        method="post",
+        ok=400,
+        denied=400,
+        outside_body=lambda d: {
+            "organization": d["village"].pk,
+            "kind": "regular",
+            "planned_on": "2026-05-05",
+        },
+    ),
     Case("meeting-detail", "meetings.view", inside=meeting("inside"), outside=meeting("outside")),
     api_list("meeting-criteria-set-list", "meetings.view"),
     Case(
@@ -118,7 +163,8 @@ CASES = [
             outside=meeting("outside"),
             method="post",
             ok=400,  # allowed; the empty body is refused with field messages
+            outside_body=body,
         )
-        for action in ("record", "resolutions", "score")
+        for action, body in API_BODIES.items()
     ),
 ]

@@ -81,7 +81,10 @@ def test_outside_subtree_is_404(api, tree, cset):
         {"organization": tree["cell_b"].pk, "kind": "regular", "planned_on": "2026-03-10"},
         format="json",
     )
-    assert response.status_code == 404
+    # an org outside the reach in the body: the error of a missing one, its name not shown
+    assert response.status_code == 400
+    assert response.json()["organization"] == ["Không tồn tại hoặc ngoài phạm vi."]
+    assert tree["cell_b"].name not in response.content.decode()
     assert Meeting.objects.count() == 1
     assert api.get("/api/v1/meetings/").json()["count"] == 0
     # Criteria sets issued above the secretary's cell are not in their subtree.

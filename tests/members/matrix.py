@@ -1,6 +1,6 @@
 """Permission matrix rows for the member registry: screens and API."""
 
-from tests.permission_matrix import Case, api_list, pk
+from tests.permission_matrix import Case, api_list, outside_ids, pk
 
 
 def _rows(basename: str, key: str) -> list[Case]:
@@ -11,6 +11,7 @@ def _rows(basename: str, key: str) -> list[Case]:
             "members.view",
             listed=lambda d: d[f"inside_{key}"].pk,
             unlisted=lambda d: d[f"outside_{key}"].pk,
+            query=outside_ids,
         ),
         Case(
             f"{basename}-detail",
@@ -27,8 +28,15 @@ CASES = [
         "members.view",
         listed=lambda d: d["inside_member"].full_name,
         unlisted=lambda d: d["outside_member"].full_name,
+        query=outside_ids,
     ),
     Case("members:create", "members.change"),
+    Case(
+        "members:create",
+        "members.change",
+        method="post",
+        outside_body=lambda d: {"organization": d["village"].pk},
+    ),
     Case(
         "members:detail", "members.view", inside=pk("inside_member"), outside=pk("outside_member")
     ),
@@ -48,7 +56,21 @@ CASES = [
         inside=pk("inside_member"),
         outside=pk("outside_member"),
     ),
+    Case(
+        "members:readmit",
+        "members.change",
+        inside=pk("inside_member"),
+        method="post",
+        outside_body=lambda d: {"organization": d["village"].pk},
+    ),
     Case("members:org_merge", "organizations.change", inside=pk("cell_a"), outside=pk("village")),
+    Case(
+        "members:org_merge",
+        "organizations.change",
+        inside=pk("cell_a"),
+        method="post",
+        outside_body=lambda d: {"sources": [d["village"].pk]},
+    ),
     Case(
         "members:org_split",
         "organizations.change",
@@ -58,6 +80,28 @@ CASES = [
         allowed=lambda role: role.grants("organizations.change") and role.grants("members.change"),
     ),
     *_rows("member", "member"),
+    Case(
+        "member-list",
+        "members.change",
+        method="post",
+        ok=400,  # the empty body is refused, whoever sends it
+        denied=400,
+        outside_body=lambda d: {
+            "organization": d["village"].pk,
+            "full_name": "Võ Thị Mai",
+            "gender": "F",
+            "birth_date": "1990-03-15",
+            "admitted_on": "2020-02-01",
+        },
+    ),
+    Case(
+        "member-detail",
+        "members.change",
+        inside=pk("inside_member"),
+        outside=pk("outside_member"),
+        method="patch",
+        ok=400,  # allowed (PATCH corrects identity fields); the reason is required
+    ),
     Case(
         "member-status",
         "members.change",

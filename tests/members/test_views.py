@@ -74,6 +74,28 @@ def test_create_with_bad_data_shows_vietnamese_error(admin_client, tree):
     assert Member.objects.get(full_name="Võ Thị Mai").birth_date.year == 1990
 
 
+def test_cell_secretary_registers_a_member_of_their_cell(client, tree):
+    """The cell is offered for members.change, the permission of the screen; it was
+    restricted for organizations.change, which a cell secretary does not hold."""
+    client.force_login(factories.user(role_code="cell_secretary", on=tree["cell_a"]))
+    data = {
+        "organization": tree["cell_a"].pk,
+        "full_name": "Võ Thị Mai",
+        "gender": "F",
+        "birth_date": "15/03/1990",
+        "admitted_on": "01/02/2020",
+        "ethnicity": "Kinh",
+        "religion": "none",
+        "theory_level": "none",
+        "id_number": "001203004999",
+    }
+    assert tree["cell_a"].name in client.get(reverse("members:create")).content.decode()
+    response = client.post(reverse("members:create"), {**data, "organization": tree["cell_b"].pk})
+    assert "Không tồn tại hoặc ngoài phạm vi" in response.content.decode()
+    assert client.post(reverse("members:create"), data).status_code == 302
+    assert Member.objects.get(full_name="Võ Thị Mai").organization == tree["cell_a"]
+
+
 @pytest.mark.parametrize("name", ["members:edit", "members:status"])
 def test_forms_outside_subtree_are_404(client, tree, name):
     secretary = factories.user(role_code="cell_secretary", on=tree["cell_a"])

@@ -1,7 +1,7 @@
 """Permission matrix rows for the org tree: screens, HTMX fragments and API."""
 
 from dangbo.organizations.models import OrgType
-from tests.permission_matrix import Case, api_list, pk
+from tests.permission_matrix import Case, api_list, outside_ids, pk
 
 CASES = [
     Case(
@@ -11,7 +11,8 @@ CASES = [
         listed=lambda d: d["committee"].name,
         unlisted=lambda d: d["commune"].name,
     ),
-    Case("organizations:pick"),  # results are restricted inside (see test_views)
+    # results are restricted inside (see test_views): never an org outside the subtree
+    Case("organizations:pick", query=lambda d: {"q": "Thôn Đông"}),
     Case("organizations:detail", "organizations.view", inside=pk("cell_a"), outside=pk("village")),
     Case(
         "organizations:children",
@@ -26,11 +27,19 @@ CASES = [
         Case(name, "organizations.change", inside=pk("cell_a"), outside=pk("village"))
         for name in ("organizations:rename", "organizations:move", "organizations:dissolve")
     ),
+    Case(
+        "organizations:move",
+        "organizations.change",
+        inside=pk("cell_a"),
+        method="post",
+        outside_body=lambda d: {"new_parent": d["commune"].pk},
+    ),
     api_list(
         "organization-list",
         "organizations.view",
         listed=lambda d: d["cell_a"].pk,
         unlisted=lambda d: d["village"].pk,
+        query=outside_ids,
     ),
     Case("organization-detail", "organizations.view", inside=pk("cell_a"), outside=pk("village")),
     api_list("orgtype-list", None),
@@ -40,6 +49,7 @@ CASES = [
         "organizations.view",
         listed=lambda d: d["inside_org_period"].pk,
         unlisted=lambda d: d["outside_org_period"].pk,
+        query=outside_ids,
     ),
     Case(
         "orgperiod-detail",
@@ -52,6 +62,7 @@ CASES = [
         "organizations.view",
         listed=lambda d: d["inside_org_event"].pk,
         unlisted=lambda d: d["outside_org_event"].pk,
+        query=outside_ids,
     ),
     Case(
         "orgevent-detail",

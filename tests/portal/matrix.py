@@ -117,6 +117,7 @@ CASES = [
         inside=_accounts_listed,
         listed=lambda d: "Nguyễn Văn Bình",
         unlisted=lambda d: "Đặng Thị Thủy",
+        query=lambda d: {"org": d["village"].pk},  # no outside member without an account
     ),
     Case(
         "portal:account_create",
@@ -131,6 +132,7 @@ CASES = [
         inside=lambda d: {},
         method="post",
         payload=lambda d: {"organization": d["committee"].pk},
+        outside_body=lambda d: {"organization": d["commune"].pk},
     ),
     Case(
         "portal:account_reset",
@@ -220,3 +222,8 @@ CASES += [
     *_own_rows("portal-me-review", _review),
     *_own_rows("portal-me-notification", _notification),
 ]
+
+OUTSIDE_BODY_EXEMPT = {
+    "portal:accounts": "shows the bulk-accounts form, which posts to portal:accounts_bulk "
+    "(declared there with an outside org)",
+}

@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from dangbo.programmes import services
 from dangbo.programmes.models import Task
-from tests.permission_matrix import Case, api_list
+from tests.permission_matrix import Case, api_list, outside_ids
 
 ORGS = {"inside": "committee", "outside": "commune"}
 
@@ -19,6 +21,7 @@ def _document(d, side):
             issued_on=date(2026, 1, 5),
             signer="Nguyễn Văn An",
             summary="Nghị quyết về công tác xây dựng Đảng",
+            attachment=SimpleUploadedFile(f"nq-{side}.pdf", b"%PDF-1.4\n%%EOF\n"),
         )
     return d[key]
 
@@ -82,6 +85,43 @@ def obj(make):
 DOC, PROG, ITEM, TASK, COMMIT = (obj(f) for f in (_document, _programme, _item, _task, _commitment))
 
 
+def _outside_orgs(d) -> dict:
+    """Every org field of the programmes forms and serializers, naming the commune."""
+    commune = d["commune"].pk
+    return {
+        "organization": commune,
+        "organizations": [commune],
+        "assigner_org": commune,
+        "assignee_org": commune,
+    }
+
+
+def _form_post(name, kwargs=None):
+    """The form posted naming an org outside the subtree: the form error, nothing written."""
+    inside = kwargs["inside"] if kwargs else None
+    return Case(
+        f"programmes:{name}",
+        "programmes.change",
+        inside=inside,
+        method="post",
+        outside_body=_outside_orgs,
+    )
+
+
+def _create(name):
+    """POST on an API list: the empty body refused (400) whoever sends it; an allowed role
+    naming an outside org gets 400 too, nothing written."""
+    return Case(
+        name,
+        "programmes.change",
+        inside=lambda d: {},
+        method="post",
+        ok=400,
+        denied=400,
+        outside_body=_outside_orgs,
+    )
+
+
 def _on(name, permission, kwargs, **kw):
     return Case(name, permission, inside=kwargs["inside"], outside=kwargs["outside"], **kw)
 
@@ -97,14 +137,18 @@ CASES = [
     _screen("pick_org", "programmes.change"),
     _screen("documents", "programmes.view"),
     _screen("document_create", "programmes.change"),
+    _form_post("document_create"),
     _screen("document_counts", "programmes.view"),
     _screen("document_counts_xlsx", "programmes.view"),
     _screen("document_detail", "programmes.view", DOC),
+    _screen("document_file", "programmes.view", DOC),
     _screen("programmes", "programmes.view"),
     _screen("programme_create", "programmes.change"),
+    _form_post("programme_create"),
     _screen("programme_detail", "programmes.view", PROG),
     _screen("programme_docx", "programmes.view", PROG),
     _screen("item_create", "programmes.change", PROG),
+    _form_post("item_create", PROG),
     _screen("flagged_items", "programmes.view"),
     _screen("item_detail", "programmes.view", ITEM),
     Case(
@@ -113,38 +157,52 @@ CASES = [
         inside=lambda d: {"item_pk": _item(d, "inside").pk},
         outside=lambda d: {"item_pk": _item(d, "outside").pk},
     ),
+    Case(
+        "programmes:subitem_create",
+        "programmes.change",
+        inside=lambda d: {"item_pk": _item(d, "inside").pk},
+        method="post",
+        outside_body=_outside_orgs,
+    ),
     _screen("item_cascade", "programmes.change", ITEM),
+    _form_post("item_cascade", ITEM),
     _screen("item_report", "programmes.change", ITEM),
     _screen("item_cancel", "programmes.change", ITEM),
     _screen("tasks", "programmes.view"),
     _screen("task_create", "programmes.change"),
+    _form_post("task_create"),
     _screen("task_detail", "programmes.view", TASK),
     _screen("task_report", "programmes.change", TASK),
     _screen("commitments", "programmes.view"),
     _screen("commitment_create", "programmes.change"),
+    _form_post("commitment_create"),
     _screen("commitment_detail", "programmes.view", COMMIT),
     _screen("commitment_evaluate", "programmes.change", COMMIT),
     # API
-    api_list("document-list", "programmes.view"),
+    api_list("document-list", "programmes.view", query=outside_ids),
+    _create("document-list"),
     Case("document-counts", "programmes.view", inside=lambda d: {}, denied=200),
     _on("document-detail", "programmes.view", DOC),
-    api_list("programme-list", "programmes.view"),
+    api_list("programme-list", "programmes.view", query=outside_ids),
+    _create("programme-list"),
     _on("programme-detail", "programmes.view", PROG),
     _on("programme-summary", "programmes.view", PROG),
-    api_list("programme-item-list", "programmes.view"),
+    api_list("programme-item-list", "programmes.view", query=outside_ids),
+    _create("programme-item-list"),
     _on("programme-item-detail", "programmes.view", ITEM),
-    _on("programme-item-cascade", "programmes.change", ITEM, method="post", ok=400),
+    _on(
+        "programme-item-cascade",
+        "programmes.change",
+        ITEM,
+        method="post",
+        ok=400,
+        outside_body=_outside_orgs,
+    ),
     _on("programme-item-report", "programmes.change", ITEM, method="post", ok=400),
-    api_list("task-list", "programmes.view"),
+    api_list("task-list", "programmes.view", query=outside_ids),
+    _create("task-list"),
     _on("task-detail", "programmes.view", TASK),
     _on("task-report", "programmes.change", TASK, method="post", ok=400),
-    api_list("commitment-list", "programmes.view"),
+    api_list("commitment-list", "programmes.view", query=outside_ids),
     _on("commitment-detail", "programmes.view", COMMIT),
 ]
-
-EXEMPT = {
-    "programmes:document_file": (
-        "serves an uploaded attachment (needs a stored file); restriction tested in "
-        "tests/programmes/test_views.py"
-    ),
-}

@@ -61,7 +61,8 @@ def test_register_document_search_and_count(api, tree):
         },
         format="json",
     )
-    assert outside.status_code == 404
+    assert outside.status_code == 400  # an org outside the reach: the error of a missing one
+    assert outside.json()["organization"] == ["Không tồn tại hoặc ngoài phạm vi."]
     rows = api.get("/api/v1/documents/", {"q": "cong tac can bo"}).json()["results"]
     assert [r["number"] for r in rows] == ["02-NQ/ĐU"]
     assert api.get("/api/v1/documents/counts/").json()["NQ"] == 1
@@ -154,6 +155,22 @@ def test_tasks_api_visibility_and_report(api, tree, admin_user):
         ).status_code
         == 404
     )
+
+
+def test_cascade_to_an_org_outside_the_reach_names_nothing(api, tree, programme):
+    """The organizations of a cascade were any pk, checked by the service, whose message
+    named the outside org («Đảng ủy xã Tân Lập» không trực thuộc …)."""
+    bloc_item = ProgrammeItem.objects.get(organization=tree["bloc"])
+    before = ProgrammeItem.objects.count()
+    response = api.post(
+        f"/api/v1/programme-items/{bloc_item.pk}/cascade/",
+        {"organizations": [tree["commune"].pk]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["organizations"] == ["Không tồn tại hoặc ngoài phạm vi."]
+    assert tree["commune"].name not in response.content.decode()
+    assert ProgrammeItem.objects.count() == before
 
 
 def test_schema_lists_programmes_endpoints(admin_client):

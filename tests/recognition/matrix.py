@@ -8,7 +8,7 @@ from datetime import date
 
 from dangbo.recognition import services
 from dangbo.recognition.models import BadgeAward, CommendationProposal
-from tests.permission_matrix import Case
+from tests.permission_matrix import Case, outside_ids
 
 
 def _rows(data) -> dict:
@@ -50,18 +50,36 @@ def _api_list(name, kind):
         denied=200,
         listed=lambda d: d[f"{kind}_inside"].pk,
         unlisted=lambda d: d[f"{kind}_outside"].pk,
+        query=outside_ids,
     )
+
+
+def _outside_scope(d) -> dict:
+    return {**_scope(d), "org": d["village"].pk}
 
 
 def _scope(d) -> dict:
     return {"org": d["committee"].pk, "day": "03/02/2026", "year": 2025}
 
 
+def _act(name, permission):
+    """A POST on an org chosen in the body: an org outside the subtree is a 404."""
+    return Case(
+        f"recognition:{name}",
+        permission,
+        method="post",
+        payload=_scope,
+        ok=302,
+        outside_body=_outside_scope,
+        outside_ok=404,
+    )
+
+
 CASES = [
-    Case("recognition:index", "recognition.view"),
-    Case("recognition:propose", "recognition.change", method="post", payload=_scope, ok=302),
-    Case("recognition:decide", "recognition.approve", method="post", payload=_scope, ok=302),
-    Case("recognition:ceremony", "recognition.view"),
+    Case("recognition:index", "recognition.view", query=outside_ids, query_ok=404),
+    _act("propose", "recognition.change"),
+    _act("decide", "recognition.approve"),
+    Case("recognition:ceremony", "recognition.view", query=outside_ids, query_ok=404),
     Case(
         "recognition:commendations",
         "recognition.view",
@@ -76,11 +94,15 @@ CASES = [
         outside=lambda d: {"pk": d["outside_member"].pk},
     ),
     Case("recognition:commend_org", "recognition.change"),
-    Case("recognition:streaks", "recognition.view"),
     Case(
-        "recognition:streaks_refresh", "recognition.change", method="post", payload=_scope, ok=302
+        "recognition:commend_org",
+        "recognition.change",
+        method="post",
+        outside_body=lambda d: {"organization": d["village"].pk},
     ),
-    Case("recognition:streaks_decide", "recognition.change", method="post", payload=_scope, ok=302),
+    Case("recognition:streaks", "recognition.view", query=outside_ids, query_ok=404),
+    _act("streaks_refresh", "recognition.change"),
+    _act("streaks_decide", "recognition.change"),
     _api_list("badge-list", "badge"),
     Case(
         "badge-detail",

@@ -43,14 +43,18 @@ def _module(key, permission):
     return allowed
 
 
+# ?org= chooses the report's root: one outside the subtree is a 404, like a URL
+OUTSIDE_ROOT = {"query": lambda d: {"org": d["village"].pk}, "query_ok": 404}
+
 CASES = [
-    Case("reports:index", "reports.view"),
-    Case("reports:dashboard", "reports.view"),
-    Case("reports:quality", "reports.view"),
-    Case("reports:members", "reports.view"),
-    Case("reports:rows", "reports.view"),
-    Case("reports:export", "reports.view", inside=lambda d: {"fmt": "csv"}),
-    Case("reports:snapshots", "reports.view"),
+    Case("reports:index", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:dashboard", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:quality", "reports.view", **OUTSIDE_ROOT),
+    Case("reports:members", "reports.view", **OUTSIDE_ROOT),
+    # members' names behind a figure: members.view as well
+    Case("reports:rows", "reports.view", allowed=_module("rows", "members.view"), **OUTSIDE_ROOT),
+    Case("reports:export", "reports.view", inside=lambda d: {"fmt": "csv"}, **OUTSIDE_ROOT),
+    Case("reports:snapshots", "reports.view", **OUTSIDE_ROOT),
     Case(
         "reports:snapshot_create",
         "reports.view",
@@ -65,7 +69,13 @@ CASES = [
         outside=_snapshot("village"),
     ),
     Case("reports:exports", "reports.view"),
-    Case("reports:export_start", "reports.view", method="post", ok=302),
+    Case(
+        "reports:export_start",
+        "reports.view",
+        method="post",
+        ok=302,
+        allowed=_module("export", "members.view"),  # an XLSX of members' names
+    ),
     Case("reports:export_job", "reports.view", inside=_job, allowed=lambda role: False),
     Case("reports:export_download", "reports.view", inside=_job, allowed=lambda role: False),
     Case(
@@ -81,6 +91,7 @@ CASES = [
             name,
             inside=lambda d, extra=extra: {"key": "meetings", **extra},
             allowed=_module("meetings", "meetings.view"),
+            **OUTSIDE_ROOT,
         )
         for name, extra in [
             ("reports:module", {}),

@@ -146,6 +146,22 @@ def test_reports_scoped_to_user_subtree(client, tree):
     assert rows.status_code == 404
 
 
+def test_member_rows_and_their_export_need_members_view(client, tree):
+    """office_staff holds reports.view but not members.view: it reads the figures, not the
+    members' names behind them (the rows page and its XLSX listed them)."""
+    client.force_login(factories.user(role_code="office_staff", on=tree["committee"]))
+    params = {"org": tree["committee"].pk}
+    assert client.get(reverse("reports:members"), params).status_code == 200
+    rows = client.get(reverse("reports:rows"), params)
+    assert rows.status_code == 404
+    assert tree["members_a"][0].full_name not in rows.content.decode()
+    start = client.post(reverse("reports:export_start") + f"?org={tree['committee'].pk}")
+    assert start.status_code == 404
+    client.force_login(factories.user(role_code="viewer", on=tree["committee"]))
+    rows = client.get(reverse("reports:rows"), params).content.decode()
+    assert tree["members_a"][0].full_name in rows
+
+
 def test_report_query_count(admin_client, tree, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         admin_client.get(reverse("reports:members"), {"org": tree["province"].pk})

@@ -4,7 +4,7 @@ from datetime import date
 
 from dangbo.reviews import rules, services
 from dangbo.reviews.models import Absence, MemberReview, OrgReview
-from tests.permission_matrix import Case, api_list
+from tests.permission_matrix import Case, api_list, outside_ids
 
 YEAR = 2025
 
@@ -79,7 +79,18 @@ def _screen(name, permission, inside, outside, **kw):
 CASES = [
     Case("reviews:index", "reviews.view"),
     Case("reviews:open", "reviews.manage"),
-    Case("reviews:absences", "reviews.view"),
+    Case(
+        "reviews:open",
+        "reviews.manage",
+        method="post",
+        outside_body=lambda d: {"organization": d["commune"].pk, "year": 2026},
+    ),
+    Case(
+        "reviews:absences",
+        "reviews.view",
+        # a name search of the register: never a member outside the subtree
+        query=lambda d: {"q": "dang thi thuy"},  # the outside member's name, unaccented
+    ),
     _screen("overview", "reviews.view", INSIDE_ROOT, OUTSIDE_ROOT),
     _screen("entry", "reviews.change", INSIDE_CELL, OUTSIDE_CELL),
     _screen("confirm", "reviews.confirm", INSIDE_ROOT, OUTSIDE_ROOT),
@@ -95,7 +106,15 @@ CASES = [
     _screen("absence_create", "reviews.change", member("inside"), member("outside")),
     _screen("absence_end", "reviews.change", absence("inside"), absence("outside")),
     # API
-    api_list("review-year-list", "reviews.view"),
+    api_list("review-year-list", "reviews.view", query=outside_ids),
+    Case(
+        "review-year-list",
+        "reviews.manage",
+        method="post",
+        ok=400,
+        denied=400,
+        outside_body=lambda d: {"organization": d["commune"].pk, "year": 2026},
+    ),
     Case(
         "review-year-detail", "reviews.view", inside=year_pk("inside"), outside=year_pk("outside")
     ),
@@ -126,7 +145,20 @@ CASES = [
         method="post",
         ok=400,  # allowed; refused while no cell has proposed grades
     ),
-    api_list("review-absence-list", "reviews.view"),
+    api_list("review-absence-list", "reviews.view", query=outside_ids),
+    Case(
+        "review-absence-list",
+        "reviews.change",
+        method="post",
+        ok=400,
+        denied=400,
+        outside_body=lambda d: {
+            "member": d["outside_member"].pk,
+            "kind": "excused",
+            "valid_from": "2026-01-01",
+            "note": "Ốm dài ngày",
+        },
+    ),
     Case(
         "review-absence-detail",
         "reviews.view",

@@ -3,7 +3,7 @@
 from datetime import date
 
 from dangbo.training import services
-from tests.permission_matrix import Case
+from tests.permission_matrix import Case, outside_ids
 
 ORGS = {"inside": "committee", "outside": "commune"}
 
@@ -39,7 +39,13 @@ CASES = [
         unlisted=lambda d: d["class_outside"].name,
     ),
     Case("training:create", "training.change"),
-    Case("training:statistics", "training.view"),
+    Case(
+        "training:create",
+        "training.change",
+        method="post",
+        outside_body=lambda d: {"organization": d["commune"].pk},
+    ),
+    Case("training:statistics", "training.view", query=outside_ids, query_ok=404),
     Case("training:detail", "training.view", inside=_pk("inside"), outside=_pk("outside")),
     Case(
         "training:action",
@@ -48,6 +54,8 @@ CASES = [
         outside=_action("outside"),
         method="post",
         ok=302,  # back to the class (an unknown member is reported as a message)
+        outside_body=lambda d: {"member": d["outside_member"].pk},
+        outside_ok=302,
     ),
     Case(
         "training-class-list",
@@ -56,6 +64,7 @@ CASES = [
         denied=200,
         listed=lambda d: d["class_inside"].pk,
         unlisted=lambda d: d["class_outside"].pk,
+        query=outside_ids,
     ),
     Case("training-class-detail", "training.view", inside=_pk("inside"), outside=_pk("outside")),
 ]

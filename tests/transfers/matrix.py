@@ -7,7 +7,7 @@ the outside one leaves the village for an org outside the system.
 from datetime import date
 
 from dangbo.transfers import services
-from tests.permission_matrix import Case
+from tests.permission_matrix import Case, outside_ids
 
 
 def _transfers(data) -> dict:
@@ -54,9 +54,16 @@ CASES = [
         inside=lambda d: (_transfers(d), {})[1],
         listed=lambda d: d["members_b"][0].full_name,
         unlisted=lambda d: d["village_members"][0].full_name,
+        query=outside_ids,
     ),
-    Case("transfers:pick", "transfers.change"),
+    Case("transfers:pick", "transfers.change"),  # cells anywhere: the receiving side
     Case("transfers:transfer_in", "transfers.change"),
+    Case(
+        "transfers:transfer_in",
+        "transfers.change",
+        method="post",
+        outside_body=lambda d: {"to_org": d["village"].pk},
+    ),
     Case(
         "transfers:issue", "transfers.change", inside=_member("inside"), outside=_member("outside")
     ),
@@ -69,6 +76,20 @@ CASES = [
         denied=200,
         listed=lambda d: d["transfer_inside"].pk,
         unlisted=lambda d: d["transfer_outside"].pk,
+        query=outside_ids,
+    ),
+    Case(
+        "transfer-list",
+        "transfers.change",
+        method="post",
+        ok=400,
+        denied=400,
+        outside_body=lambda d: {
+            "member": d["outside_member"].pk,
+            "to_org": d["cell_a"].pk,
+            "on": "2026-10-01",
+            "paper_number": "14",
+        },
     ),
     Case("transfer-detail", "transfers.view", inside=_pk("inside"), outside=_pk("outside")),
     _acts("transfer-present"),

@@ -9,9 +9,11 @@ from dangbo.admissions import services
 from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
 from dangbo.admissions.rules import Stage
-from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
-from dangbo.core.errors import DomainError
-from dangbo.core.permissions import has_permission
+from dangbo.core.api import (
+    RestrictedReadOnlyViewSet,
+    RestrictedSerializerMixin,
+    RestrictedViewSetMixin,
+)
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
@@ -57,7 +59,9 @@ class AdmissionFileSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f not in services.IDENTITY_FIELDS]
 
 
-class OpenFileSerializer(serializers.Serializer):
+class OpenFileSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    """The org: a cell where the user holds admissions.change (restricted centrally)."""
+
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     identified_on = serializers.DateField()
     full_name = serializers.CharField(max_length=120)
@@ -68,12 +72,14 @@ class OpenFileSerializer(serializers.Serializer):
     workplace = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
-class IntroducerSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+class IntroducerSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    field_permissions = {"member": "members.view"}
+
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     since = serializers.DateField()
 
 
-class StepInputSerializer(serializers.Serializer):
+class StepInputSerializer(RestrictedSerializerMixin, serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.CHOICES)
     date = serializers.DateField()
     decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
@@ -108,11 +114,9 @@ class AdmissionFileViewSet(
 
     @extend_schema(request=OpenFileSerializer, responses={201: AdmissionFileSerializer})
     def create(self, request):
-        data = OpenFileSerializer(data=request.data)
+        data = OpenFileSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if not has_permission(request.user, "admissions.change", values["organization"].path):
-            raise DomainError("Không có quyền mở hồ sơ ở tổ chức này.", "organization")
         file = services.open_file(user=request.user, **values)
         return Response(self.get_serializer(file).data, status=status.HTTP_201_CREATED)
 
@@ -120,19 +124,12 @@ class AdmissionFileViewSet(
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
         file = self.get_object()
-        data = StepInputSerializer(data=request.data)
+        data = StepInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         stage, on = values.pop("stage"), values.pop("date")
         if "introducers" in values:
-            reachable = Member.objects.restrict(request.user, "view")
-            pairs = []
-            for item in values.pop("introducers"):
-                member = reachable.filter(pk=item["member"]).first()
-                if member is None:
-                    raise DomainError("Không tìm thấy người giới thiệu.", "introducers")
-                pairs.append((member, item["since"]))
-            values["introducers"] = pairs
+            values["introducers"] = [(i["member"], i["since"]) for i in values["introducers"]]
         file = services.record_step(file, stage, on=on, user=request.user, **values)
         return Response(self.get_serializer(file).data)
 

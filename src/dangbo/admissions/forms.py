@@ -1,12 +1,11 @@
 """Forms of the admission screens: open a file, one form per step, extension, targets."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.forms import unscoped
 from dangbo.members.models import Member
 from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
 from dangbo.organizations.models import Organization
@@ -14,24 +13,15 @@ from dangbo.organizations.models import Organization
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-def orgs_for(user, permission: str = "admissions.change"):
-    """Active orgs where the user holds an admissions permission (not the org app's one)."""
-    paths = reachable_paths(user, permission)
-    orgs = Organization.objects.filter(is_active=True)
-    if paths is None:
-        return orgs
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return orgs.filter(condition)
-
-
 def date_field(label, **kwargs):
     return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 class OpenFileForm(UserFormMixin, forms.ModelForm):
-    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label="Chi bộ",
+        queryset=Organization.objects.filter(is_active=True, org_type__holds_members=True),
+    )
     identified_on = date_field("Ngày xác định là quần chúng ưu tú")
     birth_date = date_field("Ngày sinh")
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
@@ -55,9 +45,6 @@ class OpenFileForm(UserFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["identified_on"].initial = timezone.localdate()
-        self.fields["organization"].queryset = orgs_for(self.user).filter(
-            org_type__holds_members=True
-        )
 
     def validate_unique(self):
         """Checked by the service."""
@@ -134,8 +121,10 @@ class IntroducersForm(StepForm):
         org = self.file.organization
         scope = org if org.org_type.is_grassroots else Organization.objects.get_parent(org)
         members = Member.objects.active().filter(org_path__startswith=scope.path)
-        self.fields["introducer_1"].queryset = members
-        self.fields["introducer_2"].queryset = members
+        for name in ("introducer_1", "introducer_2"):
+            self.fields[name].queryset = members
+            # the file's grassroots org may lie above the cell where the user acts
+            unscoped(self.fields[name], "introducers come from the file's grassroots org")
 
     def service_data(self) -> dict:
         data = super().service_data()
@@ -230,4 +219,3 @@ class TargetForm(UserFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
-        self.fields["organization"].queryset = orgs_for(self.user)

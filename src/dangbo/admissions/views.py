@@ -13,22 +13,14 @@ from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
 from dangbo.core.exports import XLSX, file_response
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class OrgPathMixin:
-    """`can()` for records tied to an org through `organization__path`."""
-
-    def can(self, action: str, obj=None) -> bool:
-        path = obj.organization.path if obj is not None else None
-        return has_permission(self.request.user, f"admissions.{action}", path)
-
-
-class FileListView(OrgPathMixin, ObjectListView):
+class FileListView(ObjectListView):
     model = AdmissionFile
     filterset_class = AdmissionFileFilter
     table_class = AdmissionFileTable
@@ -60,7 +52,7 @@ class FileListView(OrgPathMixin, ObjectListView):
         return super().render_to_response(context, **kwargs)
 
 
-class FileDetailView(OrgPathMixin, ObjectDetailView):
+class FileDetailView(ObjectDetailView):
     model = AdmissionFile
     template_name = "admissions/detail.html"
 
@@ -175,20 +167,16 @@ class TargetsView(LoginRequiredMixin, View):
     """Admitted vs target for an org and its children in a year, with drill-down."""
 
     def get(self, request):
-        visible = Organization.objects.restrict(request.user, "view")
+        user = request.user
+        visible = Organization.objects.restrict(user, "view").restrict(user, "admissions.view")
         year = _int(request.GET.get("year")) or timezone.localdate().year
         org_id = _int(request.GET.get("org"))
         if org_id:
             org = get_object_or_404(visible, pk=org_id)
         else:
-            paths = reachable_paths(request.user, "admissions.view")
-            if paths == []:
-                raise Http404
-            org = visible.filter(depth=1).first() if paths is None else visible.get(path=paths[0])
+            org = visible.filter(pk__in=top_orgs(user, "admissions.view").values("pk")).first()
             if org is None:
                 raise Http404
-        if not has_permission(request.user, "admissions.view", org.path):
-            raise Http404
         rows = services.target_report(org, year)
         return render(
             request,
@@ -198,7 +186,7 @@ class TargetsView(LoginRequiredMixin, View):
                 "org": org,
                 "year": year,
                 "rows": rows,
-                "can_change": has_permission(request.user, "admissions.change", org.path),
+                "can_change": can(user, "admissions.change", org),
             },
         )
 

@@ -2,7 +2,6 @@
 the services (DomainError → 400). Planning answers to committees.view_planning."""
 
 import django_filters
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -31,16 +30,22 @@ from dangbo.committees.models import (
     Term,
     valid_on,
 )
-from dangbo.core.api import RestrictedReadOnlyViewSet
-from dangbo.core.permissions import has_permission
+from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedSerializerMixin
+from dangbo.core.forms import UNSCOPED
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
 
-def _require(user, permission, path):
-    """Acting on an org or member outside the user's reach answers 404, like reading it."""
-    if not has_permission(user, permission, path):
-        raise Http404
+def _org_field(**kwargs):
+    """An org in the user's reach for the action (committees.change); else 400."""
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.select_related("org_type"), **kwargs
+    )
+
+
+def _member_field():
+    """A member in the user's reach for the action, or for `field_permissions`."""
+    return serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
 
 
 class OnDateFilter(django_filters.FilterSet):
@@ -94,8 +99,8 @@ class CongressSerializer(serializers.ModelSerializer):
         ]
 
 
-class CongressWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+class CongressWriteSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    organization = _org_field()
     term_name = serializers.CharField(max_length=60)
     number = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     held_on = serializers.DateField()
@@ -105,12 +110,14 @@ class CongressWriteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class VoteSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+class VoteSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    field_permissions = {"member": "committees.view"}
+
+    member = _member_field()
     votes = serializers.IntegerField(min_value=0, max_value=1000000)
 
 
-class ElectionWriteSerializer(serializers.Serializer):
+class ElectionWriteSerializer(RestrictedSerializerMixin, serializers.Serializer):
     body = serializers.ChoiceField(choices=Body.choices)
     held_on = serializers.DateField()
     seats = serializers.IntegerField(min_value=1, max_value=1000)
@@ -159,10 +166,12 @@ class CommitteeChangeSerializer(serializers.ModelSerializer):
         read_only_fields = ["term"]
 
 
-class CommitteeChangeWriteSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+class CommitteeChangeWriteSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    field_permissions = {"member": "committees.view"}
+
+    organization = _org_field()
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
-    member = serializers.IntegerField()
+    member = _member_field()
     post = serializers.ChoiceField(choices=PartyPost.choices)
     date = serializers.DateField()
     decision_number = serializers.CharField(max_length=60, required=False, default="")
@@ -186,8 +195,8 @@ class AgencyPositionSerializer(serializers.ModelSerializer):
         ]
 
 
-class AgencyPositionWriteSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+class AgencyPositionWriteSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    member = _member_field()
     category = serializers.ChoiceField(choices=AgencyCategory.choices)
     title = serializers.CharField(max_length=160)
     agency = serializers.CharField(max_length=255)
@@ -253,9 +262,9 @@ class AppointmentCommentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AppointmentRequestSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
-    member = serializers.IntegerField()
+class AppointmentRequestSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    organization = _org_field()
+    member = _member_field()
     kind = serializers.ChoiceField(choices=CommentKind.choices)
     post = serializers.CharField(max_length=160)
     requesting_agency = serializers.CharField(max_length=255)
@@ -285,9 +294,14 @@ class ResidenceCommentSerializer(serializers.ModelSerializer):
         ]
 
 
-class ResidenceRequestSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
-    residence_org = serializers.IntegerField()
+class ResidenceRequestSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    # the residence cell may lie anywhere in the system (the tie crosses subtrees)
+    field_permissions = {"residence_org": UNSCOPED}
+
+    member = _member_field()
+    residence_org = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.select_related("org_type")
+    )
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     requested_on = serializers.DateField()
     due_on = serializers.DateField(required=False, allow_null=True)
@@ -297,22 +311,6 @@ class ResidenceResponseSerializer(serializers.Serializer):
     responded_on = serializers.DateField()
     assessment = serializers.ChoiceField(choices=ResidenceAssessment.choices)
     content = serializers.CharField()
-
-
-def _org(user, pk, permission="committees.change") -> Organization:
-    org = Organization.objects.filter(pk=pk).select_related("org_type").first()
-    if org is None:
-        raise Http404
-    _require(user, permission, org.path)
-    return org
-
-
-def _member(user, pk, permission="committees.change") -> Member:
-    member = Member.objects.filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    _require(user, permission, member.org_path)
-    return member
 
 
 # --- Viewsets --------------------------------------------------------------------------------
@@ -341,12 +339,11 @@ class CongressViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
 
     @extend_schema(request=CongressWriteSerializer, responses={201: CongressSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = CongressWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        congress = services.record_congress(
-            organization=_org(request.user, data.pop("organization")), user=request.user, **data
+        serializer = CongressWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
         )
+        serializer.is_valid(raise_exception=True)
+        congress = services.record_congress(user=request.user, **serializer.validated_data)
         return Response(CongressSerializer(congress).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=ElectionWriteSerializer, responses={201: ElectionSerializer})
@@ -354,13 +351,12 @@ class CongressViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     def election(self, request, pk=None):
         """Record one election with every candidate's votes (elected > threshold)."""
         congress = self.get_object()
-        serializer = ElectionWriteSerializer(data=request.data)
+        serializer = ElectionWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        results = [
-            services.Vote(_member(request.user, row["member"], "committees.view"), row["votes"])
-            for row in data.pop("results")
-        ]
+        results = [services.Vote(row["member"], row["votes"]) for row in data.pop("results")]
         election = services.record_election(congress, results=results, user=request.user, **data)
         return Response(ElectionSerializer(election).data, status.HTTP_201_CREATED)
 
@@ -399,12 +395,12 @@ class CommitteeChangeViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet)
         request=CommitteeChangeWriteSerializer, responses={201: CommitteeChangeSerializer}
     )
     def create(self, request, *args, **kwargs):
-        serializer = CommitteeChangeWriteSerializer(data=request.data)
+        serializer = CommitteeChangeWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         change = services.record_change(
-            organization=_org(request.user, data.pop("organization")),
-            member=_member(request.user, data.pop("member"), "committees.view"),
             on=data.pop("date"),
             user=request.user,
             **data,
@@ -428,12 +424,11 @@ class AgencyPositionViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
 
     @extend_schema(request=AgencyPositionWriteSerializer, responses={201: AgencyPositionSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = AgencyPositionWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        position = services.record_agency_position(
-            member=_member(request.user, data.pop("member")), **data
+        serializer = AgencyPositionWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
         )
+        serializer.is_valid(raise_exception=True)
+        position = services.record_agency_position(**serializer.validated_data)
         return Response(AgencyPositionSerializer(position).data, status.HTTP_201_CREATED)
 
 
@@ -478,14 +473,12 @@ class AppointmentCommentViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewS
         request=AppointmentRequestSerializer, responses={201: AppointmentCommentSerializer}
     )
     def create(self, request, *args, **kwargs):
-        serializer = AppointmentRequestSerializer(data=request.data)
+        serializer = AppointmentRequestSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
         comment = services.request_appointment_comment(
-            organization=_org(request.user, data.pop("organization")),
-            member=_member(request.user, data.pop("member")),
-            user=request.user,
-            **data,
+            user=request.user, **serializer.validated_data
         )
         return Response(AppointmentCommentSerializer(comment).data, status.HTTP_201_CREATED)
 
@@ -511,18 +504,11 @@ class ResidenceCommentViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet
 
     @extend_schema(request=ResidenceRequestSerializer, responses={201: ResidenceCommentSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = ResidenceRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        org = Organization.objects.filter(pk=data.pop("residence_org")).select_related("org_type")
-        if not org:
-            raise Http404
-        comment = services.request_residence_comment(
-            member=_member(request.user, data.pop("member")),
-            residence_org=org[0],
-            user=request.user,
-            **data,
+        serializer = ResidenceRequestSerializer(
+            data=request.data, context=self.get_serializer_context()
         )
+        serializer.is_valid(raise_exception=True)
+        comment = services.request_residence_comment(user=request.user, **serializer.validated_data)
         return Response(ResidenceCommentSerializer(comment).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=ResidenceResponseSerializer, responses={200: ResidenceCommentSerializer})

@@ -2,7 +2,6 @@
 the user holds the permission; the services check the rules."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.committees.models import (
@@ -15,7 +14,7 @@ from dangbo.committees.models import (
     ResidenceAssessment,
 )
 from dangbo.core.errors import DomainError
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.forms import scoped, unscoped
 from dangbo.core.text import normalize
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
@@ -23,29 +22,13 @@ from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization, OrgType
 
 
-def within(user, permission: str, field: str) -> Q | None:
-    """Q for rows under the user's reach for `permission` (None: everything)."""
-    paths = reachable_paths(user, permission)
-    if paths is None:
-        return None
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
-    return condition
-
-
-def orgs_for(user, permission="committees.change", cells=False):
+def active_orgs(cells=False):
     qs = Organization.objects.select_related("org_type").filter(is_active=True)
-    if cells:
-        qs = qs.filter(org_type__holds_members=True)
-    condition = within(user, permission, "path")
-    return qs if condition is None else qs.filter(condition)
+    return qs.filter(org_type__holds_members=True) if cells else qs
 
 
-def members_for(user, permission="committees.change"):
-    qs = Member.objects.select_related("organization").filter(status__in=ACTIVE_STATUSES)
-    condition = within(user, permission, "org_path")
-    return qs if condition is None else qs.filter(condition)
+def active_members():
+    return Member.objects.select_related("organization").filter(status__in=ACTIVE_STATUSES)
 
 
 class Picker(forms.TextInput):
@@ -135,8 +118,11 @@ class ElectionForm(UserFormMixin, forms.Form):
 
 class ChangeForm(UserFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Loại thay đổi", choices=ChangeKind.choices)
-    member = forms.ModelChoiceField(
-        label="Đảng viên", queryset=Member.objects.none(), widget=Picker("member")
+    member = scoped(
+        forms.ModelChoiceField(
+            label="Đảng viên", queryset=active_members(), widget=Picker("member")
+        ),
+        "committees.view",
     )
     post = forms.ChoiceField(label="Chức vụ", choices=PartyPost.choices)
     on = date_field("Ngày hiệu lực", today=True)
@@ -144,10 +130,6 @@ class ChangeForm(UserFormMixin, forms.Form):
     votes = forms.IntegerField(label="Số phiếu bầu (bầu bổ sung)", min_value=0, required=False)
     voters = forms.IntegerField(label="Số phiếu hợp lệ (bầu bổ sung)", min_value=1, required=False)
     reason = forms.CharField(label="Lý do, ghi chú", max_length=500, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members_for(self.user, "committees.view")
 
 
 class AgencyPositionForm(UserFormMixin, forms.Form):
@@ -186,15 +168,14 @@ class PlannedPostForm(UserFormMixin, forms.Form):
 
 
 class CandidateForm(UserFormMixin, forms.Form):
-    member = forms.ModelChoiceField(
-        label="Đảng viên", queryset=Member.objects.none(), widget=Picker("member")
+    member = scoped(
+        forms.ModelChoiceField(
+            label="Đảng viên", queryset=active_members(), widget=Picker("member")
+        ),
+        "committees.view",
     )
     added_on = date_field("Ngày đưa vào quy hoạch", today=True)
     reason = forms.CharField(label="Căn cứ, lý do", max_length=500, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members_for(self.user, "committees.view")
 
 
 class RemoveForm(UserFormMixin, forms.Form):
@@ -204,21 +185,16 @@ class RemoveForm(UserFormMixin, forms.Form):
 
 class AppointmentForm(UserFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
-        label="Cấp ủy nhận xét", queryset=Organization.objects.none(), widget=Picker("org")
+        label="Cấp ủy nhận xét", queryset=active_orgs(), widget=Picker("org")
     )
     member = forms.ModelChoiceField(
-        label="Đảng viên", queryset=Member.objects.none(), widget=Picker("member")
+        label="Đảng viên", queryset=active_members(), widget=Picker("member")
     )
     kind = forms.ChoiceField(label="Đề nghị", choices=CommentKind.choices)
     post = forms.CharField(label="Chức vụ dự kiến", max_length=160)
     requesting_agency = forms.CharField(label="Cơ quan đề nghị", max_length=255)
     requested_on = date_field("Ngày nhận đề nghị", today=True)
     due_on = date_field("Hạn trả lời (để trống: theo quy định)", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = orgs_for(self.user)
-        self.fields["member"].queryset = members_for(self.user)
 
 
 class AppointmentResponseForm(UserFormMixin, forms.Form):
@@ -229,12 +205,15 @@ class AppointmentResponseForm(UserFormMixin, forms.Form):
 
 class ResidenceForm(UserFormMixin, forms.Form):
     member = forms.ModelChoiceField(
-        label="Đảng viên", queryset=Member.objects.none(), widget=Picker("member")
+        label="Đảng viên", queryset=active_members(), widget=Picker("member")
     )
-    residence_org = forms.ModelChoiceField(
-        label="Chi bộ nơi cư trú",
-        queryset=Organization.objects.none(),
-        widget=Picker("org", {"cells": "1", "scope": "all"}),
+    residence_org = unscoped(
+        forms.ModelChoiceField(
+            label="Chi bộ nơi cư trú",
+            queryset=active_orgs(cells=True),
+            widget=Picker("org", {"cells": "1", "scope": "all"}),
+        ),
+        "the residence cell may lie anywhere in the system (the tie crosses subtrees)",
     )
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     requested_on = date_field("Ngày gửi đề nghị", today=True)
@@ -242,11 +221,6 @@ class ResidenceForm(UserFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members_for(self.user)
-        # The residence cell may lie anywhere in the system (the tie crosses subtrees).
-        self.fields["residence_org"].queryset = Organization.objects.filter(
-            is_active=True, org_type__holds_members=True
-        ).select_related("org_type")
         self.fields["year"].initial = timezone.localdate().year
 
 

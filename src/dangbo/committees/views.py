@@ -30,7 +30,7 @@ from dangbo.committees.models import (
     Term,
 )
 from dangbo.core.audit import log_record
-from dangbo.core.permissions import has_permission, restrict_queryset
+from dangbo.core.permissions import can, has_permission
 from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
 from dangbo.members.models import Member
@@ -39,7 +39,7 @@ from dangbo.organizations.views import OrgPickerView
 
 
 def reachable_orgs(user, permission="committees.view"):
-    return restrict_queryset(Organization.objects.all(), user, permission, "path")
+    return Organization.objects.restrict(user, permission)
 
 
 def org_or_404(user, pk, permission="committees.view") -> Organization:
@@ -126,7 +126,7 @@ class OrgCommitteeView(Screen):
                 "term": term,
                 "terms": list(org.terms.select_related("congress")),
                 "changes": list(org.committee_changes.select_related("member")[:50]),
-                "can_change": has_permission(request.user, "committees.change", org.path),
+                "can_change": can(request.user, "committees.change", org),
                 "active": "schedule",
             },
         )
@@ -144,9 +144,10 @@ class OrgFormView(ServiceFormView):
     """A form acting on an org the user holds committees.change on (outside → 404)."""
 
     model = Organization
+    permission_action = "committees.change"
 
-    def get_object(self):
-        return org_or_404(self.request.user, self.kwargs["pk"], "committees.change")
+    def get_base_queryset(self):
+        return Organization.objects.select_related("org_type")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -201,9 +202,7 @@ class CongressDetailView(Screen):
                 "congress": congress,
                 "elections": elections,
                 "attendance": rules.percent(present, congress.delegates_summoned),
-                "can_change": has_permission(
-                    request.user, "committees.change", congress.organization.path
-                ),
+                "can_change": can(request.user, "committees.change", congress.organization),
                 "active": "schedule",
             },
         )
@@ -318,11 +317,7 @@ class AgencyPositionCreateView(ServiceFormView):
     form_class = forms.AgencyPositionForm
     title = "Thêm chức vụ chính quyền, đoàn thể"
     success_message = "Đã ghi chức vụ."
-
-    def get_queryset(self):
-        return restrict_queryset(
-            Member.objects.all(), self.request.user, "committees.change", "org_path"
-        )
+    permission_action = "committees.change"
 
     def perform(self, form):
         services.record_agency_position(member=self.object, **form.cleaned_data)
@@ -366,7 +361,7 @@ class ScopeView(Screen):
                 "all_scopes": list(
                     ManagementScope.objects.filter(organization=org).select_related("org_type")
                 ),
-                "can_change": has_permission(request.user, "committees.change", org.path),
+                "can_change": can(request.user, "committees.change", org),
                 "active": "schedule",
             },
         )
@@ -453,9 +448,7 @@ class PlanningView(Screen):
                 "composition": composition,
                 "params": params,
                 "removed": removed,
-                "can_change": has_permission(
-                    request.user, "committees.change_planning", term.organization.path
-                ),
+                "can_change": can(request.user, "committees.change_planning", term.organization),
                 "active": "planning",
             },
         )
@@ -619,7 +612,7 @@ class PickOrgView(OrgPickerView):
         if request.GET.get("scope") == "all" and cells:
             # residence cells may be anywhere: names of cells are not confidential
             return Organization.objects.filter(is_active=True, org_type__holds_members=True)
-        return forms.orgs_for(request.user, "committees.view", cells=cells)
+        return forms.active_orgs(cells).restrict(request.user, "committees.view")
 
 
 class PickMemberView(LoginRequiredMixin, View):
@@ -627,9 +620,10 @@ class PickMemberView(LoginRequiredMixin, View):
         query = normalize(request.GET.get("q", ""))
         results = []
         if len(query) >= 2:
-            results = list(
-                forms.members_for(request.user, "committees.view").matching_name(query)[:20]
-            )
+            # names of the register: members.view besides committees.view
+            members = forms.active_members().restrict(request.user, "members.view")
+            members = members.restrict(request.user, "committees.view")
+            results = list(members.matching_name(query)[:20])
         return render(
             request,
             "committees/_pick_member.html",

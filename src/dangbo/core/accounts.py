@@ -14,7 +14,7 @@ from django.db import transaction
 
 from dangbo.core.errors import DomainError
 from dangbo.core.models import Role, RoleAssignment, UserProfile
-from dangbo.core.permissions import covers, granted_codes, has_permission, restrict_queryset
+from dangbo.core.permissions import covers, granted_codes, has_permission, restrict
 
 ADMIN_PERMISSION = "core.admin"
 CODE_PATTERN = re.compile(r"^(\*|[a-z_]+\.(\*|[a-z_]+)|\*\.[a-z_]+)$")
@@ -31,7 +31,7 @@ def manageable_users(user):
         return users.none()
     if user.is_superuser:
         return users
-    profiles = restrict_queryset(
+    profiles = restrict(
         UserProfile.objects.order_by(), user, ADMIN_PERMISSION, "organization__path"
     )
     return users.filter(is_superuser=False, pk__in=profiles.values("user_id"))
@@ -40,7 +40,7 @@ def manageable_users(user):
 def manageable_orgs(user):
     """Active org nodes where the administrator may place accounts and grant roles."""
     orgs = _organization_model().objects.filter(is_active=True)
-    return restrict_queryset(orgs, user, ADMIN_PERMISSION, "path")
+    return restrict(orgs, user, ADMIN_PERMISSION, "path")
 
 
 def can_manage_roles(user) -> bool:

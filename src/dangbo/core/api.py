@@ -9,7 +9,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from dangbo.core import accounts, permissions
 from dangbo.core.audit import attribute_to, log_listing, log_record
 from dangbo.core.errors import DomainError
-from dangbo.core.forms import OUT_OF_REACH, UNSCOPED, is_scoped, scoped
+from dangbo.core.forms import OUT_OF_REACH, UNSCOPED, is_scoped
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter
 
 
@@ -53,14 +53,15 @@ class RestrictedSerializerMixin:
     related fields accept only what the request user reaches (`restrict_serializer_fields`).
     Build it with the view's context (`self.get_serializer(...)` or
     `context=self.get_serializer_context()`). `field_permissions` gives a field its own
-    permission ({"source_document": "programmes.view"}), e.g. for generated model fields."""
+    permission ({"source_document": "programmes.view"}) or `UNSCOPED` (the receiving org of a
+    transfer lies anywhere): marks set here, on the fields DRF copied for this instance."""
 
-    field_permissions: dict[str, str] = {}
+    field_permissions: dict[str, object] = {}
 
     def get_fields(self):
         fields = super().get_fields()
         for name, permission in self.field_permissions.items():
-            scoped(fields[name], permission)
+            fields[name].restrict_permission = permission
         restrict_serializer_fields(fields, self.context)
         return fields
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from dangbo.core import clientaddr
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter, UserProfile
-from dangbo.core.permissions import reachable_paths, restrict_queryset
+from dangbo.core.permissions import reachable_paths, restrict
 
 AUDIT_PERMISSION = "core.audit"
 
@@ -51,16 +51,12 @@ def visible_entries(user, queryset=None):
         return queryset.none()
     condition = Q()
     for model, path_field in scoped_models():
-        reachable = restrict_queryset(
-            model._default_manager.order_by(), user, AUDIT_PERMISSION, path_field
-        )
+        reachable = restrict(model._default_manager.order_by(), user, AUDIT_PERMISSION, path_field)
         condition |= Q(
             content_type=ContentType.objects.get_for_model(model),
             object_id__in=reachable.values("pk"),
         )
-    actors = restrict_queryset(
-        UserProfile.objects.order_by(), user, AUDIT_PERMISSION, "organization__path"
-    )
+    actors = restrict(UserProfile.objects.order_by(), user, AUDIT_PERMISSION, "organization__path")
     condition |= Q(actor_id__in=actors.values("user_id"))
     return queryset.filter(condition)
 

@@ -17,18 +17,27 @@ def is_scoped(model) -> bool:
 
 
 def scoped(field, permission: str):
-    """Restrict this field's choices for `permission` instead of the form's ("members.view"
-    for an introducer chosen on an admissions form)."""
+    """Restrict this form field's choices for `permission` instead of the form's
+    ("members.view" for an introducer chosen on an admissions form). Serializers name their
+    fields in `RestrictedSerializerMixin.field_permissions` (DRF rebuilds declared fields
+    from their arguments, dropping any mark)."""
+    _refuse_serializer_field(field)
     field.restrict_permission = permission
     return field
 
 
 def unscoped(field, reason: str):
-    """Leave this field's choices unrestricted (`reason` says why: the receiving cell of a
-    transfer lies anywhere). Its queryset must still say which rows are valid."""
+    """Leave this form field's choices unrestricted (`reason` says why: the receiving cell of
+    a transfer lies anywhere). Its queryset must still say which rows are valid."""
+    _refuse_serializer_field(field)
     field.restrict_permission = UNSCOPED
     field.unscoped_reason = reason
     return field
+
+
+def _refuse_serializer_field(field) -> None:
+    if not isinstance(field, forms.Field):
+        raise TypeError("serializer fields: use RestrictedSerializerMixin.field_permissions")
 
 
 def restrict_form_fields(form, user, permission: str | None) -> None:
@@ -38,7 +47,9 @@ def restrict_form_fields(form, user, permission: str | None) -> None:
     an id that does not exist, and its name is never shown. Without a permission nothing is
     selectable. Idempotent: querysets set later in `__init__` are restricted on first use."""
     for field in form.fields.values():
-        if not isinstance(field, forms.ModelChoiceField) or not is_scoped(field.queryset.model):
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+            continue
+        if not is_scoped(field.queryset.model):
             continue
         code = getattr(field, "restrict_permission", permission)
         if code is UNSCOPED or field.queryset is getattr(field, "_restricted_queryset", None):

@@ -118,11 +118,6 @@ def top_orgs(user, permission: str):
     return orgs.filter(depth=1) if paths is None else orgs.filter(path__in=paths)
 
 
-def restrict_queryset(queryset, user, permission: str, path_field: str):
-    """Kept for callers not yet moved to `restrict`."""
-    return restrict(queryset, user, permission, path_field)
-
-
 def can(user, permission: str, obj=None) -> bool:
     """Does the user hold `permission` on `obj` (on one of its org paths), or anywhere?"""
     if obj is None:

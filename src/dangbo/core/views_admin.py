@@ -17,7 +17,7 @@ from dangbo.core.audit import AUDIT_PERMISSION, timeline, visible_entries
 from dangbo.core.errors import DomainError
 from dangbo.core.filters import AuditFilter
 from dangbo.core.models import Role, RoleAssignment
-from dangbo.core.permissions import has_permission, restrict_queryset
+from dangbo.core.permissions import has_permission, restrict
 
 
 class AdminRequiredMixin(LoginRequiredMixin):
@@ -123,7 +123,7 @@ class UserDetailView(AdminRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         account = self.object
-        in_reach = restrict_queryset(
+        in_reach = restrict(
             RoleAssignment.objects.all(),
             self.request.user,
             accounts.ADMIN_PERMISSION,
@@ -254,7 +254,7 @@ class RevokeAssignmentView(AdminRequiredMixin, View):
 
     def post(self, request, pk):
         assignment = get_object_or_404(
-            restrict_queryset(
+            restrict(
                 RoleAssignment.objects.select_related("organization"),
                 request.user,
                 accounts.ADMIN_PERMISSION,

@@ -12,7 +12,7 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import new_workbook, xlsx_response
-from dangbo.core.permissions import has_permission
+from dangbo.core.permissions import can
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.dues import rules, services
 from dangbo.dues.forms import IncomeBasisForm, PaymentForm
@@ -37,13 +37,14 @@ class DuesScopeMixin(LoginRequiredMixin):
 
     def scope(self):
         """The org (within the user's dues reach) and the month asked for."""
-        orgs = Organization.objects.restrict(self.request.user, "view")
+        user = self.request.user
+        orgs = Organization.objects.restrict(user, "view").restrict(user, f"dues.{self.action}")
         org_id = self.request.GET.get("org") or self.request.POST.get("org")
         candidates = [
             o for o in (orgs.filter(pk=org_id) if org_id else orgs.order_by("depth", "path")[:1])
         ]
         org = candidates[0] if candidates else None
-        if org is None or not has_permission(self.request.user, f"dues.{self.action}", org.path):
+        if org is None:
             raise Http404
         month = parse_month(self.request.GET.get("month") or self.request.POST.get("month"))
         return org, month
@@ -71,7 +72,7 @@ class IndexView(DuesScopeMixin, View):
                 "entries": entries,
                 "totals": services.totals_table(org, month),
                 "payment_form": PaymentForm(user=request.user),
-                "can_change": has_permission(request.user, "dues.change", org.path),
+                "can_change": can(request.user, "dues.change", org),
                 "collected": None if remittance else services.collected_for(org, month),
                 "remittance": remittance,
                 "late_after": services.late_after_remittance(org, month) if remittance else 0,
@@ -185,16 +186,13 @@ class IncomeBasisView(ServiceFormView):
     """A member's dues basis: the member within reach (view) and dues.change on their place."""
 
     model = Member
-    permission_action = "view"
+    permission_action = "dues.change"
     form_class = IncomeBasisForm
     title = "Căn cứ đóng đảng phí"
     success_message = "Đã lưu căn cứ đóng đảng phí."
 
-    def get_object(self):
-        member = super().get_object()
-        if not has_permission(self.request.user, "dues.change", member.org_path):
-            raise Http404
-        return member
+    def get_base_queryset(self):
+        return Member.objects.restrict(self.request.user, "members.view")
 
     def perform(self, form):
         services.set_income_basis(self.object, user=self.request.user, **form.cleaned_data)

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedViewSetMixin
+from dangbo.core.api import RestrictedSerializerMixin, RestrictedViewSetMixin
 from dangbo.imports import services
 from dangbo.imports.models import ImportJob, Kind
 from dangbo.organizations.models import Organization
@@ -52,7 +52,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    """The org: one of the user's import roots (restricted centrally, then to the roots)."""
+
     kind = serializers.ChoiceField(choices=Kind.choices)
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.none())
     file = serializers.FileField()
@@ -122,7 +124,9 @@ class ImportJobViewSet(
     def create(self, request):
         """Upload an .xlsx or .csv file: it is kept, its headers read and the columns mapped
         automatically. Nothing is checked yet (POST …/mapping/ starts the dry run)."""
-        data = UploadSerializer(data=request.data, user=request.user)
+        data = UploadSerializer(
+            data=request.data, user=request.user, context=self.get_serializer_context()
+        )
         data.is_valid(raise_exception=True)
         job = services.start_import(
             user=request.user,

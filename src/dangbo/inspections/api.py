@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from dangbo.core.api import RestrictedReadOnlyViewSet
-from dangbo.core.permissions import has_permission
+from dangbo.core.permissions import can
 from dangbo.inspections.filters import (
     CaseFilter,
     ComplaintFilter,
@@ -144,7 +144,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_sender(self, obj) -> str:
         """The sender is kept confidential from those who only view."""
         user = self.context["request"].user
-        if has_permission(user, "inspections.change", obj.organization.path):
+        if can(user, "inspections.change", obj):
             return obj.sender
         return ""
 

@@ -1,13 +1,12 @@
-"""Forms for inspection screens. Org and member choices are limited to the subtrees where the
-user holds inspections.change; the services do the rule checks."""
+"""Forms for inspection screens. Org and member choices are limited centrally (UserFormMixin)
+to the subtrees where the user holds the view's permission (inspections.change; the statistics
+form inspections.view); the services do the rule checks."""
 
 from datetime import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core.permissions import reachable_paths
 from dangbo.inspections.models import (
     Body,
     Complaint,
@@ -22,27 +21,12 @@ from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 
 
-def _within(user, action: str, field: str) -> Q | None:
-    """Q for rows under the user's reach for inspections.<action> (None: everything)."""
-    paths = reachable_paths(user, f"inspections.{action}")
-    if paths is None:
-        return None
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
-    return condition
+def active_orgs():
+    return Organization.objects.select_related("org_type").filter(is_active=True)
 
 
-def orgs_for(user, action: str = "change"):
-    qs = Organization.objects.select_related("org_type").filter(is_active=True)
-    condition = _within(user, action, "path")
-    return qs if condition is None else qs.filter(condition)
-
-
-def members_for(user, action: str = "change"):
-    qs = Member.objects.select_related("organization").filter(status__in=ACTIVE_STATUSES)
-    condition = _within(user, action, "org_path")
-    return qs if condition is None else qs.filter(condition)
+def active_members():
+    return Member.objects.select_related("organization").filter(status__in=ACTIVE_STATUSES)
 
 
 class OrgPicker(forms.TextInput):
@@ -69,7 +53,7 @@ def date_field(label, required=True, today=False):
 
 class ProgrammeForm(UserFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
-        label="Cấp ủy/đảng bộ", queryset=Organization.objects.none(), widget=OrgPicker
+        label="Cấp ủy/đảng bộ", queryset=active_orgs(), widget=OrgPicker
     )
     body = forms.ChoiceField(label="Cơ quan thực hiện", choices=Body.choices)
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
@@ -79,7 +63,6 @@ class ProgrammeForm(UserFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = orgs_for(self.user)
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -88,13 +71,13 @@ class PlanForm(UserFormMixin, forms.Form):
     mode = forms.ChoiceField(label="Hình thức", choices=Mode.choices)
     target_org = forms.ModelChoiceField(
         label="Tổ chức đảng được kiểm tra, giám sát",
-        queryset=Organization.objects.none(),
+        queryset=active_orgs(),
         widget=OrgPicker,
         required=False,
     )
     target_member = forms.ModelChoiceField(
         label="hoặc đảng viên được kiểm tra, giám sát",
-        queryset=Member.objects.none(),
+        queryset=active_members(),
         widget=MemberPicker,
         required=False,
     )
@@ -110,11 +93,6 @@ class PlanForm(UserFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     responsible = forms.CharField(label="Bộ phận chủ trì", max_length=255, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target_org"].queryset = orgs_for(self.user)
-        self.fields["target_member"].queryset = members_for(self.user)
 
 
 class StartForm(UserFormMixin, forms.Form):
@@ -193,13 +171,13 @@ class ConfirmRemedyForm(UserFormMixin, forms.Form):
 class CaseForm(UserFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label="Tổ chức đảng có dấu hiệu vi phạm",
-        queryset=Organization.objects.none(),
+        queryset=active_orgs(),
         widget=OrgPicker,
         required=False,
     )
     member = forms.ModelChoiceField(
         label="hoặc đảng viên có dấu hiệu vi phạm",
-        queryset=Member.objects.none(),
+        queryset=active_members(),
         widget=MemberPicker,
         required=False,
     )
@@ -207,11 +185,6 @@ class CaseForm(UserFormMixin, forms.Form):
     decision_number = forms.CharField(label="Số quyết định kiểm tra", max_length=60)
     authority = forms.CharField(label="Cơ quan kiểm tra", max_length=255)
     signs = forms.CharField(label="Dấu hiệu vi phạm", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = orgs_for(self.user)
-        self.fields["member"].queryset = members_for(self.user)
 
 
 class CloseCaseForm(UserFormMixin, forms.Form):
@@ -253,19 +226,15 @@ class AppealDecisionForm(UserFormMixin, forms.Form):
 
 
 class StatisticsForm(UserFormMixin, forms.Form):
-    permission = "inspections.view"  # built by the statistics view, not a form view
+    permission = "inspections.view"
     org = forms.ModelChoiceField(
         label="Tổ chức (để trống: toàn bộ phạm vi)",
-        queryset=Organization.objects.none(),
+        queryset=active_orgs(),
         widget=OrgPicker,
         required=False,
     )
     year_from = forms.IntegerField(label="Từ năm", min_value=2000, max_value=2100)
     year_to = forms.IntegerField(label="Đến năm", min_value=2000, max_value=2100)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs_for(self.user, "view")
 
     def clean(self):
         data = super().clean()
@@ -276,17 +245,13 @@ class StatisticsForm(UserFormMixin, forms.Form):
 
 class ComplaintForm(UserFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
-        label="Cấp ủy tiếp nhận", queryset=Organization.objects.none(), widget=OrgPicker
+        label="Cấp ủy tiếp nhận", queryset=active_orgs(), widget=OrgPicker
     )
     complaint_type = forms.ChoiceField(label="Loại đơn", choices=Complaint.Type.choices)
     received_on = date_field("Ngày nhận", today=True)
     sender = forms.CharField(label="Người gửi", max_length=255)
     concerning = forms.CharField(label="Đối tượng bị khiếu nại, tố cáo", max_length=255)
     content = forms.CharField(label="Nội dung đơn", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = orgs_for(self.user)
 
 
 class AssignComplaintForm(UserFormMixin, forms.Form):

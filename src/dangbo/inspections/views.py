@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.exports import new_workbook, xlsx_response
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.permissions import has_permission, top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.inspections import forms, queries, rules, services
@@ -39,7 +39,6 @@ from dangbo.inspections.tables import (
 )
 from dangbo.members import rules as member_rules
 from dangbo.members import services as member_services
-from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
 
 
@@ -49,20 +48,6 @@ class ListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "active": self.links_active}
-
-
-class FormView(ServiceFormView):
-    """A form acting on one restricted object (by pk) or creating one (then the user needs
-    inspections.change somewhere)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if (
-            request.user.is_authenticated
-            and self.kwargs.get("pk") is None
-            and not self.can("change")
-        ):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
 
 # Programmes ------------------------------------------------------------------------------
@@ -88,7 +73,7 @@ class ProgrammeListView(ListView):
         )
 
 
-class ProgrammeCreateView(FormView):
+class ProgrammeCreateView(ServiceFormView):
     model = Programme
     form_class = forms.ProgrammeForm
     title = "Lập chương trình kiểm tra, giám sát năm"
@@ -121,7 +106,7 @@ class ProgrammeDetailView(ObjectDetailView):
         return context
 
 
-class PlanView(FormView):
+class PlanView(ServiceFormView):
     model = Programme
     form_class = forms.PlanForm
     title = "Đưa một cuộc vào chương trình"
@@ -183,7 +168,7 @@ class InspectionDetailView(ObjectDetailView):
         return context
 
 
-class InspectionActionView(FormView):
+class InspectionActionView(ServiceFormView):
     model = Inspection
 
     def get_base_queryset(self):
@@ -266,7 +251,7 @@ class RemedyListView(ListView):
         )
 
 
-class RemedyActionView(FormView):
+class RemedyActionView(ServiceFormView):
     model = Remedy
 
     def get_base_queryset(self):
@@ -307,7 +292,7 @@ class CaseListView(ListView):
         return Case.objects.select_related("organization", "member")
 
 
-class CaseCreateView(FormView):
+class CaseCreateView(ServiceFormView):
     model = Case
     form_class = forms.CaseForm
     title = "Kiểm tra khi có dấu hiệu vi phạm"
@@ -382,7 +367,7 @@ class CaseDetailView(ObjectDetailView):
         return context
 
 
-class CaseActionView(FormView):
+class CaseActionView(ServiceFormView):
     model = Case
 
     def get_base_queryset(self):
@@ -424,7 +409,7 @@ class AppealView(CaseActionView):
         return self.object
 
 
-class AppealDecideView(FormView):
+class AppealDecideView(ServiceFormView):
     model = Appeal
     form_class = forms.AppealDecisionForm
     title = "Giải quyết khiếu nại kỷ luật"
@@ -449,7 +434,7 @@ class ComplaintListView(ListView):
         return Complaint.objects.select_related("organization")
 
 
-class ComplaintCreateView(FormView):
+class ComplaintCreateView(ServiceFormView):
     model = Complaint
     form_class = forms.ComplaintForm
     title = "Tiếp nhận đơn khiếu nại, tố cáo"
@@ -479,7 +464,7 @@ class ComplaintDetailView(ObjectDetailView):
         return context
 
 
-class AssignComplaintView(FormView):
+class AssignComplaintView(ServiceFormView):
     model = Complaint
     form_class = forms.AssignComplaintForm
     title = "Giao giải quyết đơn"
@@ -489,7 +474,7 @@ class AssignComplaintView(FormView):
         return services.assign_complaint(self.object, user=self.request.user, **form.cleaned_data)
 
 
-class AnswerComplaintView(FormView):
+class AnswerComplaintView(ServiceFormView):
     model = Complaint
     form_class = forms.AnswerComplaintForm
     title = "Trả lời đơn"
@@ -506,6 +491,8 @@ class StatisticsView(LoginRequiredMixin, View):
     """Figures for a subtree and a span of years; every figure links to its rows."""
 
     def get(self, request):
+        if not has_permission(request.user, "inspections.view"):
+            raise Http404  # hidden, like every screen of an app the user holds nowhere
         today = timezone.localdate()
         data = request.GET or {"year_from": today.year - 4, "year_to": today.year}
         form = forms.StatisticsForm(data, user=request.user)
@@ -534,12 +521,7 @@ class StatisticsView(LoginRequiredMixin, View):
 
     @staticmethod
     def default_root(user):
-        paths = reachable_paths(user, "inspections.view")
-        if paths is None:
-            return Organization.objects.filter(depth=1).first()
-        if not paths:
-            return None
-        return Organization.objects.filter(path=paths[0]).first()
+        return top_orgs(user, "inspections.view").order_by("path").first()
 
     @staticmethod
     def xlsx(request, stats, root, data):
@@ -588,7 +570,7 @@ class StatisticsView(LoginRequiredMixin, View):
 
 class PickOrgView(OrgPickerView):
     def candidates(self, request):
-        return forms.orgs_for(request.user, "view")
+        return forms.active_orgs().restrict(request.user, "inspections.view")
 
 
 class PickMemberView(LoginRequiredMixin, View):
@@ -596,7 +578,10 @@ class PickMemberView(LoginRequiredMixin, View):
         query = normalize(request.GET.get("q", ""))
         results = []
         if len(query) >= 2:
-            results = list(forms.members_for(request.user, "view").matching_name(query)[:20])
+            # names of the register: members.view besides inspections.view
+            members = forms.active_members().restrict(request.user, "members.view")
+            members = members.restrict(request.user, "inspections.view")
+            results = list(members.matching_name(query)[:20])
         return render(
             request,
             "inspections/_pick_member.html",

@@ -6,11 +6,14 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
-from dangbo.core.permissions import has_permission
+from dangbo.core.api import (
+    RestrictedReadOnlyViewSet,
+    RestrictedSerializerMixin,
+    RestrictedViewSetMixin,
+)
+from dangbo.core.forms import UNSCOPED
 from dangbo.meetings import rules, services
 from dangbo.meetings.filters import MeetingFilter
 from dangbo.meetings.models import (
@@ -26,6 +29,7 @@ from dangbo.meetings.models import (
     MeetingTask,
     Resolution,
 )
+from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
 
@@ -140,26 +144,37 @@ class MeetingDetailSerializer(MeetingSerializer):
         ]
 
 
-class PlanInputSerializer(serializers.Serializer):
-    organization = serializers.IntegerField()
+def _member_field():
+    """A member where the user records meetings (restricted centrally: meetings.change)."""
+    return serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+
+
+class PlanInputSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.select_related("org_type")
+    )
     kind = serializers.ChoiceField(choices=Kind.choices)
     planned_on = serializers.DateField()
     topic = serializers.CharField(required=False, allow_blank=True, default="")
     agenda = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AttendanceInputSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+class AttendanceInputSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    # Checked by the service against the meeting's cell and its earlier attendees (who may
+    # have moved since); its messages name only those.
+    field_permissions = {"member": UNSCOPED}
+
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RecordInputSerializer(serializers.Serializer):
+class RecordInputSerializer(RestrictedSerializerMixin, serializers.Serializer):
     held_on = serializers.DateField()
     start = serializers.TimeField()
     end = serializers.TimeField()
-    chair = serializers.IntegerField()
-    secretary = serializers.IntegerField()
+    chair = _member_field()
+    secretary = _member_field()
     guests = serializers.CharField(required=False, allow_blank=True, default="")
     minutes = serializers.CharField(required=False, allow_blank=True, default="")
     attendance = AttendanceInputSerializer(many=True)
@@ -168,13 +183,13 @@ class RecordInputSerializer(serializers.Serializer):
     )
 
 
-class TaskInputSerializer(serializers.Serializer):
+class TaskInputSerializer(RestrictedSerializerMixin, serializers.Serializer):
     description = serializers.CharField()
-    owner = serializers.IntegerField()
+    owner = _member_field()
     due_on = serializers.DateField()
 
 
-class ResolutionInputSerializer(serializers.Serializer):
+class ResolutionInputSerializer(RestrictedSerializerMixin, serializers.Serializer):
     content = serializers.CharField()
     tasks = TaskInputSerializer(many=True, required=False, default=list)
 
@@ -229,6 +244,11 @@ class MeetingViewSet(
     def get_serializer_class(self):
         return MeetingDetailSerializer if self.action != "list" else MeetingSerializer
 
+    def _valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def _detail(self, meeting, code=status.HTTP_200_OK):
         fresh = Meeting.objects.get(pk=meeting.pk)
         return Response(
@@ -237,14 +257,9 @@ class MeetingViewSet(
 
     @extend_schema(request=PlanInputSerializer, responses=MeetingDetailSerializer)
     def create(self, request):
-        data = _valid(PlanInputSerializer, request)
-        org = (
-            Organization.objects.select_related("org_type").filter(pk=data["organization"]).first()
-        )
-        if org is None or not has_permission(request.user, "meetings.change", org.path):
-            raise NotFound
+        data = self._valid(PlanInputSerializer)
         meeting = services.plan_meeting(
-            organization=org,
+            organization=data["organization"],
             kind=data["kind"],
             planned_on=data["planned_on"],
             topic=data["topic"],
@@ -257,16 +272,16 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         meeting = self.get_object()
-        data = _valid(RecordInputSerializer, request)
+        data = self._valid(RecordInputSerializer)
         meeting = services.record_meeting(
             meeting,
             held_on=data["held_on"],
             start=data["start"],
             end=data["end"],
-            chair_id=data["chair"],
-            secretary_id=data["secretary"],
+            chair_id=data["chair"].pk,
+            secretary_id=data["secretary"].pk,
             attendance=[
-                services.AttendanceEntry(a["member"], a["status"], a["reason"])
+                services.AttendanceEntry(a["member"].pk, a["status"], a["reason"])
                 for a in data["attendance"]
             ],
             guests=data["guests"],
@@ -280,12 +295,13 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def resolutions(self, request, pk=None):
         meeting = self.get_object()
-        data = _valid(ResolutionInputSerializer, request)
+        data = self._valid(ResolutionInputSerializer)
         services.adopt_resolution(
             meeting,
             content=data["content"],
             tasks=[
-                services.TaskInput(t["description"], t["owner"], t["due_on"]) for t in data["tasks"]
+                services.TaskInput(t["description"], t["owner"].pk, t["due_on"])
+                for t in data["tasks"]
             ],
             user=request.user,
         )
@@ -295,7 +311,7 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         meeting = self.get_object()
-        data = _valid(ScoreInputSerializer, request)
+        data = self._valid(ScoreInputSerializer)
         meeting = services.score_meeting(
             meeting,
             scores=[
@@ -304,12 +320,6 @@ class MeetingViewSet(
             user=request.user,
         )
         return self._detail(meeting)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CriterionSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core import hooks, uploads
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import can, has_permission, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.meetings import forms, queries, rules, services
 from dangbo.meetings.filters import CriteriaSetFilter, MeetingFilter
@@ -32,16 +32,7 @@ from dangbo.organizations.models import Organization
 
 def reachable_orgs(user, action: str = "view"):
     """Orgs under the nodes where the user holds `meetings.<action>`."""
-    paths = reachable_paths(user, f"meetings.{action}")
-    orgs = Organization.objects.select_related("org_type")
-    if paths is None:
-        return orgs
-    if not paths:
-        return orgs.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return orgs.filter(condition)
+    return Organization.objects.select_related("org_type").restrict(user, f"meetings.{action}")
 
 
 def _year(request, default: int) -> int:
@@ -91,17 +82,13 @@ class MeetingListView(ObjectListView):
 
 
 class CellMixin:
-    """Views on one cell: the cell must be in reach for `meetings.<permission_action>`."""
+    """Views on one cell: the cell must be in reach for meetings.change."""
 
     model = Organization
+    permission_action = "meetings.change"
 
     def get_base_queryset(self):
         return Organization.objects.select_related("org_type").filter(org_type__holds_members=True)
-
-    def get_queryset(self):
-        return reachable_orgs(self.request.user, self.permission_action).filter(
-            org_type__holds_members=True
-        )
 
 
 class CellCalendarView(LoginRequiredMixin, View):
@@ -123,7 +110,7 @@ class CellCalendarView(LoginRequiredMixin, View):
             years=[year - 1, year + 1],
             overview=overview,
             proposals=services.proposed_calendar(cell, year, today),
-            can_change=has_permission(request.user, "meetings.change", cell.path),
+            can_change=can(request.user, "meetings.change", cell),
             absences=queries.absence_flags(
                 cell.path,
                 date(year, 1, 1),
@@ -475,11 +462,7 @@ class StatsView(LoginRequiredMixin, View):
             if root is None:
                 raise Http404
         else:
-            paths = reachable_paths(request.user, "meetings.view")
-            if paths == []:
-                raise Http404
-            top = orgs.filter(depth=1) if paths is None else orgs.filter(path__in=paths)
-            root = top.order_by("path").first()
+            root = orgs.filter(pk__in=top_orgs(request.user, "meetings.view").values("pk")).first()
             if root is None:
                 raise Http404
         today = timezone.localdate()
@@ -569,9 +552,9 @@ class CriteriaCreateView(ServiceFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["organizations"] = reachable_orgs(self.request.user, "manage_criteria").filter(
+        kwargs["organizations"] = Organization.objects.select_related("org_type").filter(
             is_active=True, org_type__holds_members=False, org_type__is_grassroots=False
-        )
+        )  # restricted by the form for meetings.manage_criteria
         return kwargs
 
     def perform(self, form):

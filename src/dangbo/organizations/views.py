@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views import View
 
 from dangbo.core.audit import timeline
-from dangbo.core.permissions import reachable_paths, restrict_queryset
+from dangbo.core.permissions import top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.organizations import forms, services
@@ -42,9 +42,7 @@ class TreeView(LoginRequiredMixin, View):
                 "organizations/tree.html",
                 {"results": results, "q": query, "title": "Tổ chức đảng"},
             )
-        paths = reachable_paths(request.user, "organizations.view")
-        roots = visible.filter(depth=1) if paths is None else visible.filter(path__in=paths)
-        roots = list(roots)
+        roots = list(visible.filter(pk__in=top_orgs(request.user, "organizations.view")))
         _with_counts(roots, member_counts_for_nodes([r.path for r in roots]))
         context = {"roots": roots, "title": "Tổ chức đảng", "summary_state": summary_state()}
         return render(request, "organizations/tree.html", context)
@@ -96,7 +94,7 @@ class PickView(OrgPickerView):
 
     def candidates(self, request):
         if request.GET.get("scope") == "admin":  # account administration: any node type
-            orgs = restrict_queryset(Organization.objects.all(), request.user, "core.admin", "path")
+            orgs = Organization.objects.restrict(request.user, "core.admin")
         else:
             orgs = Organization.objects.restrict(request.user, "change").filter(
                 org_type__holds_members=False

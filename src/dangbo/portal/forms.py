@@ -3,7 +3,8 @@
 from django import forms
 from django.db.models import Q
 
-from dangbo.core.permissions import reachable_paths, restrict_queryset
+from dangbo.core.forms import UserFormMixin
+from dangbo.core.permissions import top_orgs
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.portal.models import ReplyIntent
@@ -111,21 +112,21 @@ class NewAccountForm(forms.Form):
     email = forms.EmailField(label="Thư điện tử (để nhận thông báo)", required=False)
 
 
-class BulkAccountsForm(forms.Form):
+class BulkAccountsForm(UserFormMixin, forms.Form):
+    """An org where the user holds members.change (restricted by UserFormMixin)."""
+
+    permission = "members.change"
     organization = forms.ModelChoiceField(
         label="Tổ chức (cả cây trực thuộc)", queryset=Organization.objects.none()
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Committees (đảng bộ) in reach, and cells the user holds directly (a cell secretary):
         # not every cell of a province in one list.
-        reach = reachable_paths(user, "members.change")
-        orgs = Organization.objects.filter(is_active=True)
-        if reach is not None:
-            orgs = orgs.filter(Q(org_type__holds_members=False) | Q(path__in=reach))
-        else:
-            orgs = orgs.filter(org_type__holds_members=False)
-        self.fields["organization"].queryset = restrict_queryset(
-            orgs, user, "members.change", "path"
-        ).order_by("path")
+        direct = top_orgs(self.user, "members.change").values("pk")
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(is_active=True)
+            .filter(Q(org_type__holds_members=False) | Q(pk__in=direct))
+            .order_by("path")
+        )

@@ -19,7 +19,7 @@ from django.views import View
 from dangbo.core import hooks, uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import new_workbook, xlsx_response
-from dangbo.core.permissions import has_permission
+from dangbo.core.permissions import can
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from dangbo.dues.models import LedgerEntry
 from dangbo.meetings import queries as meeting_queries
@@ -482,7 +482,7 @@ class AccountListView(ObjectListView):
                 .first()
             )
         without = []
-        if org is not None and has_permission(self.request.user, "members.change", org.path):
+        if org is not None and can(self.request.user, "members.change", org):
             without = list(
                 Member.objects.filter(
                     org_path__startswith=org.path,
@@ -558,7 +558,10 @@ class AccountBulkView(RestrictedViewMixin, View):
         self.require("change")
         form = forms.BulkAccountsForm(request.POST, user=request.user)
         if not form.is_valid():
-            return _password_page(request, error="Cần chọn tổ chức trong phạm vi quản lý.")
+            problem = " ".join(form.errors.get("organization", []))
+            return _password_page(
+                request, error=f"Cần chọn tổ chức trong phạm vi quản lý. {problem}"
+            )
         org = form.cleaned_data["organization"]
         try:
             created = services.create_accounts(org, user=request.user)

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,7 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from dangbo.core.api import (
+    RestrictedReadOnlyViewSet,
+    RestrictedSerializerMixin,
+    RestrictedViewSetMixin,
+)
 from dangbo.organizations.models import Organization
 from dangbo.programmes import queries, services
 from dangbo.programmes.filters import DocumentFilter
@@ -38,7 +41,7 @@ def _call(fn, *args, **kwargs):
         raise Http404 from exc
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     attachment = serializers.FileField(write_only=True, required=False)
     has_attachment = serializers.SerializerMethodField()
@@ -96,7 +99,9 @@ class DocumentViewSet(
 
 
 @extend_schema_serializer(component_name="WorkProgramme")
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
+    field_permissions = {"source_document": "programmes.view"}
+
     class Meta:
         model = Programme
         fields = [
@@ -150,7 +155,11 @@ class ProgrammeViewSet(
         return Response(summary)
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
+    """Orgs and parent items where the user changes programmes; the programme and the
+    document among those they see (restricted centrally)."""
+
+    field_permissions = {"programme": "programmes.view", "source_document": "programmes.view"}
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     parent = serializers.PrimaryKeyRelatedField(
         queryset=ProgrammeItem.objects.all(), required=False, allow_null=True
@@ -190,7 +199,7 @@ class ItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class CascadeSerializer(serializers.Serializer):
+class CascadeSerializer(RestrictedSerializerMixin, serializers.Serializer):
     organizations = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), many=True
     )
@@ -222,18 +231,10 @@ class ItemViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        programme = get_object_or_404(
-            Programme.objects.restrict(self.request.user, "view"), pk=data.pop("programme").pk
-        )
-        parent = data.pop("parent", None)
-        if parent is not None:
-            parent = get_object_or_404(
-                ProgrammeItem.objects.restrict(self.request.user, "change"), pk=parent.pk
-            )
         serializer.instance = _call(
             services.add_item,
-            programme=programme,
-            parent=parent,
+            programme=data.pop("programme"),
+            parent=data.pop("parent", None),
             user=self.request.user,
             **data,
         )
@@ -242,7 +243,7 @@ class ItemViewSet(
     @action(detail=True, methods=["post"])
     def cascade(self, request, pk=None):
         item = self.get_object()
-        payload = CascadeSerializer(data=request.data)
+        payload = CascadeSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         created = _call(
             services.cascade_item,
@@ -265,7 +266,9 @@ class ItemViewSet(
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
+    field_permissions = {"source_document": "programmes.view", "programme_item": "programmes.view"}
+
     class Meta:
         model = Task
         fields = [

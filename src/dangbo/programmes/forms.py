@@ -3,28 +3,14 @@
 from datetime import timedelta
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.forms import scoped
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.programmes.models import DocType, Document, Programme, ReportStatus, Task
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def changeable_orgs(user, action: str = "change"):
-    """Active orgs where the user may change (or view) programmes: the 'programmes' scope, not
-    the 'organizations' one that Organization.objects.restrict uses."""
-    paths = reachable_paths(user, f"programmes.{action}")
-    queryset = Organization.objects.filter(is_active=True)
-    if paths is None:
-        return queryset
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return queryset.filter(condition)
 
 
 class OrgPickerWidget(forms.TextInput):
@@ -34,10 +20,12 @@ class OrgPickerWidget(forms.TextInput):
 
 
 class OrgField(forms.ModelChoiceField):
+    """An active org; the form restricts it to where the user may change programmes."""
+
     widget = OrgPickerWidget
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Organization.objects.none())
+        kwargs.setdefault("queryset", Organization.objects.filter(is_active=True))
         super().__init__(*args, **kwargs)
 
 
@@ -45,14 +33,19 @@ def date_field(label, **kwargs):
     return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
-class RestrictedForm(UserFormMixin, forms.Form):
-    def _restrict_org_fields(self, *names):
-        for name in names:
-            self.fields[name].queryset = changeable_orgs(self.user)
+def recent_documents():
+    since = timezone.localdate() - timedelta(days=6 * 366)
+    return Document.objects.filter(issued_on__gte=since)
 
-    def recent_documents(self):
-        since = timezone.localdate() - timedelta(days=6 * 366)
-        return Document.objects.restrict(self.user).filter(issued_on__gte=since)
+
+def document_field(label):
+    """A recent document among those the user sees (programmes.view, restricted centrally)."""
+    field = forms.ModelChoiceField(label=label, queryset=recent_documents(), required=False)
+    return scoped(field, "programmes.view")
+
+
+class RestrictedForm(UserFormMixin, forms.Form):
+    """Org, item and document choices restricted to the user's reach (UserFormMixin)."""
 
 
 class DocumentForm(RestrictedForm):
@@ -70,7 +63,6 @@ class DocumentForm(RestrictedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._restrict_org_fields("organization")
         self.fields["issued_on"].initial = timezone.localdate()
 
 
@@ -90,14 +82,7 @@ class ProgrammeForm(RestrictedForm):
     title = forms.CharField(label="Tên chương trình", max_length=255)
     starts_on = date_field("Từ ngày")
     ends_on = date_field("Đến ngày")
-    source_document = forms.ModelChoiceField(
-        label="Văn bản ban hành", queryset=Document.objects.none(), required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._restrict_org_fields("organization")
-        self.fields["source_document"].queryset = self.recent_documents()
+    source_document = document_field("Văn bản ban hành")
 
 
 class ItemForm(RestrictedForm):
@@ -109,9 +94,7 @@ class ItemForm(RestrictedForm):
     owner_person = forms.CharField(label="Người phụ trách", max_length=120, required=False)
     due_on = date_field("Thời hạn")
     weight = forms.IntegerField(label="Trọng số", min_value=1, max_value=100, initial=1)
-    source_document = forms.ModelChoiceField(
-        label="Văn bản căn cứ", queryset=Document.objects.none(), required=False
-    )
+    source_document = document_field("Văn bản căn cứ")
 
     def __init__(self, *args, owner_root=None, default_due=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +105,6 @@ class ItemForm(RestrictedForm):
         )
         self.fields["organization"].initial = owner_root.pk
         self.fields["due_on"].initial = default_due
-        self.fields["source_document"].queryset = self.recent_documents()
 
 
 class CascadeForm(RestrictedForm):
@@ -185,11 +167,6 @@ class TaskForm(RestrictedForm):
     )
     source_ref = forms.CharField(label="Nguồn (nghị quyết chi bộ…)", max_length=100, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._restrict_org_fields("assigner_org")
-        self.fields["assignee_org"].queryset = Organization.objects.filter(is_active=True)
-
 
 class CommitmentForm(RestrictedForm):
     organization = OrgField(label="Tổ chức đảng")
@@ -204,7 +181,6 @@ class CommitmentForm(RestrictedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._restrict_org_fields("organization")
         today = timezone.localdate()
         self.fields["year"].initial = today.year
         self.fields["signed_on"].initial = today

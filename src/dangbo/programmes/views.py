@@ -18,7 +18,7 @@ from django.views import View
 from dangbo.core import hooks, uploads
 from dangbo.core.exports import DOCX, XLSX, file_response
 from dangbo.core.models import RuleParameter
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import can, has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
@@ -48,7 +48,7 @@ TREE_DEPTH_SHOWN = 2  # levels below the node on screen; deeper ones open from t
 
 
 def can_change(user, org) -> bool:
-    return has_permission(user, "programmes.change", org.path)
+    return can(user, "programmes.change", org)
 
 
 def status_params(on: date, org_path: str) -> dict:
@@ -119,7 +119,8 @@ class PickOrgView(OrgPickerView):
         return "view" if request.GET.get("action") == "view" else "change"
 
     def candidates(self, request):
-        return forms.changeable_orgs(request.user, self._action(request))
+        active = Organization.objects.filter(is_active=True)
+        return active.restrict(request.user, f"programmes.{self._action(request)}")
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -210,13 +211,7 @@ def _count_table_args(request):
     org_id = None
     if form.is_bound and form.is_valid():
         start, end, org_id = (form.cleaned_data[k] for k in ("start", "end", "org"))
-    visible = Organization.objects.all()
-    paths = reachable_paths(request.user, "programmes.view")
-    if paths is not None:
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(path__startswith=path)
-        visible = visible.filter(condition)
+    visible = Organization.objects.restrict(request.user, "programmes.view")
     if org_id:
         org = get_object_or_404(visible, pk=org_id)
     else:

@@ -17,7 +17,7 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import new_workbook, xlsx_response
-from dangbo.core.permissions import has_permission
+from dangbo.core.permissions import can
 from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
 from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
@@ -31,13 +31,14 @@ class BadgeScopeMixin(LoginRequiredMixin):
 
     def scope(self):
         data = self.request.POST if self.request.method == "POST" else self.request.GET
-        orgs = Organization.objects.restrict(self.request.user, "view")
+        user = self.request.user
+        orgs = Organization.objects.restrict(user, "view").restrict(
+            user, f"recognition.{self.action}"
+        )
         org = (
             orgs.filter(pk=data["org"]) if data.get("org") else orgs.order_by("depth", "path")
         ).first()
-        if org is None or not has_permission(
-            self.request.user, f"recognition.{self.action}", org.path
-        ):
+        if org is None:
             raise Http404
         today = timezone.localdate()
         try:
@@ -73,8 +74,8 @@ class IndexView(BadgeScopeMixin, View):
                 "days": rules.award_days(today.replace(year=today.year - 1), 12),
                 "proposed": [a for a in awards if a.status == "proposed"],
                 "decided": [a for a in awards if a.status != "proposed"],
-                "can_propose": has_permission(request.user, "recognition.change", org.path),
-                "can_decide": has_permission(request.user, "recognition.approve", org.path),
+                "can_propose": can(request.user, "recognition.change", org),
+                "can_decide": can(request.user, "recognition.approve", org),
             },
         )
 
@@ -237,16 +238,13 @@ class CommendationCreateView(ServiceFormView):
     """Record a commendation for a member (the member must be within reach to change)."""
 
     model = Member
-    permission_action = "view"  # the member within reach; recognition.change checked below
+    permission_action = "recognition.change"
     form_class = CommendationForm
     title = "Ghi nhận khen thưởng"
     success_message = "Đã ghi nhận khen thưởng."
 
-    def get_object(self):
-        member = super().get_object()
-        if not has_permission(self.request.user, "recognition.change", member.org_path):
-            raise Http404
-        return member
+    def get_base_queryset(self):
+        return Member.objects.restrict(self.request.user, "members.view")
 
     def perform(self, form):
         services.record_commendation(self.object, **form.cleaned_data)
@@ -254,14 +252,12 @@ class CommendationCreateView(ServiceFormView):
 
 
 class OrgCommendationForm(CommendationForm):
-    organization = RestrictedOrgField(label="Tổ chức đảng được khen thưởng")
+    organization = RestrictedOrgField(
+        label="Tổ chức đảng được khen thưởng", queryset=Organization.objects.all()
+    )  # restricted to where the user holds recognition.change (UserFormMixin)
 
     class Meta(CommendationForm.Meta):
         fields = ["organization", *CommendationForm.Meta.fields]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.restrict(self.user, "view")
 
 
 class OrgCommendationCreateView(ServiceFormView):
@@ -274,10 +270,7 @@ class OrgCommendationCreateView(ServiceFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        org = data.pop("organization")
-        if not has_permission(self.request.user, "recognition.change", org.path):
-            raise DomainError("Không có quyền khen thưởng tổ chức này.", "organization")
-        services.record_commendation(org, **data)
+        services.record_commendation(data.pop("organization"), **data)
         return reverse("recognition:commendations") + "?subject=organization"
 
 
@@ -324,7 +317,7 @@ class StreakProposalsView(StreakScopeMixin, View):
                 "pending": [p for p in proposals if p.status == "proposed"],
                 "decided": [p for p in proposals if p.status != "proposed"],
                 "rules": services.streak_rules_on(date(year, 12, 31), org.path),
-                "can_change": has_permission(request.user, "recognition.change", org.path),
+                "can_change": can(request.user, "recognition.change", org),
                 "today": today,
             },
         )

@@ -17,7 +17,7 @@ from django.db.models.functions import Substr
 
 from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
-from dangbo.core.permissions import restrict_queryset
+from dangbo.core.permissions import restrict
 from dangbo.dues.models import LedgerEntry
 from dangbo.inspections.models import Inspection, InspectionStatus
 from dangbo.meetings.models import Grade as MeetingGrade
@@ -116,7 +116,7 @@ def grouped(
 ) -> dict[str, int]:
     """{child path (or the root's own path for its direct records): value} in one query."""
     width = len(root.path) + Organization.steplen
-    qs = restrict_queryset(measure.rows(year, today, root.path), user, permission, measure.path)
+    qs = restrict(measure.rows(year, today, root.path), user, permission, measure.path)
     rows = (
         qs.annotate(child=Substr(measure.path, 1, width))
         .values("child")
@@ -164,7 +164,7 @@ def drill_rows(
 ) -> QuerySet:
     """The rows behind one number (`path` a child's prefix or the root's own path)."""
     qs = measure.rows(year, today, path)
-    return restrict_queryset(qs, user, report.permission, measure.path).order_by(*measure.order_by)
+    return restrict(qs, user, report.permission, measure.path).order_by(*measure.order_by)
 
 
 # ---------------------------------------------------------------- the reports

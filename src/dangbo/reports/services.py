@@ -140,7 +140,10 @@ class Superseded(Exception):
 
 def start_member_export(user, root: Organization, on: date, path: str = "") -> ExportJob:
     """Queue an XLSX of the members behind a report (the subtree at `path` on `on`)."""
-    if not has_permission(user, "reports.view", root.path):
+    if not (
+        has_permission(user, "reports.view", root.path)
+        and has_permission(user, "members.view", root.path)
+    ):
         raise DomainError("Bạn không có quyền xuất dữ liệu của tổ chức này.", "organization")
     path = path or root.path
     if not path.startswith(root.path):

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import router
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from dangbo.core.audit import log_listing
 from dangbo.core.db import reporting
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask, csv_response, file_response, stored_file_response
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import can, has_permission
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.reports import catalogue, dashboard, exports, queries, services, summaries
@@ -71,13 +70,8 @@ class ReportMixin(LoginRequiredMixin):
         today = timezone.localdate()
         on = min(parse_date(self.request.GET.get("on"), today), today)
         org_id = self.request.GET.get("org")
-        allowed = Organization.objects.restrict(self.request.user, "view")
-        paths = reachable_paths(self.request.user, "reports.view")
-        if paths is not None:
-            condition = Q()
-            for path in paths:
-                condition |= Q(path__startswith=path)
-            allowed = allowed.filter(condition)
+        user = self.request.user
+        allowed = Organization.objects.restrict(user, "view").restrict(user, "reports.view")
         if org_id:
             root = allowed.filter(pk=org_id).first()
             if root is None:
@@ -119,7 +113,7 @@ class MemberReportView(ReportMixin, View):
         ancestors = [
             a
             for a in Organization.objects.get_ancestors(table.root)
-            if has_permission(request.user, "reports.view", a.path)
+            if can(request.user, "reports.view", a)
         ]
         child_ids = dict(
             Organization.objects.filter(
@@ -167,6 +161,8 @@ class MemberRowsView(ReportMixin, View):
 
     def get(self, request):
         root, on, today = self.scope()
+        if not can(request.user, "members.view", root):
+            raise Http404  # the rows are members' names: the members app's data
         scope_path = request.GET.get("path") or root.path
         if not scope_path.startswith(root.path):
             raise Http404
@@ -428,6 +424,8 @@ class SnapshotDetailView(ReportMixin, View):
 class ExportStartView(ReportMixin, View):
     def post(self, request):
         root, on, _today = self.scope()
+        if not can(request.user, "members.view", root):
+            raise Http404  # the file lists members' names: the members app's data
         try:
             job = services.start_member_export(request.user, root, on, request.POST.get("path", ""))
         except DomainError as error:

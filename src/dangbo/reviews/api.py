@@ -6,15 +6,16 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedViewSetMixin
+from dangbo.core.api import RestrictedSerializerMixin, RestrictedViewSetMixin
 from dangbo.core.errors import DomainError
-from dangbo.core.permissions import has_permission
 from dangbo.reviews import rules, services
 from dangbo.reviews.models import Absence, Grade, MemberReview, OrgReview, ReviewYear
 from dangbo.reviews.services import ScoreRow
 
 
-class ReviewYearSerializer(serializers.ModelSerializer):
+class ReviewYearSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
+    """The org: where the user holds reviews.manage (restricted centrally)."""
+
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
@@ -154,8 +155,6 @@ class ReviewYearViewSet(
 
     def perform_create(self, serializer):
         org = serializer.validated_data["organization"]
-        if not has_permission(self.request.user, "reviews.manage", org.path):
-            raise DomainError("Không có quyền mở đợt đánh giá cho tổ chức này.", "organization")
         serializer.instance = services.open_year(
             organization=org,
             year=serializer.validated_data["year"],
@@ -287,7 +286,9 @@ class OrgReviewViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class AbsenceSerializer(serializers.ModelSerializer):
+class AbsenceSerializer(RestrictedSerializerMixin, serializers.ModelSerializer):
+    """The member: where the user holds reviews.change (restricted centrally)."""
+
     member_name = serializers.CharField(source="member.full_name", read_only=True)
 
     class Meta:
@@ -325,11 +326,8 @@ class AbsenceViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        member = data["member"]
-        if not has_permission(self.request.user, "reviews.change", member.org_path):
-            raise DomainError("Không có quyền ghi cho đảng viên này.", "member")
         serializer.instance = services.record_absence(
-            member=member,
+            member=data["member"],
             kind=data["kind"],
             valid_from=data["valid_from"],
             valid_to=data.get("valid_to"),

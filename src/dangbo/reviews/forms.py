@@ -2,30 +2,18 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core.permissions import reachable_paths
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.reviews import rules
 from dangbo.reviews.models import Grade
 
 
-def orgs_where(user, permission: str):
-    """Active orgs in the subtrees where the user holds `permission` (for a choice field)."""
-    orgs = Organization.objects.filter(is_active=True).select_related("org_type")
-    paths = reachable_paths(user, permission)
-    if paths is None:
-        return orgs
-    if not paths:
-        return orgs.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return orgs.filter(condition)
-
-
 class OpenYearForm(UserFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
-        label="Tổ chức đảng", queryset=Organization.objects.none()
+        label="Tổ chức đảng",
+        queryset=Organization.objects.filter(is_active=True)
+        .filter(Q(org_type__holds_members=False) | Q(org_type__is_grassroots=True))
+        .select_related("org_type"),
     )
     year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
     reference_date = forms.DateField(
@@ -39,9 +27,6 @@ class OpenYearForm(UserFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = orgs_where(self.user, "reviews.manage").filter(
-            Q(org_type__holds_members=False) | Q(org_type__is_grassroots=True)
-        )
         self.fields["year"].initial = timezone.localdate().year
 
 

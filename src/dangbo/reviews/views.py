@@ -14,7 +14,7 @@ from django.views import View
 from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
-from dangbo.core.permissions import has_permission, reachable_paths, restrict_queryset
+from dangbo.core.permissions import has_permission, top_orgs
 from dangbo.core.views import ServiceFormView
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
@@ -34,6 +34,7 @@ ORG_REVIEW_RELATED = ("organization__org_type", "review_year__organization")
 
 
 def _can(user, action: str, path: str) -> bool:
+    """reviews.<action> on the node at `path` (its parent, for the committee above)."""
     return has_permission(user, f"reviews.{action}", path)
 
 
@@ -57,16 +58,13 @@ class IndexView(LoginRequiredMixin, View):
     """The review years the user reaches, each opened at the user's top node in it."""
 
     def get(self, request):
-        paths = reachable_paths(request.user, "reviews.view")
-        if paths == []:
+        if not has_permission(request.user, "reviews.view"):
             raise Http404
         visible = OrgReview.objects.restrict(request.user).select_related(*ORG_REVIEW_RELATED)
-        if paths is None:
-            tops = visible.filter(organization=F("review_year__organization"))
-        else:
-            tops = visible.filter(
-                Q(organization__path__in=paths) | Q(organization=F("review_year__organization"))
-            )
+        tops = visible.filter(
+            Q(organization__in=top_orgs(request.user, "reviews.view"))
+            | Q(organization=F("review_year__organization"))
+        )
         tops = list(tops.order_by("-review_year__year", "organization__path"))
         context = {
             "title": "Đánh giá, xếp loại",
@@ -575,7 +573,7 @@ class AbsenceListView(LoginRequiredMixin, View):
     and a member search to record a new one."""
 
     def get(self, request):
-        if reachable_paths(request.user, "reviews.view") == []:
+        if not has_permission(request.user, "reviews.view"):
             raise Http404
         absences = (
             Absence.objects.restrict(request.user)
@@ -589,13 +587,11 @@ class AbsenceListView(LoginRequiredMixin, View):
         query = request.GET.get("q", "").strip()
         found = []
         if query:
+            # names of the register: members.view besides reviews.change
+            members = Member.objects.filter(status__in=ACTIVE_STATUSES).matching_name(query)
             found = list(
-                restrict_queryset(
-                    Member.objects.filter(status__in=ACTIVE_STATUSES).matching_name(query),
-                    request.user,
-                    "reviews.change",
-                    "org_path",
-                )
+                members.restrict(request.user, "members.view")
+                .restrict(request.user, "reviews.change")
                 .select_related("organization")
                 .order_by("name_search", "id")[:20]
             )
@@ -620,12 +616,7 @@ class AbsenceCreateView(ServiceFormView):
     success_message = "Đã ghi thời gian miễn, đình chỉ sinh hoạt; đợt đánh giá đang mở đã cập nhật."
 
     def get_base_queryset(self):
-        return Member.objects.select_related("organization")
-
-    def get_queryset(self):
-        return restrict_queryset(
-            self.get_base_queryset(), self.request.user, "reviews.change", "org_path"
-        )
+        return Member.objects.select_related("organization")  # restricted for reviews.change
 
     def perform(self, form):
         services.record_absence(member=self.object, user=self.request.user, **form.cleaned_data)

@@ -4,7 +4,7 @@ check the rules."""
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.permissions import restrict_queryset
+from dangbo.core.forms import scoped
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, Visit
@@ -46,20 +46,17 @@ class CampaignForm(UserFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = Organization.objects.filter(is_active=True, org_type__holds_members=False)
-        self.fields["organization"].queryset = restrict_queryset(
-            orgs, self.user, "surveys.change", "path"
+        # restricted by UserFormMixin: orgs for surveys.change, what is assessed for
+        # programmes.view (the documents and programmes the user sees)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            is_active=True, org_type__holds_members=False
         ).order_by("path")
-        self.fields["document"].queryset = (
-            _model("programmes.Document")
-            .objects.restrict(self.user, "view")
-            .order_by("-issued_on", "-id")
-        )
-        self.fields["programme"].queryset = (
-            _model("programmes.Programme")
-            .objects.restrict(self.user, "view")
-            .order_by("-starts_on", "-id")
-        )
+        documents = _model("programmes.Document").objects.order_by("-issued_on", "-id")
+        programmes = _model("programmes.Programme").objects.order_by("-starts_on", "-id")
+        self.fields["document"].queryset = documents
+        self.fields["programme"].queryset = programmes
+        scoped(self.fields["document"], "programmes.view")
+        scoped(self.fields["programme"], "programmes.view")
 
 
 class SampleForm(UserFormMixin, forms.Form):

@@ -15,7 +15,7 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.filters import YearFilter
-from dangbo.core.permissions import has_permission
+from dangbo.core.forms import OUT_OF_REACH
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
 from dangbo.members.models import Member
@@ -73,9 +73,10 @@ class ClassForm(UserFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.restrict(
-            self.user, "change"
-        ).filter(is_active=True, org_type__holds_members=False)
+        # restricted to where the user holds training.change (UserFormMixin)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            is_active=True, org_type__holds_members=False
+        )
 
 
 class ClassCreateView(ServiceFormView):
@@ -85,9 +86,6 @@ class ClassCreateView(ServiceFormView):
     success_message = "Đã mở lớp."
 
     def perform(self, form):
-        org = form.cleaned_data["organization"]
-        if not has_permission(self.request.user, "training.change", org.path):
-            raise Http404
         return services.open_class(**form.cleaned_data).get_absolute_url()
 
 
@@ -143,9 +141,11 @@ class ClassActionView(RestrictedViewMixin, View):
 
     def perform(self, request, klass, action):
         if action == "enrol":
-            member = Member.objects.restrict(request.user).filter(pk=request.POST.get("member"))
+            member = Member.objects.restrict(request.user, "members.view").filter(
+                pk=request.POST.get("member")
+            )
             if not member:
-                raise DomainError("Không tìm thấy đảng viên.", "member")
+                raise DomainError(f"Đảng viên: {OUT_OF_REACH}", "member")
             services.enrol_member(klass, member.get())
             messages.success(request, "Đã thêm học viên.")
         elif action == "enrol-person":

@@ -5,8 +5,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedViewSetMixin
-from dangbo.core.errors import DomainError
+from dangbo.core.api import RestrictedSerializerMixin, RestrictedViewSetMixin
+from dangbo.core.forms import UNSCOPED
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.transfers import services
@@ -50,8 +50,13 @@ class TransferSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IssueSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+class IssueSerializer(RestrictedSerializerMixin, serializers.Serializer):
+    """The member among those the user sees (the service checks the sending side); the
+    receiving org anywhere in the system."""
+
+    field_permissions = {"member": "members.view", "to_org": UNSCOPED}
+
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     to_org = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     on = serializers.DateField()
     paper_number = serializers.CharField(max_length=60)
@@ -78,13 +83,10 @@ class TransferViewSet(
 
     @extend_schema(request=IssueSerializer, responses={201: TransferSerializer})
     def create(self, request):
-        data = IssueSerializer(data=request.data)
+        data = IssueSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        member = Member.objects.restrict(request.user, "view").filter(pk=values.pop("member"))
-        if not member.exists():
-            raise DomainError("Không tìm thấy đảng viên.", "member")
-        transfer = services.issue(member.get(), user=request.user, **values)
+        transfer = services.issue(values.pop("member"), user=request.user, **values)
         return Response(self.get_serializer(transfer).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, service):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import xlsx_response
-from dangbo.core.permissions import has_permission
+from dangbo.core.permissions import can, has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -18,7 +18,7 @@ from dangbo.transfers.tables import TransferTable
 
 
 def _can(user, org) -> bool:
-    return org is not None and has_permission(user, "transfers.change", org.path)
+    return org is not None and can(user, "transfers.change", org)
 
 
 class TransferListView(ObjectListView):
@@ -96,14 +96,16 @@ class IssueView(ServiceFormView):
     success_message = "Đã ghi nhận giấy giới thiệu."
 
     def get_object(self):
+        user = self.request.user
         member = (
             Member.objects.active()
-            .restrict(self.request.user, "view")
+            .restrict(user, "members.view")
+            .restrict(user, "transfers.change")
             .filter(pk=self.kwargs["member"])
             .select_related("organization")
             .first()
         )
-        if member is None or not _can(self.request.user, member.organization):
+        if member is None:
             raise Http404
         return member
 
