@@ -429,3 +429,27 @@ def test_roll_is_the_cells_members_on_the_meeting_day(client, tree):
     held = record([a[0], leaver, a[2], guest])
     assert (held.expected_count, held.attended_count) == (4, 4)
     assert Member.objects.get(pk=guest.pk).organization == tree["village"]  # home register
+
+
+def test_the_month_under_way_is_in_progress_not_missing(tree):
+    """On 15/03/2026, January–March: cell_b has met in January and February and not yet in
+    March — it misses nothing. March's meeting of cell_a is counted as held, in progress.
+    The tallies and the live reference agree."""
+    a, b = tree["members_a"], tree["members_b"] + [factories.member(tree["cell_b"], "Võ Văn Tư")]
+    for month in (1, 2):
+        held_meeting(tree["cell_a"], a, on=date(2026, month, 10))
+        held_meeting(tree["cell_b"], b, on=date(2026, month, 12))
+    held_meeting(tree["cell_a"], a, on=date(2026, 3, 10))
+    today = date(2026, 3, 15)
+    rows, total = queries.subtree_stats(tree["committee"], 2026, 1, 3, 95, today)
+    assert (total.months, total.in_progress) == (2, 3)
+    assert (total.held_regular, total.held_regular_due, total.expected_regular) == (5, 4, 4)
+    assert total.held_pct == Decimal(100) and total.held_in_progress == 1
+    assert (total.cells_missing_months, total.cells_missing_thematic) == (0, 0)
+    assert (rows, total) == queries.subtree_stats_live(tree["committee"], 2026, 1, 3, 95, today)
+    # Once March is over, cell_b misses it (and the first quarter's thematic meeting).
+    later = date(2026, 4, 1)
+    _rows, total = queries.subtree_stats(tree["committee"], 2026, 1, 3, 95, later)
+    assert (total.months, total.in_progress, total.expected_regular) == (3, 0, 6)
+    assert (total.cells_missing_months, total.cells_missing_thematic) == (1, 2)
+    assert total == queries.subtree_stats_live(tree["committee"], 2026, 1, 3, 95, later)[1]

@@ -486,7 +486,7 @@ class StatsView(LoginRequiredMixin, View):
             from_month, to_month = 1, last
         config = services.params(date(year, from_month, 1), root.path)
         rows, total = queries.subtree_stats(
-            root, year, from_month, to_month, config["meetings.attendance_min_pct"]
+            root, year, from_month, to_month, config["meetings.attendance_min_pct"], today
         )
         start = date(year, from_month, 1)
         end = date(year + to_month // 12, to_month % 12 + 1, 1)
