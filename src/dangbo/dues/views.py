@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.dues import rules, services
@@ -213,7 +212,7 @@ class TotalsExportView(DuesScopeMixin, View):
 
     def get(self, request):
         org, month = self.scope()
-        wb = Workbook(write_only=True)
+        wb = new_workbook(write_only=True)
         ws = wb.create_sheet("Dang phi")
         ws.append([f"TỔNG HỢP THU ĐẢNG PHÍ THÁNG {month:%m/%Y}"])
         ws.append([org.name])

@@ -1,16 +1,15 @@
 """Inspection screens: programmes with plan vs done, each inspection with its remedies,
 cases ending in discipline, appeals, and statistics per subtree and period."""
 
-from io import BytesIO
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.exports import new_workbook, xlsx_response
+from dangbo.core.permissions import reachable_paths
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.inspections import forms, queries, rules, services
@@ -44,15 +43,7 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
 
 
-class InspectionsMixin:
-    """Permission checks on instances whose path lies behind a relation."""
-
-    def can(self, action: str, obj=None) -> bool:
-        path = obj.restrict_path if obj is not None else None
-        return has_permission(self.request.user, f"inspections.{action}", path)
-
-
-class ListView(InspectionsMixin, ObjectListView):
+class ListView(ObjectListView):
     template_name = "inspections/list.html"
     links_active = ""
 
@@ -60,7 +51,7 @@ class ListView(InspectionsMixin, ObjectListView):
         return {**super().get_context_data(**kwargs), "active": self.links_active}
 
 
-class FormView(InspectionsMixin, ServiceFormView):
+class FormView(ServiceFormView):
     """A form acting on one restricted object (by pk) or creating one (then the user needs
     inspections.change somewhere)."""
 
@@ -107,7 +98,7 @@ class ProgrammeCreateView(FormView):
         return services.create_programme(user=self.request.user, **form.cleaned_data)
 
 
-class ProgrammeDetailView(InspectionsMixin, ObjectDetailView):
+class ProgrammeDetailView(ObjectDetailView):
     model = Programme
     template_name = "inspections/programme.html"
 
@@ -162,7 +153,7 @@ class InspectionListView(ListView):
         return Inspection.objects.select_related("organization", "target_member", "programme")
 
 
-class InspectionDetailView(InspectionsMixin, ObjectDetailView):
+class InspectionDetailView(ObjectDetailView):
     model = Inspection
     template_name = "inspections/detail.html"
 
@@ -348,7 +339,7 @@ class CaseCreateView(FormView):
         )
 
 
-class CaseDetailView(InspectionsMixin, ObjectDetailView):
+class CaseDetailView(ObjectDetailView):
     model = Case
     template_name = "inspections/case.html"
 
@@ -468,7 +459,7 @@ class ComplaintCreateView(FormView):
         return services.register_complaint(user=self.request.user, **form.cleaned_data)
 
 
-class ComplaintDetailView(InspectionsMixin, ObjectDetailView):
+class ComplaintDetailView(ObjectDetailView):
     model = Complaint
     template_name = "inspections/complaint.html"
 
@@ -527,7 +518,7 @@ class StatisticsView(LoginRequiredMixin, View):
                 root.path, form.cleaned_data["year_from"], form.cleaned_data["year_to"], today
             )
             if request.GET.get("export") == "xlsx":
-                return self.xlsx(stats, root, form.cleaned_data)
+                return self.xlsx(request, stats, root, form.cleaned_data)
         return render(
             request,
             "inspections/statistics.html",
@@ -551,10 +542,9 @@ class StatisticsView(LoginRequiredMixin, View):
         return Organization.objects.filter(path=paths[0]).first()
 
     @staticmethod
-    def xlsx(stats, root, data):
-        from openpyxl import Workbook
-
-        book = Workbook()
+    def xlsx(request, stats, root, data):
+        """The statistics as XLSX (logged as an export)."""
+        book = new_workbook()
         sheet = book.active
         sheet.title = "Kiểm tra, giám sát"
         sheet.append([f"{root.name} — năm {data['year_from']}–{data['year_to']}"])
@@ -582,14 +572,15 @@ class StatisticsView(LoginRequiredMixin, View):
         sheet.append(["Kỷ luật tổ chức đảng", "Số quyết định"])
         for _code, label, n in stats.org_discipline:
             sheet.append([label, n])
-        buffer = BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            request,
+            book,
+            filename="thong-ke-kiem-tra.xlsx",
+            what="Thống kê kiểm tra, giám sát, kỷ luật",
+            rows=len(stats.rows),
+            org=root.pk,
+            years=f"{data['year_from']}-{data['year_to']}",
         )
-        response["Content-Disposition"] = 'attachment; filename="thong-ke-kiem-tra.xlsx"'
-        return response
 
 
 # Pickers (HTMX) --------------------------------------------------------------------------

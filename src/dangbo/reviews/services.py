@@ -79,10 +79,7 @@ def commitment_results(review_year: ReviewYear, member_ids) -> dict[int, tuple[i
     member_ids = list(member_ids)
     if not member_ids:
         return {}
-    return (
-        hooks.call("programmes.commitment_results", member_ids, review_year.year, default=None)
-        or {}
-    )
+    return hooks.call("programmes.commitment_results", member_ids, review_year.year) or {}
 
 
 def commitment_effect(review: MemberReview, min_percent) -> rules.CommitmentEffect:
