@@ -120,9 +120,9 @@ def temporary_hosts(root: Organization, month: date) -> tuple[dict[int, int], di
     )
     if not at_host:
         return {}, {}
-    hosted_in = hooks.call("transfers.hosted_on", month, host_path=root.path, default=())
-    away = hooks.call("transfers.hosted_on", month, home_path=root.path, default=())
-    return dict(hosted_in), dict(away)
+    hosted_in = hooks.call("transfers.hosted_on", month, host_path=root.path)
+    away = hooks.call("transfers.hosted_on", month, home_path=root.path)
+    return dict(hosted_in or ()), dict(away or ())
 
 
 @transaction.atomic
