@@ -304,3 +304,62 @@ def test_remittance_message_is_complete(client, priced):
     assert any("Tháng 03/2026 đã nộp lên cấp trên" in t for t in texts)
     body = client.get(reverse("dues:index"), params).content.decode()
     assert "Thu muộn sau khi nộp: 5.000 đ" in body
+
+
+def test_a_member_attending_temporarily_pays_at_the_host_once_accepted(priced, admin_user):
+    """Hằng (cell_a) attends cell_b temporarily: until cell_b accepts she pays at home; from
+    the first month the attendance covers, cell_b's ledger holds her row — whichever side
+    closes first — and cell_a's close says she pays elsewhere. A dated rule can keep dues at
+    home."""
+    from dangbo.core.models import RuleParameter
+    from dangbo.dues import rules
+    from dangbo.transfers import services as transfers
+
+    hang = priced["members_a"][1]
+    stay = transfers.start_temporary(
+        hang,
+        host_org=priced["cell_b"],
+        starts_on=date(2026, 4, 20),
+        ends_on=date(2026, 9, 20),
+        paper_number="T-5",
+    )
+    services.close_month(priced["cell_a"], date(2026, 5, 1))
+    assert (
+        LedgerEntry.objects.get(member=hang, month=date(2026, 5, 1)).organization
+        == (priced["cell_a"])
+    )
+    transfers.accept_temporary(stay, on=date(2026, 5, 10))
+    home = services.close_month(priced["cell_a"], date(2026, 6, 1))
+    assert home.paying_elsewhere == 1 and home.created == 2
+    host = services.close_month(priced["cell_b"], date(2026, 6, 1))
+    assert host.created == 2  # Dũng and Hằng
+    june = LedgerEntry.objects.get(member=hang, month=date(2026, 6, 1))
+    assert (june.organization, june.due) == (priced["cell_b"], 60_000)
+    services.close_month(priced["committee"], date(2026, 7, 1))  # both cells at once
+    assert (
+        LedgerEntry.objects.get(member=hang, month=date(2026, 7, 1)).organization
+        == (priced["cell_b"])
+    )
+    transfers.end_temporary(stay, on=date(2026, 7, 15))
+    services.close_month(priced["committee"], date(2026, 8, 1))
+    assert (
+        LedgerEntry.objects.get(member=hang, month=date(2026, 8, 1)).organization
+        == (priced["cell_a"])
+    )
+    RuleParameter.objects.create(
+        key=rules.TEMPORARY_AT_HOST_KEY, valid_from=date(2026, 1, 1), value=False
+    )
+    other = priced["members_a"][0]
+    stay = transfers.start_temporary(
+        other,
+        host_org=priced["cell_b"],
+        starts_on=date(2026, 8, 20),
+        ends_on=date(2026, 12, 20),
+        paper_number="T-6",
+    )
+    transfers.accept_temporary(stay, on=date(2026, 8, 25))
+    services.close_month(priced["committee"], date(2026, 9, 1))
+    assert (
+        LedgerEntry.objects.get(member=other, month=date(2026, 9, 1)).organization
+        == (priced["cell_a"])
+    )

@@ -72,7 +72,7 @@ def _reset(tree, mover, home) -> None:
 
 
 def _record(meeting, cell, day, statuses, chair):
-    roster = list(services.cell_members(cell))
+    roster = list(services.roll(cell, day))
     previous = list(meeting.attendances.values_list("member_id", flat=True))
     ids = [m.pk for m in roster] + [pk for pk in previous if pk not in {m.pk for m in roster}]
     entries = []

@@ -198,10 +198,30 @@ def test_member_absence_streaks_groups_by_month():
     assert rules.member_absence_streaks(rows) == {1: (3, 3), 2: (0, 0)}
 
 
-def test_months_in_period_and_expected():
-    assert rules.months_in_period(date(2026, 1, 1), date(2026, 12, 1)) == 12
-    assert rules.months_in_period(date(2025, 11, 1), date(2026, 2, 1)) == 4
+def test_expected_meetings_and_the_months_due():
     assert rules.expected_meetings(10, 12) == 120
+    today = date(2026, 12, 7)
+    assert rules.last_month_due(2026, 1, 12, today) == 11  # December is under way
+    assert rules.last_month_due(2026, 12, 12, today) == 11  # nothing due: from_month − 1
+    assert rules.last_month_due(2025, 1, 12, today) == 12
+    assert rules.last_month_due(2027, 1, 3, today) == 0
+    assert rules.required_quarters(1, 11) == [1, 2, 3]
+
+
+@given(
+    st.integers(min_value=2024, max_value=2028),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=1, max_value=12),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31)),
+)
+def test_a_month_is_due_only_once_it_is_over(year, a, b, today):
+    from_month, to_month = sorted((a, b))
+    due = rules.last_month_due(year, from_month, to_month, today)
+    assert from_month - 1 <= due <= to_month
+    for month in range(from_month, due + 1):  # every month due has ended
+        assert date(year, month, 1) < today.replace(day=1)
+    if due < to_month:  # the next month has not ended yet
+        assert date(year, due + 1, 1) >= today.replace(day=1)
 
 
 def test_unexcused_runs_and_current_run():

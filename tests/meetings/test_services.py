@@ -362,3 +362,94 @@ def test_assigned_superiors_are_invited_to_planned_meetings(tree):
             "n_online": 1,
         }
     ]
+
+
+def test_roll_is_the_cells_members_on_the_meeting_day(client, tree):
+    """A meeting of 03/12/2026 lists who belonged to the cell that day: a member admitted on
+    07/12 is not on it, one who transferred out on 05/12 is; a member attending here
+    temporarily (accepted by the cell) is, and is off their home cell's roll meanwhile."""
+    from django.urls import reverse
+
+    from dangbo.members.models import Member
+    from dangbo.transfers import services as transfers
+
+    cell, a = tree["cell_a"], tree["members_a"]
+    newcomer = factories.member(
+        cell, "Mai Văn Mới", admitted_on=date(2026, 12, 7), official_on=None
+    )
+    leaver = a[1]
+    moving = transfers.issue(leaver, to_org=tree["cell_b"], on=date(2026, 12, 1), paper_number="9")
+    transfers.present(moving, on=date(2026, 12, 2))
+    transfers.receive(moving, on=date(2026, 12, 5))
+    guest = tree["village_members"][0]
+    stay = transfers.start_temporary(
+        guest,
+        host_org=cell,
+        starts_on=date(2026, 10, 20),
+        ends_on=date(2027, 3, 20),
+        paper_number="T-2",
+    )
+    day = date(2026, 12, 3)
+    before_acceptance = {m.full_name for m in services.roll(cell, day)}
+    assert before_acceptance == {a[0].full_name, leaver.full_name, a[2].full_name}
+    assert guest in services.roll(tree["village"], day)
+    transfers.accept_temporary(stay, on=date(2026, 11, 2))
+    names = [m.full_name for m in services.roll(cell, day)]
+    assert sorted(names) == sorted(
+        [a[0].full_name, leaver.full_name, a[2].full_name, guest.full_name]
+    )
+    assert newcomer.full_name not in names
+    assert guest not in services.roll(tree["village"], day)
+    assert guest not in services.roll(cell, date(2026, 11, 1))  # before the acceptance
+    assert newcomer in services.roll(cell, date(2026, 12, 7))
+    assert leaver not in services.roll(cell, date(2026, 12, 5))
+
+    # The attendance screen and the record follow the same roll.
+    meeting = services.plan_meeting(organization=cell, kind="regular", planned_on=day)
+    client.force_login(factories.user(role_code="cell_secretary", on=cell))
+    form = client.get(reverse("meetings:record", args=[meeting.pk])).content.decode()
+    assert leaver.full_name in form and guest.full_name in form
+    assert newcomer.full_name not in form
+
+    def record(members):
+        return services.record_meeting(
+            meeting,
+            held_on=day,
+            start=time(8, 0),
+            end=time(10, 0),
+            chair_id=a[0].pk,
+            secretary_id=a[2].pk,
+            attendance=[services.AttendanceEntry(m.pk, "present") for m in members],
+        )
+
+    with pytest.raises(DomainError, match="Chưa điểm danh: Đặng Thị Thủy"):
+        record([a[0], leaver, a[2]])
+    with pytest.raises(DomainError, match="không sinh hoạt tại chi bộ"):
+        record([a[0], leaver, a[2], guest, newcomer])
+    held = record([a[0], leaver, a[2], guest])
+    assert (held.expected_count, held.attended_count) == (4, 4)
+    assert Member.objects.get(pk=guest.pk).organization == tree["village"]  # home register
+
+
+def test_the_month_under_way_is_in_progress_not_missing(tree):
+    """On 15/03/2026, January–March: cell_b has met in January and February and not yet in
+    March — it misses nothing. March's meeting of cell_a is counted as held, in progress.
+    The tallies and the live reference agree."""
+    a, b = tree["members_a"], tree["members_b"] + [factories.member(tree["cell_b"], "Võ Văn Tư")]
+    for month in (1, 2):
+        held_meeting(tree["cell_a"], a, on=date(2026, month, 10))
+        held_meeting(tree["cell_b"], b, on=date(2026, month, 12))
+    held_meeting(tree["cell_a"], a, on=date(2026, 3, 10))
+    today = date(2026, 3, 15)
+    rows, total = queries.subtree_stats(tree["committee"], 2026, 1, 3, 95, today)
+    assert (total.months, total.in_progress) == (2, 3)
+    assert (total.held_regular, total.held_regular_due, total.expected_regular) == (5, 4, 4)
+    assert total.held_pct == Decimal(100) and total.held_in_progress == 1
+    assert (total.cells_missing_months, total.cells_missing_thematic) == (0, 0)
+    assert (rows, total) == queries.subtree_stats_live(tree["committee"], 2026, 1, 3, 95, today)
+    # Once March is over, cell_b misses it (and the first quarter's thematic meeting).
+    later = date(2026, 4, 1)
+    _rows, total = queries.subtree_stats(tree["committee"], 2026, 1, 3, 95, later)
+    assert (total.months, total.in_progress, total.expected_regular) == (3, 0, 6)
+    assert (total.cells_missing_months, total.cells_missing_thematic) == (1, 2)
+    assert total == queries.subtree_stats_live(tree["committee"], 2026, 1, 3, 95, later)[1]

@@ -2,6 +2,7 @@ from datetime import date, time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.meetings import services
 from dangbo.meetings.models import Attendance, CriteriaSet, Meeting, MeetingTask
@@ -265,3 +266,17 @@ def test_prepare_documents_superiors_resolutions_tasks(secretary_client, tree, s
         organization=tree["cell_b"], kind="regular", planned_on=date(2026, 3, 10)
     )
     assert secretary_client.get(reverse("meetings:cancel", args=[other.pk])).status_code == 404
+
+
+def test_stats_screen_says_the_current_month_is_in_progress(admin_client, tree):
+    today = timezone.localdate()
+    response = admin_client.get(
+        reverse("meetings:stats"),
+        {"org": tree["committee"].pk, "year": today.year, "from": 1, "to": today.month},
+    )
+    body = response.content.decode()
+    assert f"tháng {today.month}/{today.year} đang diễn ra" in body
+    total = response.context["total"]
+    assert total.months == today.month - 1 and total.cells_missing_months == (
+        2 if today.month > 1 else 0
+    )

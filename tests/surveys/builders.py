@@ -1,7 +1,9 @@
 """Builders for survey test data, through the real services."""
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
+
+from django.utils import timezone
 
 from dangbo.programmes import services as programme_services
 from dangbo.surveys import services
@@ -22,13 +24,21 @@ def document(org, number=None):
     )
 
 
-def campaign(org, *, anonymous=True, title="Khảo sát chất lượng sinh hoạt chi bộ", doc=None):
+def campaign(
+    org,
+    *,
+    anonymous=True,
+    title="Khảo sát chất lượng sinh hoạt chi bộ",
+    doc=None,
+    ends_on=None,
+):
+    """A campaign from 01/01/2026, still running a year from today unless `ends_on`."""
     return services.create_campaign(
         organization=org,
         title=title,
         purpose="Đánh giá kết quả thực hiện đề án",
         starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+        ends_on=ends_on or timezone.localdate() + timedelta(days=365),
         document=doc or document(org),
         anonymous=anonymous,
     )
@@ -46,10 +56,17 @@ QUESTIONS = [
 ]
 
 
-def running(org, *, anonymous=True, sample=True, title="Khảo sát chất lượng sinh hoạt chi bộ"):
+def running(
+    org,
+    *,
+    anonymous=True,
+    sample=True,
+    title="Khảo sát chất lượng sinh hoạt chi bộ",
+    ends_on=None,
+):
     """A campaign with a sample (hand-picked: the cells under org), groups CU/DV and a
     published version of four questions."""
-    c = campaign(org, anonymous=anonymous, title=title)
+    c = campaign(org, anonymous=anonymous, title=title, ends_on=ends_on)
     if sample:
         for cell in services.candidate_orgs(c):
             services.add_to_sample(c, organization=cell)

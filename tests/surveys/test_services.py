@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dangbo.core.errors import DomainError
 from dangbo.meetings import services as meeting_services
@@ -67,7 +69,7 @@ def test_hand_pick_refuses_outside_and_duplicates(tree):
 
 
 def test_visit_is_recorded_in_the_meeting(tree):
-    c = builders.campaign(tree["committee"])
+    c = builders.campaign(tree["committee"], ends_on=date(2026, 12, 31))
     sampled = services.add_to_sample(c, organization=tree["cell_a"])
     meeting = meeting_services.plan_meeting(
         organization=tree["cell_a"], kind="regular", planned_on=date(2026, 3, 10), topic="X"
@@ -189,7 +191,7 @@ def test_results_counts_shares_averages_and_verdict(running):
     c, version, cu, dv = running
     rows = [("CU", ["1", "12", "5", "Tốt"])] * 3 + [("DV", ["2", "3", "4", ""])] * 3
     services.enter_paper(c, version, _rows(c.sample.first(), *rows))
-    result = queries.results(version)
+    result = queries.results(version, thresholds={"surveys.min_group_respondents": 1})
     assert result.responses == 6
     labels = [col.label for col in result.columns]
     assert labels[:3] == ["Chung", "Cấp ủy viên", "Đảng viên"]
@@ -230,3 +232,71 @@ def test_closed_campaign_refuses_answers(running):
     assert rules.hash_code(issued.codes[0]) in set(
         AccessCode.objects.filter(used=False).values_list("code_hash", flat=True)
     )
+
+
+def test_results_hide_groups_under_the_floor_and_what_would_reveal_them(running):
+    """k = 5 (the dated default): 3 CU and 9 DV respondents. CU is hidden, and so is DV —
+    else CU = everyone − DV. The org types: 12 in one type, shown. A free-text answer is not
+    labelled with a hidden group."""
+    c, version, cu, dv = running
+    rows = [("CU", ["1", "12", "5", "Tốt"])] * 3 + [("DV", ["2", "3", "4", "Khá"])] * 9
+    services.enter_paper(c, version, _rows(c.sample.first(), *rows))
+    result = queries.results(version, thresholds=services.thresholds(c))
+    assert result.min_respondents == 5
+    labels = [col.label for col in result.columns]
+    assert labels[:3] == ["Chung", "Cấp ủy viên", "Đảng viên"]
+    q1, _q2, q3, q4 = result.questions
+    assert q1.respondents == [12, None, None, 12]
+    assert q1.rows[0].counts == [3, None, None, 3] and q1.rows[0].shares[1:3] == [None, None]
+    assert q3.averages[1:3] == [None, None] and q3.averages[0] == 4.25
+    assert len(q4.texts) == 12 and {a.group_label for a in q4.texts} == {""}
+    assert result.responses_by_column[1:3] == [None, None]
+    # Below the floor in total: nothing but the count of responses is shown.
+    few = builders.running(c.organization, title="Khảo sát nhỏ")
+    services.enter_paper(few[0], few[1], _rows(None, *[("CU", ["1", "1", "3", "x"])] * 2))
+    small = queries.results(few[1], thresholds=services.thresholds(few[0]))
+    assert small.responses == 2 and all(all(q.hidden) for q in small.questions)
+    assert small.questions[3].texts == []
+
+
+def test_a_campaign_past_its_end_date_no_longer_collects(tree):
+    """Its status reads "Hết thời gian khảo sát", not "Đang khảo sát": codes are refused,
+    paper questionnaires collected in time can still be typed in until it is closed."""
+    ended, version, cu, dv = builders.running(tree["committee"], ends_on=date(2026, 6, 30))
+    assert ended.status == "running" and ended.phase == rules.ENDED
+    issued = services.issue_codes(ended, group=dv, count=1)
+    with pytest.raises(DomainError, match="đã kết thúc ngày 30/06/2026"):
+        services.answer_with_code(issued.codes[0], {version.questions.first().pk: "1"})
+    services.enter_paper(ended, version, _rows(None, ("DV", ["1", "1", "3", ""])))
+    services.close_campaign(ended)
+    ended.refresh_from_db()
+    assert ended.phase == rules.CLOSED
+    with pytest.raises(DomainError):
+        services.enter_paper(ended, version, _rows(None, ("DV", ["1", "1", "3", ""])))
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=6),
+    st.integers(min_value=1, max_value=10),
+)
+def test_suppression_leaves_nothing_under_the_floor_readable(counts, k):
+    hidden = rules.suppressed(counts, k)
+    for n, h in zip(counts, hidden, strict=True):
+        if 0 < n < k:
+            assert h  # under the floor: hidden
+        if not h:
+            assert n == 0 or n >= k
+    together = sum(n for n, h in zip(counts, hidden, strict=True) if h)
+    # what can be derived (everyone − the columns shown) covers at least k people, or the
+    # whole table is hidden because everyone together is under k
+    assert (
+        together == 0
+        or together >= k
+        or all(h or n == 0 for n, h in zip(counts, hidden, strict=True))
+    )
+    total = [sum(counts)] + counts
+    table = rules.hidden_columns(total, [list(range(1, len(total)))], k)
+    if 0 < total[0] < k:
+        assert all(table)
+    else:
+        assert table[1:] == hidden

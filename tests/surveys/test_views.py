@@ -150,7 +150,9 @@ def test_exports_xlsx_and_docx(running, client, staff):
     book = load_workbook(io.BytesIO(r.content))
     raw = book["Dữ liệu thô (ẩn danh)"]
     assert raw.max_row == 11
-    assert [cell.value for cell in raw[2]][:2] == [1, "Cấp ủy viên"]
+    # 4 CU and 6 DV: CU is under the floor of 5, DV goes with it (else CU = all − DV)
+    assert [cell.value for cell in raw[2]][:2] == [1, "ẩn"]
+    assert "Cấp ủy viên" not in {cell.value for row in raw.iter_rows() for cell in row}
     r = client.get(reverse("surveys:export_docx", args=[c.pk]))
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "Tăng sinh hoạt chuyên đề" in text and "Những việc chưa làm được" in text
@@ -208,3 +210,42 @@ def test_home_card_lists_running_campaigns(running, client, staff, tree):
     outsider = factories.user("ngoai", role_code="grassroots_committee", on=tree["commune"])
     client.force_login(outsider)
     assert "Khảo sát đang thu phiếu" not in client.get("/").content.decode()
+
+
+def test_small_groups_are_hidden_on_the_screen_and_in_both_exports(running, client, staff):
+    """With 7 DV and 1 CU, CU's one answer cannot be read anywhere: the screen, the XLSX
+    summary and raw sheet, the DOCX (DV is hidden with it: DV = everyone − CU otherwise)."""
+    c, version, *_ = running
+    rows = [services.PaperRow("CU", None, ["2", "3", "1", "Riêng tôi"])]
+    rows += [services.PaperRow("DV", None, ["1", "1", "5", ""])] * 7
+    services.enter_paper(c, version, rows)
+    page = client.get(reverse("surveys:results", args=[c.pk])).content.decode()
+    assert 'id="k-anonymity"' in page and "ẩn" in page
+    assert "Riêng tôi" not in page  # one free-text answer: under the floor too
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("surveys:export_xlsx", args=[c.pk])).content)
+    )
+    summary = [row for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    scale = next(i for i, row in enumerate(summary) if row[0] == "Điểm trung bình")
+    assert summary[scale][2] == 4.5 and summary[scale][3:5] == ("ẩn", "ẩn")
+    raw = [row for row in book["Dữ liệu thô (ẩn danh)"].iter_rows(values_only=True)]
+    assert {row[1] for row in raw[1:]} == {"ẩn"}
+    docx = Document(io.BytesIO(client.get(reverse("surveys:export_docx", args=[c.pk])).content))
+    cells = [cell.text for table in docx.tables for row in table.rows for cell in row.cells]
+    assert "ẩn" in cells and "1,00" not in cells
+
+
+def test_ended_campaign_shows_as_ended_everywhere(tree, client, staff):
+    ended = builders.running(tree["committee"], ends_on=date(2026, 6, 30))[0]
+    listing = client.get(reverse("surveys:index")).content.decode()
+    assert "Hết thời gian khảo sát" in listing
+    running_only = client.get(reverse("surveys:index"), {"status": "running"}).content.decode()
+    assert ended.title not in running_only
+    detail = client.get(reverse("surveys:detail", args=[ended.pk])).content.decode()
+    assert 'id="campaign-phase">Hết thời gian khảo sát<' in detail
+    assert "Khảo sát đang thu phiếu" not in client.get("/").content.decode()
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(staff)
+    assert api.get(f"/api/v1/survey-campaigns/{ended.pk}/").json()["status"] == "ended"

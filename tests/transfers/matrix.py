@@ -95,4 +95,6 @@ CASES = [
     _acts("transfer-present"),
     _acts("transfer-receive"),
     _acts("transfer-cancel"),
+    _acts("transfer-accept"),
+    _acts("transfer-end"),
 ]

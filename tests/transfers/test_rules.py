@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -60,3 +60,19 @@ def test_state_machine():
     assert rules.transition_problem(Kind.OFFICIAL, State.ISSUED, State.COMPLETED)
     assert rules.transition_problem(Kind.OFFICIAL, State.COMPLETED, State.CANCELLED)
     assert rules.transition_problem(Kind.OUT, State.COMPLETED, State.CANCELLED)
+    # temporary: the home introduces, the host accepts (or the home withdraws), then ends
+    assert rules.transition_problem(Kind.TEMPORARY, State.ISSUED, State.ACTIVE) is None
+    assert rules.transition_problem(Kind.TEMPORARY, State.ISSUED, State.CANCELLED) is None
+    assert rules.transition_problem(Kind.TEMPORARY, State.ISSUED, State.ENDED)
+    assert rules.transition_problem(Kind.TEMPORARY, State.ACTIVE, State.ENDED) is None
+
+
+@given(days, days, days, st.one_of(st.none(), days), st.sampled_from(sorted(State.LABELS)))
+def test_hosted_only_between_acceptance_and_end(day, accepted, ends, ended, state):
+    hosted = rules.is_hosted_on(day, state, accepted, ends, ended)
+    if hosted:
+        assert state in (State.ACTIVE, State.ENDED) and accepted <= day
+        assert day < (ended or ends + timedelta(days=1))
+    elif state in (State.ACTIVE, State.ENDED) and accepted <= day:
+        assert day >= rules.hosted_until(ends, ended)
+    assert not rules.is_hosted_on(day, state, None, ends, ended)

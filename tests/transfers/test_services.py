@@ -87,7 +87,43 @@ def test_temporary_keeps_home_register(tree):
         for_study=True,
     )
     assert Member.objects.get(pk=member.pk).organization == tree["cell_a"]
+    assert t.state == State.ISSUED and t.accepted_on is None
+    with pytest.raises(DomainError, match="Không thể chuyển"):
+        services.end_temporary(t, on=date(2026, 11, 1))  # never accepted: the home cancels
+    services.accept_temporary(t, on=date(2026, 1, 5))
     services.end_temporary(t, on=date(2026, 11, 1))
+    assert dict(services.hosted_on(date(2026, 10, 31), host_path=tree["cell_b"].path)) == {
+        member.pk: tree["cell_b"].pk
+    }
+    assert not services.hosted_on(date(2026, 11, 1), host_path=tree["cell_b"].path).exists()
+
+
+def test_only_the_host_accepts_a_temporary_attendance_within_its_period(tree):
+    home = factories.user(role_code="grassroots_committee", on=tree["cell_a"])
+    host = factories.user(role_code="grassroots_committee", on=tree["village"])
+    member = tree["members_a"][1]
+    t = services.start_temporary(
+        member,
+        host_org=tree["village"],
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 8, 1),
+        paper_number="T3",
+        user=home,
+    )
+    with pytest.raises(DomainError, match="nơi sinh hoạt tạm thời"):
+        services.accept_temporary(t, on=date(2026, 3, 5), user=home)
+    with pytest.raises(DomainError, match="Đã hết thời hạn"):
+        services.accept_temporary(t, on=date(2026, 8, 2), user=host)
+    with pytest.raises(DomainError, match="từ ngày giới thiệu"):
+        services.accept_temporary(t, on=date(2026, 2, 28), user=host)
+    t = services.accept_temporary(t, on=date(2026, 3, 5), user=host, note="Đã xuất trình")
+    assert (t.state, t.accepted_on) == (State.ACTIVE, date(2026, 3, 5))
+    assert [e.state for e in t.events.all()] == [State.ISSUED, State.ACTIVE]
+    summaries = list(member.events.values_list("summary", flat=True))
+    assert any("tiếp nhận sinh hoạt tạm thời" in text for text in summaries)
+    # Not ended, past its end: back home the day after (the flag asks someone to end it).
+    assert services.hosted_on(date(2026, 8, 1), home_path=tree["cell_a"].path).exists()
+    assert not services.hosted_on(date(2026, 8, 2), home_path=tree["cell_a"].path).exists()
 
 
 def test_transfer_out_and_in_are_one_sided(tree):

@@ -102,3 +102,23 @@ def test_api(tree, sides):
     outsider = factories.user(role_code="grassroots_committee", on=tree["cell_b"])
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=outsider).key}")
     assert api.get(f"/api/v1/transfers/{pk}/").status_code == 404
+
+
+def test_api_accepts_and_ends_a_temporary_attendance_by_side(tree, sides):
+    sender, receiver = sides
+    t = services.start_temporary(
+        tree["members_a"][0],
+        host_org=tree["village"],
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 8, 1),
+        paper_number="T-1",
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=sender).key}")
+    refused = api.post(f"/api/v1/transfers/{t.pk}/accept/", {"on": "2026-03-02"})
+    assert refused.status_code == 400 and "nơi sinh hoạt tạm thời" in str(refused.json())
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=receiver).key}")
+    data = api.post(f"/api/v1/transfers/{t.pk}/accept/", {"on": "2026-03-02"}).json()
+    assert (data["state"], data["accepted_on"]) == ("active", "2026-03-02")
+    data = api.post(f"/api/v1/transfers/{t.pk}/end/", {"on": "2026-07-01"}).json()
+    assert (data["state"], data["completed_on"]) == ("ended", "2026-07-01")

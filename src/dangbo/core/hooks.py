@@ -113,6 +113,13 @@ HOOKS: dict[str, Hook] = {
             {},
         ),
         Hook(
+            "transfers.hosted_on",
+            "transfers",
+            "(day, *, host_path=None, home_path=None) → a lazy queryset (usable as a subquery) "
+            "of (member id, host org id) rows: members an accepted temporary attendance places "
+            "at a host on `day`, by host subtree or home subtree. Meeting rolls, dues ledgers.",
+        ),
+        Hook(
             "training.valid_certificate",
             "training",
             "(*, id_number='', full_name='', birth_date=None, on) → {number, issued_on, "

@@ -3,9 +3,10 @@
 respondent group (from paper and with one-time codes); findings, one turned into a task."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.apps import apps
+from django.utils import timezone
 
 from dangbo.organizations.models import Organization
 from dangbo.programmes import services as programme_services
@@ -13,6 +14,14 @@ from dangbo.surveys import services
 from dangbo.surveys.models import FindingKind, QuestionKind
 
 START, END = date(2026, 4, 1), date(2026, 9, 30)
+
+
+def _collecting_until() -> date:
+    """The demo campaign still collects when the demo is seeded (its questionnaires are
+    answered with one-time codes, refused once a campaign's period is over)."""
+    return max(END, timezone.localdate() + timedelta(days=90))
+
+
 LEADERS = [
     "Nguyễn Văn Hải",
     "Trần Thị Mai",
@@ -93,7 +102,7 @@ def seed_surveys(root: Organization, seed: int) -> None:
         purpose="Đánh giá những việc làm được, chưa làm được sau một năm thực hiện đề án; "
         "đề xuất giải pháp cho giai đoạn tiếp theo.",
         starts_on=START,
-        ends_on=END,
+        ends_on=_collecting_until(),
         document=_document(root),
         anonymous=True,
     )

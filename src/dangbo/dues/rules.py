@@ -92,6 +92,20 @@ def split_remittance(collected: int, retain_percents: Sequence[Decimal]) -> list
     return kept
 
 
+# Where a member attending temporarily at another cell pays (dated, configurable). Default:
+# at the host cell, whose meetings they attend; the home cell keeps them on its register
+# (Quy định 232-QĐ/TW 2025, mục 6.3.2, on temporary attendance; set False where a province
+# keeps dues at home).
+TEMPORARY_AT_HOST_KEY = "dues.temporary_dues_at_host"
+DEFAULT_TEMPORARY_AT_HOST = True
+
+
+def collecting_org(home_org_id: int, host_org_id: int | None) -> int:
+    """The cell whose ledger holds a member's month: the host during an accepted temporary
+    attendance covering the month's first day (when dues are paid at the host), else home."""
+    return host_org_id if host_org_id is not None else home_org_id
+
+
 def carried_into(item_month: date, remittance_month: date, remitted_months) -> bool:
     """Whether money not yet passed up, paid for `item_month`, goes up with the remittance
     for `remittance_month`.

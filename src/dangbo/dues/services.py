@@ -8,7 +8,9 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
 from dangbo.dues import rules
 from dangbo.dues.models import (
     DuesRate,
@@ -107,33 +109,49 @@ class CloseResult:
     already: int = 0
     missing_basis: list[Member] = field(default_factory=list)
     errors: list[tuple[Member, str]] = field(default_factory=list)
+    paying_elsewhere: int = 0  # attending temporarily outside `root`: their host collects
+
+
+def temporary_hosts(root: Organization, month: date) -> tuple[dict[int, int], dict[int, int]]:
+    """({member: host} hosted inside `root`, {member: host} of `root`'s members hosted
+    anywhere) on the month's first day, when the dated rule has dues paid at the host."""
+    at_host = RuleParameter.value_on(
+        rules.TEMPORARY_AT_HOST_KEY, month, root.path, rules.DEFAULT_TEMPORARY_AT_HOST
+    )
+    if not at_host:
+        return {}, {}
+    hosted_in = hooks.call("transfers.hosted_on", month, host_path=root.path)
+    away = hooks.call("transfers.hosted_on", month, home_path=root.path)
+    return dict(hosted_in or ()), dict(away or ())
 
 
 @transaction.atomic
 def close_month(root: Organization, month: date) -> CloseResult:
     """Write the month's ledger rows for every active member under `root` (idempotent).
 
-    Members without an income basis, or whose basis cannot be priced, are listed, not skipped
-    silently; nothing is written for them.
+    A member attending temporarily elsewhere is written to the host cell's ledger (the host
+    collects, `rules.TEMPORARY_AT_HOST_KEY`): a host under `root` gets the row, a host outside
+    leaves it to the host's own close. Members without an income basis, or whose basis cannot
+    be priced, are listed, not skipped silently; nothing is written for them.
     """
     month = rules.first_of_month(month)
     if month > rules.first_of_month(timezone.localdate()):
         raise DomainError("Không thể lập sổ cho tháng chưa đến.", "month")
     result = CloseResult(month)
-    in_scope = dict(member__org_path__startswith=root.path)
+    hosted_in, away = temporary_hosts(root, month)
+    scope = Q(org_path__startswith=root.path) | Q(pk__in=list(hosted_in))
+    in_scope = Q(member__org_path__startswith=root.path) | Q(member_id__in=list(hosted_in))
     members = list(
         Member.objects.filter(
-            org_path__startswith=root.path,
-            status__in=ACTIVE_STATUSES,
-            admitted_on__lt=rules.add_months(month, 1),
+            scope, status__in=ACTIVE_STATUSES, admitted_on__lt=rules.add_months(month, 1)
         )
-        .exclude(pk__in=LedgerEntry.objects.filter(month=month, **in_scope).values("member_id"))
+        .exclude(pk__in=LedgerEntry.objects.filter(in_scope, month=month).values("member_id"))
         .values_list("pk", "full_name", "organization_id")
     )
-    result.already = LedgerEntry.objects.filter(month=month, **in_scope).count()
+    result.already = LedgerEntry.objects.filter(in_scope, month=month).count()
     bases: dict[int, rules.Basis] = {}
     rows = (
-        IncomeBasis.objects.filter(valid_from__lte=month, **in_scope)
+        IncomeBasis.objects.filter(in_scope, valid_from__lte=month)
         .order_by("member_id", "valid_from")
         .values_list("member_id", "income_type", "amount", "region", "wage_percent")
     )
@@ -141,7 +159,11 @@ def close_month(root: Organization, month: date) -> CloseResult:
         bases[member_id] = rules.Basis(*basis)  # the latest valid_from wins
     prices = PriceList()
     entries = []
-    for pk, full_name, organization_id in members:
+    for pk, full_name, home_id in members:
+        collector = rules.collecting_org(home_id, hosted_in.get(pk) or away.get(pk))
+        if pk in away and pk not in hosted_in:
+            result.paying_elsewhere += 1
+            continue
         basis = bases.get(pk)
         if basis is None:
             result.missing_basis.append(Member(pk=pk, full_name=full_name))
@@ -151,7 +173,7 @@ def close_month(root: Organization, month: date) -> CloseResult:
         except rules.DuesError as exc:
             result.errors.append((Member(pk=pk, full_name=full_name), str(exc)))
             continue
-        entries.append((pk, organization_id, due))
+        entries.append((pk, collector, due))
     _insert_entries(entries, month)
     result.created = len(entries)
     return result

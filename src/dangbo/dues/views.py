@@ -98,6 +98,12 @@ class CloseMonthView(DuesScopeMixin, View):
                 f"Đã lập sổ tháng {month:%m/%Y}: {result.created} dòng mới, "
                 f"{result.already} dòng đã có.",
             )
+            if result.paying_elsewhere:
+                messages.info(
+                    request,
+                    f"{result.paying_elsewhere} đảng viên đang sinh hoạt tạm thời nơi khác: "
+                    "đóng đảng phí tại chi bộ nơi sinh hoạt tạm thời.",
+                )
             if result.missing_basis:
                 names = ", ".join(m.full_name for m in result.missing_basis[:10])
                 messages.warning(

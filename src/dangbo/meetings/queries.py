@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractMonth, ExtractQuarter, Substr
 from django.db.models.lookups import LessThan
+from django.utils import timezone
 
 from dangbo.meetings import absences, rules, tally
 from dangbo.meetings.models import (
@@ -76,9 +77,11 @@ class StatsRow:
     name: str = ""
     pk: int | None = None
     cells: int = 0
-    months: int = 0
+    months: int = 0  # months of the period already over: each expects a regular meeting
+    in_progress: int = 0  # the month under way inside the period (not expected yet), or 0
     held: int = 0
     held_regular: int = 0
+    held_regular_due: int = 0  # of which in the months already over
     held_thematic: int = 0
     attended: int = 0
     attendance_expected: int = 0
@@ -99,8 +102,13 @@ class StatsRow:
         if not self.expected_regular:
             return None
         return rules.attendance_rate(
-            min(self.held_regular, self.expected_regular), self.expected_regular
+            min(self.held_regular_due, self.expected_regular), self.expected_regular
         )
+
+    @property
+    def held_in_progress(self) -> int:
+        """Regular meetings already held in the month under way."""
+        return self.held_regular - self.held_regular_due
 
     @property
     def rate(self):
@@ -128,6 +136,7 @@ class StatsRow:
             "cells",
             "held",
             "held_regular",
+            "held_regular_due",
             "held_thematic",
             "attended",
             "attendance_expected",
@@ -142,9 +151,15 @@ class StatsRow:
             self.grades[code] += count
 
 
-def _required_quarters(from_month: int, to_month: int) -> list[int]:
-    """Quarters lying wholly inside the period: each needs a thematic meeting."""
-    return [q for q in range(1, 5) if 3 * q - 2 >= from_month and 3 * q <= to_month]
+def _period(year: int, from_month: int, to_month: int, today: date) -> tuple[int, int, int]:
+    """(last month due, months expected, month in progress or 0) of a statistics period."""
+    due = rules.last_month_due(year, from_month, to_month, today)
+    running = today.month if year == today.year and from_month <= today.month <= to_month else 0
+    return due, max(0, due - from_month + 1), running
+
+
+def _month_after(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1)
 
 
 def _stats_frame(root, months, threshold):
@@ -178,27 +193,31 @@ def _stats_frame(root, months, threshold):
 
 
 def subtree_stats_live(
-    root: Organization, year: int, from_month: int, to_month: int, threshold
+    root: Organization, year: int, from_month: int, to_month: int, threshold, today=None
 ) -> tuple[list[StatsRow], StatsRow]:
     """Per child of `root` (or `root` alone when it is a cell) and in total: cells, meetings
     held vs expected, attendance rate, meetings under the threshold, scores and grades, cells
-    with missing months / quarterly thematic meetings.
+    with missing months / quarterly thematic meetings. A month is expected only once it is
+    over (`rules.last_month_due`): the month under way is in progress, never missing.
 
     Three queries: the children, the cells (id, path), and one pass over the period's
     meetings grouped per cell; per-cell rows are folded into children here."""
+    today = today or timezone.localdate()
     start = date(year, from_month, 1)
-    end = date(year + to_month // 12, to_month % 12 + 1, 1)
-    months = rules.months_in_period(start, date(year, to_month, 1))
+    end = _month_after(year, to_month)
+    due, months, running = _period(year, from_month, to_month, today)
+    due_end = _month_after(year, due) if due >= from_month else start
     threshold = Decimal(str(threshold))
     rows, row, cell_child = _stats_frame(root, months, threshold)
 
-    quarters = _required_quarters(from_month, to_month)
+    quarters = rules.required_quarters(from_month, due)
     thematic_in_quarters = Q(kind__in=rules.THEMATIC_KINDS)
     if quarters:
         thematic_in_quarters &= Q(
             planned_on__gte=date(year, 3 * quarters[0] - 2, 1),
-            planned_on__lt=date(year + quarters[-1] // 4, (3 * quarters[-1]) % 12 + 1, 1),
+            planned_on__lt=_month_after(year, 3 * quarters[-1]),
         )
+    regular_due = Q(kind__in=rules.MONTHLY_KINDS, planned_on__lt=due_end)
     low = LessThan(F("attended_count") * 100, F("expected_count") * threshold)
     per_cell = (
         Meeting.objects.filter(
@@ -211,13 +230,14 @@ def subtree_stats_live(
         .annotate(
             held=Count("id"),
             regular=Count("id", filter=Q(kind__in=rules.MONTHLY_KINDS)),
+            regular_due=Count("id", filter=regular_due),
             thematic=Count("id", filter=Q(kind__in=rules.THEMATIC_KINDS)),
             attended=Sum("attended_count"),
             expected=Sum("expected_count"),
             low=Count("id", filter=low),
             scored=Count("score"),
             score_sum=Sum("score"),
-            months_met=_distinct_count(ExtractMonth("planned_on"), Q(kind__in=rules.MONTHLY_KINDS)),
+            months_met=_distinct_count(ExtractMonth("planned_on"), regular_due),
             quarters_met=_distinct_count(ExtractQuarter("planned_on"), thematic_in_quarters),
             **{f"g_{code}": Count("id", filter=Q(grade=code)) for code in GRADES},
         )
@@ -234,6 +254,7 @@ def subtree_stats_live(
         r = row(child)
         r.held += item["held"]
         r.held_regular += item["regular"]
+        r.held_regular_due += item["regular_due"]
         r.held_thematic += item["thematic"]
         r.attended += item["attended"] or 0
         r.attendance_expected += item["expected"] or 0
@@ -247,13 +268,29 @@ def subtree_stats_live(
                 complete_months[child] = complete_months.get(child, 0) + 1
             if item["quarters_met"] >= len(quarters):
                 complete_quarters[child] = complete_quarters.get(child, 0) + 1
+    return _finish(
+        root, rows, months, running, quarters, complete_months, complete_quarters, threshold
+    )
+
+
+def _finish(root, rows, months, running, quarters, complete_months, complete_quarters, threshold):
+    """Cells missing months / thematic quarters (none when nothing is due yet), the rows in
+    path order and their total."""
     for path, r in rows.items():
-        r.cells_missing_months = max(0, r.cells - complete_months.get(path, 0))
+        r.in_progress = running
+        r.cells_missing_months = max(0, r.cells - complete_months.get(path, 0)) if months else 0
         r.cells_missing_thematic = (
             max(0, r.cells - complete_quarters.get(path, 0)) if quarters else 0
         )
     ordered = [rows[p] for p in sorted(rows) if rows[p].cells or rows[p].held]
-    total = StatsRow(path=root.path, name=root.name, pk=root.pk, months=months, threshold=threshold)
+    total = StatsRow(
+        path=root.path,
+        name=root.name,
+        pk=root.pk,
+        months=months,
+        in_progress=running,
+        threshold=threshold,
+    )
     for r in ordered:
         total.add(r)
     return ordered, total
@@ -293,14 +330,15 @@ _SUMMED = (*tally.FIELDS[:12],)
 
 
 def subtree_stats(
-    root: Organization, year: int, from_month: int, to_month: int, threshold
+    root: Organization, year: int, from_month: int, to_month: int, threshold, today=None
 ) -> tuple[list[StatsRow], StatsRow]:
     """The figures of `subtree_stats_live`, read from the cumulative month tallies: per cell
-    the row of `to_month` minus the row before the period (and before its first whole
-    quarter), then summed per child of `root` in the database — three small queries, a row
-    per child back (not per cell). Meetings under the attendance threshold are judged by the
-    threshold in force for their cell on their day."""
-    months = rules.months_in_period(date(year, from_month, 1), date(year, to_month, 1))
+    the row of `to_month` (and of the last month already over) minus the row before the
+    period (and before its first whole quarter), then summed per child of `root` in the
+    database — three small queries, a row per child back (not per cell). Meetings under the
+    attendance threshold are judged by the threshold in force for their cell on their day."""
+    today = today or timezone.localdate()
+    due, months, running = _period(year, from_month, to_month, today)
     threshold = Decimal(str(threshold))
     holds = root.org_type.holds_members
     width = len(root.path) + (0 if holds else Organization.steplen)
@@ -334,13 +372,14 @@ def subtree_stats(
     ):
         row(child).cells += cells
 
-    quarters = _required_quarters(from_month, to_month)
+    quarters = rules.required_quarters(from_month, due)
     quarter_base = 3 * ((from_month + 4) // 3 - 1)  # the month before the first whole quarter
     before = from_month - 1
+    due = max(due, before)  # nothing over yet: the deltas at `due` are 0
     per_cell = (
         MonthTally.objects.filter(
             year=year,
-            month__in={to_month, before, quarter_base} - {0},
+            month__in={to_month, due, before, quarter_base} - {0},
             organization__path__startswith=root.path,
             organization__org_type__holds_members=True,
         )
@@ -349,17 +388,20 @@ def subtree_stats(
             cell_path=F("organization__path"),
             active=F("organization__is_active"),
         )
+        # the figures at the last month over first: their names must not shadow the columns
         .annotate(
-            **{name: _delta(name, to_month, before) for name in (*_SUMMED, "months_met")},
-            quarters=_delta("quarters_met", to_month, quarter_base),
+            regular_due=_delta("regular", due, before),
+            months_due=_delta("months_met", due, before),
+            quarters=_delta("quarters_met", due, quarter_base),
         )
+        .annotate(**{name: _delta(name, to_month, before) for name in _SUMMED})
         .order_by()
     )
     inner, params = per_cell.query.sql_with_params()
-    sums = ", ".join(f"SUM(t.{name})" for name in _SUMMED)
+    sums = ", ".join(f"SUM(t.{name})" for name in (*_SUMMED, "regular_due"))
     sql = (
         f"SELECT SUBSTR(t.cell_path, 1, %s), {sums}, "
-        "SUM(CASE WHEN t.active AND t.months_met >= %s THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN t.active AND t.months_due >= %s THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN t.active AND t.quarters >= %s THEN 1 ELSE 0 END) "
         f"FROM ({inner}) t WHERE t.held > 0 GROUP BY 1"
     )
@@ -370,9 +412,10 @@ def subtree_stats(
     complete_quarters: dict[str, int] = {}
     for child, *figures, full_months, full_quarters in per_child:
         r = row(child)
-        values = dict(zip(_SUMMED, figures, strict=True))
+        values = dict(zip((*_SUMMED, "regular_due"), figures, strict=True))
         r.held += int(values["held"])
         r.held_regular += int(values["regular"])
+        r.held_regular_due += int(values["regular_due"])
         r.held_thematic += int(values["thematic"])
         r.attended += int(values["attended"])
         r.attendance_expected += int(values["expected"])
@@ -383,16 +426,9 @@ def subtree_stats(
             r.grades[code] += int(values[f"g_{code}"])
         complete_months[child] = int(full_months)
         complete_quarters[child] = int(full_quarters)
-    for path, r in rows.items():
-        r.cells_missing_months = max(0, r.cells - complete_months.get(path, 0))
-        r.cells_missing_thematic = (
-            max(0, r.cells - complete_quarters.get(path, 0)) if quarters else 0
-        )
-    ordered = [rows[p] for p in sorted(rows) if rows[p].cells or rows[p].held]
-    total = StatsRow(path=root.path, name=root.name, pk=root.pk, months=months, threshold=threshold)
-    for r in ordered:
-        total.add(r)
-    return ordered, total
+    return _finish(
+        root, rows, months, running, quarters, complete_months, complete_quarters, threshold
+    )
 
 
 @dataclass

@@ -311,8 +311,17 @@ def expected_meetings(cells: int, months: int) -> int:
     return max(0, cells) * max(0, months)
 
 
-def months_in_period(start: date, end: date) -> int:
-    """Whole calendar months touched by [start, end]."""
-    if end < start:
-        return 0
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+def last_month_due(year: int, from_month: int, to_month: int, today: date) -> int:
+    """The last month of [from_month, to_month] of `year` that is over by `today` — a month is
+    expected to have had its meeting only once it has ended; the month under way is shown as
+    in progress, never as missing. `from_month − 1` when none is over yet."""
+    if year < today.year:
+        return to_month
+    if year > today.year:
+        return from_month - 1
+    return max(from_month - 1, min(to_month, today.month - 1))
+
+
+def required_quarters(from_month: int, to_month: int) -> list[int]:
+    """Quarters lying wholly inside [from_month, to_month]: each needs a thematic meeting."""
+    return [q for q in range(1, 5) if 3 * q - 2 >= from_month and 3 * q <= to_month]

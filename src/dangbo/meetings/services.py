@@ -32,7 +32,6 @@ from dangbo.meetings.models import (
     Resolution,
     SuperiorAssignment,
 )
-from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
@@ -99,11 +98,23 @@ def _check_free_day(org: Organization, day: date, exclude_pk=None) -> None:
         raise DomainError(f"Chi bộ đã có buổi sinh hoạt ngày {day:%d/%m/%Y}.", "planned_on")
 
 
-def cell_members(org: Organization):
-    """Active members who attend this cell."""
-    return Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES).order_by(
-        "name_search", "id"
-    )
+def roll(org: Organization, day: date):
+    """The members who attend this cell's meeting on `day`, in valid time: placed in the cell
+    and probationary or official that day, less those attending temporarily elsewhere, plus
+    those attending here temporarily (accepted by the cell, still on their home register).
+    One query: the temporary attendances come as subqueries."""
+    members = Member.objects.all()
+    away = hooks.call("transfers.hosted_on", day, home_path=org.path)
+    here = hooks.call("transfers.hosted_on", day, host_path=org.path)
+    if here is not None:
+        members = members.in_org_on(
+            org.pk, day, also=here.filter(to_org_id=org.pk).values("member_id")
+        )
+    else:
+        members = members.in_org_on(org.pk, day)
+    if away is not None:
+        members = members.exclude(pk__in=away.exclude(to_org_id=org.pk).values("member_id"))
+    return members.order_by("name_search", "id")
 
 
 # --- plan and prepare -------------------------------------------------------------------------
@@ -404,7 +415,7 @@ def record_meeting(
         raise DomainError("Chưa thể ghi biên bản cho buổi sinh hoạt chưa diễn ra.", "held_on")
     _check_free_day(meeting.organization, held_on, exclude_pk=meeting.pk)
 
-    roster = {m.pk: m for m in cell_members(meeting.organization)}
+    roster = {m.pk: m for m in roll(meeting.organization, held_on)}
     previous = {a.member_id: a for a in meeting.attendances.all()}
     allowed = set(roster) | set(previous)
     names = {**{pk: m.full_name for pk, m in roster.items()}}
@@ -431,7 +442,10 @@ def record_meeting(
     absent = [names[pk] for pk in roster if pk not in entries]
     if absent:
         raise DomainError(
-            "Chưa điểm danh: " + ", ".join(absent[:5]) + ("…" if len(absent) > 5 else "") + ".",
+            "Chưa điểm danh: "
+            + ", ".join(absent[:5])
+            + ("…" if len(absent) > 5 else "")
+            + f" (đảng viên sinh hoạt tại chi bộ ngày {held_on:%d/%m/%Y}).",
             "attendance",
         )
 
@@ -503,9 +517,7 @@ def _check_task(meeting: Meeting, task: TaskInput, row: int | None = None) -> Ta
         raise DomainError("Cần nhập nội dung nhiệm vụ.", "task_description", row)
     if task.owner_id is None:
         raise DomainError("Cần chọn người thực hiện nhiệm vụ.", "task_owner", row)
-    if not Member.objects.filter(
-        pk=task.owner_id, organization_id=meeting.organization_id, status__in=ACTIVE_STATUSES
-    ).exists():
+    if not roll(meeting.organization, meeting.planned_on).filter(pk=task.owner_id).exists():
         raise DomainError("Người thực hiện phải là đảng viên của chi bộ.", "task_owner", row)
     if task.due_on is None:
         raise DomainError("Cần nhập hạn hoàn thành.", "task_due_on", row)

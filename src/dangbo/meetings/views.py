@@ -356,7 +356,8 @@ class RecordView(MeetingActionView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         attendance = {a.member_id: a for a in self.object.attendances.select_related("member")}
-        members = list(services.cell_members(self.object.organization))
+        meeting = self.object
+        members = list(services.roll(meeting.organization, meeting.planned_on))
         known = {m.pk for m in members}
         members += [a.member for a in attendance.values() if a.member_id not in known]
         if not attendance:  # first recording: start from the members' own replies (portal)
@@ -388,7 +389,7 @@ class ResolutionView(MeetingActionView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["members"] = services.cell_members(self.object.organization)
+        kwargs["members"] = services.roll(self.object.organization, self.object.planned_on)
         return kwargs
 
     def perform(self, form):
@@ -475,7 +476,7 @@ class StatsView(LoginRequiredMixin, View):
             from_month, to_month = 1, last
         config = services.params(date(year, from_month, 1), root.path)
         rows, total = queries.subtree_stats(
-            root, year, from_month, to_month, config["meetings.attendance_min_pct"]
+            root, year, from_month, to_month, config["meetings.attendance_min_pct"], today
         )
         start = date(year, from_month, 1)
         end = date(year + to_month // 12, to_month % 12 + 1, 1)

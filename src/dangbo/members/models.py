@@ -31,6 +31,20 @@ class MemberQuerySet(RestrictedQuerySet):
     def active(self):
         return self.filter(status__in=(Status.PROBATIONARY, Status.OFFICIAL))
 
+    def in_org_on(self, organization_id: int, day, also=()):
+        """Members of the org on `day` in valid time — placed there and probationary or
+        official that day (a member admitted or arrived later, or gone earlier, is not) —
+        plus the member ids in `also` (ids or a subquery) if active that day (e.g. hosted
+        there temporarily)."""
+        placed = Placement.objects.filter(Period.valid_on(day), organization_id=organization_id)
+        active = StatusPeriod.objects.filter(
+            Period.valid_on(day), status__in=(Status.PROBATIONARY, Status.OFFICIAL)
+        )
+        return self.filter(
+            Q(pk__in=placed.values("member_id")) | Q(pk__in=also),
+            pk__in=active.values("member_id"),
+        )
+
     def matching_name(self, text):
         """Members a word of whose name starts with `text` (unaccented): "van a" finds
         "Nguyễn Văn An". Pages and counts in name order read only the matches

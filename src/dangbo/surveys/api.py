@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
 from dangbo.core.api import RestrictedReadOnlyViewSet
-from dangbo.surveys import queries, services
+from dangbo.surveys import queries, rules, services
 from dangbo.surveys.filters import CampaignFilter
 from dangbo.surveys.models import Campaign, SampledOrg
 
@@ -30,6 +30,12 @@ class SampledOrgSerializer(serializers.ModelSerializer):
 class CampaignSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     sample = SampledOrgSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(
+        source="phase",
+        choices=list(rules.PHASE_LABELS.items()),
+        read_only=True,
+        help_text="Tình trạng hôm nay: một đợt đã quá ngày kết thúc không còn «đang khảo sát».",
+    )
 
     class Meta:
         model = Campaign
@@ -53,7 +59,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class RowSerializer(serializers.Serializer):
     label = serializers.CharField()
-    counts = serializers.ListField(child=serializers.IntegerField())
+    counts = serializers.ListField(child=serializers.IntegerField(allow_null=True))
     shares = serializers.ListField(child=serializers.FloatField(allow_null=True))
 
 
@@ -61,7 +67,11 @@ class QuestionResultSerializer(serializers.Serializer):
     position = serializers.IntegerField(source="question.position")
     text = serializers.CharField(source="question.text")
     kind = serializers.CharField(source="question.kind")
-    respondents = serializers.ListField(child=serializers.IntegerField())
+    respondents = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    hidden = serializers.ListField(
+        child=serializers.BooleanField(),
+        help_text="Theo cột: ẩn vì dưới ngưỡng số người trả lời (số liệu là null).",
+    )
     rows = RowSerializer(many=True)
     averages = serializers.ListField(child=serializers.FloatField(allow_null=True))
     verdict = serializers.CharField(allow_null=True)
@@ -70,6 +80,9 @@ class QuestionResultSerializer(serializers.Serializer):
 class ResultsSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="version.number")
     responses = serializers.IntegerField()
+    min_respondents = serializers.IntegerField(
+        help_text="Ngưỡng ẩn danh: cột có ít người trả lời hơn không hiển thị số liệu."
+    )
     columns = serializers.SerializerMethodField()
     questions = QuestionResultSerializer(many=True)
 

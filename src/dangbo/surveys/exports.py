@@ -20,6 +20,14 @@ def _num(value) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
+HIDDEN = "ẩn"
+
+
+def _shown(values) -> list:
+    """Cells of a result row: a hidden figure (k-anonymity) is written "ẩn"."""
+    return [HIDDEN if v is None else v for v in values]
+
+
 def _bold(sheet, value, size=11):
     return cell(sheet, value, font=Font(bold=True, size=size))
 
@@ -32,21 +40,22 @@ def results_workbook(campaign, version, result):
     sheet.column_dimensions["B"].width = 18
     sheet.append([_bold(sheet, f"KẾT QUẢ KHẢO SÁT — {campaign.title}", 13)])
     sheet.append([f"{version} · {result.responses} phiếu"])
+    sheet.append([_anonymity_note(result)])
     sheet.append([])
     labels = [c.label for c in result.columns]
     for q in result.questions:
         sheet.append([_bold(sheet, str(q.question)), q.question.get_kind_display()])
-        sheet.append(["", "Số người trả lời", *q.respondents])
+        sheet.append(["", "Số người trả lời", *_shown(q.respondents)])
         if q.question.kind == QuestionKind.TEXT:
             for answer in q.texts:
-                sheet.append(["", answer.response.group.name, answer.text])
+                sheet.append(["", answer.group_label, answer.text])
         else:
             sheet.append(["Phương án", "", *labels])
             for row in q.rows:
-                sheet.append([row.label, "số phiếu", *row.counts])
-                sheet.append(["", "tỷ lệ (%)", *row.shares])
+                sheet.append([row.label, "số phiếu", *_shown(row.counts)])
+                sheet.append(["", "tỷ lệ (%)", *_shown(row.shares)])
         if q.averages:
-            sheet.append(["Điểm trung bình", "", *q.averages])
+            sheet.append(["Điểm trung bình", "", *_shown(q.averages)])
         sheet.append([])
 
     raw = book.create_sheet("Dữ liệu thô (ẩn danh)")
@@ -55,6 +64,11 @@ def results_workbook(campaign, version, result):
         ["Phiếu", "Nhóm đối tượng", "Loại tổ chức", "Cách thu"]
         + [f"Câu {q.position}" for q in questions]
     )
+    if result.responses < result.min_respondents:
+        raw.append([f"Không xuất phiếu: dưới {result.min_respondents} phiếu trả lời."])
+        return book, 0
+    # A group or org type under the floor is not named on its questionnaires.
+    hidden_keys = {c.key for c, h in zip(result.columns, result.hidden_responses, strict=True) if h}
     responses = {
         r.pk: r
         for r in Response.objects.filter(version=version).select_related("group", "org_type")
@@ -73,13 +87,22 @@ def results_workbook(campaign, version, result):
         raw.append(
             [
                 n,
-                response.group.name,
-                response.org_type.name if response.org_type else "",
+                HIDDEN if ("group", response.group_id) in hidden_keys else response.group.name,
+                HIDDEN
+                if ("type", response.org_type_id) in hidden_keys
+                else (response.org_type.name if response.org_type else ""),
                 response.get_channel_display(),
                 *[", ".join(answers.get(q.pk, [])) for q in questions],
             ]
         )
     return book, len(responses)
+
+
+def _anonymity_note(result) -> str:
+    return (
+        f"«{HIDDEN}»: nhóm, loại tổ chức có dưới {result.min_respondents} người trả lời (và cột "
+        "nhỏ nhất đi kèm để không suy ra được) không hiển thị số liệu."
+    )
 
 
 def _chart(title: str, labels: list[str], series: dict[str, list[float]], ylim=None) -> bytes:
@@ -123,13 +146,12 @@ def report_docx(campaign, version, result, findings) -> bytes:
         + (f" (chọn ngẫu nhiên, hạt giống {campaign.sample_seed})" if campaign.sample_seed else "")
         + f". Số phiếu thu về: {result.responses} ({version})."
     )
+    if result.any_hidden:
+        doc.paragraph(_anonymity_note(result))
     scale = [q for q in result.questions if q.question.kind == QuestionKind.SCALE]
-    if scale and result.group_columns:
-        first = 1
-        series = {
-            c.label: [q.averages[first + i] for q in scale]
-            for i, c in enumerate(result.group_columns)
-        }
+    groups = result.shown_columns(result.group_columns)
+    if scale and groups:
+        series = {c.label: [q.averages[index] for q in scale] for index, c in groups}
         png = _chart(
             "Điểm trung bình (thang 1–5) theo nhóm đối tượng",
             [f"Câu {q.question.position}" for q in scale],
@@ -159,7 +181,8 @@ def report_docx(campaign, version, result, findings) -> bytes:
         doc.heading(str(q.question), level=3)
         if q.question.kind == QuestionKind.TEXT:
             for answer in q.texts[:200]:
-                doc.paragraph(f"{answer.text} ({answer.response.group.name})", "List Bullet")
+                who = f" ({answer.group_label})" if answer.group_label else ""
+                doc.paragraph(f"{answer.text}{who}", "List Bullet")
             continue
         table = doc.table(
             ["Phương án", *labels],
@@ -167,7 +190,7 @@ def report_docx(campaign, version, result, findings) -> bytes:
                 [
                     row.label,
                     *(
-                        f"{n} ({_pct(s)})" if s is not None else str(n)
+                        HIDDEN if n is None else f"{n} ({_pct(s)})" if s is not None else str(n)
                         for n, s in zip(row.counts, row.shares, strict=True)
                     ),
                 ]
@@ -175,7 +198,16 @@ def report_docx(campaign, version, result, findings) -> bytes:
             ),
         )
         if q.averages:
-            doc.add_row(table, ["Điểm trung bình", *(_num(avg) for avg in q.averages)])
+            doc.add_row(
+                table,
+                [
+                    "Điểm trung bình",
+                    *(
+                        HIDDEN if hidden else _num(avg)
+                        for avg, hidden in zip(q.averages, q.hidden, strict=True)
+                    ),
+                ],
+            )
         if q.rows and q.total_respondents:
             png = _chart(
                 q.question.text,

@@ -11,14 +11,26 @@ Responses and answers are not registered with the change log (its rows carry tim
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
+from dangbo.surveys.rules import PHASE_LABELS, campaign_phase
 
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", "Đang chuẩn bị"
     RUNNING = "running", "Đang khảo sát"
     CLOSED = "closed", "Đã kết thúc"
+
+
+class CampaignQuerySet(RestrictedQuerySet):
+    def in_phase(self, phase: str, today):
+        """Campaigns showing `phase` on `today` (surveys.rules.campaign_phase as a filter)."""
+        if phase == "running":
+            return self.filter(status=CampaignStatus.RUNNING, ends_on__gte=today)
+        if phase == "ended":
+            return self.filter(status=CampaignStatus.RUNNING, ends_on__lt=today)
+        return self.filter(status=phase)
 
 
 class Campaign(RestrictedModelMixin, TimeStampedModel):
@@ -63,7 +75,7 @@ class Campaign(RestrictedModelMixin, TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -75,6 +87,16 @@ class Campaign(RestrictedModelMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:detail", args=[self.pk])
+
+    @property
+    def phase(self) -> str:
+        """The status shown today (`rules.campaign_phase`): a running campaign past its end
+        date shows as ended, not collecting."""
+        return campaign_phase(self.status, self.ends_on, timezone.localdate())
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS[self.phase]
 
 
 # Meeting grades as the meetings module stores them (codes), for sampling criteria; "none":

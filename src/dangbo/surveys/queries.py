@@ -25,10 +25,11 @@ class Column:
 
 @dataclass
 class Row:
-    """One option (or scale value) of a question: count and share per column."""
+    """One option (or scale value) of a question: count and share per column (None where
+    the column is hidden: fewer respondents than the k-anonymity floor)."""
 
     label: str
-    counts: list[int]
+    counts: list[int | None]
     shares: list[float | None]
 
     @property
@@ -39,12 +40,13 @@ class Row:
 @dataclass
 class QuestionResult:
     question: object
-    respondents: list[int]
+    respondents: list[int | None]
     rows: list[Row] = field(default_factory=list)
     averages: list[float | None] = field(default_factory=list)
     verdict: str | None = None
     texts: list = field(default_factory=list)
     text_count: int = 0
+    hidden: list[bool] = field(default_factory=list)  # per column: under the k floor
 
     @property
     def total_respondents(self) -> int:
@@ -63,7 +65,21 @@ class Results:
     type_columns: list[Column]
     questions: list[QuestionResult]
     responses: int
-    responses_by_column: list[int]
+    responses_by_column: list[int | None]
+    min_respondents: int = rules.MIN_GROUP_RESPONDENTS  # the k-anonymity floor applied
+    hidden_responses: list[bool] = field(default_factory=list)  # per column, whole campaign
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(self.hidden_responses) or any(any(q.hidden) for q in self.questions)
+
+    def shown_columns(self, breakdown: list[Column]) -> list[tuple[int, Column]]:
+        """(column index, column) of a breakdown's columns not hidden for the whole campaign."""
+        return [
+            (index, c)
+            for index, c in enumerate(self.columns)
+            if c in breakdown and not self.hidden_responses[index]
+        ]
 
     @property
     def worked(self) -> list[QuestionResult]:
@@ -75,8 +91,11 @@ class Results:
 
 
 def results(version, *, thresholds: dict | None = None, text_limit: int | None = 50) -> Results:
-    """All results of one questionnaire version."""
+    """All results of one questionnaire version, with every figure of fewer respondents than
+    the k-anonymity floor (`surveys.min_group_respondents`) hidden (`rules.hidden_columns`):
+    screens, exports and the API all read this."""
     thresholds = thresholds or {}
+    k = int(thresholds.get("surveys.min_group_respondents", rules.MIN_GROUP_RESPONDENTS))
     questions = list(version.questions.all())
     groups = list(version.groups.all())
     responses = Response.objects.filter(version=version)
@@ -94,6 +113,10 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
         for pk in sorted(type_ids, key=lambda pk: (pk is None, types.get(pk, ""), pk or 0))
     ]
     columns = [Column((ALL,), "Chung"), *group_columns, *type_columns]
+    breakdowns = [
+        list(range(1, 1 + len(group_columns))),
+        list(range(1 + len(group_columns), len(columns))),
+    ]
 
     counts: dict[tuple, int] = defaultdict(int)
     respondents: dict[tuple, int] = defaultdict(int)
@@ -137,10 +160,17 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
     out = []
     for question in questions:
         answered = [respondents[(question.pk, c.key)] for c in columns]
-        result = QuestionResult(question, answered)
+        hidden = rules.hidden_columns(answered, breakdowns, k)
+        result = QuestionResult(question, _mask(answered, hidden), hidden=hidden)
         if question.kind == QuestionKind.TEXT:
-            result.texts = texts[question.pk]
             result.text_count = answered[0]
+            result.texts = [] if hidden[0] else texts[question.pk]
+            hidden_groups = {
+                c.key[1] for c, h in zip(columns, hidden, strict=True) if h and c.key[0] == "group"
+            }
+            for answer in result.texts:  # a group under the floor is not named
+                group = answer.response.group
+                answer.group_label = "" if group.pk in hidden_groups else group.name
         else:
             buckets = (
                 list(enumerate(question.options, start=1))
@@ -149,16 +179,16 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
             )
             for bucket, label in buckets:
                 n = [counts[(question.pk, c.key, bucket)] for c in columns]
-                result.rows.append(
-                    Row(label, n, [rules.share(x, t) for x, t in zip(n, answered, strict=True)])
-                )
+                shares = [rules.share(x, t) for x, t in zip(n, answered, strict=True)]
+                result.rows.append(Row(label, _mask(n, hidden), _mask(shares, hidden)))
         if question.kind == QuestionKind.SCALE:
-            result.averages = [
+            averages = [
                 rules.scale_average(
                     {v: counts[(question.pk, c.key, v)] for v in range(1, rules.SCALE_MAX + 1)}
                 )
                 for c in columns
             ]
+            result.averages = _mask(averages, hidden)
             result.verdict = rules.verdict(
                 result.averages[0],
                 answered[0],
@@ -167,6 +197,8 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
                 thresholds.get("surveys.min_answers_for_verdict", rules.MIN_ANSWERS_FOR_VERDICT),
             )
         out.append(result)
+    by_column = [per_column[c.key] for c in columns]
+    hidden_responses = rules.hidden_columns(by_column, breakdowns, k)
     return Results(
         version=version,
         columns=columns,
@@ -174,8 +206,14 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
         type_columns=type_columns,
         questions=out,
         responses=per_column[(ALL,)],
-        responses_by_column=[per_column[c.key] for c in columns],
+        responses_by_column=_mask(by_column, hidden_responses),
+        min_respondents=k,
+        hidden_responses=hidden_responses,
     )
+
+
+def _mask(values: list, hidden: list[bool]) -> list:
+    return [None if h else v for v, h in zip(values, hidden, strict=True)]
 
 
 def _keys(row) -> tuple:

@@ -17,6 +17,9 @@ SCALE_MIN, SCALE_MAX = 1, 5
 WORKED_MIN_AVERAGE = 4.0
 NOT_WORKED_MAX_AVERAGE = 3.0
 MIN_ANSWERS_FOR_VERDICT = 5
+# k-anonymity: results never show a column (respondent group, org type) answered by fewer
+# people than this, nor let it be derived (dated RuleParameter "surveys.min_group_respondents").
+MIN_GROUP_RESPONDENTS = 5
 
 
 def sample_size(population: int, margin: float = 0.1, z: float = 1.96, p: float = 0.5) -> int:
@@ -177,6 +180,28 @@ def parse_row(questions: Sequence[QuestionSpec], cells: Sequence[str]) -> list[P
     return answers
 
 
+# Campaign phase -------------------------------------------------------------------------
+
+# The status a campaign shows: the stored one (draft → running when a questionnaire is
+# published, closed when the committee closes it) read against its period — a running
+# campaign whose end date has passed no longer collects, whatever nobody has clicked yet.
+DRAFT, RUNNING, ENDED, CLOSED = "draft", "running", "ended", "closed"
+PHASE_LABELS = {
+    DRAFT: "Đang chuẩn bị",
+    RUNNING: "Đang khảo sát",
+    ENDED: "Hết thời gian khảo sát",
+    CLOSED: "Đã kết thúc",
+}
+
+
+def campaign_phase(status: str, ends_on, today) -> str:
+    """draft / running (collecting) / ended (period over, still open for entering the paper
+    questionnaires collected in time) / closed."""
+    if status == RUNNING and today > ends_on:
+        return ENDED
+    return status
+
+
 # Results --------------------------------------------------------------------------------
 
 
@@ -209,3 +234,36 @@ def verdict(
     if average <= not_worked_max:
         return "not_worked"
     return None
+
+
+def suppressed(counts: Sequence[int], k: int) -> list[bool]:
+    """Which columns of one breakdown (the respondent groups, or the org types: each answer in
+    exactly one column) to hide so that no figure of fewer than `k` respondents can be read
+    or derived.
+
+    Columns answered by 1 to k−1 people are hidden. As the total minus the columns shown gives
+    the hidden ones together, the smallest columns shown are hidden too until the hidden ones
+    together hold at least `k` people (all of them when they cannot). An empty column reveals
+    nobody and stays."""
+    hidden = [0 < n < k for n in counts]
+    together = sum(n for n, h in zip(counts, hidden, strict=True) if h)
+    if together:
+        shown = sorted((n, i) for i, n in enumerate(counts) if not hidden[i] and n)
+        while together < k and shown:
+            n, i = shown.pop(0)
+            hidden[i] = True
+            together += n
+    return hidden
+
+
+def hidden_columns(counts: Sequence[int], breakdowns: Sequence[Sequence[int]], k: int):
+    """For a result table whose column 0 is everyone and whose other columns form
+    `breakdowns` (lists of column indexes): which columns to hide (`suppressed` per
+    breakdown; everything when fewer than `k` answered at all)."""
+    if 0 < counts[0] < k:
+        return [True] * len(counts)
+    hidden = [False] * len(counts)
+    for columns in breakdowns:
+        for index, hide in zip(columns, suppressed([counts[i] for i in columns], k), strict=True):
+            hidden[index] = hide
+    return hidden

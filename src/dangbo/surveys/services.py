@@ -46,6 +46,7 @@ THRESHOLD_KEYS = {
     "surveys.worked_min_average": rules.WORKED_MIN_AVERAGE,
     "surveys.not_worked_max_average": rules.NOT_WORKED_MAX_AVERAGE,
     "surveys.min_answers_for_verdict": rules.MIN_ANSWERS_FOR_VERDICT,
+    "surveys.min_group_respondents": rules.MIN_GROUP_RESPONDENTS,
 }
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 10
@@ -53,7 +54,8 @@ MAX_CODES_PER_BATCH = 2000
 
 
 def thresholds(campaign: Campaign) -> dict:
-    """The verdict thresholds in force on the campaign's start, for its org."""
+    """The verdict thresholds and the k-anonymity floor in force on the campaign's start, for
+    its org."""
     found = RuleParameter.values_on(THRESHOLD_KEYS, campaign.starts_on, campaign.organization.path)
     return {key: found.get(key, default) for key, default in THRESHOLD_KEYS.items()}
 
@@ -440,10 +442,14 @@ def specs(version: Version) -> list[rules.QuestionSpec]:
 # Answers --------------------------------------------------------------------------------
 
 
-def _check_open(campaign: Campaign, version: Version) -> None:
-    campaign.refresh_from_db(fields=["status"])
-    if campaign.status != CampaignStatus.RUNNING:
-        raise DomainError("Đợt khảo sát không trong thời gian nhận phiếu.")
+def _check_open(campaign: Campaign, version: Version, *, paper: bool = False) -> None:
+    """Answers come in while the campaign runs; paper questionnaires collected in time may
+    still be typed in after the end date, until the campaign is closed."""
+    campaign.refresh_from_db(fields=["status", "ends_on"])
+    allowed = (rules.RUNNING, rules.ENDED) if paper else (rules.RUNNING,)
+    if campaign.phase not in allowed:
+        ended = f" (đã kết thúc ngày {campaign.ends_on:%d/%m/%Y})" if not paper else ""
+        raise DomainError(f"Đợt khảo sát không trong thời gian nhận phiếu{ended}.")
     if not version.is_published or version.campaign_id != campaign.pk:
         raise DomainError("Phiên bản phiếu chưa phát hành.", "version")
 
@@ -488,7 +494,7 @@ class PaperRow:
 def enter_paper(campaign: Campaign, version: Version, rows: Sequence[PaperRow], *, user=None):
     """Save questionnaires typed from paper, all or nothing; an error names the row."""
     _require_change(user, campaign)
-    _check_open(campaign, version)
+    _check_open(campaign, version, paper=True)
     groups = {g.code: g for g in version.groups.all()}
     sample = {s.pk: s for s in campaign.sample.all()}
     questions = specs(version)

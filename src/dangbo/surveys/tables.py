@@ -11,6 +11,9 @@ class CampaignTable(tables.Table):
     sample_size = tables.Column(verbose_name="Tổ chức trong mẫu", orderable=False)
     response_count = tables.Column(verbose_name="Số phiếu", orderable=False)
 
+    def render_status(self, record):
+        return record.phase_label  # a campaign past its end date no longer shows as collecting
+
     class Meta:
         model = Campaign
         fields = ("title", "organization", "starts_on", "ends_on", "status", "anonymous")

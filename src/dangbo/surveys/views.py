@@ -105,7 +105,7 @@ class CampaignDetailView(ObjectDetailView):
                 [campaign.sample.all(), campaign.teams.all(), campaign.versions.all()],
             )[:30],
             can_change=self.can("change", campaign) and campaign.status != CampaignStatus.CLOSED,
-            is_running=campaign.status == CampaignStatus.RUNNING,
+            is_running=campaign.phase == rules.RUNNING,
             suggested=rules.sample_size(services.candidate_orgs(campaign).count())
             if not sample
             else None,
@@ -455,7 +455,7 @@ class EntryView(RestrictedViewMixin, View):
                 "grid": grid,
                 "row_count": count,
                 "error": error,
-                "is_running": campaign.status == CampaignStatus.RUNNING,
+                "is_running": campaign.phase in (rules.RUNNING, rules.ENDED),
                 "entered": Response.objects.filter(version=version).count() if version else 0,
             },
             status=status,
@@ -560,7 +560,7 @@ class AnswerView(View):
                 status=404,
             )
         version = services.current_version(access.campaign, access.group)
-        open_ = version is not None and access.campaign.status == CampaignStatus.RUNNING
+        open_ = version is not None and access.campaign.phase == rules.RUNNING
         questions = list(version.questions.all()) if version else []
         return render(
             request,

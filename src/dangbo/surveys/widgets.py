@@ -2,15 +2,18 @@
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.core import hooks
-from dangbo.surveys.models import Campaign, CampaignStatus
+from dangbo.surveys import rules
+from dangbo.surveys.models import Campaign
 
 
 def running_campaigns(request):
+    """Campaigns still collecting today (one whose end date has passed is not)."""
     campaigns = (
         Campaign.objects.restrict(request.user, "view")
-        .filter(status=CampaignStatus.RUNNING)
+        .in_phase(rules.RUNNING, timezone.localdate())
         .annotate(n=Count("responses"))
         .order_by("-starts_on", "-id")[:5]
     )

@@ -44,6 +44,7 @@ class TransferSerializer(serializers.ModelSerializer):
             "completed_on",
             "starts_on",
             "ends_on",
+            "accepted_on",
             "for_study",
             "events",
         ]
@@ -110,6 +111,18 @@ class TransferViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(request, services.cancel)
+
+    @extend_schema(request=ActSerializer, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The host cell accepts a temporary attendance (from `on` the member is on its roll)."""
+        return self._act(request, services.accept_temporary)
+
+    @extend_schema(request=ActSerializer, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """Either side records the end of a temporary attendance."""
+        return self._act(request, services.end_temporary)
 
 
 ROUTES = [("transfers", TransferViewSet, "transfer")]

@@ -18,6 +18,9 @@ class Transfer(RestrictedModelMixin, TimeStampedModel):
 
     An official transfer inside the system moves the member's placement only when the
     receiving org takes them in, so the member belongs to exactly one org at any instant.
+    A temporary one never moves it: once the host accepts (`accepted_on`) the member attends
+    the host's meetings (and pays dues there, `dues.temporary_dues_at_host`) until the end,
+    while staying on the home register.
     """
 
     kind = models.CharField("loại", max_length=20, choices=Kind.CHOICES)
@@ -56,6 +59,12 @@ class Transfer(RestrictedModelMixin, TimeStampedModel):
     completed_on = models.DateField("ngày tiếp nhận", null=True, blank=True)
     starts_on = models.DateField("sinh hoạt tạm thời từ", null=True, blank=True)
     ends_on = models.DateField("sinh hoạt tạm thời đến", null=True, blank=True)
+    accepted_on = models.DateField(
+        "ngày nơi đến tiếp nhận sinh hoạt tạm thời",
+        null=True,
+        blank=True,
+        help_text="Từ ngày này đảng viên có tên trong danh sách sinh hoạt của chi bộ nơi đến.",
+    )
     for_study = models.BooleanField("đi học", default=False)
     reason = models.CharField("lý do", max_length=500, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)

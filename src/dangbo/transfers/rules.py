@@ -4,7 +4,7 @@ Numbers arrive as a `TransferParams` built from dated core.RuleParameter rows.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dangbo.core.workdays import WorkCalendar
 from dangbo.members.rules import add_months, months_between
@@ -48,7 +48,11 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         State.ISSUED: frozenset({State.PRESENTED, State.CANCELLED}),
         State.PRESENTED: frozenset({State.COMPLETED, State.CANCELLED}),
     },
-    Kind.TEMPORARY: {State.ACTIVE: frozenset({State.ENDED})},
+    # The home org introduces (issued); the host org accepts (active) or the home withdraws.
+    Kind.TEMPORARY: {
+        State.ISSUED: frozenset({State.ACTIVE, State.CANCELLED}),
+        State.ACTIVE: frozenset({State.ENDED}),
+    },
     Kind.OUT: {},
     Kind.IN: {},
 }
@@ -101,10 +105,33 @@ def deadlines(issued_on: date, params: TransferParams, cal: WorkCalendar) -> Dea
 ENDING_SOON_DAYS = 15
 
 
+def hosted_until(ends_on: date, ended_on: date | None) -> date:
+    """The first day the member is no longer at the host: the day the end was recorded, or
+    the day after the period while nobody has recorded it (the member returns home)."""
+    return ended_on if ended_on is not None else ends_on + timedelta(days=1)
+
+
+def is_hosted_on(
+    day: date, state: str, accepted_on: date | None, ends_on: date, ended_on: date | None
+) -> bool:
+    """Whether a temporary attendance places the member at the host on `day`: accepted by
+    the host on or before it, and not over. Until accepted the member stays at home."""
+    if state not in (State.ACTIVE, State.ENDED) or accepted_on is None:
+        return False
+    return accepted_on <= day < hosted_until(ends_on, ended_on)
+
+
 def temporary_flag(state: str, today: date, ends_on: date | None) -> str | None:
-    """The flag of a temporary attendance whose period is over (or ends within 15 days) but
-    that nobody has ended yet: the host cell must end it, the member returns home."""
-    if state != State.ACTIVE or ends_on is None:
+    """The flag of a temporary attendance not accepted yet by the host, or whose period is
+    over (or ends within 15 days) but that nobody has ended yet: the host cell must end it,
+    the member returns home."""
+    if ends_on is None:
+        return None
+    if state == State.ISSUED:
+        if today > ends_on:
+            return f"Hết thời hạn ({ends_on:%d/%m/%Y}) mà nơi đến chưa tiếp nhận: cần hủy"
+        return "Chờ chi bộ nơi đến tiếp nhận sinh hoạt tạm thời"
+    if state != State.ACTIVE:
         return None
     if today > ends_on:
         return f"Đã hết thời hạn sinh hoạt tạm thời ({ends_on:%d/%m/%Y}): cần ghi kết thúc"

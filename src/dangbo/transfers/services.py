@@ -8,6 +8,7 @@ from dataclasses import fields
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
@@ -210,7 +211,8 @@ def start_temporary(
     reason="",
     user=None,
 ) -> Transfer:
-    """Temporary attendance at a host org; the member stays on the home register."""
+    """The home org introduces a member for temporary attendance at a host org; the member
+    stays on the home register, and reaches the host once the host accepts."""
     _check_date(starts_on, "starts_on")
     member = _check_member(member, starts_on)
     _require_side(user, member.organization, "chi bộ/đảng bộ nơi đi")
@@ -229,7 +231,7 @@ def start_temporary(
         raise DomainError("Đảng viên đang sinh hoạt tạm thời ở nơi khác.", "member")
     transfer = Transfer.objects.create(
         kind=Kind.TEMPORARY,
-        state=State.ACTIVE,
+        state=State.ISSUED,
         member=member,
         from_org=member.organization,
         to_org=host_org,
@@ -241,12 +243,45 @@ def start_temporary(
         reason=clean_spaces(reason),
         recorded_by=_actor(user),
     )
-    _event(transfer, State.ACTIVE, starts_on, user, reason)
+    _event(transfer, State.ISSUED, starts_on, user, reason)
     member_services.record_event(
         member,
         kind=MemberEvent.Kind.TRANSFERRED,
         on=starts_on,
-        summary=f"Sinh hoạt tạm thời tại {host_org.name} đến {ends_on:%d/%m/%Y}",
+        summary=(
+            f"Giới thiệu sinh hoạt tạm thời tại {host_org.name} "
+            f"từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y}"
+        ),
+        decision_number=transfer.paper_number,
+        user=user,
+    )
+    return transfer
+
+
+@transaction.atomic
+def accept_temporary(transfer: Transfer, *, on: date, note="", user=None) -> Transfer:
+    """The host org accepts the member: from `on` they are on the host cell's meeting roll
+    (and dues, where the rule says so) until the attendance ends."""
+    transfer = _move(transfer, State.ACTIVE, on)
+    _require_side(user, transfer.to_org, "chi bộ nơi sinh hoạt tạm thời")
+    if on > transfer.ends_on:
+        raise DomainError(
+            f"Đã hết thời hạn sinh hoạt tạm thời ({transfer.ends_on:%d/%m/%Y}).", "on"
+        )
+    _check_cell(transfer.to_org, "to_org")
+    member = Member.objects.select_for_update(of=("self",)).get(pk=transfer.member_id)
+    if member.status not in ACTIVE_STATUSES:
+        raise DomainError("Đảng viên không còn trong sổ đảng viên.", "member")
+    transfer.state, transfer.accepted_on = State.ACTIVE, on
+    transfer.save()
+    _event(transfer, State.ACTIVE, on, user, note)
+    member_services.record_event(
+        member,
+        kind=MemberEvent.Kind.TRANSFERRED,
+        on=on,
+        summary=(
+            f"{transfer.to_org.name} tiếp nhận sinh hoạt tạm thời đến {transfer.ends_on:%d/%m/%Y}"
+        ),
         decision_number=transfer.paper_number,
         user=user,
     )
@@ -255,11 +290,33 @@ def start_temporary(
 
 @transaction.atomic
 def end_temporary(transfer: Transfer, *, on: date, note="", user=None) -> Transfer:
+    """Either side records the end: the member is back on the home cell's roll from `on`."""
     transfer = _move(transfer, State.ENDED, on)
+    if on < transfer.accepted_on:
+        raise DomainError(
+            f"Ngày kết thúc phải từ ngày tiếp nhận ({transfer.accepted_on:%d/%m/%Y}).", "on"
+        )
     transfer.state, transfer.completed_on = State.ENDED, on
     transfer.save()
     _event(transfer, State.ENDED, on, user, note)
     return transfer
+
+
+def hosted_on(day: date, *, host_path: str | None = None, home_path: str | None = None):
+    """(member_id, to_org_id) rows — a lazy queryset, usable as a subquery — of the temporary
+    attendances placing members at a host on `day` (`rules.is_hosted_on` as a filter), by
+    host subtree or by home subtree."""
+    rows = Transfer.objects.filter(
+        Q(completed_on__isnull=True, ends_on__gte=day) | Q(completed_on__gt=day),
+        kind=Kind.TEMPORARY,
+        state__in=(State.ACTIVE, State.ENDED),
+        accepted_on__lte=day,
+    )
+    if host_path is not None:
+        rows = rows.filter(to_org__path__startswith=host_path)
+    if home_path is not None:
+        rows = rows.filter(from_org__path__startswith=home_path)
+    return rows.order_by().values_list("member_id", "to_org_id")
 
 
 @transaction.atomic

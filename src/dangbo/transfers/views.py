@@ -72,6 +72,8 @@ class TransferDetailView(ObjectDetailView):
             actions.append(("present", "Ghi nhận đã xuất trình giấy giới thiệu"))
         if State.COMPLETED in allowed and receiver:
             actions.append(("receive", "Tiếp nhận đảng viên"))
+        if State.ACTIVE in allowed and receiver:
+            actions.append(("accept", "Tiếp nhận sinh hoạt tạm thời"))
         if State.CANCELLED in allowed and sender:
             actions.append(("cancel", "Hủy giấy giới thiệu"))
         if State.ENDED in allowed and (sender or receiver):
@@ -138,6 +140,7 @@ ACTS = {
     "present": (services.present, "Ghi nhận đã xuất trình giấy giới thiệu"),
     "receive": (services.receive, "Tiếp nhận đảng viên"),
     "cancel": (services.cancel, "Hủy giấy giới thiệu"),
+    "accept": (services.accept_temporary, "Tiếp nhận sinh hoạt tạm thời"),
     "end": (services.end_temporary, "Kết thúc sinh hoạt tạm thời"),
 }
 
