@@ -13,6 +13,7 @@ from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
 from dangbo.core.exports import XLSX, file_response
+from dangbo.core.params import get_id, get_year
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
@@ -176,9 +177,9 @@ class TargetsView(LoginRequiredMixin, View):
 
     def get(self, request):
         visible = Organization.objects.restrict(request.user, "view")
-        year = _int(request.GET.get("year")) or timezone.localdate().year
-        org_id = _int(request.GET.get("org"))
-        if org_id:
+        year = get_year(request, default=timezone.localdate().year)
+        org_id = get_id(request, "org")
+        if org_id is not None:
             org = get_object_or_404(visible, pk=org_id)
         else:
             paths = reachable_paths(request.user, "admissions.view")
@@ -215,7 +216,7 @@ class TargetSetView(ServiceFormView):
             raise Http404
 
     def get_initial(self):
-        return {"organization": _int(self.request.GET.get("org"))}
+        return {"organization": get_id(self.request, "org")}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -228,10 +229,3 @@ class TargetSetView(ServiceFormView):
             user=self.request.user,
         )
         return reverse("admissions:targets") + f"?org={org.pk}&year={data['year']}"
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

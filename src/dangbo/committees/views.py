@@ -5,7 +5,6 @@ comments for appointments and from the residence. Everything restricted by the u
 
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -29,6 +28,7 @@ from dangbo.committees.models import (
     ResidenceComment,
     Term,
 )
+from dangbo.core.params import get_date, get_id
 from dangbo.core.permissions import has_permission, restrict_queryset
 from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
@@ -50,11 +50,9 @@ def require(user, permission):
         raise Http404
 
 
-def parse_on(request) -> tuple[date, str]:
-    form = forms.OnDateForm(request.GET)
-    if form.is_valid():
-        return form.cleaned_data["on"] or timezone.localdate(), ""
-    return timezone.localdate(), "Ngày không hợp lệ (dd/mm/yyyy); hiển thị theo ngày hôm nay."
+def parse_on(request) -> date:
+    """The day a screen shows (`?on=`, dd/mm/yyyy or ISO); today when absent."""
+    return get_date(request, "on", timezone.localdate())
 
 
 def default_root(user, permission="committees.view") -> Organization | None:
@@ -80,10 +78,10 @@ class IndexView(Screen):
             status = ""
         root = None
         orgs = reachable_orgs(request.user)
-        if request.GET.get("org", "").isdigit():
-            root = orgs.filter(pk=int(request.GET["org"])).first()
-            if root is not None:
-                orgs = orgs.filter(path__startswith=root.path)
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            root = get_object_or_404(orgs, pk=org_id)
+            orgs = orgs.filter(path__startswith=root.path)
         rows = queries.schedule(orgs, timezone.localdate(), status)
         counts = {key: 0 for key in rules.STATUS_LABELS}
         for row in rows:
@@ -109,9 +107,7 @@ class OrgCommitteeView(Screen):
 
     def get(self, request, pk):
         org = org_or_404(request.user, pk)
-        on, error = parse_on(request)
-        if error:
-            messages.warning(request, error)
+        on = parse_on(request)
         seats = queries.committee_on(org, on)
         term = services.term_on(org, on)
         return render(
@@ -134,7 +130,7 @@ class OrgCommitteeView(Screen):
 class OrgCommitteeExportView(Screen):
     def get(self, request, pk):
         org = org_or_404(request.user, pk)
-        on, _ = parse_on(request)
+        on = parse_on(request)
         seats = queries.committee_on(org, on)
         return exports.committee_xlsx(request, org, on, seats)
 
@@ -263,12 +259,11 @@ class HoldersView(Screen):
     """Who holds what where: party posts and agency positions in a subtree on a date."""
 
     def get(self, request, export=False):
-        on, error = parse_on(request)
-        if error:
-            messages.warning(request, error)
+        on = parse_on(request)
         root = None
-        if request.GET.get("org", "").isdigit():
-            root = reachable_orgs(request.user).filter(pk=int(request.GET["org"])).first()
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            root = get_object_or_404(reachable_orgs(request.user), pk=org_id)
         root = root or default_root(request.user)
         post = request.GET.get("post", "")
         post = post if post in PartyPost.values else ""
@@ -343,9 +338,7 @@ class ScopeView(Screen):
 
     def get(self, request, pk, export=False):
         org = org_or_404(request.user, pk)
-        on, error = parse_on(request)
-        if error:
-            messages.warning(request, error)
+        on = parse_on(request)
         groups = queries.cadres_of(org, on)
         if export:
             return exports.cadres_xlsx(request, org, on, groups)

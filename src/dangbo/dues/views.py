@@ -1,7 +1,5 @@
 """Dues screens: a cell's monthly ledger with payments, totals by level, arrears, receipts."""
 
-from datetime import date, datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -13,6 +11,7 @@ from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import xlsx_response
+from dangbo.core.params import get_id, get_month
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.dues import rules, services
@@ -24,29 +23,28 @@ from dangbo.organizations.models import Organization
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def parse_month(text: str | None) -> date:
-    for fmt in ("%m/%Y", "%Y-%m"):
-        try:
-            return datetime.strptime((text or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return rules.first_of_month(timezone.localdate())
-
-
 class DuesScopeMixin(LoginRequiredMixin):
     action = "view"
+
+    def sent(self, name: str):
+        """The query string when it holds `name`, else the posted form."""
+        return self.request.GET if self.request.GET.get(name) else self.request.POST
 
     def scope(self):
         """The org (within the user's dues reach) and the month asked for."""
         orgs = Organization.objects.restrict(self.request.user, "view")
-        org_id = self.request.GET.get("org") or self.request.POST.get("org")
+        org_id = get_id(self.request, "org", query=self.sent("org"))
         candidates = [
-            o for o in (orgs.filter(pk=org_id) if org_id else orgs.order_by("depth", "path")[:1])
+            o
+            for o in (
+                orgs.filter(pk=org_id) if org_id is not None else orgs.order_by("depth", "path")[:1]
+            )
         ]
         org = candidates[0] if candidates else None
         if org is None or not has_permission(self.request.user, f"dues.{self.action}", org.path):
             raise Http404
-        month = parse_month(self.request.GET.get("month") or self.request.POST.get("month"))
+        this_month = rules.first_of_month(timezone.localdate())
+        month = get_month(self.request, "month", this_month, self.sent("month"))
         return org, month
 
 

@@ -11,6 +11,7 @@ When a later word is so common (a middle name: "văn", "thị") that its key ran
 matches are spread all over the name order and the plain ordered scan finds a page at once.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 
@@ -99,7 +100,10 @@ class Matches:
             first_word_q(self.key)
         )
         rows = later.values_list("name_search", "pk")
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # an empty scope (e.g. an org that does not exist)
+            return []
         have = self.memo.get(("later", sql, params))
         if have is None or not _enough(have[0], limit):
             have = (limit, list(rows if limit is None else rows[:limit]))

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import xlsx_response
+from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from dangbo.dues.models import LedgerEntry
@@ -467,13 +468,9 @@ class AccountListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org = None
-        org_id = self.request.GET.get("org")
-        if org_id and org_id.isdigit():
-            org = (
-                Organization.objects.filter(pk=int(org_id))
-                .restrict(self.request.user, "view")
-                .first()
-            )
+        org_id = get_id(self.request, "org")
+        if org_id is not None:
+            org = Organization.objects.filter(pk=org_id).restrict(self.request.user, "view").first()
         without = []
         if org is not None and has_permission(self.request.user, "members.change", org.path):
             without = list(
