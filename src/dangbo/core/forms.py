@@ -2,8 +2,10 @@
 
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ValidationError
 
 from dangbo.core.models import Role
+from dangbo.core.text import control_character
 
 
 class OrgPickerWidget(forms.TextInput):
@@ -28,7 +30,37 @@ class OrgPickerWidget(forms.TextInput):
         return context
 
 
-class UserFormMixin:
+class NoControlCharacters:
+    """Validator of a text field: no invisible control character (tab and line breaks only
+    when the field is multi-line)."""
+
+    def __init__(self, multiline: bool):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        message = control_character(value, self.multiline) if isinstance(value, str) else None
+        if message:
+            raise ValidationError(message, code="control_character")
+
+
+class CleanTextMixin:
+    """Every form of dangbo refuses control characters in its text fields (the one place for
+    forms; `tests/core/test_clean_input.py` checks every form has it). Passwords are left as
+    typed. Applied when validating, so fields added in a form's __init__ are covered too."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                continue
+            if not any(isinstance(v, NoControlCharacters) for v in field.validators):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(NoControlCharacters(multiline))
+        super().full_clean()
+
+
+class UserFormMixin(CleanTextMixin):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from dangbo.core.forms import CleanTextMixin
 from dangbo.core.permissions import reachable_paths
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
@@ -74,7 +75,7 @@ class DocumentForm(RestrictedForm):
         self.fields["issued_on"].initial = timezone.localdate()
 
 
-class CountTableForm(forms.Form):
+class CountTableForm(CleanTextMixin, forms.Form):
     org = forms.IntegerField(
         label="Tổ chức (cả cây trực thuộc)",
         widget=OrgPickerWidget(attrs={"pick_action": "view"}),

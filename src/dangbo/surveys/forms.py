@@ -4,6 +4,7 @@ check the rules."""
 from django import forms
 from django.utils import timezone
 
+from dangbo.core.forms import CleanTextMixin
 from dangbo.core.permissions import restrict_queryset
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization, OrgType
@@ -220,5 +221,5 @@ class TaskForm(UserFormMixin, forms.Form):
         ).order_by("path")
 
 
-class CodeForm(forms.Form):
+class CodeForm(CleanTextMixin, forms.Form):
     code = forms.CharField(label="Mã trả lời phiếu", max_length=20)
