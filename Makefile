@@ -25,8 +25,9 @@ run: install
 	@echo ""
 	@echo "dangbo đang chạy tại / is serving on http://$(HOST):$(PORT)"
 	@echo "Đăng nhập / log in: admin / dangbo-demo-2026 (other demo users: bantochuc, khoi, kiemtra, bithu; same password)"
-	@# A background worker runs imports and long exports (django-tasks); it stops with the server.
-	trap 'kill 0' EXIT; $(DANGBO) db_worker --no-reload -v0 & \
+	@# A background worker runs imports and long exports (django-tasks): deploy/supervise.sh starts
+	@# it again whenever it exits or is killed; it stops with the server.
+	trap 'kill 0' EXIT; deploy/supervise.sh $(DANGBO) db_worker --no-reload -v0 & \
 	$(VENV)/bin/gunicorn dangbo.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 # The whole suite: layer contract, then every test on SQLite and on PostgreSQL.

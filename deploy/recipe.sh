@@ -82,8 +82,8 @@ for port in "${NODE_PORTS[@]}"; do
     --pid "$WORK/run/node-$port.pid" --daemon \
     --access-logfile "$WORK/log/node-$port.access.log" --error-logfile "$WORK/log/node-$port.log"
 done
-echo "== task worker"
-"$VENV/dangbo" db_worker >"$WORK/log/worker.log" 2>&1 &
+echo "== task worker (supervised: started again after any exit, as systemd Restart=always)"
+deploy/supervise.sh "$VENV/dangbo" db_worker --no-reload >"$WORK/log/worker.log" 2>&1 &
 echo $! >"$WORK/run/worker.pid"
 
 for port in "${NODE_PORTS[@]}"; do

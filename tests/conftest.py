@@ -16,6 +16,7 @@ hypothesis_settings.load_profile("dangbo")
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.AXES_ENABLED = False
+    settings.DANGBO_STRICT_HOOKS = True  # a call of an undeclared hook name raises
     # Fast hashing: test users are created by the hundred (the permission matrix).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Serve static files from the finders (no collectstatic manifest in tests).

@@ -1,9 +1,11 @@
 """dangbo settings: one file, driven by environment variables (DANGBO_*)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("DANGBO_DATA_DIR", BASE_DIR.parent.parent / "var"))
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "dangbo.core",
     "dangbo.organizations",
     "dangbo.members",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "dangbo.core.ops.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "dangbo.core.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "dangbo.portal.middleware.PortalMiddleware",
     "dangbo.core.ops.StorageFullMiddleware",
@@ -181,13 +185,46 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp 4). Scripts and styles come only from
+# this site's static files: no inline script, no on…= handler, no eval (templates bind
+# behaviour in static/js/dangbo.js). Bootstrap draws its icons as data: images; inline style
+# attributes are allowed (they run nothing). Uploaded files get a stricter policy of their own
+# (dangbo.core.uploads.serve_upload). The API docs load their script from a URL too
+# (drf-spectacular's split Swagger view).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
+# The client's address (login lockout, audit log): X-Forwarded-For is believed only from these
+# proxies (addresses or CIDR networks, e.g. "127.0.0.1" for nginx on the same host); empty =
+# the TCP peer's address. See dangbo.core.clientaddr and docs/operations.md.
+DANGBO_TRUSTED_PROXIES = env_list("DANGBO_TRUSTED_PROXIES", "")
+
+# Failed logins lock the pair (user name, client address) for a cool-off, never a user name
+# from every address (anyone could lock an officer out) nor an address for every user (behind
+# a proxy or a shared office NAT that is everyone). A failure during the cool-off restarts it;
+# a successful login clears the pair's failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DANGBO_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("DANGBO_AXES_ENABLED", True)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "dangbo.core.views_auth.lockout_response"
+AXES_COOLOFF_MESSAGE = "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút."
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.clientaddr.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -201,10 +238,12 @@ FORMAT_MODULE_PATH = ["dangbo.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
+# Uploaded files: a private folder, outside STATIC_ROOT and never published by a web server;
+# files have random names and are sent only by download views that check access and log
+# (dangbo.core.uploads). There is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("DANGBO_MEDIA_DIR", DATA_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "dangbo.core.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -214,6 +253,18 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# What an upload may be (dangbo.core.uploads): documents (PDF, DOCX, XLSX, ODT, PNG, JPEG, by
+# content) up to DANGBO_UPLOAD_MAX_MB; an archive-based one (DOCX, XLSX, ODT) may unpack to at
+# most DANGBO_UPLOAD_MAX_UNPACKED_MB, no entry compressed more than DANGBO_UPLOAD_MAX_RATIO
+# times. Import files (.xlsx, .csv) have their own bounds, rows and columns included.
+DANGBO_UPLOAD_MAX_MB = float(os.environ.get("DANGBO_UPLOAD_MAX_MB", 20))
+DANGBO_UPLOAD_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_UPLOAD_MAX_UNPACKED_MB", 200))
+DANGBO_UPLOAD_MAX_RATIO = float(os.environ.get("DANGBO_UPLOAD_MAX_RATIO", 100))
+DANGBO_IMPORT_MAX_MB = float(os.environ.get("DANGBO_IMPORT_MAX_MB", 50))
+DANGBO_IMPORT_MAX_UNPACKED_MB = float(os.environ.get("DANGBO_IMPORT_MAX_UNPACKED_MB", 300))
+DANGBO_IMPORT_MAX_ROWS = int(os.environ.get("DANGBO_IMPORT_MAX_ROWS", 200_000))
+DANGBO_IMPORT_MAX_COLUMNS = int(os.environ.get("DANGBO_IMPORT_MAX_COLUMNS", 100))
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request answers 401 with WWW-Authenticate: Token.
@@ -283,6 +334,9 @@ DANGBO_TASK_LOST_AFTER_SECONDS = float(os.environ.get("DANGBO_TASK_LOST_AFTER_SE
 
 # Apps whose records only roles that name them may see (not reached by "*.view").
 DANGBO_STRICT_APPS = ["inspections"]
+# A call of a hook name not declared in dangbo.core.hooks.HOOKS raises (tests, development)
+# instead of being logged and answered None.
+DANGBO_STRICT_HOOKS = env_bool("DANGBO_STRICT_HOOKS", DEBUG)
 
 SILENCED_SYSTEM_CHECKS = ["models.W040"]  # covering-index columns: PostgreSQL only
 

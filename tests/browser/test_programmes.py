@@ -44,12 +44,12 @@ def test_document_programme_cascade_report_rollup(
     page.get_by_label("Người ký").fill("Nguyễn Văn Tỉnh")
     page.get_by_label("Trích yếu").fill("Chương trình hành động thực hiện Nghị quyết Đại hội")
     pdf = tmp_path / "cthd.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n%journey\n")
+    pdf.write_bytes(b"%PDF-1.4\n%journey\n%%EOF\n")
     page.get_by_label("Tệp đính kèm").set_input_files(str(pdf))
     page.get_by_role("button", name="Lưu").click()
     assert page.locator("#doc-number").inner_text() == "05-CTHĐ/TU"
     assert "cthd.pdf" in page.locator("#doc-fields").inner_text()
-    assert Document.objects.get().attachment_size == 18
+    assert Document.objects.get().attachment_size == 24
 
     # ... and find it without diacritics
     page.get_by_role("link", name="Văn bản", exact=True).click()

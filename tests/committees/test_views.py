@@ -4,6 +4,7 @@ member's record, exports, restriction, and query counts of the main pages."""
 from datetime import date
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from dangbo.committees import services
@@ -171,6 +172,16 @@ def test_planning_screens(client, officer, congress, people):
     assert response.status_code == 200
     response = client.get(reverse("committees:planning_docx", args=[term.pk]))
     assert response["Content-Disposition"].endswith('.docx"')
+    # the confidential screen and both exports are in the access log, by whom and on what
+    entries = LogEntry.objects.filter(actor=officer, action=LogEntry.Action.ACCESS).order_by("id")
+    screen, xlsx, docx = entries
+    assert (screen.object_id, screen.additional_data["screen"]) == (term.pk, "planning")
+    assert screen.additional_data["candidates"] == 1
+    assert xlsx.additional_data["term"] == docx.additional_data["term"] == term.pk
+    assert {xlsx.additional_data["filename"][-4:], docx.additional_data["filename"][-4:]} == {
+        "xlsx",
+        "docx",
+    }
 
 
 def test_comments_screen_lists_overdue(client, officer, tree, people):

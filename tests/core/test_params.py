@@ -1,6 +1,7 @@
 """The one parser of query-string values: odd input is a ValueError (→ 400) or the default,
 never another exception (→ 500)."""
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -23,10 +24,8 @@ PARSERS = [
 
 @given(text=st.text(max_size=30), parser=st.sampled_from(PARSERS))
 def test_any_text_is_a_value_none_or_a_value_error(text, parser):
-    try:
+    with contextlib.suppress(ValueError):
         parser(text)
-    except ValueError:
-        pass
 
 
 @pytest.mark.parametrize("text", ["¹", "²", "١", "1e3", "1.0", "0x1", "1_000", " 1 2", "--1"])

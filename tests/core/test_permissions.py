@@ -48,3 +48,47 @@ def test_strict_apps_are_not_reached_by_view_wildcards(settings):
     assert permission_matches(["inspections.view"], "inspections.view")
     assert permission_matches(["*"], "inspections.change")
     assert permission_matches(["*.view"], "meetings.view")
+
+
+def test_restrict_takes_the_permission_of_the_action_not_the_model_app(tree):
+    """Orgs where the user may change admission files: the admissions grant decides, not the
+    organizations one (office_staff holds organizations.view but no admissions code)."""
+    import pytest
+
+    from dangbo.core.permissions import restrict
+    from dangbo.members.models import Member
+    from dangbo.organizations.models import Organization
+    from tests import factories
+
+    committee_user = factories.user(role_code="grassroots_committee", on=tree["committee"])
+    staff = factories.user(role_code="office_staff", on=tree["committee"])
+    reached = set(Organization.objects.restrict(committee_user, "admissions.change"))
+    assert tree["cell_a"] in reached and tree["committee"] in reached
+    assert tree["village"] not in reached and tree["bloc"] not in reached
+    assert not Organization.objects.restrict(staff, "admissions.change").exists()
+    assert Organization.objects.restrict(staff, "view").filter(pk=tree["cell_a"].pk).exists()
+    members = Member.objects.restrict(committee_user, "admissions.change")
+    assert tree["members_a"][0] in members and tree["village_members"][0] not in members
+    # the same function under every queryset, with the path field given for other models
+    assert set(restrict(Organization.objects.all(), committee_user, "admissions.change")) == (
+        reached
+    )
+    with pytest.raises(ValueError):
+        restrict(Organization.objects.all(), committee_user, "change")
+
+
+def test_restrict_with_several_path_fields_keeps_rows_reached_by_either_side(tree):
+    from dangbo.core.permissions import can, restrict
+    from dangbo.members.models import Member
+    from tests import factories
+
+    cell_user = factories.user(role_code="cell_secretary", on=tree["cell_b"])
+    member = Member.objects.restrict(cell_user, "members.view")
+    assert list(member) == tree["members_b"]
+    both_sides = restrict(
+        Member.objects.all(), cell_user, "members.view", ("org_path", "organization__path")
+    )
+    assert list(both_sides) == tree["members_b"]
+    assert can(cell_user, "members.view", tree["members_b"][0])
+    assert not can(cell_user, "members.view", tree["members_a"][0])
+    assert can(cell_user, "members.view")

@@ -1,10 +1,14 @@
 """Login protection: lockout after repeated failures, session expiry, CSRF, security headers."""
 
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 
@@ -15,8 +19,21 @@ def axes_on(settings):
     settings.AXES_FAILURE_LIMIT = 3
 
 
-def _login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def _login(client, username, password, address="192.0.2.10", **headers):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        **headers,
+    )
+
+
+def _lock(username, address="192.0.2.66", **headers):
+    client = Client()
+    for _ in range(3):
+        response = _login(client, username, "sai-mat-khau", address, **headers)
+    assert response.status_code == 429
+    return client
 
 
 def test_lockout_after_repeated_failures(db, axes_on, client):
@@ -25,9 +42,50 @@ def test_lockout_after_repeated_failures(db, axes_on, client):
         assert _login(client, "bithu", "sai-mat-khau").status_code == 200
     locked = _login(client, "bithu", "sai-mat-khau")
     assert locked.status_code == 429
-    assert "Tạm khóa đăng nhập" in locked.content.decode()
+    page = locked.content.decode()
+    assert "Tạm khóa đăng nhập" in page
+    assert "Đăng nhập sai 3 lần liên tiếp với tên đăng nhập <strong>bithu</strong>" in page
+    assert "trong 15 phút" in page
     # Even the right password is refused while locked out.
     assert _login(client, "bithu", "Mat-khau-123!").status_code == 429
+
+
+def test_the_lock_holds_the_pair_not_the_user_nor_the_address(db, axes_on):
+    factories.user("alice")
+    factories.user("bob")
+    _lock("alice", "192.0.2.66")
+    # The attacker's address cannot use alice's name, even with her password...
+    assert _login(Client(), "alice", "Mat-khau-123!", "192.0.2.66").status_code == 429
+    # ...but alice signs in from her own machine, and bob from the attacker's address.
+    assert _login(Client(), "alice", "Mat-khau-123!", "198.51.100.4").status_code == 302
+    assert _login(Client(), "bob", "Mat-khau-123!", "192.0.2.66").status_code == 302
+
+
+def test_the_lock_opens_after_the_cool_off(db, axes_on):
+    factories.user("alice")
+    _lock("alice", "192.0.2.66")
+    assert _login(Client(), "alice", "Mat-khau-123!", "192.0.2.66").status_code == 429
+    # Sixteen minutes later (the cool-off is 15).
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert _login(Client(), "alice", "Mat-khau-123!", "192.0.2.66").status_code == 302
+
+
+def test_behind_the_trusted_proxy_one_attacker_does_not_lock_everyone(db, axes_on, settings):
+    settings.DANGBO_TRUSTED_PROXIES = ["127.0.0.1"]
+    factories.user("alice")
+    via_proxy = {"HTTP_X_FORWARDED_FOR": "192.0.2.66"}
+    _lock("alice", "127.0.0.1", **via_proxy)
+    alice = {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    assert _login(Client(), "alice", "Mat-khau-123!", "127.0.0.1", **alice).status_code == 302
+    assert _login(Client(), "alice", "Mat-khau-123!", "127.0.0.1", **via_proxy).status_code == 429
+
+
+def test_a_spoofed_header_from_an_untrusted_peer_does_not_escape_the_lock(db, axes_on, settings):
+    settings.DANGBO_TRUSTED_PROXIES = ["127.0.0.1"]
+    factories.user("alice")
+    _lock("alice", "192.0.2.66")
+    forged = {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    assert _login(Client(), "alice", "Mat-khau-123!", "192.0.2.66", **forged).status_code == 429
 
 
 def test_success_before_limit_resets_failures(db, axes_on, client):

@@ -74,3 +74,47 @@ def test_arrears_streak_counts_consecutive_unpaid_months():
     assert rules.arrears_streak(ledger, date(2026, 10, 15)) == 4
     assert rules.is_in_arrears(ledger, date(2026, 9, 1))
     assert not rules.is_in_arrears(ledger, date(2026, 8, 1))
+
+
+months = st.integers(min_value=0, max_value=5).map(lambda n: rules.add_months(date(2026, 1, 1), n))
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("pay"), months, st.integers(min_value=1, max_value=100)),
+            st.tuples(st.just("remit"), months, st.just(0)),
+        ),
+        max_size=30,
+    )
+)
+def test_money_goes_up_once_and_a_remitted_month_stays_closed(events):
+    """Payments and remittances in any order. A month is remitted once; each payment goes up
+    in exactly one remittance made after it: its month's own, or — paid after its month was
+    remitted — the first remittance of a later month. Nothing is lost."""
+    pending: list[tuple[int, date, int]] = []  # (event index, month paid for, amount)
+    done: set[date] = set()
+    went_up: dict[int, int] = {}  # payment index → remittance index
+    remitted_at: list[int] = []  # the remittances made (a second one for a month is refused)
+    for index, (kind, month, amount) in enumerate(events):
+        if kind == "pay":
+            pending.append((index, month, amount))
+            continue
+        if month in done:
+            continue  # closed: a second remittance for the month is refused
+        carried = [p for p in pending if rules.carried_into(p[1], month, done)]
+        pending = [p for p in pending if p not in carried]
+        went_up.update({p[0]: index for p in carried})
+        done.add(month)
+        remitted_at.append(index)
+    payments = [i for i, e in enumerate(events) if e[0] == "pay"]
+    assert sorted([*went_up, *(p[0] for p in pending)]) == payments
+    for paid_at, up_at in went_up.items():
+        assert paid_at < up_at and events[paid_at][1] <= events[up_at][1]
+    for paid_at, month, _amount in pending:
+        later = [events[i][1] for i in remitted_at if i > paid_at]
+        assert month not in later and not (month in done and any(m > month for m in later))
+
+
+def test_vnd():
+    assert rules.vnd(1_234_567) == "1.234.567" and rules.vnd(0) == "0"

@@ -1,3 +1,4 @@
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -184,3 +185,122 @@ def test_totals_export_is_logged(admin_client, priced):
         action=LogEntry.Action.ACCESS, additional_data__org=priced["province"].pk
     )
     assert entry.additional_data["export"] == "Tổng hợp thu đảng phí"
+
+
+def _rows(html: str, table_id: str) -> list[list[str]]:
+    """The body rows of a table as lists of cell texts."""
+    import re
+
+    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in body.split("</tr>")
+        if "<td" in row
+    ]
+
+
+def test_totals_keep_their_columns_for_units_without_the_months_ledger(admin_client, priced):
+    """A unit with no ledger for the month asked shows 0 under the month, its year figures
+    stay under the year columns (the screen and the export)."""
+    services.close_month(priced["province"], date(2026, 11, 1))
+    services.close_month(priced["cell_a"], date(2026, 12, 1))  # cell_b: no December ledger
+    params = {"org": priced["committee"].pk, "month": "12/2026"}
+    rows = _rows(admin_client.get(reverse("dues:index"), params).content.decode(), "totals")
+    assert all(len(row) == 6 for row in rows)
+    by_name = {row[0]: row[1:] for row in rows}
+    assert by_name["Chi bộ Phòng Nghiệp vụ"] == ["0", "0", "70.000", "0", "70.000"]
+    assert by_name["Chi bộ Văn phòng"][:2] == ["149.250", "0"]
+
+    from openpyxl import load_workbook
+
+    response = admin_client.get(reverse("dues:totals_xlsx"), params)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    exported = {row[0]: row[1:] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert exported["Chi bộ Phòng Nghiệp vụ"] == (0, 0, 70_000, 0, 70_000)
+
+
+def _pay(entries, on, user):
+    return services.record_payments(
+        [e.pk for e in entries], paid_on=on, collector=user, allowed=LedgerEntry.objects.all()
+    )
+
+
+def test_remitted_month_is_closed_and_late_money_goes_up_with_the_next_remittance(
+    priced, admin_user
+):
+    jan, feb = date(2026, 1, 1), date(2026, 2, 1)
+    for month in (jan, feb):
+        services.close_month(priced["committee"], month)
+    cell = priced["cell_a"]
+    binh, hang, _anh = (LedgerEntry.objects.get(member=m, month=jan) for m in priced["members_a"])
+    _pay([binh], date(2026, 1, 20), admin_user)
+    january = services.remit(cell, jan, remitted_on=date(2026, 1, 31))
+    assert (january.collected, january.late) == (84_250, 0)
+    committee_jan = services.remit(priced["committee"], jan, remitted_on=date(2026, 2, 2))
+
+    # Hằng pays January late: accepted, and reported as money for a remitted month.
+    result = _pay([hang], date(2026, 2, 10), admin_user)
+    assert result.count == 1 and result.late_months == [jan]
+    with pytest.raises(DomainError) as err:
+        services.remit(cell, jan, remitted_on=date(2026, 2, 10))
+    assert "tháng tiếp theo" in err.value.message
+    assert services.late_after_remittance(cell, jan) == 60_000
+
+    # February's remittance carries February's money and January's late payment.
+    _pay([LedgerEntry.objects.get(member=priced["members_a"][0], month=feb)], feb, admin_user)
+    february = services.remit(cell, feb, remitted_on=date(2026, 2, 28))
+    assert (february.collected, february.late) == (84_250 + 60_000, 60_000)
+    assert services.late_after_remittance(cell, jan) == 0
+    hang.refresh_from_db()
+    assert hang.remittance == february
+
+    # cell_b remits January after the committee did: it goes up in the committee's February.
+    _pay(LedgerEntry.objects.filter(organization=priced["cell_b"], month=jan), jan, admin_user)
+    late_b = services.remit(priced["cell_b"], jan, remitted_on=date(2026, 2, 15))
+    committee_feb = services.remit(priced["committee"], feb, remitted_on=date(2026, 3, 2))
+    assert committee_feb.collected == february.remitted + late_b.remitted
+    assert committee_feb.late == late_b.remitted
+
+    # Nothing counted twice, nothing lost: every đồng paid went up exactly once.
+    paid = sum(LedgerEntry.objects.filter(organization__in=[cell]).values_list("paid", flat=True))
+    assert paid == january.collected + february.collected
+    assert committee_jan.collected + committee_feb.collected == (
+        january.remitted + february.remitted + late_b.remitted
+    )
+
+
+def test_paying_twice_and_remitting_a_future_month_are_refused(priced, admin_user):
+    services.close_month(priced["cell_a"], MONTH)
+    entry = LedgerEntry.objects.filter(organization=priced["cell_a"]).first()
+    _pay([entry], date(2026, 3, 5), admin_user)
+    with pytest.raises(DomainError) as err:
+        _pay([entry], date(2026, 3, 6), admin_user)
+    assert "05/03/2026" in err.value.message
+    with pytest.raises(DomainError):
+        services.remit(priced["cell_a"], date(2030, 1, 1), remitted_on=date(2026, 3, 6))
+
+
+def test_remittance_message_is_complete(client, priced):
+    secretary = factories.user(role_code="cell_secretary", on=priced["cell_a"])
+    client.force_login(secretary)
+    params = {"org": priced["cell_a"].pk, "month": "03/2026"}
+    client.post(reverse("dues:close"), params)
+    entries = LedgerEntry.objects.filter(member__in=priced["members_a"][:2], month=MONTH)
+    client.post(
+        reverse("dues:pay"), {**params, "entries": [e.pk for e in entries], "paid_on": "10/03/2026"}
+    )
+    response = client.post(reverse("dues:remit"), params, follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts[-1:] == [
+        "Đã nộp 100.975 đồng lên cấp trên cho tháng 03/2026; giữ lại 43.275 đồng "
+        "(tổng thu 144.250 đồng)."
+    ]
+    entry = LedgerEntry.objects.get(member=priced["members_a"][2], month=MONTH)
+    response = client.post(
+        reverse("dues:pay"), {**params, "entries": [entry.pk], "paid_on": "01/04/2026"}, follow=True
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("Tháng 03/2026 đã nộp lên cấp trên" in t for t in texts)
+    body = client.get(reverse("dues:index"), params).content.decode()
+    assert "Thu muộn sau khi nộp: 5.000 đ" in body

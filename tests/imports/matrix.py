@@ -99,7 +99,13 @@ CASES = [
     ),
     Case("imports:detail", "imports.view", inside=INSIDE, outside=OUTSIDE),
     Case("imports:progress", "imports.view", inside=INSIDE, outside=OUTSIDE),
-    Case("imports:file", "imports.view", inside=INSIDE, outside=OUTSIDE),
+    # the kept upload: only to users who see ID numbers in full there (imports.views.JobFileView)
+    Case(
+        "imports:file",
+        inside=INSIDE,
+        outside=OUTSIDE,
+        allowed=_grants("imports.view", "members.view_identity"),
+    ),
     Case("imports:mapping", "imports.change", inside=INSIDE, outside=OUTSIDE),
     # POST actions: allowed → redirect to the job (a refused step becomes a message)
     Case("imports:commit", "imports.change", inside=INSIDE, outside=OUTSIDE, method="post", ok=302),

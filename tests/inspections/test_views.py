@@ -306,3 +306,43 @@ def test_close_case_without_discipline(officer_client, tree):
     )
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).outcome == "no_violation"
+
+
+@pytest.mark.parametrize("configured", [None, "ht"])
+def test_case_promises_the_cap_the_review_applies(officer_client, tree, configured):
+    """The inspection screen and the annual review read one dated table (members.rules):
+    a reprimand in 2025 caps the grade at KHTNV (Quy định 124-QĐ/TW), or at what the
+    province configured — the same on both sides."""
+    from dangbo.core.models import RuleParameter
+    from dangbo.members import rules as member_rules
+    from dangbo.reviews import services as review_services
+    from dangbo.reviews.models import MemberReview
+
+    if configured:
+        RuleParameter.objects.create(
+            key=member_rules.DISCIPLINE_GRADE_CAPS_KEY,
+            valid_from=date(2025, 1, 1),
+            org_path=tree["province"].path,
+            value={"reprimand": configured},
+        )
+    member = tree["members_a"][0]
+    case = services.open_case(
+        member=member,
+        opened_on=date(2025, 6, 1),
+        decision_number="30-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra Đảng ủy Khối",
+        signs="Dấu hiệu vi phạm",
+    )
+    services.discipline_member(
+        case,
+        form="reprimand",
+        decided_on=date(2025, 7, 1),
+        decision_number="35-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra Đảng ủy Khối",
+        reason="Vi phạm",
+    )
+    page = officer_client.get(case.get_absolute_url()).content.decode()
+    year = review_services.open_year(organization=tree["committee"], year=2025)
+    applied = MemberReview.objects.get(review_year=year, member=member).discipline_cap
+    assert applied == (configured or "kht")
+    assert f"không cao hơn «{member_rules.GRADE_LABELS[applied]}»" in page

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from dangbo.meetings import services
 from dangbo.meetings.models import MeetingTask
 from tests.meetings.conftest import criteria_set, held_meeting
@@ -52,6 +54,15 @@ def assignment(side):
     return kwargs
 
 
+def document(side):
+    def kwargs(d):
+        upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4\n%%EOF\n")
+        found = services.add_document(_meeting(d, side), title="Dự thảo", file=upload)
+        return {"pk": found.pk}
+
+    return kwargs
+
+
 def criteria(side):
     def kwargs(d):
         org = d["committee"] if side == "inside" else d["commune"]
@@ -80,6 +91,7 @@ CASES = [
     _on("detail", "meetings.view", meeting),
     _on("prepare", "meetings.change", meeting),
     _on("document", "meetings.change", meeting),
+    _on("document_file", "meetings.view", document),
     _on("superior", "meetings.change", meeting),
     _on("cancel", "meetings.change", meeting),
     _on("record", "meetings.change", meeting),

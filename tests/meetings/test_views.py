@@ -8,6 +8,8 @@ from dangbo.meetings.models import Attendance, CriteriaSet, Meeting, MeetingTask
 from tests import factories
 from tests.meetings.conftest import criteria_set, held_meeting
 
+PDF = b"%PDF-1.4\n%du thao\n%%EOF\n"
+
 
 @pytest.fixture
 def secretary_client(client, tree):
@@ -228,7 +230,7 @@ def test_prepare_documents_superiors_resolutions_tasks(secretary_client, tree, s
     data = {"planned_on": "10/03/2026", "agenda": "1. Đánh giá", "location": "Hội trường"}
     assert secretary_client.post(url, data).status_code == 302
     url = reverse("meetings:document", args=[meeting.pk])
-    upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4", content_type="application/pdf")
+    upload = SimpleUploadedFile("du-thao.pdf", PDF, content_type="application/pdf")
     data = {"title": "Dự thảo nghị quyết", "file": upload, "published_at": "10/03/2026 07:00"}
     assert secretary_client.post(url, data).status_code == 302
     url = reverse("meetings:superior", args=[meeting.pk])

@@ -13,21 +13,49 @@ from dangbo.members.models import Discipline, Member
 FORMS = ["reprimand", "warning", "dismissal", "expulsion"]
 
 
-def test_grade_cap_for_discipline():
-    assert rules.grade_cap_for_discipline([]) is None
-    assert rules.grade_cap_for_discipline(["reprimand"]) == "not_completed"
-    caps = {"reprimand": "completed", "warning": "not_completed"}
-    assert rules.grade_cap_for_discipline(["reprimand"], caps) == "completed"
-    assert rules.grade_cap_for_discipline(["reprimand", "warning"], caps) == "not_completed"
-    assert rules.grade_cap_for_discipline(["other"], caps) is None
+def test_discipline_grade_cap():
+    assert rules.discipline_grade_cap([]) is None
+    for form in FORMS:  # Quy định 124-QĐ/TW: any discipline in the year → KHTNV
+        assert rules.discipline_grade_cap([form]) == rules.GRADE_NOT_COMPLETED
+    caps = {"reprimand": rules.GRADE_COMPLETED, "warning": rules.GRADE_NOT_COMPLETED}
+    assert rules.discipline_grade_cap(["reprimand"], caps) == rules.GRADE_COMPLETED
+    assert rules.discipline_grade_cap(["reprimand", "warning"], caps) == "kht"
+    assert rules.discipline_grade_cap(["other"], caps) is None
 
 
-@given(st.sampled_from(rules.GRADES), st.lists(st.sampled_from(FORMS)))
-def test_cap_grade_never_improves(grade, forms):
-    capped = rules.cap_grade(grade, rules.grade_cap_for_discipline(forms))
-    assert rules.GRADES.index(capped) >= rules.GRADES.index(grade)
-    if not forms:
+grade_tables = st.dictionaries(st.sampled_from(FORMS), st.sampled_from(rules.GRADES))
+
+
+@given(st.sampled_from(rules.GRADES), st.lists(st.sampled_from(FORMS)), grade_tables)
+def test_a_cap_never_improves_a_grade_and_more_decisions_never_raise_it(grade, forms, caps):
+    capped = rules.lower_grade(grade, rules.discipline_grade_cap(forms, caps))
+    assert rules.GRADES.index(capped) <= rules.GRADES.index(grade)
+    if not any(f in caps for f in forms):
         assert capped == grade
+    more = rules.discipline_grade_cap([*forms, "warning"], caps)
+    fewer = rules.discipline_grade_cap(forms, caps)
+    if fewer is not None:
+        assert rules.GRADES.index(more) <= rules.GRADES.index(fewer)
+
+
+def test_the_dated_table_is_read_by_date_and_subtree(tree):
+    """One table (members owns it): shipped rows say KHTNV for every form since 2018; a
+    province's own row applies from its date, in its subtree only."""
+    from dangbo.core.models import RuleParameter
+
+    path = tree["province"].path
+    for year in (2019, 2024):
+        assert services.discipline_grade_cap_in_year(["reprimand"], year, path) == "kht"
+    RuleParameter.objects.create(
+        key=rules.DISCIPLINE_GRADE_CAPS_KEY,
+        valid_from=date(2025, 1, 1),
+        org_path=path,
+        value={"reprimand": "ht"},
+    )
+    assert services.discipline_grade_cap_in_year(["reprimand"], 2024, path) == "kht"
+    assert services.discipline_grade_cap_in_year(["reprimand"], 2025, path) == "ht"
+    assert services.discipline_grade_cap_in_year(["warning"], 2025, path) is None
+    assert services.discipline_grade_cap_in_year(["reprimand"], 2025, "ZZZZ") == "kht"
 
 
 def test_forms_in_force_and_badge_delay():

@@ -2,6 +2,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
+from dangbo.core.text import mask_id_number
 from dangbo.members.models import Member
 from tests import factories
 
@@ -79,3 +80,47 @@ def test_forms_outside_subtree_are_404(client, tree, name):
     client.force_login(secretary)
     assert client.get(reverse(name, args=[tree["members_b"][0].pk])).status_code == 404
     assert client.get(reverse(name, args=[tree["members_a"][0].pk])).status_code == 200
+
+
+def _form_data(form, **changes) -> dict:
+    data = {name: form[name].value() or "" for name in form.fields}
+    for name in ("birth_date", "admitted_on", "ceremony_on", "official_on"):
+        value = form[name].value()
+        data[name] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value or ""
+    return {**data, **changes}
+
+
+def test_edit_form_never_carries_a_masked_id_number(client, tree):
+    """A cell secretary corrects a member without seeing the ID number: the field comes empty
+    (the masked number as a hint), empty keeps it, a full new number replaces it."""
+    member = tree["members_a"][0]
+    url = reverse("members:edit", args=[member.pk])
+    client.force_login(factories.user(role_code="cell_secretary", on=tree["cell_a"]))
+    page = client.get(url)
+    assert member.id_number not in page.content.decode()
+    assert f'placeholder="{mask_id_number(member.id_number)}"' in page.content.decode()
+    data = _form_data(page.context["form"], place_of_origin="Nam Định", reason="Sai quê")
+    assert client.post(url, data).status_code == 302
+    kept = member.id_number
+    member.refresh_from_db()
+    assert (member.place_of_origin, member.id_number) == ("Nam Định", kept)
+    page = client.get(url)
+    data = _form_data(page.context["form"], id_number="079190000333", reason="Sai số định danh")
+    assert client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert member.id_number == "079190000333"
+
+
+def test_edit_form_shows_the_number_to_who_may_see_it(admin_client, tree):
+    member = tree["members_a"][0]
+    page = admin_client.get(reverse("members:edit", args=[member.pk]))
+    assert f'value="{member.id_number}"' in page.content.decode()
+
+
+def test_each_page_of_the_member_list_is_one_access_entry(client, tree):
+    user = factories.user(role_code="viewer", on=tree["province"])
+    client.force_login(user)
+    client.get(reverse("members:list"), {"status": "official", "q": ""})
+    entry = LogEntry.objects.get(actor=user, action=LogEntry.Action.ACCESS)
+    assert entry.additional_data["list"] == "đảng viên" and entry.additional_data["rows"] == 4
+    assert "status=official" in entry.additional_data["filters"]

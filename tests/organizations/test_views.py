@@ -54,3 +54,31 @@ def test_viewer_cannot_change(client, tree):
     assert client.get(reverse("organizations:rename", args=[tree["cell_b"].pk])).status_code == 404
     detail = client.get(reverse("organizations:detail", args=[tree["cell_b"].pk])).content.decode()
     assert "Đổi tên" not in detail
+
+
+def test_org_page_shows_member_names_only_under_members_view(client, tree):
+    """office_staff holds organizations.view but not members.view: it gets 404 on the member
+    list and must not read the cell's member names on the org page either."""
+    staff = factories.user(role_code="office_staff", on=tree["committee"])
+    client.force_login(staff)
+    assert client.get(reverse("members:list")).status_code == 404
+    body = client.get(reverse("organizations:detail", args=[tree["cell_a"].pk])).content.decode()
+    assert "Chi bộ Văn phòng" in body
+    assert not any(m.full_name in body for m in tree["members_a"])
+    viewer = factories.user(role_code="viewer", on=tree["committee"])
+    client.force_login(viewer)
+    body = client.get(reverse("organizations:detail", args=[tree["cell_a"].pk])).content.decode()
+    assert all(m.full_name in body for m in tree["members_a"])
+
+
+def test_split_lists_member_names_only_with_members_change(client, tree):
+    """A role changing orgs without the members app cannot read the cell's names through the
+    split screen (it places the members)."""
+    from dangbo.core.models import Role
+
+    Role.objects.create(code="org_only", name="Chỉ tổ chức", permissions=["organizations.*"])
+    client.force_login(factories.user(role_code="org_only", on=tree["committee"]))
+    assert client.get(reverse("organizations:rename", args=[tree["cell_a"].pk])).status_code == 200
+    response = client.get(reverse("members:org_split", args=[tree["cell_a"].pk]))
+    assert response.status_code == 404
+    assert tree["members_a"][0].full_name not in response.content.decode()

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dangbo.committees import services as committee_services
 from dangbo.members.models import Member
 from dangbo.portal import services
 from dangbo.portal.models import CorrectionRequest, MeetingReply, MemberAccount, Notification
@@ -122,6 +123,34 @@ def test_own_record_is_logged_and_id_masked(portal, client):
     assert LogEntry.objects.filter(
         object_id=alice.pk, action=LogEntry.Action.ACCESS, actor=portal["accounts"][alice.pk].user
     ).exists()
+
+
+def test_own_record_shows_the_members_current_party_posts(portal, client):
+    """The record asks committees for the member's posts (`committees.positions_of`); no
+    app answered that name before, so the section never showed."""
+    alice = portal["alice"]
+    congress = committee_services.record_congress(
+        organization=portal["committee"],
+        term_name="2020–2025",
+        number=5,
+        held_on=date(2020, 7, 10),
+        delegates_summoned=120,
+        delegates_present=118,
+    )
+    committee_services.record_election(
+        congress,
+        body="secretary",
+        held_on=date(2020, 7, 11),
+        seats=1,
+        voters=7,
+        results=[committee_services.Vote(alice, 7)],
+    )
+    login(client, portal["accounts"][alice.pk])
+    body = client.get(reverse("portal:record")).content.decode()
+    assert "Chức vụ trong Đảng" in body
+    assert f"Bí thư — {portal['committee'].name} (từ 11/07/2020)" in body
+    login(client, portal["accounts"][portal["bob"].pk])
+    assert "Chức vụ trong Đảng" not in client.get(reverse("portal:record")).content.decode()
 
 
 @pytest.mark.parametrize("name", MEMBER_PAGES)

@@ -30,7 +30,7 @@ def test_register_document_search_and_count(api, tree):
             "issued_on": "2025-05-02",
             "signer": "Trần Văn Ký",
             "summary": "Nghị quyết về công tác cán bộ",
-            "attachment": SimpleUploadedFile("nq.pdf", b"%PDF-1.4 x"),
+            "attachment": SimpleUploadedFile("nq.pdf", b"%PDF-1.4 x\n%%EOF\n"),
         },
         format="multipart",
     )

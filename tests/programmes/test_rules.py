@@ -104,14 +104,6 @@ def test_item_problems():
     assert "weight" in rules.item_problems(due_on=date(2026, 6, 1), **{**base, "weight": 0})
 
 
-def test_attachment_problem():
-    assert rules.attachment_problem("a.PDF", 10, b"%PDF-1.7", 20) is None
-    assert rules.attachment_problem("a.docx", 10, b"PK\x03\x04", 20) is None
-    assert "loại được phép" in rules.attachment_problem("a", 10, b"", 20)
-    assert "định dạng" in rules.attachment_problem("a.png", 10, b"%PDF", 20)
-    assert "20 MB" in rules.attachment_problem("a.pdf", 21 * 1024 * 1024, b"%PDF-", 20)
-
-
 def test_document_number_symbol():
     assert rules.document_number_problem("05-NQ/TU", "NQ") is None
     assert rules.document_number_problem("12-QD/TU", "QĐ") is None  # typed without diacritics

@@ -10,7 +10,7 @@ from dangbo.programmes import queries, rules, services
 from dangbo.programmes.models import Document, ProgrammeItem, ProgressReport, Task
 from tests import factories
 
-PDF = b"%PDF-1.4\n%test\n"
+PDF = b"%PDF-1.4\n%test\n%%EOF\n"
 
 
 def _doc(org, doc_type="NQ", number=None, issued_on=date(2025, 3, 1), **kw):
@@ -36,8 +36,8 @@ def test_register_document_with_attachment_and_search_key(tree):
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("a.exe", b"MZ", "không thuộc loại được phép"),
-        ("a.pdf", b"PK\x03\x04zip", "không đúng định dạng .pdf"),
+        ("a.exe", b"MZ", "«a.exe» không thuộc loại được nhận"),
+        ("a.pdf", b"PK\x03\x04zip", "«a.pdf» không thuộc loại được nhận"),
         ("a.pdf", b"", "rỗng"),
     ],
 )

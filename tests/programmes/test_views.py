@@ -12,7 +12,7 @@ from dangbo.programmes import services
 from dangbo.programmes.models import Document, ProgrammeItem, ProgressReport, Task
 from tests import factories
 
-PDF = b"%PDF-1.4\n%test\n"
+PDF = b"%PDF-1.4\n%test\n%%EOF\n"
 
 
 def _doc(org, doc_type="KH", number=None, **kw):
@@ -107,7 +107,7 @@ def test_register_document_bad_input_and_outside_org(client, tree, officer):
     data["number"] = "07-NQ/ĐU"
     data["attachment"] = SimpleUploadedFile("virus.exe", b"MZ")
     body = client.post(reverse("programmes:document_create"), data).content.decode()
-    assert "không thuộc loại được phép" in body
+    assert "«virus.exe» không thuộc loại được nhận" in body
     data["organization"] = tree["commune"].pk  # outside the officer's subtree
     data.pop("attachment")
     response = client.post(reverse("programmes:document_create"), data)
@@ -270,9 +270,9 @@ def test_task_create_breakthrough_requires_indicator(client, tree, officer):
     data["indicator"] = "Tỷ lệ chi bộ xếp loại Khá"
     response = client.post(reverse("programmes:task_create"), data)
     assert response.status_code == 302
-    data["assignee_org"] = tree["commune"].pk
+    data["assignee_org"] = tree["commune"].pk  # outside the officer's subtree
     body = client.post(reverse("programmes:task_create"), data).content.decode()
-    assert "trực thuộc" in body
+    assert "Không tồn tại hoặc ngoài phạm vi" in body and tree["commune"].name not in body
     assert Task.objects.count() == 1
 
 

@@ -18,32 +18,71 @@ dates = st.dates(min_value=date(1930, 1, 1), max_value=date(2020, 12, 31))
 
 
 def test_thirty_years_with_early_allowance():
-    e = rules.next_badge(date(1996, 5, 19), [], [], [], TODAY)
+    e = rules.badge_on(date(1996, 5, 19), [], [], [], date(2025, 5, 19), TODAY)
     assert (e.milestone, e.due_on, e.eligible_from) == (30, date(2026, 5, 19), date(2025, 5, 19))
+    assert rules.badge_on(date(1996, 5, 19), [], [], [], date(2025, 2, 3), TODAY) is None
 
 
 def test_senior_badges_may_come_24_months_early_and_awarded_are_skipped():
-    e = rules.next_badge(date(1950, 1, 10), [], [30, 40, 45, 50, 55, 60, 65, 70], [], TODAY)
-    assert e.milestone == 75 and e.eligible_from == date(2023, 1, 10)
+    awarded = [30, 40, 45, 50, 55, 60, 65, 70]
+    e = rules.badge_on(date(1950, 1, 10), [], awarded, [], date(2023, 2, 3), TODAY)
+    assert e.milestone == 75 and e.eligible_from == date(2023, 1, 10) and not e.skipped
+
+
+def test_long_standing_member_gets_the_highest_milestone_reached_not_the_first():
+    """62 years of party age and no badge on record: the 60-year badge, the lower ones named
+    as skipped (the 30-year list must not show them)."""
+    e = rules.badge_on(date(1964, 7, 1), [], [], [], date(2026, 9, 2), TODAY)
+    assert e.milestone == 60 and e.skipped == (30, 40, 45, 50, 55)
+    assert "chưa ghi nhận huy hiệu 30, 40, 45, 50, 55 năm" in e.reason()
+    # 64 years 2 months on 2/9: the 65-year badge, 12 months early at most
+    assert rules.badge_on(date(1962, 7, 1), [], [60], [], date(2026, 9, 2), TODAY).milestone == 65
 
 
 def test_gaps_push_the_milestone():
     gaps = [(date(2000, 1, 1), date(2001, 1, 1))]
-    e = rules.next_badge(date(1996, 5, 19), gaps, [], [], TODAY)
+    e = rules.badge_on(date(1996, 5, 19), gaps, [], [], date(2026, 9, 2), TODAY)
     assert e.due_on == date(2027, 5, 20)  # 366 days of gap (2000 is a leap year)
 
 
 def test_discipline_delays_eligibility():
-    e = rules.next_badge(date(1996, 5, 19), [], [], [(date(2025, 3, 1), 9)], TODAY)
+    delay = [(date(2025, 3, 1), 9)]
+    assert rules.badge_on(date(1996, 5, 19), [], [], delay, date(2025, 11, 7), TODAY) is None
+    e = rules.badge_on(date(1996, 5, 19), [], [], delay, date(2026, 2, 3), TODAY)
     assert e.eligible_from == date(2025, 12, 1) and "kỷ luật" in e.reason()
 
 
-@given(dates, st.lists(st.sampled_from(rules.DEFAULT_MILESTONES), max_size=4))
-def test_next_badge_is_above_every_awarded_one(admitted, awarded):
-    e = rules.next_badge(admitted, [], awarded, [], TODAY)
-    if e is not None:
-        assert e.milestone > max(awarded, default=0)
-        assert e.eligible_from <= e.due_on
+milestone_sets = st.lists(st.sampled_from(rules.DEFAULT_MILESTONES), max_size=4)
+award_dates = st.dates(min_value=date(1960, 1, 1), max_value=date(2060, 12, 31))
+delays = st.lists(st.tuples(dates, st.sampled_from([0, 6, 9, 12])), max_size=2)
+
+
+@given(dates, milestone_sets, delays, award_dates)
+def test_the_badge_is_the_highest_reached_above_every_one_held(admitted, awarded, delay, day):
+    e = rules.badge_on(admitted, [], awarded, delay, day, TODAY)
+    reachable = [
+        y
+        for y in rules.DEFAULT_MILESTONES
+        if y > max(awarded, default=0)
+        and rules.add_months(admitted, 12 * y - rules.early_months(y)) <= day
+    ]
+    delayed = max((rules.add_months(d, m) for d, m in delay if m), default=None)
+    if not reachable or (delayed and delayed > day):
+        assert e is None
+        return
+    assert e.milestone == max(reachable)  # never a lower one skipped past
+    assert e.milestone > max(awarded, default=0)
+    assert e.eligible_from <= day and e.eligible_from >= rules.add_months(e.due_on, -e.early_months)
+    assert e.skipped == tuple(sorted(set(reachable) - {e.milestone}))
+
+
+@given(dates, milestone_sets, award_dates, award_dates)
+def test_a_later_award_day_never_offers_a_lower_badge(admitted, awarded, day1, day2):
+    early, late = sorted([day1, day2])
+    first = rules.badge_on(admitted, [], awarded, [], early, TODAY)
+    second = rules.badge_on(admitted, [], awarded, [], late, TODAY)
+    if first is not None:
+        assert second is not None and second.milestone >= first.milestone
 
 
 def test_award_days():
@@ -103,6 +142,29 @@ def test_eligible_list_and_all_or_nothing_proposal(tree, veterans, admin_user):
         services.propose([veterans["due"].pk], date(2025, 9, 3), allowed=Member.objects.all())
     services.propose([veterans["due"].pk], day, allowed=Member.objects.all(), user=admin_user)
     assert services.eligible_members(Member.objects.all(), day, TODAY) == []
+
+
+def test_the_award_day_list_gives_long_standing_members_their_own_milestone(tree, veterans):
+    """A member admitted in 1964 (62 years on 2/9/2026) is on the list for the 60-year badge,
+    not the 30-year one; holding the 60-year badge, for none until the 65-year allowance."""
+    elder = factories.member(
+        tree["cell_a"],
+        "Đỗ Văn Thọ",
+        admitted_on=date(1964, 7, 1),
+        official_on=date(1965, 7, 1),
+        birth_date=date(1940, 1, 1),
+    )
+    day = date(2026, 9, 2)
+    by_name = {m.full_name: e for m, e in services.eligible_members(Member.objects.all(), day)}
+    assert by_name["Đỗ Văn Thọ"].milestone == 60
+    assert by_name["Hoàng Văn Lâm"].milestone == 30
+    BadgeAward.objects.create(
+        member=elder, milestone=60, award_date=date(2024, 9, 2), status=BadgeAward.Status.AWARDED
+    )
+    names = {m.full_name for m, _e in services.eligible_members(Member.objects.all(), day)}
+    assert "Đỗ Văn Thọ" not in names  # 65 years on 01/07/2029: from 01/07/2028
+    later = services.eligible_members(Member.objects.all(), date(2028, 9, 2), TODAY)
+    assert {e.milestone for m, e in later if m == elder} == {65}
 
 
 def test_gap_recorded_in_db_is_used(tree, veterans):

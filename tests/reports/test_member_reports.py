@@ -119,10 +119,13 @@ def test_report_screen_drilldown_and_exports(admin_client, tree):
 
     from auditlog.models import LogEntry
 
-    exports = LogEntry.objects.filter(
+    entries = LogEntry.objects.filter(
         action=LogEntry.Action.ACCESS, additional_data__org=tree["province"].pk
     )
+    exports = entries.filter(additional_data__has_key="export")
     assert exports.count() == 3
+    (rows_page,) = entries.filter(additional_data__has_key="list")  # the drill-down rows
+    assert rows_page.additional_data["rows"] == 2
     assert {e.additional_data["filename"].rsplit(".", 1)[1] for e in exports} == {
         "xlsx",
         "docx",

@@ -133,7 +133,7 @@ def test_the_open_year_and_other_bad_results_are_refused_by_row(tree, officer):
             PastResult(a1.pk, 2026, rules.GOOD, row=2),  # the open year
             PastResult(a1.pk, 2027, rules.GOOD, row=3),  # future
             PastResult(a1.pk, 2009, rules.GOOD, row=4),  # admitted 19/05/2010
-            PastResult(a2.pk, 2021, rules.EXCELLENT, row=5),  # warned in 2021: at most HTNV
+            PastResult(a2.pk, 2021, rules.EXCELLENT, row=5),  # warned in 2021: KHTNV
             PastResult(a3.pk, 2021, row=6),  # neither grade nor exemption
             PastResult(a3.pk, 2022, rules.GOOD, exemption=rules.EXCUSED, row=7),
             PastResult(outsider.pk, 2022, rules.GOOD, row=8),  # not under the bloc
@@ -150,7 +150,7 @@ def test_the_open_year_and_other_bad_results_are_refused_by_row(tree, officer):
     assert "Năm 2026 đang đánh giá theo quy trình" in problems[2]["year"]
     assert problems[3]["year"] == "Năm 2027 chưa kết thúc (sau năm 2026)."
     assert problems[4]["year"].startswith("Năm 2009 trước năm vào Đảng")
-    assert problems[5]["grade"] == "Bị kỷ luật trong năm 2021: tối đa HTNV, không thể HTXSNV."
+    assert problems[5]["grade"] == "Bị kỷ luật trong năm 2021: tối đa KHTNV, không thể HTXSNV."
     assert problems[6]["grade"] == "Cần ghi mức xếp loại hoặc lý do không xếp loại."
     assert "không ghi lý do không xếp loại" in problems[7]["exemption"]
     assert problems[8]["member"] == "Không tìm thấy đảng viên trong phạm vi được giao."

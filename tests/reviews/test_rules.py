@@ -24,14 +24,6 @@ def test_grade_bands_at_their_boundaries():
     assert g(Decimal("49.9"), True, 100) == NOT_COMPLETED
 
 
-def test_discipline_caps_the_grade():
-    assert rules.discipline_cap([]) is None
-    assert rules.discipline_cap(["reprimand"]) == COMPLETED
-    assert rules.discipline_cap(["reprimand", "dismissal"]) == NOT_COMPLETED
-    assert rules.discipline_cap(["warning"], {"warning": GOOD}) == GOOD
-    assert rules.grade_from_score(Decimal(95), True, 50, cap=COMPLETED) == COMPLETED
-
-
 @given(scores, scores, st.booleans(), percents, caps)
 def test_raising_a_score_never_lowers_the_grade(a, b, done, exceed, cap):
     low, high = sorted((a, b))

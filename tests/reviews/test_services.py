@@ -44,10 +44,11 @@ def test_open_year_lists_members_and_exemptions_with_reason(tree):
 
 
 def test_discipline_in_the_year_caps_the_grade(tree):
+    """Quy định 124-QĐ/TW: a member disciplined in the year (a reprimand too) is KHTNV."""
     member = tree["members_a"][0]
     Discipline.objects.create(
         member=member,
-        form="warning",
+        form="reprimand",
         decided_on=date(YEAR, 3, 1),
         decision_number="1-QĐ",
         authority="Đảng ủy",
@@ -55,10 +56,34 @@ def test_discipline_in_the_year_caps_the_grade(tree):
     )
     year = services.open_year(organization=tree["committee"], year=YEAR)
     review = MemberReview.objects.get(review_year=year, member=member)
-    assert review.discipline_cap == rules.COMPLETED
+    assert review.discipline_cap == rules.NOT_COMPLETED
     services.enter_cell(review_year=year, cell=tree["cell_a"], rows=[row(review, "95")])
     review.refresh_from_db()
-    assert review.proposed_grade == rules.COMPLETED and review.total_score == 95
+    assert review.proposed_grade == rules.NOT_COMPLETED and review.total_score == 95
+
+
+def test_a_configured_cap_is_the_one_applied(tree):
+    """A province's own dated row: the review applies it (the inspection screen shows the
+    same table, tests/inspections/test_views.py)."""
+    from dangbo.core.models import RuleParameter
+
+    RuleParameter.objects.create(
+        key="reviews.discipline_caps",
+        valid_from=date(YEAR, 1, 1),
+        org_path=tree["province"].path,
+        value={"reprimand": rules.COMPLETED},
+    )
+    member = tree["members_a"][0]
+    Discipline.objects.create(
+        member=member,
+        form="reprimand",
+        decided_on=date(YEAR, 3, 1),
+        decision_number="1-QĐ",
+        authority="Đảng ủy",
+        reason="vi phạm",
+    )
+    year = services.open_year(organization=tree["committee"], year=YEAR)
+    assert MemberReview.objects.get(review_year=year, member=member).discipline_cap == "ht"
 
 
 def test_enter_cell_computes_grades_atomically_with_row_messages(year, tree):

@@ -153,6 +153,7 @@ class AdmissionTargetSerializer(serializers.ModelSerializer):
 
 
 class AdmissionTargetViewSet(RestrictedReadOnlyViewSet):
+    personal_data = False  # org-level data: reads are not logged
     queryset = AdmissionTarget.objects.all()
     serializer_class = AdmissionTargetSerializer
     filterset_fields = {"year": ["exact"], "organization": ["exact"]}

@@ -1,13 +1,8 @@
 """Exports: the file list as XLSX, one file's record (all steps) as DOCX, and the paper of
 each step (its minutes, resolution or decision) as its own DOCX for printing and signing."""
 
-from io import BytesIO
-
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from openpyxl import Workbook
-
 from dangbo.admissions.rules import Stage
+from dangbo.core.exports import new_document, new_workbook, workbook_bytes
 
 COLUMNS = [
     ("Họ và tên", lambda f: f.full_name),
@@ -24,41 +19,36 @@ COLUMNS = [
 
 
 def files_xlsx(files) -> bytes:
-    book = Workbook(write_only=True)
+    book = new_workbook(write_only=True)
     sheet = book.create_sheet("Hồ sơ kết nạp")
     sheet.append([title for title, _get in COLUMNS])
     for file in files:
         sheet.append([get(file) for _title, get in COLUMNS])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def file_docx(file, steps) -> bytes:
-    doc = Document()
-    doc.add_heading(f"Hồ sơ kết nạp đảng viên: {file.full_name}", level=1)
-    doc.add_paragraph(
+    doc = new_document()
+    doc.heading(f"Hồ sơ kết nạp đảng viên: {file.full_name}", level=1)
+    doc.paragraph(
         f"Chi bộ: {file.organization.name}. Ngày sinh: {file.birth_date:%d/%m/%Y}. "
         f"Bước hiện tại: {file.get_stage_display()}."
     )
     if file.next_deadline:
-        doc.add_paragraph(
-            f"Hạn tiếp theo: {file.next_deadline:%d/%m/%Y} — {file.next_deadline_label}."
-        )
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    titles = ["Ngày", "Bước", "Số văn bản", "Minh chứng"]
-    for cell, title in zip(table.rows[0].cells, titles, strict=True):
-        cell.text = title
-    for step in steps:
-        row = table.add_row().cells
-        row[0].text = f"{step.date:%d/%m/%Y}"
-        row[1].text = Stage.LABELS.get(step.stage, step.stage)
-        row[2].text = step.decision_number
-        row[3].text = _evidence_text(step)
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        doc.paragraph(f"Hạn tiếp theo: {file.next_deadline:%d/%m/%Y} — {file.next_deadline_label}.")
+    doc.table(
+        ["Ngày", "Bước", "Số văn bản", "Minh chứng"],
+        (
+            [
+                f"{step.date:%d/%m/%Y}",
+                Stage.LABELS.get(step.stage, step.stage),
+                step.decision_number,
+                _evidence_text(step),
+            ]
+            for step in steps
+        ),
+    )
+    return doc.to_bytes()
 
 
 def _evidence_text(step) -> str:
@@ -141,35 +131,23 @@ STEP_PAPERS = {
 def step_docx(file, step) -> bytes:
     """The paper of one step (minutes, resolution or decision), ready to print and sign."""
     title, summary = STEP_PAPERS.get(step.stage, (Stage.LABELS.get(step.stage, ""), ""))
-    doc = Document()
-    header = doc.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.text = f"{file.organization.name.upper()}\n*"
-    right.text = "ĐẢNG CỘNG SẢN VIỆT NAM"
-    date_line = doc.add_paragraph(f"ngày {step.date:%d} tháng {step.date:%m} năm {step.date:%Y}")
-    date_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    heading = doc.add_heading(title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc = new_document()
+    doc.table(rows=[[f"{file.organization.name.upper()}\n*", "ĐẢNG CỘNG SẢN VIỆT NAM"]], style=None)
+    doc.paragraph(f"ngày {step.date:%d} tháng {step.date:%m} năm {step.date:%Y}", align="right")
+    doc.heading(title, level=1, align="center")
     if step.decision_number:
-        doc.add_paragraph(f"Số: {step.decision_number}").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(summary)
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in _step_rows(file, step):
-        row = table.add_row().cells
-        row[0].text, row[1].text = label, value
+        doc.paragraph(f"Số: {step.decision_number}", align="center")
+    doc.paragraph(summary)
+    doc.table(rows=_step_rows(file, step))
     if step.exception:
-        doc.add_paragraph(f"Căn cứ ngoại lệ được phép: {step.exception}")
+        doc.paragraph(f"Căn cứ ngoại lệ được phép: {step.exception}")
         for waived in (step.evidence or {}).get("waived", []):
-            doc.add_paragraph(f"Quy định được vượt: {waived}", style="List Bullet")
+            doc.paragraph(f"Quy định được vượt: {waived}", style="List Bullet")
     if step.note:
-        doc.add_paragraph(f"Ghi chú: {step.note}")
-    doc.add_paragraph()
-    signature = doc.add_paragraph("T/M CẤP ỦY\n(Ký, ghi rõ họ tên)")
-    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        doc.paragraph(f"Ghi chú: {step.note}")
+    doc.paragraph()
+    doc.paragraph("T/M CẤP ỦY\n(Ký, ghi rõ họ tên)", align="right")
+    return doc.to_bytes()
 
 
 def _step_rows(file, step) -> list[tuple[str, str]]:

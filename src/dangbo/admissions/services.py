@@ -229,13 +229,14 @@ def training_certificate(file: AdmissionFile, on: date):
     """The candidate's valid certificate in the training register (a dict), None when the
     register has none, or ``MISSING`` when no training app answers (then the certificate
     recorded on the file is what counts)."""
+    if not hooks.provided("training.valid_certificate"):
+        return MISSING
     return hooks.call(
         "training.valid_certificate",
         id_number=file.id_number,
         full_name=file.full_name,
         birth_date=file.birth_date,
         on=on,
-        default=MISSING,
     )
 
 

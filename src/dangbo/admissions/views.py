@@ -206,14 +206,10 @@ class TargetsView(LoginRequiredMixin, View):
 
 class TargetSetView(ServiceFormView):
     model = Organization
+    permission_action = "admissions.change"  # targets are admissions data, not the org's
     form_class = forms.TargetForm
     title = "Giao chỉ tiêu kết nạp"
     success_message = "Đã lưu chỉ tiêu."
-
-    def require(self, action: str) -> None:
-        """Targets are admissions data: admissions.change, not organizations.change."""
-        if not has_permission(self.request.user, "admissions.change"):
-            raise Http404
 
     def get_initial(self):
         return {"organization": get_id(self.request, "org")}

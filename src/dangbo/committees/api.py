@@ -321,6 +321,8 @@ def _member(user, pk, permission="committees.change") -> Member:
 class TermViewSet(RestrictedReadOnlyViewSet):
     """Terms of office of the orgs in reach."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = Term.objects.all()
     serializer_class = TermSerializer
     filterset_fields = {"organization": ["exact"], "starts_on": ["gte", "lte"]}
@@ -329,6 +331,8 @@ class TermViewSet(RestrictedReadOnlyViewSet):
 
 class CongressViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     """Congresses; POST records one (it opens a term), `election` records a vote."""
+
+    personal_data = False  # org-level data: reads are not logged
 
     queryset = Congress.objects.select_related("term")
     serializer_class = CongressSerializer

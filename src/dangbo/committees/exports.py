@@ -1,14 +1,11 @@
 """XLSX and DOCX exports of committee lists, cadre lists, who-holds-what and planning lists
 (each logged through core.exports)."""
 
-import io
-
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dangbo.committees import queries
 from dangbo.committees.models import AgencyCategory, PartyPost, PlanningCandidate, PostPeriod
-from dangbo.core.exports import file_response, xlsx_response
+from dangbo.core.exports import docx_response, new_document, new_workbook, xlsx_response
 
 BOLD = Font(bold=True)
 
@@ -33,7 +30,7 @@ def _d(day):
 
 
 def committee_xlsx(request, org, on, seats):
-    wb = Workbook()
+    wb = new_workbook()
     rows = _sheet(
         wb,
         "Cấp ủy",
@@ -70,7 +67,7 @@ def holders_xlsx(request, root, on, party, agency):
     with openpyxl's write-only workbook."""
     posts = dict(PartyPost.choices)
     categories = dict(AgencyCategory.choices)
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet("Chức vụ Đảng")
     ws.append(["Tổ chức", "Chức vụ", "Họ và tên", "Năm sinh", "Từ ngày"])
     rows = 0
@@ -96,7 +93,7 @@ def holders_xlsx(request, root, on, party, agency):
 
 
 def cadres_xlsx(request, org, on, groups):
-    wb = Workbook()
+    wb = new_workbook()
     lines = []
     for scope, rows in groups:
         for row in rows:
@@ -133,7 +130,7 @@ def cadres_xlsx(request, org, on, groups):
 
 
 def planning_xlsx(request, term, rows, composition):
-    wb = Workbook()
+    wb = new_workbook()
     count = _sheet(
         wb,
         "Danh sách quy hoạch",
@@ -191,37 +188,23 @@ def planning_xlsx(request, term, rows, composition):
     )
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 COMPOSITION_LABELS = {"women": "Nữ", "young": "Trẻ", "ethnic_minority": "Dân tộc thiểu số"}
-
-
-def _table(doc, header, rows):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = str(text)
 
 
 def planning_docx(request, term, rows, composition):
     """The planning report: list per post and the composition against the targets."""
-    from docx import Document as DocxDocument
-
-    doc = DocxDocument()
-    doc.add_heading(f"DANH SÁCH QUY HOẠCH NHIỆM KỲ {term.name}", level=1)
-    doc.add_paragraph(
+    doc = new_document()
+    doc.heading(f"DANH SÁCH QUY HOẠCH NHIỆM KỲ {term.name}", level=1)
+    doc.paragraph(
         f"{term.organization.name} — nhiệm kỳ bắt đầu {term.starts_on:%d/%m/%Y}; "
         f"tổng số {composition['total']} người trong quy hoạch."
     )
     count = 0
     for row in rows:
-        doc.add_heading(row.post.title, level=2)
+        doc.heading(row.post.title, level=2)
         if row.warning:
-            doc.add_paragraph(row.warning)
-        _table(
-            doc,
+            doc.paragraph(row.warning)
+        doc.table(
             ["STT", "Họ và tên", "Năm sinh", "Tuổi khi bắt đầu NK", "Lý luận chính trị"],
             (
                 [
@@ -235,9 +218,8 @@ def planning_docx(request, term, rows, composition):
             ),
         )
         count += len(row.candidates)
-    doc.add_heading("Cơ cấu", level=2)
-    _table(
-        doc,
+    doc.heading("Cơ cấu", level=2)
+    doc.table(
         ["Tiêu chí", "Số người", "Tỷ lệ (%)", "Mục tiêu (%)", "Kết quả"],
         (
             [
@@ -250,12 +232,9 @@ def planning_docx(request, term, rows, composition):
             for key, label in COMPOSITION_LABELS.items()
         ),
     )
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return file_response(
+    return docx_response(
         request,
-        buffer.getvalue(),
-        content_type=DOCX,
+        doc,
         filename=f"quy-hoach-{term.pk}.docx",
         what=PlanningCandidate,
         rows=count,

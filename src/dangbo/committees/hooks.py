@@ -5,6 +5,8 @@
   not see committee data for the member.
 - ``committees.member_comments(member, year)``: the residence cell's and committees' comments
   on a member for a review year, as dicts (for the annual review).
+- ``committees.positions_of(member, on=None)``: the member's party posts held on a day, as
+  lines of text (the member's own record in the portal).
 
 Asks (default when nobody answers): ``reviews.member_grades(member_ids, year)`` →
 ``{member_id: grade code}`` for the planning warnings ("kht" = not completed).
@@ -14,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dangbo.committees import queries
-from dangbo.committees.models import AppointmentComment, ResidenceComment
+from dangbo.committees.models import AppointmentComment, PostPeriod, ResidenceComment, valid_on
 from dangbo.core import hooks
 from dangbo.core.permissions import has_permission
 
@@ -62,3 +64,17 @@ def member_comments(member, year: int) -> list[dict]:
             }
         )
     return rows
+
+
+@hooks.provide("committees.positions_of")
+def positions_of(member, on=None) -> list[str]:
+    on = on or timezone.localdate()
+    periods = (
+        PostPeriod.objects.filter(valid_on(on), member=member)
+        .select_related("organization")
+        .order_by("valid_from", "id")
+    )
+    return [
+        f"{p.get_post_display()} — {p.organization.name} (từ {p.valid_from:%d/%m/%Y})"
+        for p in periods
+    ]

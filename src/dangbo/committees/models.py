@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from dangbo.core import permissions
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
 
 
@@ -505,20 +504,6 @@ class ResidenceAssessment(models.TextChoices):
     WEAK = "weak", "Chưa thực hiện đầy đủ"
 
 
-class ResidenceCommentQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Both sides see the request: the member's own cell and the residence cell."""
-        paths = permissions.reachable_paths(user, f"committees.{action}")
-        if paths is None:
-            return self
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(member__org_path__startswith=path) | Q(
-                residence_org__path__startswith=path
-            )
-        return self.filter(condition)
-
-
 class ResidenceComment(RestrictedModelMixin, TimeStampedModel):
     """The yearly comment of the residence cell on a member working in an agency (the tie
     with the residence): requested by the member's own org, answered by the residence cell,
@@ -548,9 +533,10 @@ class ResidenceComment(RestrictedModelMixin, TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    restrict_path_field = "member__org_path"
+    # Both sides see the request: the member's own cell and the residence cell.
+    restrict_path_field = ("member__org_path", "residence_org__path")
     permission_app = "committees"
-    objects = ResidenceCommentQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "due_on", "id"]

@@ -223,9 +223,7 @@ def planning_overview(term, posts, on: date):
         .order_by("planned_post_id", "member__name_search")
     )
     # The last annual grades, when the reviews app answers (member id → grade code).
-    grades = hooks.call(
-        "reviews.member_grades", [c.member_id for c in candidates], on.year - 1, default={}
-    )
+    grades = hooks.call("reviews.member_grades", [c.member_id for c in candidates], on.year - 1)
     by_post: dict[int, list] = {}
     profiles: dict[int, rules.Profile] = {}
     for candidate in candidates:

@@ -28,6 +28,7 @@ from dangbo.committees.models import (
     ResidenceComment,
     Term,
 )
+from dangbo.core.audit import log_record
 from dangbo.core.params import get_date, get_id
 from dangbo.core.permissions import has_permission, restrict_queryset
 from dangbo.core.text import normalize
@@ -258,7 +259,8 @@ class ChangeCreateView(OrgFormView):
 class HoldersView(Screen):
     """Who holds what where: party posts and agency positions in a subtree on a date."""
 
-    def get(self, request, export=False):
+    def holders(self, request):
+        """(root, on, post, category, party posts, agency positions) the query asks for."""
         on = parse_on(request)
         root = None
         org_id = get_id(request, "org")
@@ -278,8 +280,10 @@ class HoldersView(Screen):
             on,
             category,
         )
-        if export:
-            return exports.holders_xlsx(request, root, on, party, agency)
+        return root, on, post, category, party, agency
+
+    def get(self, request):
+        root, on, post, category, party, agency = self.holders(request)
         return render(
             request,
             "committees/holders.html",
@@ -300,7 +304,8 @@ class HoldersView(Screen):
 
 class HoldersExportView(HoldersView):
     def get(self, request):
-        return super().get(request, export=True)
+        root, on, _post, _category, party, agency = self.holders(request)
+        return exports.holders_xlsx(request, root, on, party, agency)
 
 
 class AgencyPositionCreateView(ServiceFormView):
@@ -336,12 +341,13 @@ class AgencyPositionEndView(ServiceFormView):
 class ScopeView(Screen):
     """A committee's management scope and the cadre list that follows from it on a date."""
 
-    def get(self, request, pk, export=False):
+    def cadres(self, request, pk):
         org = org_or_404(request.user, pk)
         on = parse_on(request)
-        groups = queries.cadres_of(org, on)
-        if export:
-            return exports.cadres_xlsx(request, org, on, groups)
+        return org, on, queries.cadres_of(org, on)
+
+    def get(self, request, pk):
+        org, on, groups = self.cadres(request, pk)
         return render(
             request,
             "committees/scope.html",
@@ -361,7 +367,8 @@ class ScopeView(Screen):
 
 class ScopeExportView(ScopeView):
     def get(self, request, pk):
-        return super().get(request, pk, export=True)
+        org, on, groups = self.cadres(request, pk)
+        return exports.cadres_xlsx(request, org, on, groups)
 
 
 class ScopeCreateView(OrgFormView):
@@ -398,6 +405,9 @@ class PlanningIndexView(Screen):
 
 
 class PlanningView(Screen):
+    """A term's confidential cadre planning: every showing is written to the access log (on
+    the term), like its XLSX/DOCX exports."""
+
     permission = "committees.view_planning"
 
     def term(self, request, pk):
@@ -406,18 +416,25 @@ class PlanningView(Screen):
             pk=pk,
         )
 
-    def get(self, request, pk, export=None):
+    def overview(self, request, pk):
+        """(term, rows per planned post, composition, parameters)."""
         term = self.term(request, pk)
         posts = term.planned_posts.all()
-        rows, composition, params = queries.planning_overview(term, posts, timezone.localdate())
-        if export == "docx":
-            return exports.planning_docx(request, term, rows, composition)
-        if export:
-            return exports.planning_xlsx(request, term, rows, composition)
+        return term, *queries.planning_overview(term, posts, timezone.localdate())
+
+    def get(self, request, pk):
+        term, rows, composition, params = self.overview(request, pk)
         removed = list(
             PlanningCandidate.objects.filter(planned_post__term=term, removed_on__isnull=False)
             .select_related("member", "planned_post")
             .order_by("-removed_on")
+        )
+        log_record(
+            request,
+            term,
+            screen="planning",
+            candidates=sum(len(row.candidates) for row in rows),
+            removed=len(removed),
         )
         return render(
             request,
@@ -439,12 +456,14 @@ class PlanningView(Screen):
 
 class PlanningExportView(PlanningView):
     def get(self, request, pk):
-        return super().get(request, pk, export="xlsx")
+        term, rows, composition, _params = self.overview(request, pk)
+        return exports.planning_xlsx(request, term, rows, composition)
 
 
 class PlanningDocxView(PlanningView):
     def get(self, request, pk):
-        return super().get(request, pk, export="docx")
+        term, rows, composition, _params = self.overview(request, pk)
+        return exports.planning_docx(request, term, rows, composition)
 
 
 class PlannedPostCreateView(ServiceFormView):

@@ -161,7 +161,16 @@ def parse_codes(text: str) -> list[str]:
 
 
 @transaction.atomic
-def save_role(role: Role | None, *, admin, code: str, name: str, description: str, codes: str):
+def save_role(
+    role: Role | None,
+    *,
+    admin,
+    code: str,
+    name: str,
+    description: str,
+    codes: str,
+    requires_second_factor: bool = True,
+):
     if not can_manage_roles(admin):
         raise DomainError("Chỉ quản trị cấp cao nhất mới sửa được vai trò.", "name")
     code = (code or "").strip()
@@ -176,5 +185,6 @@ def save_role(role: Role | None, *, admin, code: str, name: str, description: st
     role.name = name.strip()
     role.description = (description or "").strip()
     role.permissions = parse_codes(codes)
+    role.requires_second_factor = requires_second_factor
     role.save()
     return role

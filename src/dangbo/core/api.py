@@ -8,11 +8,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from dangbo.core import accounts
-from dangbo.core.audit import attribute_to
+from dangbo.core import accounts, permissions
+from dangbo.core.audit import attribute_to, log_listing, log_record
 from dangbo.core.errors import DomainError, StaleVersion
+from dangbo.core.forms import OUT_OF_REACH, UNSCOPED, is_scoped, scoped
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter
-from dangbo.core.permissions import restrict_queryset
 
 
 def exception_handler(exc, context):
@@ -54,11 +54,61 @@ CONFLICT_RESPONSE = OpenApiResponse(
 )
 
 
+def restrict_serializer_fields(fields, context) -> None:
+    """Narrow every writable related field on rows of the org tree to the request user's reach
+    for the view's permission (or the field's own, see `core.forms.scoped`): an id outside it
+    is a 400 "không tồn tại hoặc ngoài phạm vi" like an id that does not exist, and nothing
+    of the object is revealed. Without a request or permission nothing is accepted."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    view = context.get("view")
+    permission = context.get("permission")
+    if permission is None and hasattr(view, "permission_code"):
+        permission = view.permission_code()
+    for field in fields.values():
+        relation = getattr(field, "child_relation", field)  # many=True wraps the relation
+        queryset = getattr(relation, "queryset", None)
+        if field.read_only or queryset is None or not is_scoped(queryset.model):
+            continue
+        code = getattr(field, "restrict_permission", getattr(relation, "restrict_permission", None))
+        code = code or permission
+        if code is UNSCOPED:
+            continue
+        if code is None or user is None:
+            relation.queryset = queryset.none()
+        else:
+            code = permissions.permission_code(queryset.model, code)
+            relation.queryset = permissions.restrict(queryset, user, code)
+        relation.error_messages["does_not_exist"] = OUT_OF_REACH
+        relation.error_messages["incorrect_type"] = OUT_OF_REACH
+
+
+class RestrictedSerializerMixin:
+    """Serializer base for input naming orgs, members or other rows of the org tree: its
+    related fields accept only what the request user reaches (`restrict_serializer_fields`).
+    Build it with the view's context (`self.get_serializer(...)` or
+    `context=self.get_serializer_context()`). `field_permissions` gives a field its own
+    permission ({"source_document": "programmes.view"}), e.g. for generated model fields."""
+
+    field_permissions: dict[str, str] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, permission in self.field_permissions.items():
+            scoped(fields[name], permission)
+        restrict_serializer_fields(fields, self.context)
+        return fields
+
+
 class RestrictedViewSetMixin:
     """Every API queryset goes through restrict(user, action); objects outside answer 404.
 
     Models with a RestrictedQuerySet restrict themselves; for other models (periods, events)
     the viewset names `restrict_path_field` and `permission_app`.
+
+    Reads of personal records are logged like the screens: one access entry per list page
+    (with the query, not one per row) and one per record read. Viewsets of org-level data
+    (the tree, plans, programmes) set `personal_data = False`.
     """
 
     read_actions = {"list", "retrieve", "metadata"}
@@ -66,25 +116,51 @@ class RestrictedViewSetMixin:
     change_action = "change"
     restrict_path_field: str | None = None
     permission_app: str | None = None
+    personal_data = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         attribute_to(request.user)
+
+    def get_object(self):
+        obj = super().get_object()
+        self.viewed_object = obj
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if self.personal_data and response.status_code == 200:
+            self.log_read(request, response)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def log_read(self, request, response) -> None:
+        if self.action == "list":
+            data = response.data
+            rows = data.get("results", ()) if isinstance(data, dict) else data
+            model = self.get_queryset().model
+            log_listing(request, model, len(rows), api=True)
+        elif self.action == "retrieve" and getattr(self, "viewed_object", None) is not None:
+            log_record(request, self.viewed_object, api=True)
 
     def permission_action(self) -> str:
         if self.action in self.read_actions or self.action is None:
             return self.view_action
         return self.change_action
 
+    def permission_code(self, model=None) -> str:
+        """'app.action' this request needs on the viewset's rows."""
+        model = model or self.queryset.model
+        app = self.permission_app
+        if app is None:
+            scope = getattr(model, "permission_scope", None)
+            app = scope() if scope else model._meta.app_label
+        return f"{app}.{self.permission_action()}"
+
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.restrict_path_field is None:
-            return queryset.restrict(self.request.user, self.permission_action())
-        app = self.permission_app or queryset.model._meta.app_label
-        return restrict_queryset(
+        return permissions.restrict(
             queryset,
             self.request.user,
-            f"{app}.{self.permission_action()}",
+            self.permission_code(queryset.model),
             self.restrict_path_field,
         )
 
@@ -105,7 +181,7 @@ class ReferenceReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class RoleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Role
-        fields = ["id", "code", "name", "description", "permissions"]
+        fields = ["id", "code", "name", "description", "permissions", "requires_second_factor"]
 
     permissions = serializers.ListField(child=serializers.CharField(), read_only=True)
 

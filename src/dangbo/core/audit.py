@@ -9,10 +9,12 @@ from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from dangbo.core import clientaddr
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter, UserProfile
 from dangbo.core.permissions import reachable_paths, restrict_queryset
 
@@ -88,35 +90,76 @@ def access_entries(obj):
 
 
 def client_ip(request) -> str | None:
-    return AuditlogMiddleware._get_remote_addr(request)
+    return clientaddr.client_address(request)
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware with the address read through the trusted proxies only
+    (auditlog's own takes the left-most X-Forwarded-For entry, which any client can write)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return clientaddr.client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request) -> int | None:
+        return clientaddr.client_port(request)
+
+
+def _what(what) -> tuple[str, ContentType]:
+    """A label and content type for `what`: a model class, a queryset or a plain label."""
+    model = getattr(what, "model", None) or (what if isinstance(what, type) else None)
+    if model is not None:
+        return str(model._meta.verbose_name_plural), ContentType.objects.get_for_model(model)
+    return str(what), ContentType.objects.get_for_model(LogEntry)
+
+
+def _access(request, content_type, object_repr: str, data: dict, object_pk="") -> LogEntry:
+    user = getattr(request, "user", None)
+    return LogEntry.objects.create(
+        content_type=content_type,
+        object_pk=str(object_pk),
+        object_id=object_pk if isinstance(object_pk, int) else None,
+        object_repr=object_repr[:2000],
+        action=LogEntry.Action.ACCESS,
+        actor=user if user is not None and user.is_authenticated else None,
+        remote_addr=client_ip(request),
+        additional_data={"path": request.get_full_path(), **data},
+    )
 
 
 def log_export(request, what, rows: int, **details) -> LogEntry:
     """Record an export: `what` is a model class, a queryset or a label; `rows` how many rows.
 
-    Call it from every view or task that hands data out of the system (XLSX, DOCX, CSV, PDF).
+    Called by every response of `dangbo.core.exports` (XLSX, DOCX, CSV, kept files) and by
+    views or tasks that hand data out of the system some other way.
     """
-    model = getattr(what, "model", None) or (what if isinstance(what, type) else None)
-    if model is not None:
-        label = str(model._meta.verbose_name_plural)
-        content_type = ContentType.objects.get_for_model(model)
-    else:
-        label = str(what)
-        content_type = ContentType.objects.get_for_model(LogEntry)
-    user = getattr(request, "user", None)
-    return LogEntry.objects.create(
-        content_type=content_type,
-        object_pk="",
-        object_repr=f"Xuất dữ liệu: {label}",
-        action=LogEntry.Action.ACCESS,
-        actor=user if user is not None and user.is_authenticated else None,
-        remote_addr=client_ip(request),
-        additional_data={
-            "export": label,
-            "rows": rows,
-            "path": request.get_full_path(),
-            **details,
-        },
+    label, content_type = _what(what)
+    return _access(
+        request, content_type, f"Xuất dữ liệu: {label}", {"export": label, "rows": rows, **details}
+    )
+
+
+def log_listing(request, what, rows: int, **details) -> LogEntry:
+    """Record that a list of personal records was viewed: one entry per page shown (screen or
+    API), with the filter in `details` (or in the recorded path), not one per row."""
+    label, content_type = _what(what)
+    return _access(
+        request, content_type, f"Xem danh sách: {label}", {"list": label, "rows": rows, **details}
+    )
+
+
+def log_record(request, instance, **details) -> LogEntry:
+    """Record that one record was viewed (screen or API): an ACCESS entry on the object, seen
+    in its "who looked" list (`access_entries`)."""
+    return _access(
+        request,
+        ContentType.objects.get_for_model(instance),
+        str(instance),
+        details,
+        object_pk=instance.pk,
     )
 
 

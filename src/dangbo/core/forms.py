@@ -4,8 +4,68 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
+from dangbo.core import permissions
 from dangbo.core.models import Role
 from dangbo.core.text import control_character
+
+OUT_OF_REACH = "Không tồn tại hoặc ngoài phạm vi."
+UNSCOPED = object()
+
+
+def is_scoped(model) -> bool:
+    """Rows of this model sit in the org tree (`restrict()` applies to them)."""
+    return hasattr(model, "restrict_path_field")
+
+
+def scoped(field, permission: str):
+    """Restrict this field's choices for `permission` instead of the form's ("members.view"
+    for an introducer chosen on an admissions form)."""
+    field.restrict_permission = permission
+    return field
+
+
+def unscoped(field, reason: str):
+    """Leave this field's choices unrestricted (`reason` says why: the receiving cell of a
+    transfer lies anywhere). Its queryset must still say which rows are valid."""
+    field.restrict_permission = UNSCOPED
+    field.unscoped_reason = reason
+    return field
+
+
+def restrict_form_fields(form, user, permission: str | None) -> None:
+    """Narrow every choice field pointing at rows of the org tree (orgs, members, any
+    restricted model) to those under the nodes where `user` holds `permission` (or the
+    field's own, see `scoped`). A posted id outside the reach is then the same form error as
+    an id that does not exist, and its name is never shown. Without a permission nothing is
+    selectable. Idempotent: querysets set later in `__init__` are restricted on first use."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField) or not is_scoped(field.queryset.model):
+            continue
+        code = getattr(field, "restrict_permission", permission)
+        if code is UNSCOPED or field.queryset is getattr(field, "_restricted_queryset", None):
+            continue
+        if code is None:
+            restricted = field.queryset.none()
+        else:
+            restricted = permissions.restrict(
+                field.queryset, user, permissions.permission_code(field.queryset.model, code)
+            )
+        field.queryset = restricted
+        field._restricted_queryset = restricted
+        field.error_messages["invalid_choice"] = OUT_OF_REACH
+        field.error_messages["invalid_pk_value"] = OUT_OF_REACH
+
+
+def chosen_within(widget, value):
+    """The row `value` names among the widget's choices (its field's restricted queryset),
+    or None: a picker never shows the name of an object outside the user's reach."""
+    queryset = getattr(getattr(widget, "choices", None), "queryset", None)
+    if not value or queryset is None:
+        return None
+    try:
+        return queryset.filter(pk=value).first()
+    except (TypeError, ValueError, ValidationError):
+        return None
 
 
 class OrgPickerWidget(forms.TextInput):
@@ -24,9 +84,7 @@ class OrgPickerWidget(forms.TextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["pick_params"] = self.pick_params
-        if value:
-            org = apps.get_model("organizations", "Organization").objects.filter(pk=value).first()
-            context["widget"]["chosen"] = org
+        context["widget"]["chosen"] = chosen_within(self, value)
         return context
 
 
@@ -61,9 +119,28 @@ class CleanTextMixin:
 
 
 class UserFormMixin(CleanTextMixin):
-    def __init__(self, *args, user=None, **kwargs):
+    """A form acting for a user: every choice field on rows of the org tree is restricted to
+    the user's reach for the form's `permission` ('app.action', given by the view or set on
+    the class), see `restrict_form_fields`."""
+
+    permission: str | None = None
+
+    def __init__(self, *args, user=None, permission=None, **kwargs):
         self.user = user
+        if permission is not None:
+            self.permission = permission
         super().__init__(*args, **kwargs)
+
+    def restrict_fields(self) -> None:
+        restrict_form_fields(self, self.user, self.permission)
+
+    def full_clean(self):
+        self.restrict_fields()
+        super().full_clean()
+
+    def __getitem__(self, name):
+        self.restrict_fields()
+        return super().__getitem__(name)
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -71,10 +148,12 @@ class OrgChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "queryset", apps.get_model("organizations", "Organization").objects.none()
+            "queryset",
+            apps.get_model("organizations", "Organization").objects.filter(is_active=True),
         )
         kwargs.setdefault("widget", OrgPickerWidget(pick_params={"scope": "admin"}))
         super().__init__(*args, **kwargs)
+        scoped(self, "core.admin")
 
 
 class AccountForm(UserFormMixin, forms.Form):
@@ -87,9 +166,6 @@ class AccountForm(UserFormMixin, forms.Form):
 
     def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from dangbo.core.accounts import manageable_orgs
-
-        self.fields["organization"].queryset = manageable_orgs(self.user)
         if account is not None:
             del self.fields["username"], self.fields["password1"], self.fields["password2"]
 
@@ -115,12 +191,6 @@ class AssignmentForm(UserFormMixin, forms.Form):
     role = forms.ModelChoiceField(label="Vai trò", queryset=Role.objects.all())
     organization = OrgChoiceField(label="Trên tổ chức (áp dụng cho tổ chức và toàn bộ cấp dưới)")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from dangbo.core.accounts import manageable_orgs
-
-        self.fields["organization"].queryset = manageable_orgs(self.user)
-
 
 class RoleForm(UserFormMixin, forms.Form):
     code = forms.CharField(label="Mã vai trò", max_length=50)
@@ -133,6 +203,12 @@ class RoleForm(UserFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Dạng ứng_dụng.thao_tác: members.view, members.change, members.*, *.view, "
         "* (toàn quyền); core.admin quản trị tài khoản, core.audit xem nhật ký.",
+    )
+    requires_second_factor = forms.BooleanField(
+        label="Bắt buộc xác thực hai lớp",
+        required=False,
+        initial=True,
+        help_text=Role._meta.get_field("requires_second_factor").help_text,
     )
 
 

@@ -1,24 +1,144 @@
 """Cross-app hook points.
 
 Domain apps sit on one import-linter layer and may not import each other. When one app needs
-another's answer (admissions asks training for a valid certificate, the home page shows
-overdue admission files, a meeting resolution becomes a programme task), the answering app
-registers a function here from its ``AppConfig.ready()`` and the asking app calls it by name.
-A missing provider is not an error: the caller gets ``default`` (the app may be switched off).
+another's answer (admissions asks training for a valid certificate, the portal shows a member's
+party posts, a meeting resolution becomes a programme task), the answering app registers a
+function here from its ``AppConfig.ready()`` and the asking app calls it by name.
+
+Every hook is declared once in ``HOOKS`` below: its name, the app that provides it, what it
+takes and returns, and the default the caller gets when nobody provides it (the app may be
+switched off). Providing or calling an undeclared name is a programming error:
+``provide`` raises at once; ``call`` raises under ``DANGBO_STRICT_HOOKS`` (tests) and
+otherwise logs it and returns None. ``tests/core/test_hooks.py`` fails when a name called in
+the source is undeclared or unprovided, or a declared hook is never called.
 
 Events that several apps may react to are Django signals, declared at the end of this module.
 """
 
+import copy
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Hook:
+    """A declared hook: ``provider`` is the app label that answers it; ``doc`` gives the
+    arguments and the answer; ``default`` is what callers get without a provider."""
+
+    name: str
+    provider: str
+    doc: str
+    default: object = None
+
+
+HOOKS: dict[str, Hook] = {
+    hook.name: hook
+    for hook in (
+        Hook(
+            "committees.member_positions",
+            "committees",
+            "(member, request) → HTML of the member's party posts and agency positions for the "
+            "member's record, or '' when the user may not see committee data for the member.",
+            "",
+        ),
+        Hook(
+            "committees.member_comments",
+            "committees",
+            "(member, year) → [{source, date, assessment, content}]: the residence cell's and "
+            "committees' answered comments on the member for a review year.",
+            [],
+        ),
+        Hook(
+            "committees.positions_of",
+            "committees",
+            "(member, on=None) → [str]: the member's party posts held on `on` (default today), "
+            "e.g. 'Bí thư — Chi bộ Văn phòng (từ 01/05/2020)', for the member's own portal.",
+            [],
+        ),
+        Hook(
+            "meetings.resolution_source",
+            "meetings",
+            "(meeting_task_id) → {label, url}: the meeting whose resolution created a task, or "
+            "None.",
+        ),
+        Hook(
+            "meetings.record_survey_visit",
+            "meetings",
+            "(*, organization, on, people, mode, online_link='') → the cell's meeting on `on` "
+            "with the survey team added as invited superiors, or None without such a meeting.",
+        ),
+        Hook(
+            "portal.meeting_replies",
+            "portal",
+            "(meeting) → {member id: reply with status/reason}: the members' own answers, the "
+            "starting values of the attendance form.",
+            {},
+        ),
+        Hook(
+            "programmes.tasks_for_resolution",
+            "programmes",
+            "(user, meeting_task_ids) → {meeting task id: Task} the user may see, created from "
+            "cell-meeting resolution tasks.",
+            {},
+        ),
+        Hook(
+            "programmes.commitment_results",
+            "programmes",
+            "(member_ids, year) → {member id: (achieved, items)} of the members' evaluated "
+            "responsibility commitments for the year.",
+            {},
+        ),
+        Hook(
+            "programmes.assign_task",
+            "programmes",
+            "(*, assigner_org, assignee_org, title, due_on, description='', source_ref='', "
+            "source_document=None, user=None) → the task assigned down the tree.",
+        ),
+        Hook(
+            "reviews.streaks",
+            "reviews",
+            "(*, path, up_to, min_years=2) → {members: [{id, name, years}], organizations: "
+            "[...]}: rated Excellent in consecutive years up to `up_to` under `path`.",
+        ),
+        Hook(
+            "reviews.member_grades",
+            "reviews",
+            "(member_ids, year) → {member id: final grade code} of the year's reviews.",
+            {},
+        ),
+        Hook(
+            "training.valid_certificate",
+            "training",
+            "(*, id_number='', full_name='', birth_date=None, on) → {number, issued_on, "
+            "valid_until, class_name} of the candidate-course certificate valid on `on`, or "
+            "None.",
+        ),
+    )
+}
 
 _providers: dict[str, Callable] = {}
 
 
+class UndeclaredHook(LookupError):
+    """A hook name missing from ``HOOKS``."""
+
+
+def declared(name: str) -> Hook:
+    try:
+        return HOOKS[name]
+    except KeyError:
+        raise UndeclaredHook(f"hook {name!r} is not declared in dangbo.core.hooks.HOOKS") from None
+
+
 def provide(name: str) -> Callable[[Callable], Callable]:
-    """Decorator: register ``func`` as the provider of ``name`` (one provider per name)."""
+    """Decorator: register ``func`` as the provider of the declared hook ``name``."""
+    declared(name)
 
     def register(func: Callable) -> Callable:
         _providers[name] = func
@@ -28,14 +148,22 @@ def provide(name: str) -> Callable[[Callable], Callable]:
 
 
 def provided(name: str) -> bool:
+    declared(name)
     return name in _providers
 
 
-def call(name: str, *args, default=None, **kwargs):
-    """Call the provider of ``name``; ``default`` when no app provides it."""
+def call(name: str, *args, **kwargs):
+    """Call the provider of ``name``; the declared default when no app provides it."""
+    try:
+        hook = declared(name)
+    except UndeclaredHook:
+        if getattr(settings, "DANGBO_STRICT_HOOKS", False):
+            raise
+        logger.error("call of undeclared hook %r", name)
+        return None
     func = _providers.get(name)
     if func is None:
-        return default
+        return copy.deepcopy(hook.default)
     return func(*args, **kwargs)
 
 

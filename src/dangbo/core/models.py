@@ -41,30 +41,47 @@ class RestrictedQuerySet(models.QuerySet):
     """A queryset that can be narrowed to what a user's roles reach.
 
     A model names the field holding the org path of the node it belongs to
-    (`restrict_path_field`); `restrict` keeps rows under the user's nodes.
+    (`restrict_path_field`, or a tuple when several sides reach a row); `restrict` keeps rows
+    under the nodes where the user holds the permission.
     """
 
-    def restrict(self, user, action: str = "view"):
-        permission = f"{self.model.permission_scope()}.{action}"
-        return permissions.restrict_queryset(self, user, permission, self.model.restrict_path_field)
+    def restrict(self, user, permission: str = "view"):
+        """`permission` is 'app.action' ("admissions.change" on orgs or members), or an
+        action on the model's own app ("change")."""
+        return permissions.restrict(self, user, permissions.permission_code(self.model, permission))
 
 
 class RestrictedModelMixin:
-    """Declares how a model is scoped: the org-path field and the permission namespace."""
+    """Declares how a model is scoped: the org-path field(s) and the permission namespace."""
 
-    restrict_path_field = "org_path"
+    restrict_path_field: str | tuple[str, ...] = "org_path"
     permission_app: str | None = None
 
     @classmethod
     def permission_scope(cls) -> str:
         return cls.permission_app or cls._meta.app_label
 
+    @classmethod
+    def restrict_path_fields(cls) -> tuple[str, ...]:
+        field = cls.restrict_path_field
+        return (field,) if isinstance(field, str) else tuple(field)
+
+    def restrict_paths(self) -> list[str]:
+        """This row's org paths, following `restrict_path_field` across relations (a side
+        left empty, such as the member of an org's record, is skipped)."""
+        found = []
+        for lookup in self.restrict_path_fields():
+            value = self
+            for part in lookup.split("__"):
+                value = getattr(value, part, None) if value is not None else None
+            if value:
+                found.append(value)
+        return found
+
     def restrict_path(self) -> str:
-        """This row's org path, following `restrict_path_field` across relations."""
-        value = self
-        for part in self.restrict_path_field.split("__"):
-            value = getattr(value, part)
-        return value
+        """The first of this row's org paths."""
+        paths = self.restrict_paths()
+        return paths[0] if paths else ""
 
 
 class Role(TimeStampedModel):
@@ -74,6 +91,14 @@ class Role(TimeStampedModel):
     name = models.CharField("tên vai trò", max_length=120)
     description = models.TextField("mô tả", blank=True)
     permissions = models.JSONField("quyền", default=list, blank=True)
+    requires_second_factor = models.BooleanField(
+        "bắt buộc xác thực hai lớp",
+        default=True,
+        help_text="Người giữ vai trò này phải nhập mã từ ứng dụng xác thực khi đăng nhập, kể cả "
+        "khi chỉ được giao ở một chi bộ. Vai trò giao ở cấp trên chi bộ, hoặc có quyền xem số "
+        "định danh đầy đủ (members.view_identity) hay quản trị tài khoản (core.admin), luôn "
+        "phải xác thực hai lớp.",
+    )
 
     class Meta:
         ordering = ["name"]

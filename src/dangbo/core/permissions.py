@@ -76,8 +76,26 @@ def has_permission(user, permission: str, path: str | None = None) -> bool:
     return any(path.startswith(prefix) for prefix in paths)
 
 
-def restrict_queryset(queryset, user, permission: str, path_field: str):
-    """Keep the rows whose `path_field` lies under a node where the user holds `permission`."""
+def permission_code(model, permission: str) -> str:
+    """'app.action' as given, or `permission` as an action on the model's own app."""
+    if "." in permission:
+        return permission
+    return f"{model.permission_scope()}.{permission}"
+
+
+def restrict(queryset, user, permission: str, path_fields=None):
+    """The one restriction of rows to a user's reach.
+
+    Keeps the rows one of whose org paths (`path_fields`: a lookup or a tuple of them, by
+    default the model's `restrict_path_field`) lies under a node where the user holds
+    `permission` ('app.action', e.g. "admissions.change" on Organization: the orgs where the
+    user may change admission files).
+    """
+    if "." not in permission:
+        raise ValueError(f"restrict() needs 'app.action', not {permission!r}")
+    fields = path_fields or queryset.model.restrict_path_field
+    if isinstance(fields, str):
+        fields = (fields,)
     paths = reachable_paths(user, permission)
     if paths is None:
         return queryset
@@ -85,8 +103,31 @@ def restrict_queryset(queryset, user, permission: str, path_field: str):
         return queryset.none()
     condition = Q()
     for path in paths:
-        condition |= Q(**{f"{path_field}__startswith": path})
+        for field in fields:
+            condition |= Q(**{f"{field}__startswith": path})
     return queryset.filter(condition)
+
+
+def top_orgs(user, permission: str):
+    """The topmost orgs of the user's reach for `permission` (the roots of the tree when it
+    reaches everything): where a screen without a chosen org starts."""
+    from django.apps import apps
+
+    orgs = apps.get_model("organizations", "Organization").objects.all()
+    paths = reachable_paths(user, permission)
+    return orgs.filter(depth=1) if paths is None else orgs.filter(path__in=paths)
+
+
+def restrict_queryset(queryset, user, permission: str, path_field: str):
+    """Kept for callers not yet moved to `restrict`."""
+    return restrict(queryset, user, permission, path_field)
+
+
+def can(user, permission: str, obj=None) -> bool:
+    """Does the user hold `permission` on `obj` (on one of its org paths), or anywhere?"""
+    if obj is None:
+        return has_permission(user, permission)
+    return any(has_permission(user, permission, path) for path in obj.restrict_paths())
 
 
 def covers(granted: Iterable[str], codes: Iterable[str]) -> bool:

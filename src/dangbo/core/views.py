@@ -12,9 +12,10 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from dangbo.core import permissions
+from dangbo.core.audit import log_listing
 from dangbo.core.errors import DomainError
 from dangbo.core.params import get_page, get_per_page
-from dangbo.core.permissions import has_permission
 
 
 class RestrictedViewMixin(LoginRequiredMixin):
@@ -28,7 +29,12 @@ class RestrictedViewMixin(LoginRequiredMixin):
         return self.queryset if self.queryset is not None else self.model._default_manager.all()
 
     def get_queryset(self):
-        return self.get_base_queryset().restrict(self.request.user, self.permission_action)
+        return self.get_base_queryset().restrict(self.request.user, self.permission_code())
+
+    def permission_code(self, action: str | None = None) -> str:
+        """'app.action' of this view's model for `action` (default: the view's action)."""
+        model = self.model or self.get_base_queryset().model
+        return permissions.permission_code(model, action or self.permission_action)
 
     def require(self, action: str) -> None:
         """404 unless the user holds `action` on this model somewhere (hidden, not forbidden)."""
@@ -36,17 +42,18 @@ class RestrictedViewMixin(LoginRequiredMixin):
             raise Http404
 
     def can(self, action: str, obj=None) -> bool:
-        model = self.model or self.get_base_queryset().model
-        path = obj.restrict_path() if obj is not None else None
-        return has_permission(self.request.user, f"{model.permission_scope()}.{action}", path)
+        """Does the user hold `action` ('change' or 'app.action') on `obj`, or anywhere?"""
+        return permissions.can(self.request.user, self.permission_code(action), obj)
 
 
 class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
-    """A filtered, paginated table of restricted objects."""
+    """A filtered, paginated table of restricted objects. Lists of personal records set
+    `logs_access`: each page shown is one access-log entry with its filter."""
 
     paginate_by = 50
     template_name = "core/object_list.html"
     title = ""
+    logs_access = False
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -57,6 +64,15 @@ class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
         context["can_add"] = self.can("change")
+        if self.logs_access:
+            page = getattr(context.get("table"), "page", None)
+            log_listing(
+                self.request,
+                self.model,
+                len(page.object_list) if page is not None else 0,
+                filters=self.request.GET.urlencode(),
+                page=page.number if page is not None else 1,
+            )
         return context
 
     def get_table(self, **kwargs):
@@ -148,7 +164,14 @@ class ServiceFormView(RestrictedViewMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
+        kwargs["permission"] = self.form_permission()
         return kwargs
+
+    def form_permission(self) -> str:
+        """The permission the form's choice fields are restricted for (`restrict_form_fields`):
+        this view's action on its model's app, unless the form class names its own."""
+        form_class = self.get_form_class()
+        return getattr(form_class, "permission", None) or self.permission_code()
 
     def form_valid(self, form):
         try:

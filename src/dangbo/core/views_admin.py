@@ -285,6 +285,7 @@ class RoleFormView(AdminFormView):
             "name": self.object.name,
             "description": self.object.description,
             "permissions": "\n".join(self.object.permissions),
+            "requires_second_factor": self.object.requires_second_factor,
         }
 
     def perform(self, form):
@@ -296,6 +297,7 @@ class RoleFormView(AdminFormView):
             name=data["name"],
             description=data["description"],
             codes=data["permissions"],
+            requires_second_factor=data["requires_second_factor"],
         )
         return reverse("core:roles")
 

@@ -16,6 +16,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "paid",
             "paid_on",
             "receipt_number",
+            "remittance",
         ]
 
 

@@ -156,6 +156,14 @@ class LedgerEntry(RestrictedModelMixin, TimeStampedModel):
         verbose_name="người thu",
     )
     receipt_number = models.CharField("số biên lai", max_length=30, blank=True)
+    remittance = models.ForeignKey(
+        "Remittance",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name="đã nộp lên cấp trên trong đợt",
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -180,7 +188,11 @@ class LedgerEntry(RestrictedModelMixin, TimeStampedModel):
 
 
 class Remittance(RestrictedModelMixin, TimeStampedModel):
-    """What an org collected for a month, kept, and passed to the level above."""
+    """What an org collected for a month, kept, and passed to the level above.
+
+    A remitted month is closed. Money paid for it later (a late payment, a lower level's late
+    remittance) goes up with the org's next remittance: `late` is that part, and the entries
+    and lower remittances it carries point to it (`entries`, `carried`)."""
 
     restrict_path_field = "organization__path"
 
@@ -195,6 +207,17 @@ class Remittance(RestrictedModelMixin, TimeStampedModel):
     kept = models.PositiveIntegerField("giữ lại (đồng)")
     remitted = models.PositiveIntegerField("nộp cấp trên (đồng)")
     remitted_on = models.DateField("ngày nộp")
+    late = models.PositiveIntegerField(
+        "trong đó truy nộp cho các tháng đã nộp (đồng)", default=0, db_default=0
+    )
+    forwarded_in = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried",
+        verbose_name="cấp trên đã nộp tiếp trong đợt",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

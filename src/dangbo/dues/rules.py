@@ -92,6 +92,26 @@ def split_remittance(collected: int, retain_percents: Sequence[Decimal]) -> list
     return kept
 
 
+def carried_into(item_month: date, remittance_month: date, remitted_months) -> bool:
+    """Whether money not yet passed up, paid for `item_month`, goes up with the remittance
+    for `remittance_month`.
+
+    A remitted month is closed: its remittance is a fixed record. A payment made for it
+    afterwards (a member paying late, or a lower level remitting late) is not lost: it goes up
+    with the org's next remittance, which names the months it pays for. Money for a month not
+    yet remitted waits for that month's own remittance.
+    """
+    item_month, remittance_month = first_of_month(item_month), first_of_month(remittance_month)
+    return item_month == remittance_month or (
+        item_month < remittance_month and item_month in remitted_months
+    )
+
+
+def vnd(amount: int) -> str:
+    """An amount in đồng written the Vietnamese way: 1.234.567."""
+    return f"{amount:,}".replace(",", ".")
+
+
 def arrears_streak(ledger: Sequence[tuple[date, int, int]], until: date) -> int:
     """Consecutive months, ending at `until`'s month, in which less than the due was paid."""
     by_month = {first_of_month(m): (due, paid) for m, due, paid in ledger}

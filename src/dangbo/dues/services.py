@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Sum
-from django.db.models.functions import Substr
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
@@ -186,10 +186,19 @@ def _insert_entries(entries: list[tuple[int, int, int]], month: date) -> None:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
 
 
+@dataclass
+class PaymentResult:
+    count: int
+    late_months: list[date] = field(default_factory=list)  # months already remitted upward
+
+
 @transaction.atomic
-def record_payments(entry_ids, *, paid_on: date, collector, allowed) -> int:
+def record_payments(entry_ids, *, paid_on: date, collector, allowed) -> PaymentResult:
     """Mark entries paid in full (one cell's collection round); `allowed` is the restricted
-    queryset the user may change, so an id outside it is refused as a whole."""
+    queryset the user may change, so an id outside it is refused as a whole.
+
+    A payment for a month the cell already remitted is accepted (the member owes it); it goes
+    up with the cell's next remittance (`rules.carried_into`), reported as `late_months`."""
     ids = set(int(i) for i in entry_ids)
     if not ids:
         raise DomainError("Chọn ít nhất một đảng viên đã đóng.", "entries")
@@ -198,15 +207,30 @@ def record_payments(entry_ids, *, paid_on: date, collector, allowed) -> int:
     entries = list(allowed.select_for_update().filter(pk__in=ids))
     if len(entries) != len(ids):
         raise DomainError("Có dòng không thuộc phạm vi được giao.", "entries")
+    remitted = set(
+        Remittance.objects.filter(
+            organization_id__in={e.organization_id for e in entries},
+            month__in={e.month for e in entries},
+        ).values_list("organization_id", "month")
+    )
+    late = set()
     for entry in entries:
         if paid_on < entry.month:
             raise DomainError(f"Ngày đóng trước tháng {entry.month:%m/%Y}.", "paid_on")
+        if entry.paid_on is not None:
+            raise DomainError(
+                f"Khoản tháng {entry.month:%m/%Y} đã được ghi nhận đóng ngày "
+                f"{entry.paid_on:%d/%m/%Y}.",
+                "entries",
+            )
         entry.paid = entry.due
         entry.paid_on = paid_on
         entry.collector = collector
         entry.receipt_number = f"{entry.month:%Y%m}-{entry.pk}"
         entry.save()
-    return len(entries)
+        if (entry.organization_id, entry.month) in remitted:
+            late.add(entry.month)
+    return PaymentResult(len(entries), sorted(late))
 
 
 def retain_percent(org: Organization, month: date):
@@ -216,57 +240,161 @@ def retain_percent(org: Organization, month: date):
     return rule.retain_percent if rule else 0
 
 
-def collected_for(org: Organization, month: date) -> int:
-    """Paid into the org's own ledger plus what its direct children remitted for the month."""
-    own = LedgerEntry.objects.filter(organization=org, month=month).aggregate(t=Sum("paid"))["t"]
+def remitted_months(org: Organization) -> set[date]:
+    return set(Remittance.objects.filter(organization=org).values_list("month", flat=True))
+
+
+def _carried(month: date, done: set[date]) -> Q:
+    """Rows for the remittance of `month`: its own, and late ones of months already remitted
+    (`rules.carried_into` as a filter)."""
+    return Q(month=month) | Q(month__in=[m for m in done if m < month])
+
+
+def pending(org: Organization, month: date, done: set[date] | None = None):
+    """(own ledger rows, direct children's remittances) not yet passed up that the remittance
+    for `month` would carry."""
+    done = remitted_months(org) if done is None else done
+    own = LedgerEntry.objects.filter(
+        _carried(month, done), organization=org, paid__gt=0, remittance__isnull=True
+    )
     from_children = Remittance.objects.filter(
-        organization__path__startswith=org.path, organization__depth=org.depth + 1, month=month
+        _carried(month, done),
+        organization__path__startswith=org.path,
+        organization__depth=org.depth + 1,
+        forwarded_in__isnull=True,
+    )
+    return own, from_children
+
+
+@dataclass
+class Collected:
+    total: int = 0
+    late: int = 0  # of which paid for months already remitted
+
+
+def collected_for(org: Organization, month: date, done: set[date] | None = None) -> Collected:
+    """What the remittance for `month` would carry: paid into the org's own ledger plus what
+    its direct children remitted, for the month and late for months already remitted."""
+    month = rules.first_of_month(month)
+    own, from_children = pending(org, month, done)
+    result = Collected()
+    for rows, amount in ((own, "paid"), (from_children, "remitted")):
+        for row_month, total in rows.values_list("month").annotate(t=Sum(amount)).order_by():
+            result.total += total or 0
+            if row_month != month:
+                result.late += total or 0
+    return result
+
+
+def late_after_remittance(org: Organization, month: date) -> int:
+    """Paid for a remitted `month` after its remittance (waiting for the next one)."""
+    own = LedgerEntry.objects.filter(
+        organization=org, month=month, paid__gt=0, remittance__isnull=True
+    ).aggregate(t=Sum("paid"))["t"]
+    from_children = Remittance.objects.filter(
+        organization__path__startswith=org.path,
+        organization__depth=org.depth + 1,
+        month=month,
+        forwarded_in__isnull=True,
     ).aggregate(t=Sum("remitted"))["t"]
     return (own or 0) + (from_children or 0)
 
 
-def totals_by_child(root: Organization, start: date, end: date) -> list[dict]:
-    """Due and paid per direct child (or the root itself) over months [start, end]."""
+def totals_table(root: Organization, month: date) -> list[dict]:
+    """Per direct child (or the root itself): the month's due and paid — 0 for a unit without
+    a ledger that month — next to the year-to-date due, paid and outstanding. One grouped
+    query; the screen and the export show the same columns."""
+    month = rules.first_of_month(month)
     width = len(root.path) + Organization.steplen
+    in_month = Q(month=month)
     rows = (
         LedgerEntry.objects.filter(
             organization__path__startswith=root.path,
-            month__gte=rules.first_of_month(start),
-            month__lte=rules.first_of_month(end),
+            month__gte=month.replace(month=1),
+            month__lte=month,
         )
         .annotate(child=Substr("organization__path", 1, width))
         .values("child")
-        .annotate(due=Sum("due"), paid=Sum("paid"))
+        .annotate(
+            year_due=Sum("due"),
+            year_paid=Sum("paid"),
+            month_due=Coalesce(Sum("due", filter=in_month), 0),
+            month_paid=Coalesce(Sum("paid", filter=in_month), 0),
+        )
         .order_by("child")
     )
     names = dict(
         Organization.objects.filter(path__in=[r["child"] for r in rows]).values_list("path", "name")
     )
     return [
-        {**row, "name": names.get(row["child"], root.name), "outstanding": row["due"] - row["paid"]}
+        {
+            "child": row["child"],
+            "name": names.get(row["child"], root.name),
+            "month_due": row["month_due"],
+            "month_paid": row["month_paid"],
+            "due": row["year_due"],
+            "paid": row["year_paid"],
+            "outstanding": row["year_due"] - row["year_paid"],
+        }
         for row in rows
     ]
 
 
 @transaction.atomic
 def remit(org: Organization, month: date, *, remitted_on: date, user=None) -> Remittance:
-    """Record what a collecting org passes up for a month: its collection minus its share."""
+    """Record what a collecting org passes up for a month: its collection minus its share.
+
+    The month is then closed; late money for it goes up with the next remittance."""
     month = rules.first_of_month(month)
-    if Remittance.objects.filter(organization=org, month=month).exists():
-        raise DomainError(f"Tháng {month:%m/%Y} đã được nộp lên cấp trên.", "month")
-    collected = collected_for(org, month)
-    if collected == 0:
-        raise DomainError("Chưa thu được đảng phí trong tháng này.", "month")
+    Organization.objects.select_for_update().filter(pk=org.pk).first()  # one remit at a time
+    if month > rules.first_of_month(timezone.localdate()):
+        raise DomainError("Không thể nộp đảng phí cho tháng chưa đến.", "month")
+    done = remitted_months(org)
+    if month in done:
+        raise DomainError(
+            f"Tháng {month:%m/%Y} đã được nộp lên cấp trên; khoản thu muộn của tháng này sẽ "
+            "được nộp cùng đợt nộp của tháng tiếp theo.",
+            "month",
+        )
+    own, from_children = pending(org, month, done)
+    # Locked, then summed: a payment recorded meanwhile waits for the next remittance.
+    own_rows = list(own.select_for_update().values_list("pk", "month", "paid"))
+    child_rows = list(from_children.select_for_update().values_list("pk", "month", "remitted"))
+    collected = Collected()
+    for _pk, row_month, amount in own_rows + child_rows:
+        collected.total += amount
+        collected.late += amount if row_month != month else 0
+    if collected.total == 0:
+        raise DomainError(f"Chưa thu được đảng phí nào để nộp cho tháng {month:%m/%Y}.", "month")
     percent = retain_percent(org, month)
-    kept = rules.split_remittance(collected, [percent])[0]
-    return Remittance.objects.create(
+    kept = rules.split_remittance(collected.total, [percent])[0]
+    remittance = Remittance.objects.create(
         organization=org,
         month=month,
-        collected=collected,
+        collected=collected.total,
         kept=kept,
-        remitted=collected - kept,
+        remitted=collected.total - kept,
+        late=collected.late,
         remitted_on=remitted_on,
         recorded_by=user if user and user.is_authenticated else None,
+    )
+    LedgerEntry.objects.filter(pk__in=[r[0] for r in own_rows]).update(remittance=remittance)
+    Remittance.objects.filter(pk__in=[r[0] for r in child_rows]).update(forwarded_in=remittance)
+    return remittance
+
+
+def remittance_message(remittance: Remittance) -> str:
+    """The confirmation shown after remitting, every figure in full."""
+    v = rules.vnd
+    late = (
+        f", trong đó {v(remittance.late)} đồng truy nộp cho các tháng đã nộp trước"
+        if remittance.late
+        else ""
+    )
+    return (
+        f"Đã nộp {v(remittance.remitted)} đồng lên cấp trên cho tháng "
+        f"{remittance.month:%m/%Y}; giữ lại {v(remittance.kept)} đồng "
+        f"(tổng thu {v(remittance.collected)} đồng{late})."
     )
 
 

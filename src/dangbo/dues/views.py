@@ -7,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.params import get_id, get_month
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ServiceFormView
@@ -59,7 +58,7 @@ class IndexView(DuesScopeMixin, View):
                 .select_related("member")
                 .order_by("member__name_search")
             )
-        year_start = month.replace(month=1)
+        remittance = org.remittances.filter(month=month).first()
         return render(
             request,
             "dues/index.html",
@@ -68,12 +67,12 @@ class IndexView(DuesScopeMixin, View):
                 "org": org,
                 "month": month,
                 "entries": entries,
-                "totals": services.totals_by_child(org, year_start, month),
-                "month_totals": services.totals_by_child(org, month, month),
+                "totals": services.totals_table(org, month),
                 "payment_form": PaymentForm(user=request.user),
                 "can_change": has_permission(request.user, "dues.change", org.path),
-                "collected": services.collected_for(org, month),
-                "remittance": org.remittances.filter(month=month).first(),
+                "collected": None if remittance else services.collected_for(org, month),
+                "remittance": remittance,
+                "late_after": services.late_after_remittance(org, month) if remittance else 0,
                 "children": Organization.objects.filter(
                     path__startswith=org.path, depth=org.depth + 1, is_active=True
                 ),
@@ -117,7 +116,7 @@ class PaymentView(DuesScopeMixin, View):
         try:
             if not form.is_valid():
                 raise DomainError("Ngày đóng không hợp lệ (dd/mm/yyyy).", "paid_on")
-            count = services.record_payments(
+            result = services.record_payments(
                 request.POST.getlist("entries"),
                 paid_on=form.cleaned_data["paid_on"],
                 collector=request.user,
@@ -126,7 +125,14 @@ class PaymentView(DuesScopeMixin, View):
         except DomainError as error:
             messages.error(request, error.full_message)
         else:
-            messages.success(request, f"Đã ghi nhận {count} đảng viên đóng đảng phí.")
+            messages.success(request, f"Đã ghi nhận {result.count} đảng viên đóng đảng phí.")
+            if result.late_months:
+                months = ", ".join(f"{m:%m/%Y}" for m in result.late_months)
+                messages.info(
+                    request,
+                    f"Tháng {months} đã nộp lên cấp trên: khoản đóng muộn được giữ trong sổ và "
+                    "sẽ nộp cùng đợt nộp tháng tiếp theo (ghi rõ là truy nộp).",
+                )
         return redirect(f"{reverse('dues:index')}?org={org.pk}&month={month:%m/%Y}")
 
 
@@ -142,11 +148,7 @@ class RemitView(DuesScopeMixin, View):
         except DomainError as error:
             messages.error(request, error.full_message)
         else:
-            messages.success(
-                request,
-                f"Đã nộp {remittance.remitted:,} đồng lên cấp trên, "
-                f"giữ lại {remittance.kept:,} đồng.".replace(",", "."),
-            )
+            messages.success(request, services.remittance_message(remittance))
         return redirect(f"{reverse('dues:index')}?org={org.pk}&month={month:%m/%Y}")
 
 
@@ -202,7 +204,7 @@ class TotalsExportView(DuesScopeMixin, View):
 
     def get(self, request):
         org, month = self.scope()
-        wb = Workbook(write_only=True)
+        wb = new_workbook(write_only=True)
         ws = wb.create_sheet("Dang phi")
         ws.append([f"TỔNG HỢP THU ĐẢNG PHÍ THÁNG {month:%m/%Y}"])
         ws.append([org.name])
@@ -216,14 +218,13 @@ class TotalsExportView(DuesScopeMixin, View):
                 "Còn nợ (năm)",
             ]
         )
-        month_rows = {r["child"]: r for r in services.totals_by_child(org, month, month)}
-        for row in services.totals_by_child(org, month.replace(month=1), month):
-            current = month_rows.get(row["child"], {"due": 0, "paid": 0})
+        rows = services.totals_table(org, month)
+        for row in rows:
             ws.append(
                 [
                     row["name"],
-                    current["due"],
-                    current["paid"],
+                    row["month_due"],
+                    row["month_paid"],
                     row["due"],
                     row["paid"],
                     row["outstanding"],
@@ -234,6 +235,6 @@ class TotalsExportView(DuesScopeMixin, View):
             wb,
             filename=f"dang-phi-{month:%Y%m}.xlsx",
             what="Tổng hợp thu đảng phí",
-            rows=len(month_rows),
+            rows=len(rows),
             org=org.pk,
         )

@@ -99,6 +99,8 @@ class ImportJobViewSet(
 ):
     """Import jobs in the user's subtrees, newest first."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = ImportJob.objects.select_related("organization")
     serializer_class = ImportJobSerializer
     filterset_fields = {"kind": ["exact"], "state": ["exact"], "organization": ["exact"]}
@@ -143,10 +145,11 @@ class ImportJobViewSet(
     @extend_schema(responses=ImportReportSerializer)
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        """The preview of the last check (or the report of the commit)."""
+        """The preview of the last check (or the report of the commit); ID numbers masked
+        unless the caller sees them in full on the job's org."""
         job = self.get_object()
         report = {"counts": {}, "errors": [], "errors_total": 0, "updates": [], "creates": []}
-        report.update(job.report or {})
+        report.update(services.report_for(job, request.user))
         return Response(ImportReportSerializer(report).data)
 
     @extend_schema(request=CommitSerializer, responses=ImportJobSerializer)

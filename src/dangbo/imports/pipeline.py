@@ -22,6 +22,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.text import normalize
 from dangbo.imports import rules
+from dangbo.imports.limits import ImportLimits, check_csv, check_workbook, import_limits
 from dangbo.imports.rules import (
     ADMISSION_SHAPE,
     MEETING_SHAPE,
@@ -60,14 +61,18 @@ class Sheet:
     estimated_rows: int
 
 
-def open_sheet(fileobj, file_name: str) -> Sheet:
-    """The first data sheet of an .xlsx file (or a .csv).
+def open_sheet(fileobj, file_name: str, limits: ImportLimits | None = None) -> Sheet:
+    """The first data sheet of an .xlsx file (or a .csv), once the file is within the import
+    limits (imports.limits: unpacked size, ratio, rows, columns).
 
     Read with calamine (Rust; python-calamine): a 100,000-row sheet reads in ~2 s of CPU,
     where openpyxl's read-only mode took ~24 s (measured, bench/README.md). openpyxl still
-    writes the templates and exports."""
+    writes the templates and exports. Never call it inside a transaction: reading a large
+    file takes seconds, and a transaction would hold the database (SQLite's write lock)."""
+    limits = limits or import_limits()
     if file_name.lower().endswith(".csv"):
-        return _open_csv(fileobj)
+        return _open_csv(fileobj, file_name, limits)
+    check_workbook(fileobj, file_name, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(fileobj)
         names = [n for n in workbook.sheet_names if normalize(n) not in SKIP_SHEETS]
@@ -98,8 +103,11 @@ def open_sheet(fileobj, file_name: str) -> Sheet:
     return Sheet(ws.name, headers, numbered, total)
 
 
-def _open_csv(fileobj) -> Sheet:
-    raw = fileobj.read()
+def _open_csv(fileobj, file_name: str, limits: ImportLimits) -> Sheet:
+    raw = fileobj.read(limits.max_bytes + 1)
+    if len(raw) > limits.max_bytes:
+        raise DomainError(f"Tệp «{file_name}» vượt quá dung lượng cho phép.", "file")
+    check_csv(raw, file_name, limits)
     for encoding in ("utf-8-sig", "cp1258", "latin-1"):
         try:
             text = raw.decode(encoding)
@@ -115,6 +123,11 @@ def _open_csv(fileobj) -> Sheet:
         headers = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise DomainError("Tệp trống: không thấy dòng tiêu đề.", "file") from exc
+    if len(headers) > limits.columns:
+        raise DomainError(
+            f"Tệp «{file_name}» có {len(headers)} cột, vượt giới hạn {limits.columns} cột.",
+            "file",
+        )
     lines = text.count("\n")
     return Sheet("CSV", headers, ((n, tuple(r)) for n, r in enumerate(reader, start=2)), lines)
 

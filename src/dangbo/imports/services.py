@@ -22,25 +22,25 @@ import wrote and the IMPORTED years left empty (reviews.services.undo_past_resul
 """
 
 import contextlib
-import io
 import logging
 from collections import Counter
 from datetime import date
 
 from auditlog.context import disable_auditlog, set_actor
 from auditlog.signals import accessed
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from dangbo.admissions import services as admission_services
 from dangbo.admissions.models import AdmissionFile, AdmissionStep
-from dangbo.core import jobs
+from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import IdentityMask, new_workbook, workbook_bytes
 from dangbo.core.permissions import has_permission, reachable_paths
-from dangbo.core.text import mask_id_number, normalize
+from dangbo.core.text import normalize
 from dangbo.imports import bulk, pipeline, rules, xlsx
+from dangbo.imports.limits import import_limits
 from dangbo.imports.models import DataExport, ImportJob, ImportRow, Kind
 from dangbo.meetings import absences as meeting_absences
 from dangbo.meetings import tally as meeting_tally
@@ -58,7 +58,6 @@ logger = logging.getLogger(__name__)
 
 BULK_THRESHOLD = 500
 BATCH = 2000
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 State = ImportJob.State
 ORG_TRACKED = ("name", "code", "org_type_id", "path", "is_active", "founded_on")
 
@@ -109,26 +108,32 @@ def import_roots(user):
 # ---------------------------------------------------------------- upload and mapping
 
 
-@transaction.atomic
 def start_import(*, user, root: Organization, kind: str, uploaded) -> ImportJob:
-    """Keep the file, read its headers and guess the mapping. Nothing is checked yet."""
+    """Keep the file, read its headers and guess the mapping. Nothing is checked yet.
+
+    The file passes the upload rule (core.uploads: .xlsx or .csv by content, size, zip
+    bounds) and the import limits (rows, columns), and is read, before any transaction: a
+    large or hostile file costs this request time, never a database lock."""
     if kind not in rules.SHAPES:
         raise DomainError("Loại dữ liệu không hợp lệ.", "kind")
     check_can_import(user, root, kind)
-    name = (uploaded.name or "tep.xlsx").rsplit("/", 1)[-1][:200]
-    if not name.lower().endswith((".xlsx", ".csv")):
-        raise DomainError("Chỉ nhận tệp Excel (.xlsx) hoặc .csv.", "file")
-    if uploaded.size > MAX_UPLOAD_BYTES:
-        raise DomainError("Tệp quá lớn (tối đa 50 MB).", "file")
-    content = uploaded.read()
-    sheet = pipeline.open_sheet(io.BytesIO(content), name)
+    limits = import_limits()
+    checked = uploads.check_upload(
+        uploaded,
+        allowed=uploads.SHEET_TYPES,
+        max_bytes=limits.max_bytes,
+        zip_limits=limits.zip,
+        field="file",
+    )
+    sheet = pipeline.open_sheet(checked.file, checked.name, limits)
+    checked.file.seek(0)
     shape = rules.SHAPES[kind]
     headers = [rules.parse_text(h) if _safe_text(h) else "" for h in sheet.headers]
     mapping = rules.auto_mapping(headers, shape)
     job = ImportJob(
         kind=kind,
         organization=root,
-        file_name=name,
+        file_name=checked.name,
         sheet_name=sheet.name[:100],
         headers=headers,
         mapping={str(k): v for k, v in mapping.items()},
@@ -136,8 +141,9 @@ def start_import(*, user, root: Organization, kind: str, uploaded) -> ImportJob:
         created_by=user,
         progress_total=sheet.estimated_rows,
     )
-    job.file.save(name, ContentFile(content), save=False)
-    job.save()
+    job.file.save(checked.stored_name(), checked.file, save=False)
+    with transaction.atomic():  # the row and its audit entry; short, after all the reading
+        job.save()
     return job
 
 
@@ -1101,7 +1107,6 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
         Kind.ORG_REVIEWS: _org_review_rows,
     }
     rows = list(source[kind](user, root))
-    identity_paths = reachable_paths(user, "members.view_identity")
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
     with set_actor(user):
         export = DataExport.objects.create(
@@ -1110,10 +1115,59 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
             user=user,
             row_count=len(rows),
             with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS, Kind.REVIEWS)
-            and (identity_paths is None or bool(identity_paths)),
+            and IdentityMask(user).anywhere,
         )
         accessed.send(sender=DataExport, instance=export)
     return content, export
+
+
+def may_download_file(job: ImportJob, user) -> bool:
+    """The kept upload holds whatever its author put in it (full ID numbers, in any column,
+    mapped or not): only users who see ID numbers in full on the job's org may have it."""
+    return IdentityMask(user).shows(job.organization.path)
+
+
+def kept_file_copy(job: ImportJob, user) -> tuple[bytes, int]:
+    """The data sheet of the kept upload, as the import read it, re-written through
+    core.exports: values only (formulas of the upload are not handed on), text that looks like
+    a formula stays text. The original stays untouched in storage. (bytes, rows)."""
+    if not may_download_file(job, user):
+        raise DomainError("Bạn không được xem số định danh đầy đủ của phạm vi này.", "file")
+    book = new_workbook(write_only=True)
+    sheet = book.create_sheet("Dữ liệu")
+    rows = 0
+    with job.file.open("rb") as fileobj:
+        source = pipeline.open_sheet(fileobj, job.file_name)
+        sheet.append(list(source.headers))
+        for _number, values in source.rows:
+            sheet.append(list(values))
+            rows += 1
+    return workbook_bytes(book), rows
+
+
+def report_for(job: ImportJob, user) -> dict:
+    """The job's report as `user` may read it: ID numbers in error messages and in old → new
+    changes masked unless the user sees them in full on the job's org."""
+    report = dict(job.report or {})
+    shown = IdentityMask(user)
+    path = job.organization.path
+    if shown.shows(path):
+        return report
+
+    def hide(value):
+        return shown.in_text(value, path) if isinstance(value, str) else value
+
+    report["errors"] = [
+        {**error, "message": hide(error.get("message", ""))} for error in report.get("errors", [])
+    ]
+    report["updates"] = [
+        {
+            **update,
+            "changes": [[label, hide(old), hide(new)] for label, old, new in update["changes"]],
+        }
+        for update in report.get("updates", [])
+    ]
+    return report
 
 
 def _d(value) -> str:
@@ -1124,7 +1178,7 @@ def _member_rows(user, root: Organization):
     shape = rules.MEMBER_SHAPE
     labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
     orgs = _org_labels(root)
-    identity_paths = reachable_paths(user, "members.view_identity")
+    shown_id = IdentityMask(user)
     fields = [c.field for c in shape.columns if c.field not in ("id", "organization")]
     qs = (
         Member.objects.restrict(user)
@@ -1142,8 +1196,7 @@ def _member_rows(user, root: Organization):
             elif column.field in labels:
                 value = labels[column.field].get(value, value)
             elif column.field == "id_number":
-                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
-                value = (value or "") if visible else mask_id_number(value)
+                value = shown_id(value, path)
             row.append(value)
         row.append(orgs.get(org_id, f"#{org_id}"))
         yield row
@@ -1211,7 +1264,7 @@ def _candidate_rows(user, root: Organization):
     shape = rules.ADMISSION_SHAPE
     labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
     orgs = _org_labels(root)
-    identity_paths = reachable_paths(user, "members.view_identity")
+    shown_id = IdentityMask(user)
     qs = (
         AdmissionFile.objects.restrict(user)
         .filter(organization__path__startswith=root.path)
@@ -1231,8 +1284,7 @@ def _candidate_rows(user, root: Organization):
             elif column.field in labels:
                 value = labels[column.field].get(value, value)
             elif column.field == "id_number":
-                visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
-                value = (value or "") if visible else mask_id_number(value)
+                value = shown_id(value, path)
             row.append(value)
         yield row
 
@@ -1244,7 +1296,7 @@ def _review_rows(user, root: Organization):
     shape = rules.REVIEW_SHAPE
     labels = {c.field: dict(c.choices) for c in shape.columns if c.choices}
     orgs = _org_labels(root)
-    identity_paths = reachable_paths(user, "members.view_identity")
+    shown_id = IdentityMask(user)
     qs = (
         MemberReview.objects.restrict(user)
         .filter(organization__path__startswith=root.path)
@@ -1265,12 +1317,11 @@ def _review_rows(user, root: Organization):
     for member_id, name, birth, number, path, org_id, year, grade, exemption in qs.iterator(
         chunk_size=BATCH
     ):
-        visible = identity_paths is None or any(path.startswith(p) for p in identity_paths)
         yield [
             member_id,
             name,
             _d(birth),
-            (number or "") if visible else mask_id_number(number),
+            shown_id(number, path),
             orgs.get(org_id, f"#{org_id}"),
             year,
             labels["grade"].get(grade, grade),

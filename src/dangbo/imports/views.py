@@ -3,7 +3,7 @@ rollback; template and export downloads. Jobs outside the user's subtree answer 
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +11,13 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import XLSX, file_response
 from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import RestrictedViewMixin, ServiceFormView
 from dangbo.imports import forms, services
 from dangbo.imports.models import ImportJob, Kind
 from dangbo.organizations.models import Organization
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class JobQuerysetMixin:
@@ -94,6 +93,8 @@ class JobDetailView(JobQuerysetMixin, RestrictedViewMixin, DetailView):
         can_change = has_permission(self.request.user, "imports.change", job.organization.path)
         context.update(
             title=str(job),
+            report=services.report_for(job, self.request.user),
+            can_download=services.may_download_file(job, self.request.user),
             can_change=can_change,
             commit_form=forms.CommitForm(initial={"skip_errors": job.skip_errors}),
             written=job.rows.count() if job.state == ImportJob.State.COMMITTED else 0,
@@ -160,11 +161,33 @@ class RetryView(JobActionView):
 
 
 class JobFileView(JobQuerysetMixin, RestrictedViewMixin, View):
-    """The uploaded file, as kept with the job."""
+    """The uploaded file of a job, for users who see ID numbers in full on the job's org.
+
+    An upload holds whatever its author put in it — full ID numbers in any column, mapped or
+    not — so masking a copy could miss some. Users without `members.view_identity` on the job's
+    org get 404 (the job page says why; its report shows the numbers masked). The others get
+    the data sheet the import read, re-written as XLSX through core.exports (values only; text
+    that looks like a formula stays text), since the original may come from anywhere and is
+    opened on the officer's computer. The original stays untouched in storage. Every download
+    is logged."""
 
     def get(self, request, pk):
-        job = get_object_or_404(self.get_queryset(), pk=pk)
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+        job = get_object_or_404(self.get_queryset().select_related("organization"), pk=pk)
+        try:
+            content, rows = services.kept_file_copy(job, request.user)
+        except DomainError as exc:
+            raise Http404 from exc
+        stem = job.file_name.rsplit(".", 1)[0]
+        return file_response(
+            request,
+            content,
+            content_type=XLSX,
+            filename=f"{stem}-ban-luu.xlsx",
+            what=ImportJob,
+            rows=rows,
+            job=job.pk,
+            organization=job.organization_id,
+        )
 
 
 def _root(request) -> Organization:
@@ -188,10 +211,17 @@ class DownloadMixin(LoginRequiredMixin):
             raise Http404
         return kind
 
-    def attachment(self, content: bytes, name: str) -> HttpResponse:
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+    def attachment(self, content: bytes, name: str, root: Organization, **details):
+        return file_response(
+            self.request,
+            content,
+            content_type=XLSX,
+            filename=name,
+            what=Kind(self.kind()).label,
+            rows=details.pop("rows", 0),
+            organization=root.pk,
+            **details,
+        )
 
 
 class TemplateView(DownloadMixin, View):
@@ -204,7 +234,7 @@ class TemplateView(DownloadMixin, View):
             content = services.template_bytes(kind, user=request.user, root=root)
         except DomainError as exc:
             raise Http404 from exc
-        return self.attachment(content, f"mau_nhap_{kind}.xlsx")
+        return self.attachment(content, f"mau_nhap_{kind}.xlsx", root, template=True)
 
 
 class ExportView(DownloadMixin, View):
@@ -214,8 +244,14 @@ class ExportView(DownloadMixin, View):
         kind = self.kind()
         root = _root(request)
         try:
-            content, _export = services.export_bytes(kind, user=request.user, root=root)
+            content, export = services.export_bytes(kind, user=request.user, root=root)
         except DomainError as exc:
             raise Http404 from exc
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return self.attachment(content, f"xuat_{kind}_{root.pk}_{stamp}.xlsx")
+        return self.attachment(
+            content,
+            f"xuat_{kind}_{root.pk}_{stamp}.xlsx",
+            root,
+            rows=export.row_count,
+            data_export=export.pk,
+        )

@@ -1,16 +1,14 @@
 """Writing workbooks: import templates (headers, lists, an example row) and exports of the same
 shape. Both stream (openpyxl write-only), so a 100,000-row export stays small in memory."""
 
-import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dangbo.core.exports import cell, new_workbook, workbook_bytes
 from dangbo.imports.rules import Shape
 
 LISTS_SHEET = "Danh mục"
@@ -21,15 +19,16 @@ DATE_COLUMNS = "date"
 
 
 def _header_cells(ws, shape: Shape) -> list:
-    cells = []
-    for column in shape.columns:
-        cell = WriteOnlyCell(ws, value=column.label)
-        cell.font = Font(bold=True, color="9B1C1C" if column.required else "000000")
-        cell.fill = HEADER_FILL
-        if column.note:
-            cell.comment = Comment(column.note, "dangbo")
-        cells.append(cell)
-    return cells
+    return [
+        cell(
+            ws,
+            column.label,
+            font=Font(bold=True, color="9B1C1C" if column.required else "000000"),
+            fill=HEADER_FILL,
+            comment=Comment(column.note, "dangbo") if column.note else None,
+        )
+        for column in shape.columns
+    ]
 
 
 def build_workbook(
@@ -41,7 +40,7 @@ def build_workbook(
 ) -> bytes:
     """A workbook: the data sheet (headers, optional example row, rows), a sheet of lists used by
     the data validations, and a short guide."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     ws = workbook.create_sheet(shape.title)
     list_ws = workbook.create_sheet(LISTS_SHEET)
     guide = workbook.create_sheet(GUIDE_SHEET)
@@ -88,12 +87,8 @@ def build_workbook(
 
     ws.append(_header_cells(ws, shape))
     if example:
-        cells = []
-        for value in ("Ví dụ", *shape.example[1:]):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.font = Font(italic=True, color="777777")
-            cells.append(cell)
-        ws.append(cells)
+        italic = Font(italic=True, color="777777")
+        ws.append([cell(ws, value, font=italic) for value in ("Ví dụ", *shape.example[1:])])
     for row in rows:
         ws.append(list(row))
 
@@ -106,6 +101,4 @@ def build_workbook(
     guide.append(["Để trống Mã hệ thống khi thêm mới; giữ nguyên khi sửa tệp đã xuất."])
     for column in shape.columns:
         guide.append([column.label, column.note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

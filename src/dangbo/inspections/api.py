@@ -156,6 +156,7 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
 
 
 class ProgrammeViewSet(RestrictedReadOnlyViewSet):
+    personal_data = False  # org-level data: reads are not logged
     queryset = Programme.objects.select_related("organization")
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter

@@ -48,19 +48,8 @@ class OrgDisciplineForm(models.TextChoices):
     DISSOLUTION = "dissolution", "Giải tán"
 
 
-def path_of(obj, field: str) -> str:
-    """Follow a `restrict_path_field` lookup ('organization__path') on an instance."""
-    for part in field.split("__"):
-        obj = getattr(obj, part)
-    return obj
-
-
 class Restricted(RestrictedModelMixin):
     restrict_path_field = "organization__path"
-
-    @property
-    def restrict_path(self) -> str:
-        return path_of(self, self.restrict_path_field)
 
 
 class Programme(Restricted, TimeStampedModel):

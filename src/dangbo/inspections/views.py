@@ -1,17 +1,16 @@
 """Inspection screens: programmes with plan vs done, each inspection with its remedies,
 cases ending in discipline, appeals, and statistics per subtree and period."""
 
-from io import BytesIO
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.params import get_id
-from dangbo.core.permissions import has_permission, reachable_paths
+from dangbo.core.permissions import reachable_paths
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.inspections import forms, queries, rules, services
@@ -40,19 +39,12 @@ from dangbo.inspections.tables import (
     RemedyTable,
 )
 from dangbo.members import rules as member_rules
+from dangbo.members import services as member_services
 from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
 
 
-class InspectionsMixin:
-    """Permission checks on instances whose path lies behind a relation."""
-
-    def can(self, action: str, obj=None) -> bool:
-        path = obj.restrict_path if obj is not None else None
-        return has_permission(self.request.user, f"inspections.{action}", path)
-
-
-class ListView(InspectionsMixin, ObjectListView):
+class ListView(ObjectListView):
     template_name = "inspections/list.html"
     links_active = ""
 
@@ -60,7 +52,7 @@ class ListView(InspectionsMixin, ObjectListView):
         return {**super().get_context_data(**kwargs), "active": self.links_active}
 
 
-class FormView(InspectionsMixin, ServiceFormView):
+class FormView(ServiceFormView):
     """A form acting on one restricted object (by pk) or creating one (then the user needs
     inspections.change somewhere)."""
 
@@ -107,7 +99,7 @@ class ProgrammeCreateView(FormView):
         return services.create_programme(user=self.request.user, **form.cleaned_data)
 
 
-class ProgrammeDetailView(InspectionsMixin, ObjectDetailView):
+class ProgrammeDetailView(ObjectDetailView):
     model = Programme
     template_name = "inspections/programme.html"
 
@@ -162,7 +154,7 @@ class InspectionListView(ListView):
         return Inspection.objects.select_related("organization", "target_member", "programme")
 
 
-class InspectionDetailView(InspectionsMixin, ObjectDetailView):
+class InspectionDetailView(ObjectDetailView):
     model = Inspection
     template_name = "inspections/detail.html"
 
@@ -348,7 +340,7 @@ class CaseCreateView(FormView):
         )
 
 
-class CaseDetailView(InspectionsMixin, ObjectDetailView):
+class CaseDetailView(ObjectDetailView):
     model = Case
     template_name = "inspections/case.html"
 
@@ -364,9 +356,13 @@ class CaseDetailView(InspectionsMixin, ObjectDetailView):
         effects = {}
         if case.member_discipline and case.member_discipline.annulled_on is None:
             form = case.member_discipline.form
+            year = case.member_discipline.decided_on.year
             effects = dict(
-                year=case.member_discipline.decided_on.year,
-                grade_cap=member_rules.grade_cap_for_discipline([form]),
+                year=year,
+                # the table reviews applies in that year's review (one source: members)
+                grade_cap=member_services.discipline_grade_cap_in_year(
+                    [form], year, case.member.org_path if case.member_id else ""
+                ),
                 badge_delay=member_rules.badge_delay_months([form]),
                 expelled=form == "expulsion",
             )
@@ -374,7 +370,7 @@ class CaseDetailView(InspectionsMixin, ObjectDetailView):
             title=str(case),
             discipline=discipline,
             effects=effects,
-            grade_labels=GRADE_LABELS,
+            grade_labels=member_rules.GRADE_LABELS,
             appeals=list(case.appeals.all()),
             can_change=self.can("change", case),
             appeal_deadline=rules.appeal_deadline(
@@ -385,14 +381,6 @@ class CaseDetailView(InspectionsMixin, ObjectDetailView):
             else None,
         )
         return context
-
-
-GRADE_LABELS = {
-    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
-    "good": "Hoàn thành tốt nhiệm vụ",
-    "completed": "Hoàn thành nhiệm vụ",
-    "not_completed": "Không hoàn thành nhiệm vụ",
-}
 
 
 class CaseActionView(FormView):
@@ -472,7 +460,7 @@ class ComplaintCreateView(FormView):
         return services.register_complaint(user=self.request.user, **form.cleaned_data)
 
 
-class ComplaintDetailView(InspectionsMixin, ObjectDetailView):
+class ComplaintDetailView(ObjectDetailView):
     model = Complaint
     template_name = "inspections/complaint.html"
 
@@ -531,7 +519,7 @@ class StatisticsView(LoginRequiredMixin, View):
                 root.path, form.cleaned_data["year_from"], form.cleaned_data["year_to"], today
             )
             if request.GET.get("export") == "xlsx":
-                return self.xlsx(stats, root, form.cleaned_data)
+                return self.xlsx(request, stats, root, form.cleaned_data)
         return render(
             request,
             "inspections/statistics.html",
@@ -555,10 +543,9 @@ class StatisticsView(LoginRequiredMixin, View):
         return Organization.objects.filter(path=paths[0]).first()
 
     @staticmethod
-    def xlsx(stats, root, data):
-        from openpyxl import Workbook
-
-        book = Workbook()
+    def xlsx(request, stats, root, data):
+        """The statistics as XLSX (logged as an export)."""
+        book = new_workbook()
         sheet = book.active
         sheet.title = "Kiểm tra, giám sát"
         sheet.append([f"{root.name} — năm {data['year_from']}–{data['year_to']}"])
@@ -586,14 +573,15 @@ class StatisticsView(LoginRequiredMixin, View):
         sheet.append(["Kỷ luật tổ chức đảng", "Số quyết định"])
         for _code, label, n in stats.org_discipline:
             sheet.append([label, n])
-        buffer = BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            request,
+            book,
+            filename="thong-ke-kiem-tra.xlsx",
+            what="Thống kê kiểm tra, giám sát, kỷ luật",
+            rows=len(stats.rows),
+            org=root.pk,
+            years=f"{data['year_from']}-{data['year_to']}",
         )
-        response["Content-Disposition"] = 'attachment; filename="thong-ke-kiem-tra.xlsx"'
-        return response
 
 
 # Pickers (HTMX) --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 criteria sets and resolution tasks read-only. Writes go through the services."""
 
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -69,9 +70,20 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="MeetingDocument")
 class DocumentSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(
+        help_text="Đường dẫn tải tệp (kiểm tra quyền, ghi nhật ký); null khi không có tệp."
+    )
+
     class Meta:
         model = MeetingDocument
-        fields = ["id", "title", "file", "url", "published_at"]
+        fields = ["id", "title", "file", "file_name", "file_type", "url", "published_at"]
+
+    def get_file(self, document) -> str | None:
+        if not document.file:
+            return None
+        path = reverse("meetings:document_file", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class SuperiorSerializer(serializers.ModelSerializer):
@@ -317,6 +329,8 @@ class CriteriaSetSerializer(serializers.ModelSerializer):
 class CriteriaSetViewSet(RestrictedReadOnlyViewSet):
     """Criteria sets issued in the user's subtree (the sets above it are read through
     the meetings scored under them)."""
+
+    personal_data = False  # org-level data: reads are not logged
 
     queryset = CriteriaSet.objects.prefetch_related("criteria")
     serializer_class = CriteriaSetSerializer

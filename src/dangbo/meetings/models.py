@@ -224,6 +224,8 @@ class MeetingDocument(TimeStampedModel):
     )
     title = models.CharField("tên tài liệu", max_length=255)
     file = models.FileField("tệp", upload_to="meetings/%Y/%m/", blank=True)
+    file_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    file_type = models.CharField("kiểu tệp (theo nội dung)", max_length=10, blank=True)
     url = models.URLField("đường dẫn", max_length=500, blank=True)
     published_at = models.DateTimeField("công bố cho đảng viên lúc")
 

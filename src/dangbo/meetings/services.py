@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core import hooks
+from dangbo.core import hooks, uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
@@ -305,13 +305,16 @@ def add_document(
     published_at = published_at or timezone.now()
     if published_at > timezone.now():
         raise DomainError("Thời điểm công bố không được sau hiện tại.", "published_at")
-    return MeetingDocument.objects.create(
-        meeting=meeting,
-        title=title,
-        file=file or "",
-        url=(url or "").strip(),
-        published_at=published_at,
+    document = MeetingDocument(
+        meeting=meeting, title=title, url=(url or "").strip(), published_at=published_at
     )
+    if file:
+        checked = uploads.check_upload(file, field="file")
+        document.file_name = checked.name
+        document.file_type = checked.type.code
+        document.file.save(checked.stored_name(), checked.file, save=False)
+    document.save()
+    return document
 
 
 def document_is_late(document: MeetingDocument, meeting: Meeting, days_before: int) -> bool:

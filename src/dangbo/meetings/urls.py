@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:pk>/prepare/", views.PrepareView.as_view(), name="prepare"),
     path("<int:pk>/documents/", views.DocumentView.as_view(), name="document"),
+    path("documents/<int:pk>/file/", views.DocumentFileView.as_view(), name="document_file"),
     path("<int:pk>/superiors/", views.SuperiorView.as_view(), name="superior"),
     path("<int:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("<int:pk>/record/", views.RecordView.as_view(), name="record"),

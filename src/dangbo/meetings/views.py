@@ -3,16 +3,17 @@ record attendance for the whole cell, resolutions, score), statistics, criteria 
 
 from datetime import date
 
+from auditlog.signals import accessed
 from django import forms as djforms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from dangbo.core import hooks
+from dangbo.core import hooks, uploads
 from dangbo.core.params import get_id, get_month_number, get_year
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
@@ -21,6 +22,7 @@ from dangbo.meetings.filters import CriteriaSetFilter, MeetingFilter
 from dangbo.meetings.models import (
     CriteriaSet,
     Meeting,
+    MeetingDocument,
     MeetingStatus,
     MeetingTask,
     SuperiorAssignment,
@@ -41,21 +43,6 @@ def reachable_orgs(user, action: str = "view"):
     for path in paths:
         condition |= Q(path__startswith=path)
     return orgs.filter(condition)
-
-
-def _path_of(obj, field: str) -> str:
-    for part in field.split("__"):
-        obj = getattr(obj, part)
-    return obj
-
-
-class MeetingPermissionMixin:
-    """`can()` for rows whose path is reached through a relation (organization__path)."""
-
-    def can(self, action: str, obj=None) -> bool:
-        model = self.model or self.get_base_queryset().model
-        path = _path_of(obj, model.restrict_path_field) if obj is not None else None
-        return has_permission(self.request.user, f"meetings.{action}", path)
 
 
 class MeetingListView(ObjectListView):
@@ -198,6 +185,7 @@ class PlanYearView(CellMixin, ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("user")
+        kwargs.pop("permission")
         return kwargs
 
     def year(self):
@@ -219,7 +207,7 @@ class PlanYearView(CellMixin, ServiceFormView):
         return reverse("meetings:cell", args=[self.object.pk]) + f"?year={year}"
 
 
-class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
+class MeetingDetailView(ObjectDetailView):
     model = Meeting
     template_name = "meetings/detail.html"
 
@@ -257,7 +245,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
         task_ids = [t.pk for r in resolutions for t in r.tasks.all()]
         # The programme tasks created from these resolution tasks (progress, link), if any.
         followed = (
-            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids, default={})
+            hooks.call("programmes.tasks_for_resolution", self.request.user, task_ids)
             if task_ids
             else {}
         )
@@ -268,6 +256,7 @@ class MeetingDetailView(MeetingPermissionMixin, ObjectDetailView):
             title=str(meeting),
             threshold=config["meetings.attendance_min_pct"],
             documents=documents,
+            preview_types=uploads.PREVIEW_TYPES,
             documents_deadline=rules.documents_deadline(
                 meeting.planned_on, config["meetings.documents_days_before"]
             ),
@@ -323,6 +312,24 @@ class DocumentView(MeetingActionView):
         return self.object
 
 
+class DocumentFileView(LoginRequiredMixin, View):
+    """A meeting document's file, for users who may view the meeting; each download is
+    logged. `?xem=1` shows a PDF or an image in the browser (under a restrictive CSP)."""
+
+    def get(self, request, pk):
+        meetings = Meeting.objects.restrict(request.user)
+        document = get_object_or_404(
+            MeetingDocument.objects.filter(meeting__in=meetings).exclude(file=""), pk=pk
+        )
+        accessed.send(sender=MeetingDocument, instance=document)
+        return uploads.serve_upload(
+            document.file,
+            name=document.file_name,
+            type_code=document.file_type,
+            preview=bool(request.GET.get("xem")),
+        )
+
+
 class SuperiorView(MeetingActionView):
     form_class = forms.SuperiorForm
     title = "Mời đồng chí cấp ủy cấp trên dự"
@@ -359,7 +366,7 @@ class RecordView(MeetingActionView):
         known = {m.pk for m in members}
         members += [a.member for a in attendance.values() if a.member_id not in known]
         if not attendance:  # first recording: start from the members' own replies (portal)
-            attendance = hooks.call("portal.meeting_replies", self.object, default={})
+            attendance = hooks.call("portal.meeting_replies", self.object)
         kwargs.update(meeting=self.object, members=members, attendance=attendance)
         return kwargs
 

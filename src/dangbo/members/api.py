@@ -2,7 +2,6 @@
 history (placements, statuses, gaps, events) and discipline decisions."""
 
 import django_filters
-from auditlog.signals import accessed
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -14,8 +13,9 @@ from dangbo.core.api import (
     pop_version,
     version_field,
 )
-from dangbo.core.permissions import has_permission, restrict_queryset
-from dangbo.core.text import mask_id_number
+from dangbo.core.errors import DomainError
+from dangbo.core.exports import IdentityMask
+from dangbo.core.permissions import restrict_queryset
 from dangbo.members import services
 from dangbo.members.choices import Status
 from dangbo.members.filters import MemberFilter
@@ -59,10 +59,9 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
 
     def get_id_number(self, obj) -> str:
-        user = self.context["request"].user
-        if has_permission(user, "members.view_identity", obj.org_path):
-            return obj.id_number or ""
-        return mask_id_number(obj.id_number)
+        """In full only where the caller holds members.view_identity on the member's org."""
+        shown_id = self.context.get("shown_id") or IdentityMask(self.context["request"].user)
+        return shown_id(obj.id_number, obj.org_path)
 
 
 class MemberWriteSerializer(serializers.ModelSerializer):
@@ -128,10 +127,9 @@ class MemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Restricted
     ordering_fields = ["name_search", "birth_date", "admitted_on"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def retrieve(self, request, *args, **kwargs):
-        member = self.get_object()
-        accessed.send(sender=Member, instance=member)
-        return Response(self.get_serializer(member).data)
+    def get_serializer_context(self):
+        # one reach lookup per request for the ID rule, not one per row
+        return {**super().get_serializer_context(), "shown_id": IdentityMask(self.request.user)}
 
     def _answer(self, member, code=status.HTTP_200_OK):
         member = self.get_queryset().model.objects.select_related("organization").get(pk=member.pk)
@@ -163,10 +161,21 @@ class MemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Restricted
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
         version = pop_version(data)
+        if "id_number" in data and not (data["id_number"] or "").strip():
+            self._check_may_clear_id_number(member)
         member = services.correct_identity(
             member, reason=reason, user=request.user, expected_version=version, **data
         )
         return self._answer(member)
+
+    def _check_may_clear_id_number(self, member) -> None:
+        """Only a user who sees the number may clear it (others may replace it)."""
+        if member.id_number and not IdentityMask(self.request.user).shows(member.org_path):
+            raise DomainError(
+                "Không thể xóa số định danh mà bạn chỉ được xem dạng che; "
+                "nếu cần đính chính, hãy nhập số mới đủ 12 chữ số.",
+                "id_number",
+            )
 
     @extend_schema(request=StatusChangeSerializer, responses={200: MemberSerializer})
     @action(detail=True, methods=["post"])

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from dangbo.core.exports import IdentityMask
+from dangbo.core.text import mask_id_number
 from dangbo.members.choices import Status
 from dangbo.members.models import Member
 from dangbo.members.services import IDENTITY_FIELDS
@@ -12,7 +14,12 @@ DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class MemberForm(UserFormMixin, forms.ModelForm):
-    """Identity fields; the service does the checks (uniqueness, date order) and the history."""
+    """Identity fields; the service does the checks (uniqueness, date order) and the history.
+
+    Correcting a member whose ID number the user sees masked (no members.view_identity on the
+    member's org): the field comes empty — the page never carries the number — and an empty
+    field keeps the stored number; typing a full new number corrects it (the user holds
+    members.change there). Such a user cannot clear the number."""
 
     organization = forms.ModelChoiceField(label="Chi bộ", queryset=Organization.objects.none())
     reason = forms.CharField(label="Lý do đính chính / căn cứ", max_length=255, required=False)
@@ -27,14 +34,32 @@ class MemberForm(UserFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in DATE_FIELDS:
             self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.keeps_id_number = False
         if self.instance.pk:
             del self.fields["organization"]
             self.fields["reason"].required = True
             self.fields["version"].initial = self.instance.version
+            if not IdentityMask(self.user).shows(self.instance.org_path):
+                self._hide_id_number()
         else:
             self.fields["organization"].queryset = Organization.objects.restrict(
                 self.user, "change"
             ).filter(is_active=True, org_type__holds_members=True)
+
+    def _hide_id_number(self) -> None:
+        self.keeps_id_number = True
+        self.initial["id_number"] = ""
+        field = self.fields["id_number"]
+        field.required = False
+        if self.instance.id_number:
+            field.widget.attrs["placeholder"] = mask_id_number(self.instance.id_number)
+        field.help_text = "Để trống để giữ số hiện tại; nhập đủ 12 chữ số nếu cần đính chính."
+
+    def clean_id_number(self):
+        number = (self.cleaned_data.get("id_number") or "").strip()
+        if self.keeps_id_number and not number:
+            return self.instance.id_number  # unchanged: the stored number stays
+        return number or None
 
     def validate_unique(self):
         """Uniqueness is checked by the service, with its own Vietnamese message."""

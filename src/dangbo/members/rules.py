@@ -2,7 +2,7 @@
 
 import re
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from dangbo.members.choices import AGE_BANDS, LEFT_STATUSES, Status
@@ -174,31 +174,51 @@ def discipline_forms_in_force(
     ]
 
 
-# Member grades, best first (reviews uses the same codes).
-GRADES = ("excellent", "good", "completed", "not_completed")
-# Hướng dẫn thi hành: a member disciplined in the year (one case counted once) is classified
-# "không hoàn thành nhiệm vụ". Passed in as data so a province can configure another cap.
+# Member grades of the annual review, lowest first: the codes reviews stores. They live here
+# because the discipline cap below is read by reviews (applies it) and by inspections (shows
+# its effect on a decision), which may not import each other.
+GRADE_NOT_COMPLETED = "kht"
+GRADE_COMPLETED = "ht"
+GRADE_GOOD = "htt"
+GRADE_EXCELLENT = "htxs"
+GRADES = (GRADE_NOT_COMPLETED, GRADE_COMPLETED, GRADE_GOOD, GRADE_EXCELLENT)
+GRADE_LABELS = {
+    GRADE_EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    GRADE_GOOD: "Hoàn thành tốt nhiệm vụ",
+    GRADE_COMPLETED: "Hoàn thành nhiệm vụ",
+    GRADE_NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+}
+
+# The cap a discipline decided in the review year puts on the member's grade: dated data, the
+# RuleParameter below (the key keeps its first name: configured rows use it), by form.
+# Quy định 124-QĐ/TW (04/10/2023), Điều 12 khoản 4 điểm 4.3 d: an individual "bị xử lý kỷ
+# luật trong năm đánh giá" is rated "Không hoàn thành nhiệm vụ" (save a violation found and
+# remedied by the member themself — the committee's judgement, not data here); so was it
+# under Quy định 132-QĐ/TW (2018), one violation counted once. Every form caps at KHTNV.
+DISCIPLINE_GRADE_CAPS_KEY = "reviews.discipline_caps"
 DEFAULT_DISCIPLINE_GRADE_CAPS = {
-    "reprimand": "not_completed",
-    "warning": "not_completed",
-    "dismissal": "not_completed",
-    "expulsion": "not_completed",
+    "reprimand": GRADE_NOT_COMPLETED,
+    "warning": GRADE_NOT_COMPLETED,
+    "dismissal": GRADE_NOT_COMPLETED,
+    "expulsion": GRADE_NOT_COMPLETED,
 }
 
 
-def grade_cap_for_discipline(
-    forms_in_year: Iterable[str], caps: dict[str, str] | None = None
-) -> str | None:
-    """The best grade a member may get in a year with these discipline forms (None: no cap)."""
-    caps = DEFAULT_DISCIPLINE_GRADE_CAPS if caps is None else caps
-    capped = [caps[f] for f in forms_in_year if f in caps]
-    if not capped:
-        return None
-    return max(capped, key=GRADES.index)
-
-
-def cap_grade(grade: str, cap: str | None) -> str:
-    """Apply a cap to a computed grade: the worse of the two."""
+def lower_grade(grade: str, cap: str | None) -> str:
+    """The lower of a grade and a cap (None: no cap)."""
     if cap is None:
         return grade
-    return max(grade, cap, key=GRADES.index)
+    return min(grade, cap, key=GRADES.index)
+
+
+def discipline_grade_cap(
+    forms_in_year: Iterable[str], caps: Mapping[str, str] = DEFAULT_DISCIPLINE_GRADE_CAPS
+) -> str | None:
+    """The best grade a member may get in a year with these discipline forms (None: no cap);
+    several decisions: the lowest of their caps."""
+    cap = None
+    for form in forms_in_year:
+        limit = caps.get(form)
+        if limit is not None:
+            cap = lower_grade(limit, cap)
+    return cap

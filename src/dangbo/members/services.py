@@ -486,6 +486,21 @@ def readmit(
     return member
 
 
+def discipline_grade_caps(on: date, org_path: str = "") -> dict[str, str]:
+    """The discipline → grade cap table in force on `on` for the org at `org_path` (dated,
+    configurable: `rules.DISCIPLINE_GRADE_CAPS_KEY`). Reviews applies it, inspections shows
+    it: one table, one reader."""
+    return RuleParameter.value_on(
+        rules.DISCIPLINE_GRADE_CAPS_KEY, on, org_path, rules.DEFAULT_DISCIPLINE_GRADE_CAPS
+    )
+
+
+def discipline_grade_cap_in_year(forms, year: int, org_path: str = "") -> str | None:
+    """The cap on a member's grade for `year` from the discipline forms decided in it, under
+    the table in force at the end of that year (when the review is made)."""
+    return rules.discipline_grade_cap(forms, discipline_grade_caps(date(year, 12, 31), org_path))
+
+
 @transaction.atomic
 def record_discipline(
     member: Member,

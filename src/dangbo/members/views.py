@@ -3,11 +3,13 @@ and the restructurings of cells that move members (merge, split)."""
 
 from auditlog.signals import accessed
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core import hooks
 from dangbo.core.audit import access_entries, timeline
+from dangbo.core.exports import IdentityMask
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members import forms, namesearch, rules, services, summary
@@ -33,7 +35,10 @@ NAME_COUNT_CAP = 1000
 
 
 class MemberListView(ObjectListView):
+    """The register, ID numbers masked for everyone; each page shown is logged."""
+
     model = Member
+    logs_access = True
     count_capped = False
     filterset_class = MemberFilter
     table_class = MemberTable
@@ -100,12 +105,10 @@ class MemberDetailView(ObjectDetailView):
             placements=member.placements.select_related("organization"),
             status_periods=member.status_periods.all(),
             can_change=self.can("change", member),
-            show_id=self.can("view_identity", member),
+            show_id=IdentityMask(self.request.user).shows(member.org_path),
             access_log=access_entries(member)[:20],
             # party and agency posts (the committees app, when installed)
-            positions_html=hooks.call(
-                "committees.member_positions", member, self.request, default=""
-            ),
+            positions_html=hooks.call("committees.member_positions", member, self.request),
             audit_entries=timeline(
                 member,
                 [
@@ -215,8 +218,17 @@ class MergeOrgView(OrgActionView):
 
 
 class SplitOrgView(OrgActionView):
+    """Splitting a cell places its members: the screen lists them, so it needs members.change
+    on the cell besides organizations.change (names are shown under the members app only)."""
+
     form_class = SplitOrgForm
     title = "Chia tách chi bộ"
+
+    def get_object(self):
+        org = super().get_object()
+        if not self.can("members.change", org):
+            raise Http404
+        return org
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "source": self.object}

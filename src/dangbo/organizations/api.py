@@ -41,6 +41,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationViewSet(RestrictedReadOnlyViewSet):
     """Party organisations reachable by the user, in tree (path) order."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = Organization.objects.select_related("org_type")
     serializer_class = OrganizationSerializer
     filterset_fields = {"depth": ["exact"], "is_active": ["exact"], "org_type__code": ["exact"]}
@@ -88,6 +90,8 @@ class OrgPeriodSerializer(serializers.ModelSerializer):
 class OrgPeriodViewSet(RestrictedReadOnlyViewSet):
     """Valid time of orgs' names, parents and paths (the tree as it stood on any date)."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = OrgPeriod.objects.all()
     serializer_class = OrgPeriodSerializer
     restrict_path_field = "organization__path"
@@ -120,6 +124,8 @@ class OrgEventSerializer(serializers.ModelSerializer):
 
 class OrgEventViewSet(RestrictedReadOnlyViewSet):
     """Dated decisions about orgs: founded, renamed, moved, merged, split, dissolved."""
+
+    personal_data = False  # org-level data: reads are not logged
 
     queryset = OrgEvent.objects.all()
     serializer_class = OrgEventSerializer

@@ -38,8 +38,8 @@ class OrganizationManager(MP_NodeManager):
     def get_queryset(self):
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
-    def restrict(self, user, action: str = "view"):
-        return self.get_queryset().restrict(user, action)
+    def restrict(self, user, permission: str = "view"):
+        return self.get_queryset().restrict(user, permission)
 
 
 class Organization(RestrictedModelMixin, MP_Node, TimeStampedModel):

@@ -127,6 +127,7 @@ class OrgDetailView(ObjectDetailView):
         official = direct.filter(status="official").count()
         total = direct.count()
         caps = services.capabilities(org.org_type)
+        show_members = self.can("members.view", org)  # names are the members app's data
         context.update(
             title=org.name,
             ancestors=list(Organization.objects.get_ancestors(org)),
@@ -135,7 +136,8 @@ class OrgDetailView(ObjectDetailView):
             official_count=official,
             direct_count=total,
             warnings=size_warnings(caps, official, total) if org.is_active else [],
-            members=direct.order_by("name_search")[:20],
+            show_members=show_members,
+            members=direct.order_by("name_search")[:20] if show_members else [],
             events=org.events.select_related("recorded_by")[:50],
             periods=org.periods.select_related("parent")[:50],
             can_change=self.can("change", org) and org.is_active,

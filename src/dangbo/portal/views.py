@@ -11,15 +11,14 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import F, Prefetch, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
-from openpyxl import Workbook
 
-from dangbo.core import hooks
+from dangbo.core import hooks, uploads
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
@@ -180,7 +179,7 @@ class RecordView(PortalPage):
         return {
             "party_age": member_rules.party_age(member.admitted_on, gaps, today),
             "history": history,
-            "positions": hooks.call("committees.positions_of", member, default=None),
+            "positions": hooks.call("committees.positions_of", member),
             "enrolments": Enrolment.objects.filter(member=member)
             .select_related("training_class")
             .order_by("-training_class__starts_on"),
@@ -280,6 +279,7 @@ class MeetingView(PortalMemberMixin, View):
             status=status,
             meeting=meeting,
             documents=_published(meeting.documents.all(), now),
+            preview_types=uploads.PREVIEW_TYPES,
             reply=reply,
             form=form,
             is_upcoming=is_upcoming,
@@ -313,7 +313,8 @@ class MeetingView(PortalMemberMixin, View):
 
 
 class DocumentView(PortalMemberMixin, View):
-    """A published document of the member's cell: the file, or its link."""
+    """A published document of the member's cell: the file (a download, logged; `?xem=1`
+    shows a PDF or an image in the browser), or its link."""
 
     def get(self, request, pk):
         document = (
@@ -328,7 +329,13 @@ class DocumentView(PortalMemberMixin, View):
         if document is None:
             raise Http404
         if document.file:
-            return FileResponse(document.file.open("rb"), as_attachment=False)
+            accessed.send(sender=MeetingDocument, instance=document)
+            return uploads.serve_upload(
+                document.file,
+                name=document.file_name,
+                type_code=document.file_type,
+                preview=bool(request.GET.get("xem")),
+            )
         if document.url:
             return redirect(document.url)
         raise Http404
@@ -554,7 +561,7 @@ class AccountBulkView(RestrictedViewMixin, View):
             created = services.create_accounts(org, user=request.user)
         except DomainError as error:
             return _password_page(request, error=error.message)
-        book = Workbook(write_only=True)
+        book = new_workbook(write_only=True)
         sheet = book.create_sheet("Tài khoản")
         sheet.append(["Họ và tên", "Chi bộ", "Tên đăng nhập", "Mật khẩu ban đầu"])
         names = dict(

@@ -76,6 +76,8 @@ class DocumentViewSet(
 ):
     """Documents issued in the user's subtrees; `q` searches without diacritics."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = Document.objects.select_related("organization")
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
@@ -117,6 +119,7 @@ class ProgrammeViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    personal_data = False  # org-level data: reads are not logged
     queryset = Programme.objects.select_related("organization")
     serializer_class = ProgrammeSerializer
     filterset_fields = ["kind", "organization"]
@@ -207,6 +210,8 @@ class ItemViewSet(
     viewsets.GenericViewSet,
 ):
     """Programme items in the user's subtrees; create = add (sub-)item; cascade; report."""
+
+    personal_data = False  # org-level data: reads are not logged
 
     queryset = ProgrammeItem.objects.select_related("organization")
     serializer_class = ItemSerializer

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from dangbo.core.exports import new_document, new_workbook, pyplot, workbook_bytes
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -25,7 +26,7 @@ def _period(start: date | None, end: date | None) -> str:
 
 def count_table_xlsx(table: dict, *, org, start: date | None, end: date | None) -> bytes:
     """One sheet: title, period, header (STT, tổ chức, one column per type, tổng), rows, total."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "Văn bản ban hành"
     types = table["types"]
@@ -56,17 +57,12 @@ def count_table_xlsx(table: dict, *, org, start: date | None, end: date | None) 
     for col in range(3, last_col + 1):
         ws.column_dimensions[get_column_letter(col)].width = 8
     ws.freeze_panes = "C5"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def progress_chart_png(labels: list[str], percents: list[float]) -> bytes:
     """Horizontal bars of the top-level items' progress (matplotlib, offline)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot()
 
     height = max(1.5, 0.35 * len(labels) + 0.8)
     fig, ax = plt.subplots(figsize=(6.5, height), dpi=120)
@@ -85,40 +81,29 @@ def progress_chart_png(labels: list[str], percents: list[float]) -> bytes:
 
 def programme_docx(programme, summary: dict, rows: list[dict], on: date) -> bytes:
     """Progress report: 'x of y done', the table of top-level items, and the chart."""
-    from docx import Document as DocxDocument
-    from docx.shared import Cm
-
-    doc = DocxDocument()
-    doc.add_heading(f"BÁO CÁO TIẾN ĐỘ {programme.title.upper()}", level=1)
-    doc.add_paragraph(
+    doc = new_document()
+    doc.heading(f"BÁO CÁO TIẾN ĐỘ {programme.title.upper()}", level=1)
+    doc.paragraph(
         f"{programme.organization.name} — số liệu đến ngày {on:%d/%m/%Y}. "
         f"Đã hoàn thành {summary['done']}/{summary['total']} mục; tiến độ chung "
         f"{summary['percent']:.1f}%; {summary['overdue']} phần việc quá hạn."
     )
-    table = doc.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells,
+    doc.table(
         ["STT", "Nội dung", "Chủ trì", "Thời hạn", "Tiến độ (%)", "Tình trạng"],
-        strict=True,
-    ):
-        cell.text = text
-    for n, row in enumerate(rows, start=1):
-        item = row["item"]
-        values = [
-            str(n),
-            item.title,
-            item.organization.name,
-            f"{item.due_on:%d/%m/%Y}",
-            f"{row['percent']:.1f}",
-            row["status"]["label"],
-        ]
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text
+        (
+            [
+                str(n),
+                row["item"].title,
+                row["item"].organization.name,
+                f"{row['item'].due_on:%d/%m/%Y}",
+                f"{row['percent']:.1f}",
+                row["status"]["label"],
+            ]
+            for n, row in enumerate(rows, start=1)
+        ),
+    )
     if rows:
         chart = progress_chart_png([r["item"].title for r in rows], [r["percent"] for r in rows])
-        doc.add_paragraph()
-        doc.add_picture(BytesIO(chart), width=Cm(16))
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        doc.paragraph()
+        doc.picture(chart, width_cm=16)
+    return doc.to_bytes()

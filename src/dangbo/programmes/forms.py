@@ -66,7 +66,7 @@ class DocumentForm(RestrictedForm):
     attachment = forms.FileField(
         label="Tệp đính kèm",
         required=False,
-        help_text="PDF, DOC(X), XLS(X), ODT, PNG, JPG; tối đa 20 MB.",
+        help_text="PDF, DOCX, XLSX, ODT, PNG, JPEG (nhận biết theo nội dung tệp); tối đa 20 MB.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from dangbo.core import permissions
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
-from dangbo.core.permissions import reachable_paths
 
 
 class DocType(models.TextChoices):
@@ -208,36 +208,13 @@ class ProgrammeItem(RestrictedModelMixin, TimeStampedModel):
 
 
 class TaskQuerySet(RestrictedQuerySet):
-    """Tasks are seen by the assignee's subtree and by the assigning org's subtree."""
-
-    def restrict(self, user, action: str = "view"):
-        paths = reachable_paths(user, f"programmes.{action}")
-        if paths is None:
-            return self
-        if not paths:
-            return self.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(assignee_org__path__startswith=path)
-            condition |= Q(assigner_org__path__startswith=path)
-        return self.filter(condition)
-
-    def _reach(self, user, field):
-        paths = reachable_paths(user, "programmes.view")
-        if paths is None:
-            return self
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(**{f"{field}__path__startswith": path})
-        return self.filter(condition)
-
     def assigned_to(self, user):
         """Tasks whose assignee org lies in the user's subtrees."""
-        return self._reach(user, "assignee_org")
+        return permissions.restrict(self, user, "programmes.view", "assignee_org__path")
 
     def assigned_by(self, user):
         """Tasks given by an org in the user's subtrees."""
-        return self._reach(user, "assigner_org")
+        return permissions.restrict(self, user, "programmes.view", "assigner_org__path")
 
 
 class Task(RestrictedModelMixin, TimeStampedModel):
@@ -249,7 +226,8 @@ class Task(RestrictedModelMixin, TimeStampedModel):
         BREAKTHROUGH = "breakthrough", "Giao việc đột phá"
         RESOLUTION = "resolution", "Từ nghị quyết sinh hoạt chi bộ"
 
-    restrict_path_field = "assignee_org__path"
+    # Tasks are seen by the assignee's subtree and by the assigning org's subtree.
+    restrict_path_field = ("assignee_org__path", "assigner_org__path")
 
     kind = models.CharField("loại nhiệm vụ", max_length=20, choices=Kind.choices)
     title = models.CharField("nhiệm vụ", max_length=500)

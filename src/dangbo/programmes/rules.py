@@ -1,5 +1,5 @@
 """Pure rules of documents, programmes and tasks: roll-up arithmetic, status from dates and
-progress, item paths, attachment checks. No database access; parameters are passed in."""
+progress, item paths. No database access; parameters are passed in."""
 
 from __future__ import annotations
 
@@ -181,33 +181,6 @@ def report_problems(percent: int, status: str, reported_on: date, today: date) -
 
 
 # --- documents ------------------------------------------------------------------------------
-
-ATTACHMENT_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-
-
-def attachment_problem(name: str, size: int, head: bytes, max_mb: int) -> str | None:
-    """Why an uploaded file is refused (extension, signature of its content, size), or None."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_SIGNATURES:
-        allowed = ", ".join(sorted(ATTACHMENT_SIGNATURES))
-        return f"Tệp «{name}» không thuộc loại được phép ({allowed})."
-    if size <= 0:
-        return f"Tệp «{name}» rỗng."
-    if size > max_mb * 1024 * 1024:
-        return f"Tệp «{name}» vượt quá dung lượng cho phép ({max_mb} MB)."
-    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[extension]):
-        return f"Nội dung tệp «{name}» không đúng định dạng .{extension}."
-    return None
 
 
 def document_number_problem(number: str, doc_type: str) -> str | None:

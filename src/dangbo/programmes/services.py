@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from dangbo.core import uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -53,16 +54,14 @@ def _required(value: str, field: str, label: str) -> str:
 # --- documents -----------------------------------------------------------------------------
 
 
-def _check_attachment(upload, org_path: str, on: date) -> None:
+def _check_attachment(upload, org_path: str, on: date) -> uploads.CheckedUpload:
+    """The core upload rule (type by content, zip bounds), with the dated size limit of
+    issued documents (never above the site-wide DANGBO_UPLOAD_MAX_MB)."""
     max_mb = RuleParameter.value_on(
         "programmes.attachment_max_mb", on, org_path, rules.MAX_ATTACHMENT_MB
     )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    problem = rules.attachment_problem(upload.name, upload.size, head, int(max_mb))
-    if problem:
-        raise DomainError(problem, "attachment")
+    max_bytes = min(int(float(max_mb) * uploads.MB), uploads.document_max_bytes())
+    return uploads.check_upload(upload, max_bytes=max_bytes, field="attachment")
 
 
 @transaction.atomic
@@ -109,11 +108,11 @@ def register_document(
         recorded_by=_actor(user),
     )
     if attachment is not None:
-        _check_attachment(attachment, organization.path, issued_on)
-        document.attachment_name = attachment.name[:255]
-        document.attachment_size = attachment.size
-        document.attachment_type = attachment.name.rsplit(".", 1)[-1].lower()
-        document.attachment.save(attachment.name, attachment, save=False)
+        checked = _check_attachment(attachment, organization.path, issued_on)
+        document.attachment_name = checked.name
+        document.attachment_size = checked.size
+        document.attachment_type = checked.type.code
+        document.attachment.save(checked.stored_name(), checked.file, save=False)
     document.save()
     return document
 

@@ -9,13 +9,13 @@ from auditlog.signals import accessed
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from dangbo.core import hooks
+from dangbo.core import hooks, uploads
 from dangbo.core.exports import DOCX, XLSX, file_response
 from dangbo.core.models import RuleParameter
 from dangbo.core.params import get_date
@@ -171,21 +171,26 @@ class DocumentDetailView(ObjectDetailView):
         context.update(
             title=f"Văn bản {doc.number}",
             programmes=doc.programmes.all()[:20],
+            preview_types=uploads.PREVIEW_TYPES,
             tasks=doc.tasks.select_related("assignee_org")[:20],
         )
         return context
 
 
 class DocumentFileView(LoginRequiredMixin, View):
-    """The attachment, served only to users who reach the document; each download logged."""
+    """The attachment, served only to users who reach the document; each download logged.
+    `?xem=1` shows a PDF or an image in the browser (under a restrictive CSP)."""
 
     def get(self, request, pk):
         doc = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
         if not doc.attachment:
             raise Http404
         accessed.send(sender=Document, instance=doc)
-        return FileResponse(
-            doc.attachment.open("rb"), as_attachment=True, filename=doc.attachment_name
+        return uploads.serve_upload(
+            doc.attachment,
+            name=doc.attachment_name,
+            type_code=doc.attachment_type,
+            preview=bool(request.GET.get("xem")),
         )
 
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dangbo.core import permissions
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
 
 
@@ -55,21 +54,6 @@ class BadgeAward(RestrictedModelMixin, TimeStampedModel):
         return f"Huy hiệu {self.milestone} năm — {self.member}"
 
 
-class SubjectQuerySet(RestrictedQuerySet):
-    """Rows about a member or an org: reached through the member's place or the org."""
-
-    def restrict(self, user, action: str = "view"):
-        paths = permissions.reachable_paths(user, f"{self.model.permission_scope()}.{action}")
-        if paths is None:
-            return self
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(member__org_path__startswith=path) | Q(
-                organization__path__startswith=path
-            )
-        return self.filter(condition)
-
-
 class SubjectMixin(models.Model):
     """A member or an organisation (exactly one)."""
 
@@ -90,13 +74,11 @@ class SubjectMixin(models.Model):
         verbose_name="tổ chức đảng",
     )
 
-    restrict_path_field = "member__org_path"
+    # Rows about a member or an org: reached through the member's place or the org.
+    restrict_path_field = ("member__org_path", "organization__path")
 
     class Meta:
         abstract = True
-
-    def restrict_path(self) -> str:
-        return self.organization.path if self.organization_id else self.member.org_path
 
     @property
     def subject(self):
@@ -115,7 +97,7 @@ def _one_subject(name: str) -> models.CheckConstraint:
     )
 
 
-class Commendation(RestrictedModelMixin, SubjectMixin, TimeStampedModel):
+class Commendation(SubjectMixin, RestrictedModelMixin, TimeStampedModel):
     """A commendation (giấy khen, bằng khen…) to a member or an organisation, with its decision."""
 
     member = models.ForeignKey(
@@ -141,7 +123,7 @@ class Commendation(RestrictedModelMixin, SubjectMixin, TimeStampedModel):
     decided_on = models.DateField("ngày quyết định")
     reason = models.CharField("thành tích", max_length=500, blank=True)
 
-    objects = SubjectQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "member_id", "organization_id"]
@@ -153,7 +135,7 @@ class Commendation(RestrictedModelMixin, SubjectMixin, TimeStampedModel):
         return f"{self.form} {self.year} — {self.subject}"
 
 
-class CommendationProposal(RestrictedModelMixin, SubjectMixin, TimeStampedModel):
+class CommendationProposal(SubjectMixin, RestrictedModelMixin, TimeStampedModel):
     """A commendation proposed from a classification streak, waiting for an officer.
 
     Made when a review year's grades become final (hooks.classification_confirmed) or on
@@ -185,7 +167,7 @@ class CommendationProposal(RestrictedModelMixin, SubjectMixin, TimeStampedModel)
     )
     note = models.CharField("ghi chú", max_length=255, blank=True)
 
-    objects = SubjectQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-streak", "id"]

@@ -3,6 +3,13 @@
 A badge for N years is due when party age (from the admission decision, gaps excluded) reaches
 N years. It may be awarded up to `early` months before (24 for 70 years and more), on one of
 the award days; discipline in force delays it by the longest delay of its forms.
+
+On an award day a member is eligible for the highest milestone they reach by then (allowance
+included) above every badge they hold. Lower milestones passed without a badge are not awarded
+after the fact — a badge marks the party age reached (Hướng dẫn 01-HD/TW 2021, mục 18.1: "đủ
+30, 40, … năm tuổi đảng được xét tặng"), so a member with 62 years is proposed the 60-year
+badge, never the 30-year one; the reason names the skipped milestones so the officer can check
+the member's file (badges received before the system may be missing from it).
 """
 
 from collections.abc import Iterable
@@ -30,6 +37,7 @@ class Eligibility:
     eligible_from: date  # after early allowance and discipline delay
     early_months: int
     delayed_until: date | None = None
+    skipped: tuple[int, ...] = ()  # lower milestones passed without a badge on record
 
     def reason(self) -> str:
         text = f"Đủ {self.milestone} năm tuổi đảng ngày {self.due_on:%d/%m/%Y}"
@@ -37,6 +45,9 @@ class Eligibility:
             text += f"; được xét sớm tối đa {self.early_months} tháng"
         if self.delayed_until:
             text += f"; lùi đến {self.delayed_until:%d/%m/%Y} do kỷ luật"
+        if self.skipped:
+            years = ", ".join(str(y) for y in self.skipped)
+            text += f"; chưa ghi nhận huy hiệu {years} năm (không xét tặng bù mốc thấp hơn)"
         return text
 
 
@@ -48,33 +59,46 @@ def milestone_date(
     return add_months(admitted_on, years * 12) + timedelta(days=gap_days)
 
 
-def next_badge(
+def early_months(years: int, params: BadgeParams = BadgeParams()) -> int:
+    return params.early_months_senior if years >= params.senior_from else params.early_months
+
+
+def badge_on(
     admitted_on: date,
     gaps: Iterable[tuple[date, date | None]],
     awarded: Iterable[int],
     disciplines: Iterable[tuple[date, int]],
+    award_day: date,
     today: date,
     params: BadgeParams = BadgeParams(),
 ) -> Eligibility | None:
-    """The next badge the member can get (milestones already awarded are skipped).
+    """The badge the member can be given on `award_day`, or None.
 
-    `disciplines` are (decision date, delay months) of decisions in force: the badge cannot be
-    awarded before the decision date plus its delay.
+    It is the highest milestone above every badge held whose day, less the early allowance,
+    has come by `award_day`. `disciplines` are (decision date, delay months) of decisions in
+    force: no badge before the decision date plus its delay.
     """
     gaps = list(gaps)
-    done = set(awarded)
-    highest = max(done, default=0)
-    for years in params.milestones:
-        if years in done or years <= highest:
+    highest = max(awarded, default=0)
+    reached = []
+    for years in sorted(params.milestones):
+        if years <= highest:
             continue
         due = milestone_date(admitted_on, gaps, years, today)
-        early = params.early_months_senior if years >= params.senior_from else params.early_months
-        eligible = add_months(due, -early)
-        delayed = max((add_months(d, months) for d, months in disciplines if months), default=None)
-        if delayed and delayed > eligible:
-            return Eligibility(years, due, delayed, early, delayed)
-        return Eligibility(years, due, eligible, early)
-    return None
+        early = early_months(years, params)
+        if add_months(due, -early) <= award_day:
+            reached.append((years, due, early))
+    if not reached:
+        return None
+    years, due, early = reached[-1]
+    eligible = add_months(due, -early)
+    delayed = max((add_months(d, months) for d, months in disciplines if months), default=None)
+    skipped = tuple(y for y, _due, _early in reached[:-1])
+    if delayed and delayed > eligible:
+        if delayed > award_day:
+            return None
+        return Eligibility(years, due, delayed, early, delayed, skipped)
+    return Eligibility(years, due, eligible, early, skipped=skipped)
 
 
 def award_days(start: date, count: int) -> list[date]:

@@ -41,7 +41,8 @@ def _by_member(rows):
 
 
 def eligibility(members: list[Member], award_day: date, today: date, params=None):
-    """(member, Eligibility) for those whose next badge can be given on `award_day`."""
+    """(member, Eligibility) for those who can be given a badge on `award_day`: the highest
+    milestone they reach by then above every badge they hold (`rules.badge_on`)."""
     params = params or params_on(award_day)
     ids = [m.pk for m in members]
     gaps = _by_member(
@@ -61,7 +62,7 @@ def eligibility(members: list[Member], award_day: date, today: date, params=None
     )
     result = []
     for member in members:
-        found = rules.next_badge(
+        found = rules.badge_on(
             member.admitted_on,
             gaps.get(member.pk, []),
             [m for (m,) in live.get(member.pk, [])],
@@ -69,10 +70,11 @@ def eligibility(members: list[Member], award_day: date, today: date, params=None
                 (d, DISCIPLINE_BADGE_DELAY_MONTHS.get(f, 0))
                 for d, f in disciplines.get(member.pk, [])
             ],
+            award_day,
             today,
             params,
         )
-        if found and found.eligible_from <= award_day:
+        if found:
             result.append((member, found))
     return result
 

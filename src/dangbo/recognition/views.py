@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views import View
-from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
@@ -136,7 +135,7 @@ class CeremonyExportView(BadgeScopeMixin, View):
             .select_related("member", "member__organization")
             .order_by("-milestone", "member__name_search")
         )
-        wb = Workbook(write_only=True)
+        wb = new_workbook(write_only=True)
         ws = wb.create_sheet("Huy hieu")
         ws.append([f"DANH SÁCH ĐẢNG VIÊN ĐƯỢC TẶNG HUY HIỆU ĐẢNG ĐỢT {day:%d/%m/%Y}"])
         ws.append([org.name])

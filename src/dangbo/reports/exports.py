@@ -4,15 +4,13 @@ Every table (member statistics, module reports) is first turned into a `Grid`: a
 column headers (optionally grouped under one merged header), one row per org and a total row.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 
-from docx import Document
-from docx.shared import Cm
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from dangbo.core.exports import csv_bytes, new_document, new_workbook, pyplot, workbook_bytes
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -44,7 +42,7 @@ def _format(value) -> str:
 
 
 def to_xlsx(grid: Grid) -> bytes:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "Bao cao"
     lead = len(grid.lead_columns)
@@ -98,27 +96,22 @@ def to_xlsx(grid: Grid) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = 13
     ws.cell(row + 2, max(2, width - 1), "NGƯỜI LẬP BIỂU").font = Font(bold=True)
     ws.cell(row + 3, max(2, width - 1), "(Ký, ghi rõ họ tên)").font = Font(italic=True)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def to_csv(grid: Grid) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["Tổ chức", *grid.headers])
-    for label, values in grid.rows:
-        writer.writerow([label, *values])
-    writer.writerow(["Tổng cộng", *grid.totals])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+    return csv_bytes(
+        [
+            ["Tổ chức", *grid.headers],
+            *([label, *values] for label, values in grid.rows),
+            ["Tổng cộng", *grid.totals],
+        ]
+    )
 
 
 def chart(grid: Grid, fmt: str = "svg") -> bytes:
     """A bar chart of the totals of the grouped columns (matplotlib, offline)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot()
 
     lead = len(grid.lead_columns)
     picked = grid.chart_columns if grid.chart_columns is not None else range(len(grid.columns))
@@ -138,29 +131,17 @@ def chart(grid: Grid, fmt: str = "svg") -> bytes:
 
 
 def to_docx(grid: Grid) -> bytes:
-    doc = Document()
-    doc.add_heading(grid.title, level=1)
-    doc.add_paragraph(grid.subtitle)
+    doc = new_document()
+    doc.heading(grid.title, level=1)
+    doc.paragraph(grid.subtitle)
     if grid.summary:
-        doc.add_paragraph(grid.summary)
-    table = doc.add_table(rows=1, cols=len(grid.headers) + 1)
-    table.style = "Table Grid"
-    for i, label in enumerate(["Tổ chức", *grid.headers]):
-        table.rows[0].cells[i].text = label
-    for label, values in [*grid.rows, ("Tổng cộng", grid.totals)]:
-        cells = table.add_row().cells
-        cells[0].text = label
-        for i, value in enumerate(values):
-            cells[1 + i].text = _format(value)
-    doc.add_picture(io.BytesIO(chart(grid, "png")), width=Cm(16))
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def rows_to_csv(headers: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        doc.paragraph(grid.summary)
+    doc.table(
+        ["Tổ chức", *grid.headers],
+        (
+            [label, *(_format(v) for v in values)]
+            for label, values in [*grid.rows, ("Tổng cộng", grid.totals)]
+        ),
+    )
+    doc.picture(chart(grid, "png"), width_cm=16)
+    return doc.to_bytes()

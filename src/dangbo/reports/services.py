@@ -12,12 +12,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from openpyxl import Workbook
 
 from dangbo.core import jobs
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import IdentityMask, new_workbook, save_workbook
 from dangbo.core.permissions import has_permission
-from dangbo.core.text import mask_id_number
 from dangbo.members.choices import Gender, Status
 from dangbo.organizations.models import Organization
 from dangbo.reports import catalogue, queries
@@ -236,9 +235,9 @@ def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tu
     qs = queries.members_on(job.params["path"], on, today)
     total = qs.count()
     _beat(running, progress_total=total)
-    show_id = has_permission(job.requested_by, "members.view_identity", job.organization.path)
+    shown_id = IdentityMask(job.requested_by)  # full only where the requester may see it
     statuses, genders = dict(Status.choices), dict(Gender.choices)
-    workbook = Workbook(write_only=True)  # rows stream to disk: memory stays flat
+    workbook = new_workbook(write_only=True)  # rows stream to disk: memory stays flat
     sheet = workbook.create_sheet("Dang vien")
     sheet.append([job.title])
     sheet.append(MEMBER_COLUMNS)
@@ -247,6 +246,7 @@ def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tu
         "birth_date",
         "gender",
         "id_number",
+        "org_path",
         "organization__name",
         "status",
         "admitted_on",
@@ -254,14 +254,14 @@ def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tu
     )
     written = 0
     for written, row in enumerate(rows.iterator(chunk_size=5000), start=1):
-        name, birth, gender, id_number, org, status, admitted, official = row
+        name, birth, gender, id_number, path, org, status, admitted, official = row
         sheet.append(
             [
                 written,
                 name,
                 _d(birth),
                 genders.get(gender, gender),
-                id_number if show_id else mask_id_number(id_number),
+                shown_id(id_number, path),
                 org,
                 statuses.get(status, status),
                 _d(admitted),
@@ -275,7 +275,7 @@ def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tu
     file_name = f"xuat-{job.pk}-{attempt}-{on:%Y%m%d}.xlsx"
     partial = exports_dir() / f".{file_name}.{uuid.uuid4().hex[:8]}.part"
     try:
-        workbook.save(partial)
+        save_workbook(workbook, partial)
         _beat(running)
         os.replace(partial, exports_dir() / file_name)
     finally:

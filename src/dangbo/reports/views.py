@@ -5,20 +5,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import router
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from dangbo.core.audit import log_export
+from dangbo.core.audit import log_listing
 from dangbo.core.db import reporting
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import file_response
+from dangbo.core.exports import IdentityMask, csv_response, file_response, stored_file_response
 from dangbo.core.params import get_date, get_id, get_year
 from dangbo.core.permissions import has_permission, reachable_paths
-from dangbo.core.text import mask_id_number
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.reports import catalogue, dashboard, exports, queries, services, summaries
@@ -169,9 +168,17 @@ class MemberRowsView(ReportMixin, View):
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        show_id = has_permission(request.user, "members.view_identity", root.path)
+        shown_id = IdentityMask(request.user)
         for member in page.object_list:
-            member.shown_id = member.id_number if show_id else mask_id_number(member.id_number)
+            member.shown_id = shown_id(member.id_number, member.org_path)
+        log_listing(
+            request,
+            Member,
+            len(page.object_list),
+            org=root.pk,
+            on=on.isoformat(),
+            page=page.number,
+        )
         return render(
             request,
             "reports/member_rows.html",
@@ -306,13 +313,11 @@ class ModuleRowsView(ModuleReportMixin, View):
             rows = [
                 catalogue.display_row(measure, row) for row in catalogue.drill_values(measure, qs)
             ]
-            return file_response(
+            return csv_response(
                 request,
-                exports.rows_to_csv(headers, rows),
-                content_type="text/csv; charset=utf-8",
+                [headers, *rows],
                 filename=f"{report.key}-{measure.key}-{year}.csv",
                 what=measure.model,
-                rows=len(rows),
                 org=root.pk,
                 year=year,
             )
@@ -461,12 +466,12 @@ class ExportDownloadView(ReportMixin, View):
         path = services.exports_dir() / job.file_name
         if not path.exists():
             raise Http404
-        log_export(
+        return stored_file_response(
             request,
-            Member,
-            job.progress_done,
+            path.open("rb"),
             filename=job.file_name,
+            what=Member,
+            rows=job.progress_done,
             org=job.organization_id,
             job=job.pk,
         )
-        return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)

@@ -141,6 +141,8 @@ class ReviewYearViewSet(
 ):
     """Review years opened at an org the user reaches. POST opens a year (reviews.manage)."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = ReviewYear.objects.select_related("organization")
     serializer_class = ReviewYearSerializer
     filterset_fields = ["year", "state", "organization"]
@@ -178,6 +180,8 @@ class MemberReviewViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
 class OrgReviewViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Orgs in a review year; actions for the cell's entry, the quota and the confirmation."""
+
+    personal_data = False  # org-level data: reads are not logged
 
     queryset = OrgReview.objects.select_related(
         "organization__org_type", "review_year__organization"

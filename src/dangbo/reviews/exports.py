@@ -1,9 +1,9 @@
 """A review year's results for a subtree: the classification table as an XLSX workbook
 (openpyxl) and the report as a DOCX document (python-docx)."""
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dangbo.core.exports import SafeWorkbook, cell, new_document, new_workbook
 from dangbo.reviews import rules, services
 from dangbo.reviews.models import MemberReview, OrgReview
 
@@ -31,9 +31,9 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def classification_xlsx(review_year, org) -> tuple[Workbook, int]:
+def classification_xlsx(review_year, org) -> tuple[SafeWorkbook, int]:
     """The workbook and how many member rows it holds."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     bold = Font(bold=True)
 
     summary = workbook.create_sheet("Tổng hợp")
@@ -113,11 +113,7 @@ def classification_xlsx(review_year, org) -> tuple[Workbook, int]:
 
 
 def _bold(sheet, value, font):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    return cell
+    return cell(sheet, value, font=font)
 
 
 def _pct(value) -> str:
@@ -125,35 +121,24 @@ def _pct(value) -> str:
 
 
 def _table(doc, header: list[str], rows: list[list]):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = str(value)
-    return table
+    return doc.table(header, rows, bold=True)
 
 
 def classification_docx(review_year, org, today) -> tuple[object, int]:
     """The year's report: shares for members, grassroots orgs and cells, the years compared
-    (with multi-year averages), and member grades per subordinate org. Returns the python-docx
-    document and how many table rows it holds."""
-    from docx import Document
-
+    (with multi-year averages), and member grades per subordinate org. Returns the document
+    (a core.exports DocumentWriter) and how many table rows it holds."""
     from dangbo.organizations.models import Organization
 
-    doc = Document()
-    doc.add_heading(f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {review_year.year}", level=1)
+    doc = new_document()
+    doc.heading(f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {review_year.year}", level=1)
     state = "đã kết thúc" if not review_year.is_open else "đang đánh giá (số liệu tạm thời)"
-    doc.add_paragraph(f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}.")
+    doc.paragraph(f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}.")
     grades = list(reversed(rules.GRADES))
     short = [rules.GRADE_SHORT[g] for g in grades]
     rows = 0
 
-    doc.add_heading("1. Kết quả xếp loại", level=2)
+    doc.heading("1. Kết quả xếp loại", level=2)
     (year,) = services.shares(org.path, [review_year.year]) or [None]
     summary = []
     if year is not None:
@@ -186,7 +171,7 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
     )
     rows += len(summary)
 
-    doc.add_heading("2. So sánh các năm", level=2)
+    doc.heading("2. So sánh các năm", level=2)
     years = [y for y in services.shares(org.path) if y.year <= review_year.year]
     history = [
         [
@@ -222,7 +207,7 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
     )
     rows += len(history)
 
-    doc.add_heading("3. Xếp loại đảng viên theo tổ chức trực thuộc", level=2)
+    doc.heading("3. Xếp loại đảng viên theo tổ chức trực thuộc", level=2)
     by_child = services.grades_by_child(review_year, org)
     names = dict(Organization.objects.filter(path__in=list(by_child)).values_list("path", "name"))
     children = []

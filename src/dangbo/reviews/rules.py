@@ -9,21 +9,18 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from dangbo.members import rules as member_rules
 from dangbo.members.rules import months_between
 
-# Grades, from lowest to highest (codes stored in the database).
-NOT_COMPLETED = "kht"
-COMPLETED = "ht"
-GOOD = "htt"
-EXCELLENT = "htxs"
-GRADES = (NOT_COMPLETED, COMPLETED, GOOD, EXCELLENT)
+# Grades, from lowest to highest (codes stored in the database; defined by members, which
+# also holds the discipline cap inspections shows).
+NOT_COMPLETED = member_rules.GRADE_NOT_COMPLETED
+COMPLETED = member_rules.GRADE_COMPLETED
+GOOD = member_rules.GRADE_GOOD
+EXCELLENT = member_rules.GRADE_EXCELLENT
+GRADES = member_rules.GRADES
 RANK = {grade: index for index, grade in enumerate(GRADES)}
-GRADE_LABELS = {
-    EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
-    GOOD: "Hoàn thành tốt nhiệm vụ",
-    COMPLETED: "Hoàn thành nhiệm vụ",
-    NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
-}
+GRADE_LABELS = member_rules.GRADE_LABELS
 GRADE_SHORT = {EXCELLENT: "HTXSNV", GOOD: "HTTNV", COMPLETED: "HTNV", NOT_COMPLETED: "KHTNV"}
 
 
@@ -38,14 +35,6 @@ class GradeRules:
 
 
 DEFAULT_RULES = GradeRules()
-
-# Discipline in the year caps the grade (configurable: RuleParameter "reviews.discipline_caps").
-DEFAULT_DISCIPLINE_CAPS = {
-    "reprimand": COMPLETED,
-    "warning": COMPLETED,
-    "dismissal": NOT_COMPLETED,
-    "expulsion": NOT_COMPLETED,
-}
 
 # Quota: Excellent ≤ rate × Good (RuleParameter "reviews.quota_percent" / "…_outstanding").
 DEFAULT_QUOTA_PERCENT = 20
@@ -134,18 +123,6 @@ def commitment_effect(
     if Fraction(achieved, items) * 100 < Fraction(str(min_percent)):
         return CommitmentEffect(False, COMPLETED)
     return CommitmentEffect(False, None)
-
-
-def discipline_cap(
-    forms_in_year: Iterable[str], caps: Mapping[str, str] = DEFAULT_DISCIPLINE_CAPS
-) -> str | None:
-    """The highest grade allowed given discipline decisions in the year (None: no cap)."""
-    cap = None
-    for form in forms_in_year:
-        limit = caps.get(form)
-        if limit is not None:
-            cap = limit if cap is None else lower(cap, limit)
-    return cap
 
 
 def excellent_limit(good_count: int, percent: int | Decimal) -> int:

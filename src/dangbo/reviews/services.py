@@ -14,6 +14,8 @@ from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission, reachable_paths
 from dangbo.core.text import clean_spaces
+from dangbo.members import rules as member_rules
+from dangbo.members import services as member_services
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Discipline, Member
 from dangbo.organizations.models import Organization
@@ -53,11 +55,9 @@ def grade_rules(review_year: ReviewYear) -> rules.GradeRules:
 
 
 def discipline_caps(review_year: ReviewYear) -> dict:
-    return RuleParameter.value_on(
-        "reviews.discipline_caps",
-        review_year.reference_date,
-        review_year.organization.path,
-        rules.DEFAULT_DISCIPLINE_CAPS,
+    """The discipline cap table (owned by members, shown by inspections) on the review day."""
+    return member_services.discipline_grade_caps(
+        review_year.reference_date, review_year.organization.path
     )
 
 
@@ -79,10 +79,7 @@ def commitment_results(review_year: ReviewYear, member_ids) -> dict[int, tuple[i
     member_ids = list(member_ids)
     if not member_ids:
         return {}
-    return (
-        hooks.call("programmes.commitment_results", member_ids, review_year.year, default=None)
-        or {}
-    )
+    return hooks.call("programmes.commitment_results", member_ids, review_year.year) or {}
 
 
 def commitment_effect(review: MemberReview, min_percent) -> rules.CommitmentEffect:
@@ -154,7 +151,7 @@ def _caps_by_member(review_year: ReviewYear, path: str) -> dict[int, str]:
     for member_id, form, annulled_on in rows:
         if annulled_on is None:
             forms.setdefault(member_id, []).append(form)
-    return {m: rules.discipline_cap(f, caps) or "" for m, f in forms.items()}
+    return {m: member_rules.discipline_grade_cap(f, caps) or "" for m, f in forms.items()}
 
 
 @transaction.atomic
@@ -1012,9 +1009,7 @@ def check_past_results(
             forms.setdefault((member_id, year), []).append(form)
     year_rows = _years_around(root, years)
     caps_by_year = {
-        year: RuleParameter.value_on(
-            "reviews.discipline_caps", date(year, 12, 1), root.path, rules.DEFAULT_DISCIPLINE_CAPS
-        )
+        year: member_services.discipline_grade_caps(date(year, 12, 31), root.path)
         for year in years
         if year <= today.year
     }
@@ -1045,8 +1040,10 @@ def check_past_results(
         check.organization_id = member["organization_id"]
         check.organization_name = member["organization__name"]
         existing = reviews.get((result.member_id, result.year))
-        caps = caps_by_year.get(result.year, rules.DEFAULT_DISCIPLINE_CAPS)
-        cap = rules.discipline_cap(forms.get((result.member_id, result.year), ()), caps)
+        caps = caps_by_year.get(result.year, member_rules.DEFAULT_DISCIPLINE_GRADE_CAPS)
+        cap = member_rules.discipline_grade_cap(
+            forms.get((result.member_id, result.year), ()), caps
+        )
         if existing and existing["discipline_cap"]:
             cap = rules.lower(existing["discipline_cap"], cap)
         check.cap = cap or ""

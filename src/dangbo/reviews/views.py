@@ -458,7 +458,7 @@ class MemberResultsView(LoginRequiredMixin, View):
             review.can_change = review.review_year.is_open and _can(request.user, "change", path)
             review.can_confirm = _can(request.user, "confirm", path)
             review.comments = hooks.call(
-                "committees.member_comments", review.member, review.review_year.year, default=[]
+                "committees.member_comments", review.member, review.review_year.year
             )
             if review.commitment_items:
                 review.commitment_note = services.commitment_effect(

@@ -81,6 +81,8 @@ class ResultsSerializer(serializers.Serializer):
 class CampaignViewSet(RestrictedReadOnlyViewSet):
     """Survey campaigns of the committees in the caller's reach, with their sample."""
 
+    personal_data = False  # org-level data: reads are not logged
+
     queryset = Campaign.objects.select_related("organization").prefetch_related(
         "sample__organization"
     )

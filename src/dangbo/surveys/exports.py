@@ -6,15 +6,10 @@ from __future__ import annotations
 import io
 
 from django.db.models import Count
-from docx import Document
-from docx.shared import Cm
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from dangbo.core.exports import cell, new_document, new_workbook, pyplot
 from dangbo.surveys.models import Answer, FindingKind, QuestionKind, Response
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _pct(value) -> str:
@@ -26,14 +21,12 @@ def _num(value) -> str:
 
 
 def _bold(sheet, value, size=11):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True, size=size)
-    return cell
+    return cell(sheet, value, font=Font(bold=True, size=size))
 
 
 def results_workbook(campaign, version, result):
     """(workbook, rows): a summary sheet and the raw table, one row per questionnaire."""
-    book = Workbook(write_only=True)  # streamed: 5,000 questionnaires are ~130k cells
+    book = new_workbook(write_only=True)  # streamed: 5,000 questionnaires are ~130k cells
     sheet = book.create_sheet("Tổng hợp")
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 18
@@ -90,10 +83,7 @@ def results_workbook(campaign, version, result):
 
 
 def _chart(title: str, labels: list[str], series: dict[str, list[float]], ylim=None) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
     width = 0.8 / max(len(series), 1)
@@ -115,12 +105,12 @@ def _chart(title: str, labels: list[str], series: dict[str, list[float]], ylim=N
 
 
 def report_docx(campaign, version, result, findings) -> bytes:
-    doc = Document()
-    doc.add_heading(f"BÁO CÁO KẾT QUẢ KHẢO SÁT: {campaign.title}", level=1)
+    doc = new_document()
+    doc.heading(f"BÁO CÁO KẾT QUẢ KHẢO SÁT: {campaign.title}", level=1)
     scheme = campaign.document or campaign.programme
     if scheme:
-        doc.add_paragraph(f"Đánh giá: {scheme}")
-    doc.add_paragraph(
+        doc.paragraph(f"Đánh giá: {scheme}")
+    doc.paragraph(
         f"Thời gian: {campaign.starts_on:%d/%m/%Y} – {campaign.ends_on:%d/%m/%Y}. "
         f"Mục đích: {campaign.purpose}"
     )
@@ -128,7 +118,7 @@ def report_docx(campaign, version, result, findings) -> bytes:
         campaign.sample.values("org_type__name").annotate(n=Count("id")).order_by("org_type__name")
     )
     parts = ", ".join(f"{row['n']} {row['org_type__name'].lower()}" for row in sample)
-    doc.add_paragraph(
+    doc.paragraph(
         f"Mẫu khảo sát: {parts or 'chưa chọn'}"
         + (f" (chọn ngẫu nhiên, hạt giống {campaign.sample_seed})" if campaign.sample_seed else "")
         + f". Số phiếu thu về: {result.responses} ({version})."
@@ -146,46 +136,46 @@ def report_docx(campaign, version, result, findings) -> bytes:
             series,
             ylim=(0, 5),
         )
-        doc.add_picture(io.BytesIO(png), width=Cm(16))
-    doc.add_heading("Những việc làm được", level=2)
+        doc.picture(png, width_cm=16)
+    doc.heading("Những việc làm được", level=2)
     for q in result.worked:
-        doc.add_paragraph(f"{q.question.text} — điểm trung bình {_num(q.average)}", "List Bullet")
+        doc.paragraph(f"{q.question.text} — điểm trung bình {_num(q.average)}", "List Bullet")
     for f in findings:
         if f.kind == FindingKind.WORKED:
-            doc.add_paragraph(f.text, "List Bullet")
-    doc.add_heading("Những việc chưa làm được", level=2)
+            doc.paragraph(f.text, "List Bullet")
+    doc.heading("Những việc chưa làm được", level=2)
     for q in result.not_worked:
-        doc.add_paragraph(f"{q.question.text} — điểm trung bình {_num(q.average)}", "List Bullet")
+        doc.paragraph(f"{q.question.text} — điểm trung bình {_num(q.average)}", "List Bullet")
     for f in findings:
         if f.kind == FindingKind.NOT_WORKED:
-            doc.add_paragraph(f.text, "List Bullet")
-    doc.add_heading("Kiến nghị, đề xuất", level=2)
+            doc.paragraph(f.text, "List Bullet")
+    doc.heading("Kiến nghị, đề xuất", level=2)
     for f in findings:
         if f.kind == FindingKind.RECOMMENDATION:
-            doc.add_paragraph(f.text, "List Bullet")
-    doc.add_heading("Kết quả theo từng câu hỏi", level=2)
+            doc.paragraph(f.text, "List Bullet")
+    doc.heading("Kết quả theo từng câu hỏi", level=2)
     labels = [c.label for c in result.columns]
     for q in result.questions:
-        doc.add_heading(str(q.question), level=3)
+        doc.heading(str(q.question), level=3)
         if q.question.kind == QuestionKind.TEXT:
             for answer in q.texts[:200]:
-                doc.add_paragraph(f"{answer.text} ({answer.response.group.name})", "List Bullet")
+                doc.paragraph(f"{answer.text} ({answer.response.group.name})", "List Bullet")
             continue
-        table = doc.add_table(rows=1, cols=len(labels) + 1)
-        table.style = "Table Grid"
-        table.rows[0].cells[0].text = "Phương án"
-        for i, label in enumerate(labels, start=1):
-            table.rows[0].cells[i].text = label
-        for row in q.rows:
-            cells = table.add_row().cells
-            cells[0].text = row.label
-            for i, (n, s) in enumerate(zip(row.counts, row.shares, strict=True), start=1):
-                cells[i].text = f"{n} ({_pct(s)})" if s is not None else str(n)
+        table = doc.table(
+            ["Phương án", *labels],
+            (
+                [
+                    row.label,
+                    *(
+                        f"{n} ({_pct(s)})" if s is not None else str(n)
+                        for n, s in zip(row.counts, row.shares, strict=True)
+                    ),
+                ]
+                for row in q.rows
+            ),
+        )
         if q.averages:
-            cells = table.add_row().cells
-            cells[0].text = "Điểm trung bình"
-            for i, avg in enumerate(q.averages, start=1):
-                cells[i].text = _num(avg)
+            doc.add_row(table, ["Điểm trung bình", *(_num(avg) for avg in q.averages)])
         if q.rows and q.total_respondents:
             png = _chart(
                 q.question.text,
@@ -193,7 +183,5 @@ def report_docx(campaign, version, result, findings) -> bytes:
                 {"Tỷ lệ (%)": [row.shares[0] for row in q.rows]},
                 ylim=(0, 100),
             )
-            doc.add_picture(io.BytesIO(png), width=Cm(13))
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+            doc.picture(png, width_cm=13)
+    return doc.to_bytes()

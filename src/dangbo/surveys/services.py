@@ -306,7 +306,6 @@ def schedule_visit(
         people=people,
         mode=mode,
         online_link=online_link,
-        default=None,
     )
     return Visit.objects.create(
         team=team, sampled_org=sampled_org, visit_on=visit_on, mode=mode, meeting=meeting

@@ -11,7 +11,7 @@ from django.views import View
 
 from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import file_response, xlsx_response
+from dangbo.core.exports import DOCX, file_response, xlsx_response
 from dangbo.core.params import get_id, get_int, parse_id
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
 from dangbo.surveys import exports, forms, queries, rules, services
@@ -335,6 +335,7 @@ class CloseView(CampaignActionView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("user")
+        kwargs.pop("permission")
         return kwargs
 
     def perform(self, form):
@@ -532,7 +533,7 @@ class ExportDocxView(ResultsMixin, View):
         return file_response(
             request,
             body,
-            content_type=exports.DOCX,
+            content_type=DOCX,
             filename=f"bao-cao-khao-sat-{campaign.pk}.docx",
             what=campaign,
             rows=result.responses,

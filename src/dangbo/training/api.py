@@ -11,6 +11,7 @@ class TrainingClassSerializer(serializers.ModelSerializer):
 
 
 class TrainingClassViewSet(RestrictedReadOnlyViewSet):
+    personal_data = False  # org-level data: reads are not logged
     queryset = TrainingClass.objects.all()
     serializer_class = TrainingClassSerializer
     filterset_fields = ["kind", "organization"]

@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from openpyxl import Workbook
-
+from dangbo.core.exports import SafeWorkbook, new_workbook
 from dangbo.transfers import rules
 
 COLUMNS = [
@@ -23,8 +22,8 @@ COLUMNS = [
 ]
 
 
-def transfers_workbook(transfers, today: date) -> Workbook:
-    book = Workbook(write_only=True)
+def transfers_workbook(transfers, today: date) -> SafeWorkbook:
+    book = new_workbook(write_only=True)
     sheet = book.create_sheet("Chuyển sinh hoạt")
     sheet.append([title for title, _get in COLUMNS] + ["Cảnh báo"])
     for t in transfers:

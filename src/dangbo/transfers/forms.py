@@ -1,28 +1,15 @@
 """Forms of the transfer screens."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.forms import unscoped
 from dangbo.members.choices import ETHNICITY_CHOICES, Gender
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.transfers.rules import Kind
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def orgs_for(user, permission: str = "transfers.change"):
-    """Active orgs where the user holds a transfers permission."""
-    paths = reachable_paths(user, permission)
-    orgs = Organization.objects.filter(is_active=True)
-    if paths is None:
-        return orgs
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return orgs.filter(condition)
 
 
 def date_field(label, **kwargs):
@@ -43,6 +30,7 @@ class CellField(forms.ModelChoiceField):
             "queryset", Organization.objects.filter(is_active=True, org_type__holds_members=True)
         )
         super().__init__(*args, **kwargs)
+        unscoped(self, "the receiving cell may lie anywhere; cell names are not personal data")
 
 
 class IssueForm(UserFormMixin, forms.Form):
@@ -76,7 +64,10 @@ class ActForm(UserFormMixin, forms.Form):
 
 
 class TransferInForm(UserFormMixin, forms.Form):
-    to_org = forms.ModelChoiceField(label="Chi bộ tiếp nhận", queryset=Organization.objects.none())
+    to_org = forms.ModelChoiceField(
+        label="Chi bộ tiếp nhận",
+        queryset=Organization.objects.filter(is_active=True, org_type__holds_members=True),
+    )
     external_org = forms.CharField(label="Nơi đi (ngoài hệ thống)", max_length=255)
     paper_number = forms.CharField(label="Số giấy giới thiệu", max_length=60)
     on = date_field("Ngày tiếp nhận")
@@ -87,7 +78,3 @@ class TransferInForm(UserFormMixin, forms.Form):
     id_number = forms.CharField(label="Số định danh cá nhân", max_length=12, required=False)
     admitted_on = date_field("Ngày vào Đảng")
     official_on = date_field("Ngày chính thức", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = orgs_for(self.user).filter(org_type__holds_members=True)

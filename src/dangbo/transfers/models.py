@@ -2,26 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
-from dangbo.core import permissions
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
 from dangbo.transfers.rules import Kind, State
 
 
 class TransferQuerySet(RestrictedQuerySet):
-    """Both sides reach a transfer: the sending org's subtree and the receiving org's."""
-
-    def restrict(self, user, action: str = "view"):
-        paths = permissions.reachable_paths(user, f"transfers.{action}")
-        if paths is None:
-            return self
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(from_org__path__startswith=path) | Q(to_org__path__startswith=path)
-        return self.filter(condition)
-
     def open(self):
         return self.filter(state__in=State.OPEN)
 
@@ -77,7 +64,8 @@ class Transfer(RestrictedModelMixin, TimeStampedModel):
     )
 
     objects = TransferQuerySet.as_manager()
-    restrict_path_field = "from_org__path"
+    # Both sides reach a transfer: the sending org's subtree and the receiving org's.
+    restrict_path_field = ("from_org__path", "to_org__path")
 
     class Meta:
         ordering = ["-issued_on", "-id"]

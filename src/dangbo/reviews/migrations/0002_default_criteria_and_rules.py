@@ -26,9 +26,10 @@ RULES = [
     ("reviews.quota_percent", 20),
     ("reviews.quota_percent_outstanding", 25),
     ("reviews.min_months_since_admission", 6),
+    # Any discipline in the year: KHTNV (see members.rules; corrected by 0006).
     (
         "reviews.discipline_caps",
-        {"reprimand": "ht", "warning": "ht", "dismissal": "kht", "expulsion": "kht"},
+        {"reprimand": "kht", "warning": "kht", "dismissal": "kht", "expulsion": "kht"},
     ),
 ]
 
