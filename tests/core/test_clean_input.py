@@ -59,6 +59,7 @@ def test_every_api_view_parses_with_the_guarded_parsers():
         ("a\x85b", True, True),
         ("a\ufffeb", True, True),
     ],
+    ids=["name", "multi-line", "newline-one-line", "tab-one-line", "VT", "NUL", "NEL", "FFFE"],
 )
 def test_control_character(text, multiline, refused):
     assert bool(control_character(text, multiline)) is refused
