@@ -17,6 +17,9 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	uv sync --frozen --quiet
 	@touch $@
 
+# The demo: the second factor is off so the demo accounts sign in with the printed password
+# (DANGBO_SECOND_FACTOR=1 make run to try it; production always has it on).
+run: export DANGBO_SECOND_FACTOR ?= 0
 run: install
 	@mkdir -p $(DANGBO_DATA_DIR)
 	$(DANGBO) migrate --noinput -v0
@@ -25,6 +28,7 @@ run: install
 	@echo ""
 	@echo "dangbo đang chạy tại / is serving on http://$(HOST):$(PORT)"
 	@echo "Đăng nhập / log in: admin / dangbo-demo-2026 (other demo users: bantochuc, khoi, kiemtra, bithu; same password)"
+	@if [ "$$DANGBO_SECOND_FACTOR" = 0 ]; then echo "Xác thực hai lớp đang tắt (bản demo) / second factor off in the demo: DANGBO_SECOND_FACTOR=1 make run to try it"; fi
 	@# A background worker runs imports and long exports (django-tasks): deploy/supervise.sh starts
 	@# it again whenever it exits or is killed; it stops with the server.
 	trap 'kill 0' EXIT; deploy/supervise.sh $(DANGBO) db_worker --no-reload -v0 & \

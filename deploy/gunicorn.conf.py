@@ -19,9 +19,11 @@ max_requests = 2000  # recycle workers now and then (memory held by big exports)
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("DANGBO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+# "remote" is the TCP peer (the proxy, behind one); "forwarded_for" the raw X-Forwarded-For,
+# unchecked. The address the application trusts (DANGBO_TRUSTED_PROXIES) is in its audit log.
 access_log_format = (
-    '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
-    '"bytes":%(B)s,"ms":%(M)s,"agent":"%(a)s"}'
+    '{"time":"%(t)s","remote":"%(h)s","forwarded_for":"%({x-forwarded-for}i)s",'
+    '"method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":%(B)s,"ms":%(M)s,"agent":"%(a)s"}'
 )
 
 

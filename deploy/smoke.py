@@ -2,6 +2,9 @@
 
 Every request goes to 127.0.0.1. Prints one line per check; exits 1 on the first failure."""
 
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import json
 import os
@@ -62,6 +65,21 @@ class Client:
             return response.status, response.url
 
 
+def totp(secret: str, at: float) -> str:
+    """RFC 6238 (SHA-1, 30 s, 6 digits): what the officer's authenticator app shows."""
+    key = base64.b32decode(secret.replace(" ", ""))
+    digest = hmac.new(key, int(at // 30).to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def enrol_second_factor(client, landed):
+    """The administrator's first sign-in: scan (read the secret), confirm with a code."""
+    status, page = client.get(landed)
+    secret = re.search(r'id="enrol-secret"[^>]*>([A-Z2-7 ]+)<', page).group(1)
+    return client.post(landed, {"code": totp(secret, time.time())})
+
+
 def as_pg(*args):
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     return subprocess.run([*prefix, *args], capture_output=True, text=True, check=True)
@@ -105,7 +123,9 @@ for base in nodes:
 # 2. Sessions live in the database: log in on one node, keep working on the other.
 officer = Client()
 status, landed = officer.login(nodes[0])
-check("log in on node 1", status == 200 and not landed.endswith("/login/"), landed)
+check("log in on node 1 (password)", status == 200 and "/core/2fa/enrol/" in landed, landed)
+status, landed = enrol_second_factor(officer, landed)
+check("second factor enrolled on node 1", status == 200 and "/core/security/" in landed, landed)
 status, page = officer.get(f"{nodes[-1]}/")
 check("the same session works on node 2", status == 200 and "Đăng xuất" in page, f"HTTP {status}")
 

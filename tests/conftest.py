@@ -17,6 +17,9 @@ hypothesis_settings.load_profile("dangbo")
 def _test_settings(settings):
     settings.AXES_ENABLED = False
     settings.DANGBO_STRICT_HOOKS = True  # a call of an undeclared hook name raises
+    # The second factor is tested on its own (tests/core/test_second_factor.py and the
+    # browser test); other tests sign in with force_login or the password alone.
+    settings.DANGBO_SECOND_FACTOR = False
     # Fast hashing: test users are created by the hundred (the permission matrix).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Serve static files from the finders (no collectstatic manifest in tests).

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "treebeard",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -78,9 +81,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dangbo.core.twofactor.SecondFactorMiddleware",
     "dangbo.core.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "dangbo.portal.middleware.PortalMiddleware",
@@ -216,6 +221,12 @@ DANGBO_TRUSTED_PROXIES = env_list("DANGBO_TRUSTED_PROXIES", "")
 # from every address (anyone could lock an officer out) nor an address for every user (behind
 # a proxy or a shared office NAT that is everyone). A failure during the cool-off restarts it;
 # a successful login clears the pair's failures.
+# Second factor at sign-in (dangbo.core.twofactor): required per role (core.Role and
+# dangbo.core.rules). On by default; the production profile refuses it off; `make run` (the
+# demo) turns it off so the demo accounts sign in with the printed password.
+DANGBO_SECOND_FACTOR = env_bool("DANGBO_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = os.environ.get("DANGBO_OTP_ISSUER", "dangbo")
+
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DANGBO_LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -269,7 +280,8 @@ DANGBO_IMPORT_MAX_COLUMNS = int(os.environ.get("DANGBO_IMPORT_MAX_COLUMNS", 100)
 REST_FRAMEWORK = {
     # Token first: an anonymous request answers 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, refusing tokens the second factor does not cover.
+        "dangbo.core.twofactor.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,12 +11,18 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from dangbo.settings import *  # noqa: F403
-from dangbo.settings import LOGGING, SECRET_KEY, env_bool
+from dangbo.settings import DANGBO_SECOND_FACTOR, LOGGING, SECRET_KEY, env_bool
 
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "DANGBO_SECRET_KEY must be set to a long random value in production "
         '(python3 -c "import secrets; print(secrets.token_urlsafe(64))").'
+    )
+
+if not DANGBO_SECOND_FACTOR:
+    raise ImproperlyConfigured(
+        "DANGBO_SECOND_FACTOR cannot be off in production: officers with wide or sensitive "
+        "access must sign in with a second factor (docs/operations.md)."
     )
 
 DEBUG = False

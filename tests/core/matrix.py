@@ -18,6 +18,12 @@ CASES = [
     Case("api-schema"),
     Case("api-docs"),
     Case("core:token"),
+    # The officer's own second factor (the switch is off in the matrix: see
+    # tests/core/test_second_factor.py for the flow). Without an enrolment the code page
+    # sends to the enrolment page.
+    Case("core:account_security"),
+    Case("core:second_factor", ok=302),
+    Case("core:second_factor_enrol"),
     # Reference data: any signed-in user reads it.
     api_list("role-list", None, listed=_role_id),
     Case("role-detail", inside=_role),
@@ -58,7 +64,13 @@ CASES = [
     Case("core:user_create", "core.admin"),
     *(
         Case(name, "core.admin", inside=pk("inside_account"), outside=pk("outside_account"))
-        for name in ("core:user", "core:user_edit", "core:user_password", "core:user_assign")
+        for name in (
+            "core:user",
+            "core:user_edit",
+            "core:user_password",
+            "core:user_assign",
+            "core:user_second_factor_reset",
+        )
     ),
     Case(
         "core:user_active",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from dangbo.core.exports import XLSX
 from dangbo.core.text import mask_id_number
 from dangbo.imports.models import ImportJob
 from dangbo.members.models import Member
@@ -53,7 +54,12 @@ def test_upload_map_preview_commit_rollback_through_the_screens(tree, officer, c
     assert fragment["HX-Refresh"] == "true"
     client.post(reverse("imports:rollback", args=[job.pk]))
     assert not Member.objects.filter(full_name="Màn Hình").exists()
-    assert client.get(reverse("imports:file", args=[job.pk])).status_code == 200
+    # The kept file comes back as a formula-safe XLSX copy (see the test below), never inline.
+    download = client.get(reverse("imports:file", args=[job.pk]))
+    assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Type"] == XLSX
+    assert LogEntry.objects.filter(actor=officer, additional_data__job=job.pk).exists()
 
 
 def test_commit_with_errors_needs_the_users_choice(job, officer, client):

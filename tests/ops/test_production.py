@@ -47,3 +47,18 @@ def test_production_profile_refuses_a_weak_secret_key(key):
     result = _check({"DANGBO_SECRET_KEY": key})
     assert result.returncode != 0
     assert "DANGBO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_profile_refuses_the_second_factor_off():
+    result = _check({"DANGBO_SECRET_KEY": secrets.token_urlsafe(64), "DANGBO_SECOND_FACTOR": "0"})
+    assert result.returncode != 0
+    assert "DANGBO_SECOND_FACTOR cannot be off in production" in result.stderr
+
+
+def test_the_second_factor_is_on_unless_switched_off():
+    env = {k: v for k, v in os.environ.items() if k != "DANGBO_SECOND_FACTOR"}
+    code = "import dangbo.settings as s; print(s.DANGBO_SECOND_FACTOR)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip() == "True", result.stderr

@@ -8,3 +8,18 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from dangbo.core import audit  # noqa: F401  (registers the audited models)
+
+        _hide_second_factor_devices_from_admin_site()
+
+
+def _hide_second_factor_devices_from_admin_site():
+    """django-otp registers its devices on the Django admin site, where a superuser could read
+    an officer's TOTP secret or delete it unlogged; second factors are managed only through
+    the enrolment pages and the logged reset (dangbo.core.twofactor)."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -212,5 +212,36 @@ class RoleForm(UserFormMixin, forms.Form):
     )
 
 
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Mã xác thực",
+        max_length=32,
+        help_text="Mã 6 chữ số đang hiện trong ứng dụng xác thực, hoặc một mã khôi phục.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolCodeForm(SecondFactorCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Mã 6 chữ số trong ứng dụng"
+        self.fields[
+            "code"
+        ].help_text = "Sau khi quét mã QR, nhập mã ứng dụng đang hiện để xác nhận."
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class ResetSecondFactorForm(UserFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Lý do đặt lại",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ví dụ: mất điện thoại, đổi máy mà không chuyển được ứng dụng. Lý do được ghi "
+        "vào nhật ký hệ thống.",
+    )
+
+
 class ConfirmForm(UserFormMixin, forms.Form):
     """A POST with nothing to fill in (deactivate, revoke)."""

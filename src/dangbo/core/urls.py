@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangbo.core import views_admin as views
+from dangbo.core import views_auth
 
 app_name = "core"
 urlpatterns = [
@@ -22,4 +23,12 @@ urlpatterns = [
     path("roles/<int:pk>/edit/", views.RoleFormView.as_view(), name="role_edit"),
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("token/", views.TokenView.as_view(), name="token"),
+    path(
+        "users/<int:pk>/second-factor/reset/",
+        views.ResetSecondFactorView.as_view(),
+        name="user_second_factor_reset",
+    ),
+    path("2fa/", views_auth.SecondFactorView.as_view(), name="second_factor"),
+    path("2fa/enrol/", views_auth.SecondFactorEnrolView.as_view(), name="second_factor_enrol"),
+    path("security/", views_auth.AccountSecurityView.as_view(), name="account_security"),
 ]

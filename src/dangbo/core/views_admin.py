@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rest_framework.authtoken.models import Token
 
-from dangbo.core import accounts, forms
+from dangbo.core import accounts, forms, twofactor
 from dangbo.core.audit import AUDIT_PERMISSION, timeline, visible_entries
 from dangbo.core.errors import DomainError
 from dangbo.core.filters import AuditFilter
@@ -142,6 +142,8 @@ class UserDetailView(AdminRequiredMixin, DetailView):
             assignments=assignments,
             history=timeline(account, [RoleAssignment.objects.filter(user=account)])[:50],
             profile=getattr(account, "profile", None),
+            second_factor_device=twofactor.app_device(account),
+            second_factor_required=twofactor.required(account),
             **kwargs,
         )
 
@@ -212,6 +214,18 @@ class UserActiveView(UserPasswordView):
     def form_invalid(self, form):
         messages.error(self.request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("core:user", self.object.pk)
+
+
+class ResetSecondFactorView(UserPasswordView):
+    """The administrator removes a user's second factor (lost phone), with a logged reason."""
+
+    form_class = forms.ResetSecondFactorForm
+    title = "Đặt lại xác thực hai lớp"
+    success_message = "Đã đặt lại xác thực hai lớp; người dùng sẽ đăng ký lại ở lần đăng nhập sau."
+
+    def perform(self, form):
+        twofactor.reset(self.object, request=self.request, reason=form.cleaned_data["reason"])
+        return reverse("core:user", args=[self.object.pk])
 
 
 class AssignRoleView(UserEditView):

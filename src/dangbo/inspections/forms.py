@@ -253,6 +253,7 @@ class AppealDecisionForm(UserFormMixin, forms.Form):
 
 
 class StatisticsForm(UserFormMixin, forms.Form):
+    permission = "inspections.view"  # built by the statistics view, not a form view
     org = forms.ModelChoiceField(
         label="Tổ chức (để trống: toàn bộ phạm vi)",
         queryset=Organization.objects.none(),

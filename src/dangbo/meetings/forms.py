@@ -42,7 +42,11 @@ class PrepareForm(UserFormMixin, forms.Form):
 
 class DocumentForm(UserFormMixin, forms.Form):
     title = forms.CharField(label="Tên tài liệu", max_length=255)
-    file = forms.FileField(label="Tệp đính kèm", required=False)
+    file = forms.FileField(
+        label="Tệp đính kèm",
+        required=False,
+        help_text="PDF, DOCX, XLSX, ODT, PNG, JPEG (nhận biết theo nội dung tệp).",
+    )
     url = forms.URLField(
         label="Hoặc đường dẫn", max_length=500, required=False, assume_scheme="https"
     )

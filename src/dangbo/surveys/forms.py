@@ -174,6 +174,7 @@ class QuestionForm(UserFormMixin, forms.Form):
 
 
 class PublishForm(UserFormMixin, forms.Form):
+    permission = "surveys.change"  # also rendered on the version page (not a form view)
     groups = forms.ModelMultipleChoiceField(
         label="Dành cho các nhóm đối tượng",
         queryset=Organization.objects.none(),
