@@ -212,7 +212,7 @@ class RoleForm(UserFormMixin, forms.Form):
     )
 
 
-class SecondFactorCodeForm(forms.Form):
+class SecondFactorCodeForm(CleanTextMixin, forms.Form):
     code = forms.CharField(
         label="Mã xác thực",
         max_length=32,
