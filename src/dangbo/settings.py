@@ -286,6 +286,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The stock parsers, refusing control characters in any text value of a body.
+    "DEFAULT_PARSER_CLASSES": [
+        "dangbo.core.parsers.JSONParser",
+        "dangbo.core.parsers.FormParser",
+        "dangbo.core.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

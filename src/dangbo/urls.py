@@ -34,3 +34,8 @@ urlpatterns = [
     path("metrics", ops.metrics, name="metrics"),
     *app_urlpatterns(),
 ]
+
+handler400 = "dangbo.core.views_errors.bad_request"
+handler403 = "dangbo.core.views_errors.permission_denied"
+handler404 = "dangbo.core.views_errors.page_not_found"
+handler500 = "dangbo.core.views_errors.server_error"

@@ -53,11 +53,14 @@ def test_correct_and_change_status(tree):
     officer = factories.user(role_code="org_board_officer", on=tree["committee"])
     client = _client(officer)
     member = tree["members_a"][2]  # probationary
-    response = client.patch(f"/api/v1/members/{member.pk}/", {"workplace": "Sở"}, format="json")
+    version = client.get(f"/api/v1/members/{member.pk}/").json()["version"]
+    response = client.patch(
+        f"/api/v1/members/{member.pk}/", {"workplace": "Sở", "version": version}, format="json"
+    )
     assert response.status_code == 400 and "reason" in response.json()
     response = client.patch(
         f"/api/v1/members/{member.pk}/",
-        {"workplace": "Sở Tư pháp", "reason": "Bổ sung nơi làm việc"},
+        {"workplace": "Sở Tư pháp", "reason": "Bổ sung nơi làm việc", "version": version},
         format="json",
     )
     assert response.status_code == 200
@@ -74,7 +77,9 @@ def test_correct_and_change_status(tree):
     assert response.status_code == 200 and response.json()["status"] == "official"
     outside = tree["village_members"][0]
     response = client.patch(
-        f"/api/v1/members/{outside.pk}/", {"workplace": "X", "reason": "Y"}, format="json"
+        f"/api/v1/members/{outside.pk}/",
+        {"workplace": "X", "reason": "Y", "version": outside.version},
+        format="json",
     )
     assert response.status_code == 404
 
@@ -83,6 +88,55 @@ def test_viewer_cannot_write(tree):
     viewer = factories.user(role_code="viewer", on=tree["committee"])
     member = tree["members_a"][0]
     response = _client(viewer).patch(
-        f"/api/v1/members/{member.pk}/", {"workplace": "X", "reason": "Y"}, format="json"
+        f"/api/v1/members/{member.pk}/",
+        {"workplace": "X", "reason": "Y", "version": member.version},
+        format="json",
     )
     assert response.status_code == 404
+
+
+def test_a_stale_patch_answers_409_and_changes_nothing(tree):
+    """Two clients read the member, both correct it: the second is refused (issue #21)."""
+    officer = factories.user(role_code="org_board_officer", on=tree["committee"])
+    first, second = _client(officer), _client(officer)
+    member = tree["members_a"][0]
+    url = f"/api/v1/members/{member.pk}/"
+    read_first = first.get(url).json()["version"]
+    read_second = second.get(url).json()["version"]
+    answer = first.patch(
+        url, {"workplace": "Sở A", "reason": "Một", "version": read_first}, format="json"
+    )
+    assert answer.status_code == 200 and answer.json()["version"] != read_first
+    answer = second.patch(
+        url, {"workplace": "Sở B", "reason": "Hai", "version": read_second}, format="json"
+    )
+    assert answer.status_code == 409
+    assert "vừa được người khác cập nhật" in answer.json()["version"][0]
+    member.refresh_from_db()
+    assert member.workplace == "Sở A"
+    assert member.events.filter(kind=MemberEvent.Kind.CORRECTED).count() == 1
+
+
+def test_a_patch_without_version_is_refused(tree):
+    officer = factories.user(role_code="org_board_officer", on=tree["committee"])
+    member = tree["members_a"][0]
+    answer = _client(officer).patch(
+        f"/api/v1/members/{member.pk}/", {"workplace": "Sở", "reason": "Một"}, format="json"
+    )
+    assert answer.status_code == 400 and "version" in answer.json()
+    member.refresh_from_db()
+    assert member.workplace != "Sở"
+
+
+def test_every_patch_is_optimistically_locked():
+    """Each PATCH of the API takes the record's `version` and documents the 409."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    spec = SchemaGenerator().get_schema(request=None, public=True)
+    patches = [op for item in spec["paths"].values() for m, op in item.items() if m == "patch"]
+    assert patches
+    components = spec["components"]["schemas"]
+    for operation in patches:
+        assert "409" in operation["responses"], operation["operationId"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert "version" in components[body.rsplit("/", 1)[-1]]["properties"]

@@ -134,11 +134,12 @@ def test_holders_and_exports(client, officer, elected, tree, people):
     assert response.status_code == 200
 
 
-def test_bad_date_falls_back_to_today(client, officer, elected, tree):
+def test_bad_date_is_a_400_naming_it(client, officer, elected, tree):
     client.force_login(officer)
     response = client.get(reverse("committees:org", args=[tree["committee"].pk]) + "?on=31/02/x")
-    assert response.status_code == 200
-    assert "Ngày không hợp lệ" in response.content.decode()
+    assert response.status_code == 400
+    assert "tham số «on»" in response.content.decode()
+    assert "dd/mm/yyyy" in response.content.decode()
 
 
 def test_outside_the_subtree_is_404(client, outsider, elected, tree):

@@ -99,7 +99,7 @@ def test_api_changes_are_attributed_to_the_token_user(client, tree):
     member = tree["members_a"][0]
     response = client.patch(
         f"/api/v1/members/{member.pk}/",
-        {"workplace": "Sở Tư pháp", "reason": "Bổ sung"},
+        {"workplace": "Sở Tư pháp", "reason": "Bổ sung", "version": member.version},
         content_type="application/json",
         headers={"Authorization": f"Token {token.key}"},
     )

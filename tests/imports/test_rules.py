@@ -274,3 +274,20 @@ def test_fuzz_damaged_files_are_a_domain_error(raw, cut):
             pipeline.open_sheet(io.BytesIO(content), "tep.xlsx")
         except DomainError as error:
             assert error.field == "file" and error.message
+
+
+@pytest.mark.parametrize("raw", ["¹", "²³", "١٢"])
+def test_non_ascii_digits_are_a_cell_error_not_a_crash(raw):
+    """'¹'.isdigit() is True but int('¹') fails: the fuzz test found it once."""
+    with pytest.raises(CellError):
+        rules.parse_count(raw)
+    assert rules.ascii_int(raw, 6) is None
+
+
+def test_a_mapping_key_with_non_ascii_digits_is_refused():
+    from dangbo.core.errors import DomainError
+    from dangbo.imports.services import parse_mapping
+
+    with pytest.raises(DomainError, match="số thứ tự cột"):
+        parse_mapping({"¹": "full_name"})
+    assert parse_mapping({"2": "full_name", "3": ""}) == {2: "full_name"}

@@ -110,3 +110,9 @@ def test_shares_averages_verdict():
 def test_code_hash_ignores_case_and_dashes():
     assert rules.hash_code("abcde-fghij") == rules.hash_code("ABCDEFGHIJ")
     assert len(rules.hash_code("X")) == 64
+
+
+@pytest.mark.parametrize("raw", ["¹", "٣", "0", "6", "-1", "3.0"])
+def test_scale_refuses_what_is_not_an_ascii_score(raw):
+    with pytest.raises(rules.AnswerError):
+        rules.parse_cell(Q_SCALE, raw)

@@ -13,6 +13,7 @@ from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
 from dangbo.core.exports import XLSX, file_response
+from dangbo.core.params import get_id, get_year
 from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
@@ -169,9 +170,9 @@ class TargetsView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
         visible = Organization.objects.restrict(user, "view").restrict(user, "admissions.view")
-        year = _int(request.GET.get("year")) or timezone.localdate().year
-        org_id = _int(request.GET.get("org"))
-        if org_id:
+        year = get_year(request, default=timezone.localdate().year)
+        org_id = get_id(request, "org")
+        if org_id is not None:
             org = get_object_or_404(visible, pk=org_id)
         else:
             org = visible.filter(pk__in=top_orgs(user, "admissions.view").values("pk")).first()
@@ -199,7 +200,7 @@ class TargetSetView(ServiceFormView):
     success_message = "Đã lưu chỉ tiêu."
 
     def get_initial(self):
-        return {"organization": _int(self.request.GET.get("org"))}
+        return {"organization": get_id(self.request, "org")}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -212,10 +213,3 @@ class TargetSetView(ServiceFormView):
             user=self.request.user,
         )
         return reverse("admissions:targets") + f"?org={org.pk}&year={data['year']}"
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -13,8 +13,8 @@ from dangbo.committees.models import (
     PartyPost,
     ResidenceAssessment,
 )
-from dangbo.core.errors import DomainError
 from dangbo.core.forms import scoped, unscoped
+from dangbo.core.params import parse_id
 from dangbo.core.text import normalize
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
@@ -97,8 +97,9 @@ class ElectionForm(UserFormMixin, forms.Form):
             except ValueError as exc:
                 raise forms.ValidationError(f"Dòng {n}: số phiếu không hợp lệ.") from exc
             name = name.strip()
-            if name.startswith("#") and name[1:].isdigit():
-                matches = list(candidates.filter(pk=int(name[1:])))
+            pk = _member_ref(name)
+            if pk is not None:
+                matches = list(candidates.filter(pk=pk))
             else:
                 matches = list(candidates.filter(name_search=normalize(name)))
             if not matches:
@@ -230,13 +231,9 @@ class ResidenceResponseForm(UserFormMixin, forms.Form):
     content = forms.CharField(label="Nội dung nhận xét", widget=forms.Textarea({"rows": 5}))
 
 
-class OnDateForm(forms.Form):
-    on = date_field("Ngày", required=False)
-
-
-def parse_on(request) -> "timezone.datetime.date":
-    """The `on` date of a screen (dd/mm/yyyy or ISO), today when absent; bad → DomainError."""
-    form = OnDateForm(request.GET)
-    if not form.is_valid():
-        raise DomainError("Ngày không hợp lệ (dd/mm/yyyy).", "on")
-    return form.cleaned_data["on"] or timezone.localdate()
+def _member_ref(name: str) -> int | None:
+    """The id of a member written as «#123», else None (the text is a name)."""
+    try:
+        return parse_id(name[1:]) if name.startswith("#") else None
+    except ValueError:
+        return None

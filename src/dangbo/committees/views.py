@@ -5,7 +5,6 @@ comments for appointments and from the residence. Everything restricted by the u
 
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -30,6 +29,7 @@ from dangbo.committees.models import (
     Term,
 )
 from dangbo.core.audit import log_record
+from dangbo.core.params import get_date, get_id
 from dangbo.core.permissions import can, has_permission
 from dangbo.core.text import normalize
 from dangbo.core.views import ServiceFormView
@@ -51,11 +51,9 @@ def require(user, permission):
         raise Http404
 
 
-def parse_on(request) -> tuple[date, str]:
-    form = forms.OnDateForm(request.GET)
-    if form.is_valid():
-        return form.cleaned_data["on"] or timezone.localdate(), ""
-    return timezone.localdate(), "Ngày không hợp lệ (dd/mm/yyyy); hiển thị theo ngày hôm nay."
+def parse_on(request) -> date:
+    """The day a screen shows (`?on=`, dd/mm/yyyy or ISO); today when absent."""
+    return get_date(request, "on", timezone.localdate())
 
 
 def default_root(user, permission="committees.view") -> Organization | None:
@@ -81,10 +79,10 @@ class IndexView(Screen):
             status = ""
         root = None
         orgs = reachable_orgs(request.user)
-        if request.GET.get("org", "").isdigit():
-            root = orgs.filter(pk=int(request.GET["org"])).first()
-            if root is not None:
-                orgs = orgs.filter(path__startswith=root.path)
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            root = get_object_or_404(orgs, pk=org_id)
+            orgs = orgs.filter(path__startswith=root.path)
         rows = queries.schedule(orgs, timezone.localdate(), status)
         counts = {key: 0 for key in rules.STATUS_LABELS}
         for row in rows:
@@ -110,9 +108,7 @@ class OrgCommitteeView(Screen):
 
     def get(self, request, pk):
         org = org_or_404(request.user, pk)
-        on, error = parse_on(request)
-        if error:
-            messages.warning(request, error)
+        on = parse_on(request)
         seats = queries.committee_on(org, on)
         term = services.term_on(org, on)
         return render(
@@ -135,7 +131,7 @@ class OrgCommitteeView(Screen):
 class OrgCommitteeExportView(Screen):
     def get(self, request, pk):
         org = org_or_404(request.user, pk)
-        on, _ = parse_on(request)
+        on = parse_on(request)
         seats = queries.committee_on(org, on)
         return exports.committee_xlsx(request, org, on, seats)
 
@@ -264,12 +260,11 @@ class HoldersView(Screen):
 
     def holders(self, request):
         """(root, on, post, category, party posts, agency positions) the query asks for."""
-        on, error = parse_on(request)
-        if error:
-            messages.warning(request, error)
+        on = parse_on(request)
         root = None
-        if request.GET.get("org", "").isdigit():
-            root = reachable_orgs(request.user).filter(pk=int(request.GET["org"])).first()
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            root = get_object_or_404(reachable_orgs(request.user), pk=org_id)
         root = root or default_root(request.user)
         post = request.GET.get("post", "")
         post = post if post in PartyPost.values else ""
@@ -343,9 +338,7 @@ class ScopeView(Screen):
 
     def cadres(self, request, pk):
         org = org_or_404(request.user, pk)
-        on, error = parse_on(request)
-        if error:
-            messages.warning(request, error)
+        on = parse_on(request)
         return org, on, queries.cadres_of(org, on)
 
     def get(self, request, pk):

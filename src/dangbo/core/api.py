@@ -1,22 +1,57 @@
-"""API building blocks: restricted viewsets and a handler turning DomainError into HTTP 400."""
+"""API building blocks: restricted viewsets, optimistic locking of writes, and a handler
+turning DomainError into HTTP 400 (the body parsers are in core.parsers)."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dangbo.core import accounts, permissions
 from dangbo.core.audit import attribute_to, log_listing, log_record
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, StaleVersion
 from dangbo.core.forms import OUT_OF_REACH, UNSCOPED, is_scoped
 from dangbo.core.models import DayOverride, Role, RoleAssignment, RuleParameter
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, StaleVersion):
+        return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+# Optimistic locking of API writes, like the screens' hidden `version` field: a record's read
+# serializer shows `version`, a PATCH must send it back; if the record changed in between, the
+# service refuses under a row lock (StaleVersion) and the API answers 409, writing nothing.
+VERSION_HELP = (
+    "`version` của bản ghi khi đọc (GET); bắt buộc khi sửa (PATCH). Nếu bản ghi đã bị người "
+    "khác sửa sau đó, yêu cầu bị từ chối với mã 409 và không có gì thay đổi: đọc lại rồi gửi lại."
+)
+
+
+def version_field(**kwargs):
+    """The `version` a write must send back (read-only on the read serializer)."""
+    return serializers.CharField(help_text=VERSION_HELP, **kwargs)
+
+
+def pop_version(data: dict) -> str:
+    """The `version` a PATCH sent (required even though a PATCH is partial)."""
+    version = data.pop("version", "")
+    if not version:
+        raise ValidationError({"version": ["Cần gửi `version` của bản ghi (đọc bằng GET)."]})
+    return version
+
+
+class ConflictSerializer(serializers.Serializer):
+    version = serializers.ListField(child=serializers.CharField())
+
+
+CONFLICT_RESPONSE = OpenApiResponse(
+    ConflictSerializer, description="Bản ghi đã thay đổi từ khi đọc; không có gì được ghi."
+)
 
 
 def restrict_serializer_fields(fields, context) -> None:

@@ -17,3 +17,8 @@ class DomainError(Exception):
     def as_dict(self) -> dict:
         key = self.field or "non_field_errors"
         return {key: [self.full_message]}
+
+
+class StaleVersion(DomainError):
+    """The record changed since the user (or API client) read it; nothing has been changed.
+    Screens show it as a form error, the API answers 409."""

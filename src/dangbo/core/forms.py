@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from dangbo.core import permissions
 from dangbo.core.models import Role
+from dangbo.core.text import control_character
 
 OUT_OF_REACH = "Không tồn tại hoặc ngoài phạm vi."
 UNSCOPED = object()
@@ -98,7 +99,37 @@ class OrgPickerWidget(forms.TextInput):
         return context
 
 
-class UserFormMixin:
+class NoControlCharacters:
+    """Validator of a text field: no invisible control character (tab and line breaks only
+    when the field is multi-line)."""
+
+    def __init__(self, multiline: bool):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        message = control_character(value, self.multiline) if isinstance(value, str) else None
+        if message:
+            raise ValidationError(message, code="control_character")
+
+
+class CleanTextMixin:
+    """Every form of dangbo refuses control characters in its text fields (the one place for
+    forms; `tests/core/test_clean_input.py` checks every form has it). Passwords are left as
+    typed. Applied when validating, so fields added in a form's __init__ are covered too."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                continue
+            if not any(isinstance(v, NoControlCharacters) for v in field.validators):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(NoControlCharacters(multiline))
+        super().full_clean()
+
+
+class UserFormMixin(CleanTextMixin):
     """A form acting for a user: every choice field on rows of the org tree is restricted to
     the user's reach for the form's `permission` ('app.action', given by the view or set on
     the class), see `restrict_form_fields`."""
@@ -192,7 +223,7 @@ class RoleForm(UserFormMixin, forms.Form):
     )
 
 
-class SecondFactorCodeForm(forms.Form):
+class SecondFactorCodeForm(CleanTextMixin, forms.Form):
     code = forms.CharField(
         label="Mã xác thực",
         max_length=32,

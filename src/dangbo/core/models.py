@@ -4,8 +4,10 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from dangbo.core import permissions
+from dangbo.core.errors import StaleVersion
 
 
 class TimeStampedModel(models.Model):
@@ -16,6 +18,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def version(self) -> str:
+        """Optimistic-locking token: changes whenever the record is saved."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
+    def check_version(self, expected: str) -> None:
+        """StaleVersion unless `expected` is this row's version (read under a row lock)."""
+        if expected == self.version:
+            return
+        changed_at = timezone.localtime(self.updated_at)
+        raise StaleVersion(
+            "Hồ sơ này vừa được người khác cập nhật lúc "
+            f"{changed_at:%H:%M:%S %d/%m/%Y}. Hãy tải lại để xem thông tin mới rồi "
+            "sửa lại; chưa có gì bị thay đổi.",
+            "version",
+        )
 
 
 class RestrictedQuerySet(models.QuerySet):

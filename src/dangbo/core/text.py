@@ -4,6 +4,10 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# C0/C1 controls, DEL and the XML non-characters: invisible, impossible to correct on screen,
+# and refused by the XLSX/DOCX writers. Tab and line breaks only in multi-line text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def normalize(text: str | None) -> str:
@@ -26,3 +30,17 @@ def mask_id_number(value: str | None) -> str:
     if not value:
         return ""
     return "*" * (len(value) - 3) + value[-3:]
+
+
+def control_character(text: str, multiline: bool = False) -> str | None:
+    """A message naming the first character a text value must not hold, or None."""
+    found = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char in "\t\n\r":
+        return "Ô một dòng không được chứa dấu tab hay xuống dòng."
+    return (
+        f"Có ký tự điều khiển không hiển thị được (U+{ord(char):04X}, ký tự thứ "
+        f"{found.start() + 1}); hãy xóa ký tự đó rồi nhập lại."
+    )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
@@ -14,6 +15,7 @@ from django_tables2 import SingleTableMixin
 from dangbo.core import permissions
 from dangbo.core.audit import log_listing
 from dangbo.core.errors import DomainError
+from dangbo.core.params import get_page, get_per_page
 
 
 class RestrictedViewMixin(LoginRequiredMixin):
@@ -72,6 +74,27 @@ class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
                 page=page.number if page is not None else 1,
             )
         return context
+
+    def get_table(self, **kwargs):
+        """django-tables2's RequestConfig, with page and per_page read through core.params
+        (it takes any integer: per_page=-1 was a 500)."""
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        table.request = self.request
+        order_by = self.request.GET.getlist(table.prefixed_order_by_field)
+        if order_by:
+            table.order_by = order_by
+        options = self.get_table_pagination(table)
+        if options is False:
+            return table
+        options = dict(options or {})
+        options.pop("silent", None)
+        default = options.pop("per_page", self.paginate_by)
+        options["per_page"] = get_per_page(self.request, default, table.prefixed_per_page_field)
+        try:
+            table.paginate(page=get_page(self.request, table.prefixed_page_field), **options)
+        except EmptyPage:  # past the last page: the last one
+            table.page = table.paginator.page(table.paginator.num_pages)
+        return table
 
     def get_paginate_by(self, queryset):
         # django-tables2 paginates the table; the list view itself must not page (and count)
@@ -154,7 +177,8 @@ class ServiceFormView(RestrictedViewMixin, FormView):
         try:
             result = self.perform(form)
         except DomainError as error:
-            field = error.field if error.field in form.fields else None
+            shown = error.field in form.fields and not form.fields[error.field].widget.is_hidden
+            field = error.field if shown else None
             form.add_error(field, error.full_message)
             return self.form_invalid(form)
         except PermissionDenied as exc:

@@ -1,7 +1,5 @@
 """Dues screens: a cell's monthly ledger with payments, totals by level, arrears, receipts."""
 
-from datetime import date, datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -12,6 +10,7 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import new_workbook, xlsx_response
+from dangbo.core.params import get_id, get_month
 from dangbo.core.permissions import can
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.dues import rules, services
@@ -23,30 +22,29 @@ from dangbo.organizations.models import Organization
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def parse_month(text: str | None) -> date:
-    for fmt in ("%m/%Y", "%Y-%m"):
-        try:
-            return datetime.strptime((text or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return rules.first_of_month(timezone.localdate())
-
-
 class DuesScopeMixin(LoginRequiredMixin):
     action = "view"
+
+    def sent(self, name: str):
+        """The query string when it holds `name`, else the posted form."""
+        return self.request.GET if self.request.GET.get(name) else self.request.POST
 
     def scope(self):
         """The org (within the user's dues reach) and the month asked for."""
         user = self.request.user
         orgs = Organization.objects.restrict(user, "view").restrict(user, f"dues.{self.action}")
-        org_id = self.request.GET.get("org") or self.request.POST.get("org")
+        org_id = get_id(self.request, "org", query=self.sent("org"))
         candidates = [
-            o for o in (orgs.filter(pk=org_id) if org_id else orgs.order_by("depth", "path")[:1])
+            o
+            for o in (
+                orgs.filter(pk=org_id) if org_id is not None else orgs.order_by("depth", "path")[:1]
+            )
         ]
         org = candidates[0] if candidates else None
         if org is None:
             raise Http404
-        month = parse_month(self.request.GET.get("month") or self.request.POST.get("month"))
+        this_month = rules.first_of_month(timezone.localdate())
+        month = get_month(self.request, "month", this_month, self.sent("month"))
         return org, month
 
 

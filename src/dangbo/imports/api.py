@@ -7,10 +7,10 @@ Every write is one service call (imports.services); jobs outside the user's subt
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dangbo.core.api import RestrictedSerializerMixin, RestrictedViewSetMixin
+from dangbo.core.parsers import FormParser, JSONParser, MultiPartParser
 from dangbo.imports import services
 from dangbo.imports.models import ImportJob, Kind
 from dangbo.organizations.models import Organization

@@ -211,8 +211,9 @@ class OrgIndex:
         """The one org a cell names, or CellError (unknown / ambiguous)."""
         if text.startswith("#"):
             head = text[1:].split(maxsplit=1)[0] if text[1:].strip() else ""
-            if head.isdigit() and int(head) in self.by_id:
-                return self.by_id[int(head)]
+            pk = rules.ascii_int(head, 18)
+            if pk in self.by_id:
+                return self.by_id[pk]
             raise CellError(f"Không tìm thấy {noun} «{text[:60]}» trong phạm vi được giao.")
         key = rules.key_of(text)
         for candidates in (self.by_code.get(key), self.by_name.get(key)):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from dangbo.core.params import parse_int
 from dangbo.core.text import clean_spaces, mask_id_number, normalize
 from dangbo.meetings import rules as meeting_rules
 from dangbo.meetings.models import Grade as MeetingGrade
@@ -603,12 +604,22 @@ def parse_count(raw) -> int | None:
         text = _as_text(raw)
         if not text:
             return None
-        if not text.isdigit() or len(text) > 6:
+        value = ascii_int(text, 6)
+        if value is None:
             raise CellError(f"«{text[:30]}» không phải số nguyên không âm.")
-        value = int(text)
     if not 0 <= value <= MAX_COUNT:
         raise CellError(f"Số người phải từ 0 đến {MAX_COUNT:,}.".replace(",", "."))
     return value
+
+
+def ascii_int(text: str, digits: int) -> int | None:
+    """A whole number of at most `digits` ASCII digits ('¹'.isdigit() is True), else None."""
+    if len(text) > digits:
+        return None
+    try:
+        return parse_int(text, 0)
+    except ValueError:
+        return None
 
 
 def parse_cell(column: Column, raw):

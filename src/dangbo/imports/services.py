@@ -163,10 +163,11 @@ def parse_mapping(raw: dict) -> dict[int, str]:
     """{"0": "full_name", "3": ""} (column index → field, blank: skip) as set_mapping takes it."""
     mapping = {}
     for key, name in raw.items():
-        if not str(key).isdigit() or len(str(key)) > 4:
+        index = rules.ascii_int(str(key), 4)
+        if index is None:
             raise DomainError(f"«{str(key)[:20]}» không phải số thứ tự cột.", "mapping")
         if name:
-            mapping[int(key)] = name
+            mapping[index] = name
     return mapping
 
 

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import XLSX, file_response
+from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import RestrictedViewMixin, ServiceFormView
 from dangbo.imports import forms, services
@@ -191,10 +192,8 @@ class JobFileView(JobQuerysetMixin, RestrictedViewMixin, View):
 
 def _root(request) -> Organization:
     roots = services.import_roots(request.user)
-    org_id = request.GET.get("org")
-    if org_id:
-        if not org_id.isdigit():
-            raise Http404
+    org_id = get_id(request, "org")
+    if org_id is not None:
         org = Organization.objects.restrict(request.user).filter(pk=org_id).first()
         if org is None:
             raise Http404

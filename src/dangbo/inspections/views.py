@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.exports import new_workbook, xlsx_response
+from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission, top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
@@ -299,8 +300,8 @@ class CaseCreateView(ServiceFormView):
     success_message = "Đã mở vụ việc."
 
     def inspection(self):
-        pk = self.request.GET.get("inspection")
-        if not (pk and pk.isdigit()):
+        pk = get_id(self.request, "inspection")
+        if pk is None:
             return None
         found = Inspection.objects.restrict(self.request.user, "change").filter(pk=pk).first()
         if found is None:

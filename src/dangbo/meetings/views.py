@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core import hooks, uploads
+from dangbo.core.params import get_id, get_month_number, get_year
 from dangbo.core.permissions import can, has_permission, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.meetings import forms, queries, rules, services
@@ -33,14 +34,6 @@ from dangbo.organizations.models import Organization
 def reachable_orgs(user, action: str = "view"):
     """Orgs under the nodes where the user holds `meetings.<action>`."""
     return Organization.objects.select_related("org_type").restrict(user, f"meetings.{action}")
-
-
-def _year(request, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2000 <= year <= 2100 else default
 
 
 class MeetingListView(ObjectListView):
@@ -100,7 +93,7 @@ class CellCalendarView(LoginRequiredMixin, View):
         if cell is None:
             raise Http404
         today = timezone.localdate()
-        year = _year(request, today.year)
+        year = get_year(request, default=today.year)
         config = services.params(date(year, 1, 1), cell.path)
         overview = queries.cell_year(cell, year, today)
         context = dict(
@@ -183,7 +176,7 @@ class PlanYearView(CellMixin, ServiceFormView):
         return kwargs
 
     def year(self):
-        return _year(self.request, timezone.localdate().year)
+        return get_year(self.request, default=timezone.localdate().year)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -455,11 +448,9 @@ class StatsView(LoginRequiredMixin, View):
     def get(self, request):
         orgs = reachable_orgs(request.user)
         root = None
-        if request.GET.get("org"):
-            try:
-                root = orgs.filter(pk=int(request.GET["org"])).first()
-            except ValueError:
-                root = None
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            root = orgs.filter(pk=org_id).first()
             if root is None:
                 raise Http404
         else:
@@ -467,13 +458,10 @@ class StatsView(LoginRequiredMixin, View):
             if root is None:
                 raise Http404
         today = timezone.localdate()
-        year = _year(request, today.year)
+        year = get_year(request, default=today.year)
         last = 12 if year < today.year else max(1, today.month)
-        try:
-            from_month = min(12, max(1, int(request.GET.get("from", 1))))
-            to_month = min(12, max(from_month, int(request.GET.get("to", last))))
-        except ValueError:
-            from_month, to_month = 1, last
+        from_month = get_month_number(request, "from", 1)
+        to_month = max(from_month, get_month_number(request, "to", last))
         config = services.params(date(year, from_month, 1), root.path)
         rows, total = queries.subtree_stats(
             root, year, from_month, to_month, config["meetings.attendance_min_pct"], today

@@ -7,7 +7,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangbo.core.api import RestrictedReadOnlyViewSet, RestrictedSerializerMixin
+from dangbo.core.api import (
+    CONFLICT_RESPONSE,
+    RestrictedReadOnlyViewSet,
+    RestrictedSerializerMixin,
+    pop_version,
+    version_field,
+)
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask
 from dangbo.members import services
@@ -27,6 +33,7 @@ from dangbo.organizations.models import Organization
 class MemberSerializer(serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    version = version_field(read_only=True)
 
     class Meta:
         model = Member
@@ -48,6 +55,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "status_since",
             "organization",
             "organization_name",
+            "version",
         ]
 
     def get_id_number(self, obj) -> str:
@@ -80,9 +88,10 @@ class MemberWriteSerializer(RestrictedSerializerMixin, serializers.ModelSerializ
 
 class MemberCorrectionSerializer(MemberWriteSerializer):
     reason = serializers.CharField(max_length=255, help_text="Lý do đính chính (bắt buộc).")
+    version = version_field(max_length=64)
 
     class Meta(MemberWriteSerializer.Meta):
-        fields = [*services.IDENTITY_FIELDS, "reason"]
+        fields = [*services.IDENTITY_FIELDS, "reason", "version"]
         extra_kwargs = {name: {"required": False} for name in services.IDENTITY_FIELDS}
 
 
@@ -131,7 +140,10 @@ class MemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Restricted
         )
         return self._answer(member, status.HTTP_201_CREATED)
 
-    @extend_schema(request=MemberCorrectionSerializer, responses={200: MemberSerializer})
+    @extend_schema(
+        request=MemberCorrectionSerializer,
+        responses={200: MemberSerializer, 409: CONFLICT_RESPONSE},
+    )
     def partial_update(self, request, *args, **kwargs):
         member = self.get_object()
         serializer = MemberCorrectionSerializer(
@@ -140,9 +152,12 @@ class MemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Restricted
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
+        version = pop_version(data)
         if "id_number" in data and not (data["id_number"] or "").strip():
             self._check_may_clear_id_number(member)
-        member = services.correct_identity(member, reason=reason, user=request.user, **data)
+        member = services.correct_identity(
+            member, reason=reason, user=request.user, expected_version=version, **data
+        )
         return self._answer(member)
 
     def _check_may_clear_id_number(self, member) -> None:

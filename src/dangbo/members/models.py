@@ -233,11 +233,6 @@ class Member(RestrictedModelMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def version(self) -> str:
-        """Optimistic-locking token: changes whenever the record is saved."""
-        return self.updated_at.isoformat() if self.updated_at else ""
-
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
 

@@ -102,7 +102,7 @@ class Matches:
         rows = later.values_list("name_search", "pk")
         try:
             sql, params = rows.query.sql_with_params()
-        except EmptyResultSet:  # restricted to nothing (a user without the permission)
+        except EmptyResultSet:  # restricted to nothing, or an empty scope (no such org)
             return []
         have = self.memo.get(("later", sql, params))
         if have is None or not _enough(have[0], limit):

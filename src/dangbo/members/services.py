@@ -143,13 +143,8 @@ def correct_identity(
     if not reason:
         raise DomainError("Cần nêu lý do đính chính.", "reason")
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if expected_version and expected_version != member.version:
-        changed_at = timezone.localtime(member.updated_at)
-        raise DomainError(
-            "Hồ sơ này vừa được người khác cập nhật lúc "
-            f"{changed_at:%H:%M:%S %d/%m/%Y}. Hãy tải lại trang để xem thông tin mới rồi "
-            "đính chính lại; chưa có gì bị thay đổi."
-        )
+    if expected_version:
+        member.check_version(expected_version)
     current = {field: getattr(member, field) for field in IDENTITY_FIELDS}
     merged = _check_identity(
         {**current, **{k: v for k, v in changes.items() if k in IDENTITY_FIELDS}},

@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import Q
 
-from dangbo.core.forms import UserFormMixin
+from dangbo.core.forms import CleanTextMixin, UserFormMixin
 from dangbo.core.permissions import top_orgs
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -20,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(CleanTextMixin, forms.Form):
     old_password = forms.CharField(
         label="Mật khẩu được cấp (hiện tại)",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -36,7 +36,7 @@ class PasswordForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.ModelForm):
+class CorrectionForm(CleanTextMixin, forms.ModelForm):
     """The member's proposed values, starting from the current record."""
 
     explanation = forms.CharField(
@@ -69,7 +69,7 @@ class CorrectionForm(forms.ModelForm):
         }
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanTextMixin, forms.Form):
     intent = forms.ChoiceField(
         label="Đăng ký", choices=ReplyIntent.choices, widget=forms.RadioSelect
     )
@@ -83,11 +83,11 @@ class ReplyForm(forms.Form):
             ]
 
 
-class TaskDoneForm(forms.Form):
+class TaskDoneForm(CleanTextMixin, forms.Form):
     done_on = forms.DateField(label="Ngày hoàn thành", widget=DateInput())
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(CleanTextMixin, forms.Form):
     text = forms.CharField(
         label="Bản tự kiểm điểm", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
     )
@@ -97,7 +97,7 @@ class SelfAssessmentForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Quyết định",
         choices=[("approve", "Chấp thuận, cập nhật hồ sơ"), ("reject", "Không chấp thuận")],
@@ -108,7 +108,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class NewAccountForm(forms.Form):
+class NewAccountForm(CleanTextMixin, forms.Form):
     email = forms.EmailField(label="Thư điện tử (để nhận thông báo)", required=False)
 
 

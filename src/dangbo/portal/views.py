@@ -19,6 +19,7 @@ from django.views import View
 from dangbo.core import hooks, uploads
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import new_workbook, xlsx_response
+from dangbo.core.params import get_id
 from dangbo.core.permissions import can
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from dangbo.dues.models import LedgerEntry
@@ -474,13 +475,9 @@ class AccountListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org = None
-        org_id = self.request.GET.get("org")
-        if org_id and org_id.isdigit():
-            org = (
-                Organization.objects.filter(pk=int(org_id))
-                .restrict(self.request.user, "view")
-                .first()
-            )
+        org_id = get_id(self.request, "org")
+        if org_id is not None:
+            org = Organization.objects.filter(pk=org_id).restrict(self.request.user, "view").first()
         without = []
         if org is not None and can(self.request.user, "members.change", org):
             without = list(

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dangbo.core.api import (
@@ -19,6 +16,8 @@ from dangbo.core.api import (
     RestrictedSerializerMixin,
     RestrictedViewSetMixin,
 )
+from dangbo.core.params import get_date
+from dangbo.core.parsers import FormParser, JSONParser, MultiPartParser
 from dangbo.organizations.models import Organization
 from dangbo.programmes import queries, services
 from dangbo.programmes.filters import DocumentFilter
@@ -139,14 +138,9 @@ class ProgrammeViewSet(
         """'x of y done', weighted %, overdue, for today or `?on=YYYY-MM-DD` (as of that day);
         with the roll-up of every item of the first two levels, keyed by item path."""
         programme = self.get_object()
-        on_param = request.query_params.get("on")
-        try:
-            on = date.fromisoformat(on_param) if on_param else timezone.localdate()
-        except ValueError:
-            return Response(
-                {"on": ["Ngày không hợp lệ (YYYY-MM-DD)."]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        summary = queries.programme_summary(programme, on=on, as_of=bool(on_param), levels=2)
+        as_of = get_date(request, "on")
+        on = as_of or timezone.localdate()
+        summary = queries.programme_summary(programme, on=on, as_of=as_of is not None, levels=2)
         rollups = summary.pop("rollups")
         summary["items"] = {
             path: {"percent": r.percent, "leaves": r.leaves, "done": r.done, "overdue": r.overdue}

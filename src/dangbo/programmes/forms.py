@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import scoped
+from dangbo.core.forms import CleanTextMixin, scoped
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.programmes.models import DocType, Document, Programme, ReportStatus, Task
@@ -66,7 +66,7 @@ class DocumentForm(RestrictedForm):
         self.fields["issued_on"].initial = timezone.localdate()
 
 
-class CountTableForm(forms.Form):
+class CountTableForm(CleanTextMixin, forms.Form):
     org = forms.IntegerField(
         label="Tổ chức (cả cây trực thuộc)",
         widget=OrgPickerWidget(attrs={"pick_action": "view"}),

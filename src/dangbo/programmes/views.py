@@ -3,7 +3,7 @@ commitments. Restriction goes through restrict(user, action); outside the reach 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from auditlog.signals import accessed
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,6 +18,7 @@ from django.views import View
 from dangbo.core import hooks, uploads
 from dangbo.core.exports import DOCX, XLSX, file_response
 from dangbo.core.models import RuleParameter
+from dangbo.core.params import get_date
 from dangbo.core.permissions import can, has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.models import Organization
@@ -60,16 +61,6 @@ def status_params(on: date, org_path: str) -> dict:
             RuleParameter.value_on("programmes.at_risk_lag_points", on, org_path, rules.LAG_POINTS)
         ),
     }
-
-
-def parse_day(text: str) -> date | None:
-    """A date typed as dd/mm/yyyy (or ISO); None when empty or not a date."""
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def status_badge(status: str) -> dict:
@@ -340,7 +331,7 @@ class ProgrammeDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         programme = self.object
         today = timezone.localdate()
-        as_of = parse_day(self.request.GET.get("on", ""))
+        as_of = get_date(self.request, "on")
         summary = queries.programme_summary(
             programme, on=as_of or today, as_of=as_of is not None, levels=TREE_DEPTH_SHOWN
         )

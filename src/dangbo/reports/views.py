@@ -1,7 +1,5 @@
 """The report catalogue: member statistics for any subtree and date, drill-down and exports."""
 
-from datetime import date, datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from dangbo.core.audit import log_listing
 from dangbo.core.db import reporting
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask, csv_response, file_response, stored_file_response
+from dangbo.core.params import get_date, get_id, get_year
 from dangbo.core.permissions import can, has_permission
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -39,15 +38,6 @@ def svg_inline(svg: bytes) -> str:
     return mark_safe(svg.decode("utf-8").split("?>", 1)[-1])
 
 
-def parse_date(text: str | None, default: date) -> date:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime((text or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return default
-
-
 def visible_reports(user) -> list:
     """Catalogue reports whose module the user holds anywhere (rows are restricted anyway)."""
     return [r for r in catalogue.REPORTS.values() if has_permission(user, r.permission)]
@@ -68,11 +58,11 @@ class ReportMixin(LoginRequiredMixin):
 
     def scope(self):
         today = timezone.localdate()
-        on = min(parse_date(self.request.GET.get("on"), today), today)
-        org_id = self.request.GET.get("org")
+        on = min(get_date(self.request, "on", today), today)
+        org_id = get_id(self.request, "org")
         user = self.request.user
         allowed = Organization.objects.restrict(user, "view").restrict(user, "reports.view")
-        if org_id:
+        if org_id is not None:
             root = allowed.filter(pk=org_id).first()
             if root is None:
                 raise Http404
@@ -204,7 +194,7 @@ class MemberRowsView(ReportMixin, View):
 class DashboardView(ReportMixin, View):
     def get(self, request):
         root, _on, today = self.scope()
-        year = int(request.GET.get("year") or today.year)
+        year = get_year(request, default=today.year)
         return render(
             request,
             "reports/dashboard.html",
@@ -240,14 +230,6 @@ class QualityView(ReportMixin, View):
 # ---------------------------------------------------------------- module reports (catalogue)
 
 
-def parse_year(text: str | None, today: date) -> int:
-    try:
-        year = int(text or today.year)
-    except ValueError:
-        return today.year
-    return year if 1930 <= year <= today.year + 1 else today.year
-
-
 class ModuleReportMixin(ReportMixin):
     """A catalogue report the user may see: reports.view on the scope and the module's code."""
 
@@ -260,7 +242,7 @@ class ModuleReportMixin(ReportMixin):
     def table(self, by_child: bool = True) -> catalogue.ModuleTable:
         report = self.report()
         root, _on, today = self.scope()
-        year = parse_year(self.request.GET.get("year"), today)
+        year = get_year(self.request, default=today.year)
         by_child = by_child and self.request.GET.get("children", "1") == "1"
         return catalogue.build_table(report, root, year, today, self.request.user, by_child)
 
@@ -317,7 +299,7 @@ class ModuleRowsView(ModuleReportMixin, View):
         if measure is None:
             raise Http404
         root, _on, today = self.scope()
-        year = parse_year(request.GET.get("year"), today)
+        year = get_year(request, default=today.year)
         path = request.GET.get("path") or root.path
         if not path.startswith(root.path):
             raise Http404
@@ -366,7 +348,8 @@ class SnapshotCreateView(ReportMixin, View):
         key = request.POST.get("report_key", "")
         children = request.POST.get("children", "1") == "1"
         if key.startswith("module:"):
-            params = {"year": parse_year(request.POST.get("year"), today), "children": children}
+            year = get_year(request, default=today.year, query=request.POST)
+            params = {"year": year, "children": children}
         else:
             params = {"on": on.isoformat(), "children": children}
         try:

@@ -14,6 +14,7 @@ from django.views import View
 from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
+from dangbo.core.params import ids_in_keys
 from dangbo.core.permissions import has_permission, top_orgs
 from dangbo.core.views import ServiceFormView
 from dangbo.members.choices import ACTIVE_STATUSES
@@ -347,11 +348,7 @@ class ConfirmView(OrgReviewMixin, View):
         return self.render_panel(request)
 
     def post(self, request, pk):
-        grades = {
-            int(key[2:]): value
-            for key, value in request.POST.items()
-            if key.startswith("g-") and key[2:].isdigit() and value
-        }
+        grades = ids_in_keys(request.POST, "g-")
         outstanding = request.POST.get("outstanding") == "on"
         note = request.POST.get("exception_note", "")
         document = request.POST.get("exception_document", "")
@@ -381,11 +378,7 @@ class DecideOrgsView(OrgReviewMixin, View):
 
     def post(self, request, pk):
         parent = self.get_org_review(pk)
-        grades = {
-            int(key[2:]): value
-            for key, value in request.POST.items()
-            if key.startswith("o-") and key[2:].isdigit() and value
-        }
+        grades = ids_in_keys(request.POST, "o-")
         try:
             count = services.decide_orgs(parent=parent, grades=grades, user=request.user)
             messages.success(request, f"Đã quyết định xếp loại {count} tổ chức đảng.")

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
 from dangbo.core.api import RestrictedReadOnlyViewSet
+from dangbo.core.params import get_int
 from dangbo.surveys import queries, rules, services
 from dangbo.surveys.filters import CampaignFilter
 from dangbo.surveys.models import Campaign, SampledOrg
@@ -113,10 +114,8 @@ class CampaignViewSet(RestrictedReadOnlyViewSet):
         latest published version unless `version` names one). Free text is not included."""
         campaign = self.get_object()
         versions = campaign.versions.filter(published_at__isnull=False).order_by("-number")
-        wanted = request.query_params.get("version", "")
-        version = (
-            versions.filter(number=wanted).first() if wanted.isdigit() and len(wanted) < 5 else None
-        )
+        wanted = get_int(request, "version", minimum=1, maximum=99_999)
+        version = versions.filter(number=wanted).first() if wanted is not None else None
         version = version or versions.first()
         if version is None:
             return ApiResponse({"version": ["Chưa có phiếu phát hành."]}, status=404)

@@ -4,7 +4,7 @@ check the rules."""
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import scoped
+from dangbo.core.forms import CleanTextMixin, scoped
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, Visit
@@ -218,5 +218,5 @@ class TaskForm(UserFormMixin, forms.Form):
         ).order_by("path")
 
 
-class CodeForm(forms.Form):
+class CodeForm(CleanTextMixin, forms.Form):
     code = forms.CharField(label="Mã trả lời phiếu", max_length=20)

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from dangbo.core.params import parse_int
+
 SCALE_MIN, SCALE_MAX = 1, 5
 
 # Defaults of the configurable thresholds (core.RuleParameter keys in services.THRESHOLD_KEYS).
@@ -151,9 +153,13 @@ def parse_cell(question: QuestionSpec, raw: str) -> list[Parsed]:
     if question.kind == "text":
         return [Parsed(question.id, text=raw)]
     if question.kind == "scale":
-        if not raw.isdigit() or not SCALE_MIN <= int(raw) <= SCALE_MAX:
+        try:
+            score = parse_int(raw, SCALE_MIN, SCALE_MAX)
+        except ValueError:
+            score = None
+        if score is None:
             raise AnswerError(f"{label}: điểm phải từ {SCALE_MIN} đến {SCALE_MAX}.")
-        return [Parsed(question.id, value=int(raw))]
+        return [Parsed(question.id, value=score)]
     parts = re.split(r"[\s,;.]+", raw)
     if len(parts) == 1 and question.kind == "multiple" and question.option_count < 10:
         parts = list(raw)

@@ -12,6 +12,7 @@ from django.views import View
 from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import DOCX, file_response, xlsx_response
+from dangbo.core.params import get_id, get_int, parse_id
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
 from dangbo.surveys import exports, forms, queries, rules, services
 from dangbo.surveys.filters import CampaignFilter
@@ -379,7 +380,10 @@ def _org_id(raw: str) -> int | None:
     it is not a plausible id."""
     if not raw:
         return None
-    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+    try:
+        return parse_id(raw)
+    except ValueError:
+        return -1
 
 
 class EntryView(RestrictedViewMixin, View):
@@ -394,9 +398,10 @@ class EntryView(RestrictedViewMixin, View):
     def setup_objects(self, pk):
         campaign = get_object_or_404(self.get_queryset(), pk=pk)
         versions = campaign.versions.filter(published_at__isnull=False).order_by("-number")
-        wanted = self.request.GET.get("version") or self.request.POST.get("version")
+        query = self.request.POST if self.request.method == "POST" else self.request.GET
+        wanted = get_id(self.request, "version", query=query)
         version = None
-        if wanted and str(wanted).isdigit() and len(str(wanted)) < 12:
+        if wanted is not None:
             version = versions.filter(pk=wanted).first()
         version = version or versions.first()
         return campaign, version
@@ -410,8 +415,7 @@ class EntryView(RestrictedViewMixin, View):
         if version is None:
             raise Http404
         questions = list(version.questions.all())
-        rows_field = request.POST.get("rows", "")
-        count = min(int(rows_field), 200) if rows_field.isdigit() else ENTRY_ROWS
+        count = get_int(request, "rows", ENTRY_ROWS, 0, 200, query=request.POST)
         rows = []
         for n in range(count):
             org = request.POST.get(f"r{n}-org", "")
@@ -473,8 +477,8 @@ class ResultsMixin(RestrictedViewMixin):
             self.get_queryset().select_related("organization", "document", "programme"), pk=pk
         )
         versions = list(campaign.versions.filter(published_at__isnull=False).order_by("-number"))
-        wanted = self.request.GET.get("version", "")
-        version = next((v for v in versions if str(v.pk) == wanted), None) or (
+        wanted = get_id(self.request, "version")
+        version = next((v for v in versions if v.pk == wanted), None) or (
             versions[0] if versions else None
         )
         result = (

@@ -1,6 +1,5 @@
 """Training screens: classes, enrolment, results for a whole class, statistics."""
 
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import django_filters
@@ -16,6 +15,7 @@ from django.views import View
 from dangbo.core.errors import DomainError
 from dangbo.core.filters import YearFilter
 from dangbo.core.forms import OUT_OF_REACH
+from dangbo.core.params import get_date, get_id
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
 from dangbo.members.models import Member
@@ -141,15 +141,14 @@ class ClassActionView(RestrictedViewMixin, View):
 
     def perform(self, request, klass, action):
         if action == "enrol":
-            member = Member.objects.restrict(request.user, "members.view").filter(
-                pk=request.POST.get("member")
-            )
+            member_id = get_id(request, "member", query=request.POST)
+            member = Member.objects.restrict(request.user, "members.view").filter(pk=member_id)
             if not member:
                 raise DomainError(f"Đảng viên: {OUT_OF_REACH}", "member")
             services.enrol_member(klass, member.get())
             messages.success(request, "Đã thêm học viên.")
         elif action == "enrol-person":
-            birth = parse_date(request.POST.get("birth_date"))
+            birth = get_date(request, "birth_date", query=request.POST)
             services.enrol_person(
                 klass,
                 full_name=request.POST.get("full_name", ""),
@@ -166,18 +165,11 @@ class ClassActionView(RestrictedViewMixin, View):
                         result,
                         parse_score(request.POST.get(f"score_{enrolment.pk}")),
                     )
-            issued = parse_date(request.POST.get("issued_on")) or timezone.localdate()
+            issued = get_date(request, "issued_on", timezone.localdate(), request.POST)
             count = services.record_results(klass, results, issued_on=issued, user=request.user)
             messages.success(request, f"Đã ghi kết quả cho {count} học viên.")
         else:
             raise Http404
-
-
-def parse_date(text: str | None) -> date | None:
-    try:
-        return datetime.strptime((text or "").strip(), "%d/%m/%Y").date()
-    except ValueError:
-        return None
 
 
 def parse_score(text: str | None):
@@ -197,12 +189,13 @@ class StatisticsView(RestrictedViewMixin, View):
     def get(self, request):
         self.require("view")
         today = timezone.localdate()
-        start = parse_date(request.GET.get("from")) or today.replace(month=1, day=1)
-        end = parse_date(request.GET.get("to")) or today
+        start = get_date(request, "from", today.replace(month=1, day=1))
+        end = get_date(request, "to", today)
         visible = Organization.objects.restrict(request.user, "view")
         org = None
-        if request.GET.get("org", "").isdigit():
-            org = visible.filter(pk=request.GET["org"]).first()
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            org = visible.filter(pk=org_id).first()
             if org is None:
                 raise Http404
         classes = self.get_queryset()

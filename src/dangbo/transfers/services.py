@@ -187,7 +187,7 @@ def receive(transfer: Transfer, *, on: date, note="", user=None) -> Transfer:
 
 
 @transaction.atomic
-def cancel(transfer: Transfer, *, on: date, note: str, user=None) -> Transfer:
+def cancel(transfer: Transfer, *, on: date, note: str = "", user=None) -> Transfer:
     """The sending org withdraws an introduction that was not taken up (the member stays)."""
     transfer = _move(transfer, State.CANCELLED, on)
     _require_side(user, transfer.from_org, "chi bộ/đảng bộ nơi đi")
