@@ -78,11 +78,20 @@ def test_only_a_user_who_sees_the_number_may_clear_it(tree):
     member = tree["members_a"][0]
     secretary = _api_for(factories.user(role_code="cell_secretary", on=tree["cell_a"]))
     url = f"/api/v1/members/{member.pk}/"
-    response = secretary.patch(url, {"id_number": "", "reason": "Nhầm"}, format="json")
+
+    def version():
+        return secretary.get(url).json()["version"]
+
+    response = secretary.patch(
+        url, {"id_number": "", "reason": "Nhầm", "version": version()}, format="json"
+    )
     assert response.status_code == 400 and "id_number" in response.json()
     response = secretary.patch(
-        url, {"id_number": "079190000222", "reason": "Sai số"}, format="json"
+        url, {"id_number": "079190000222", "reason": "Sai số", "version": version()}, format="json"
     )
     assert response.status_code == 200 and response.json()["id_number"] == "*********222"
     admin = _api_for(factories.user(is_superuser=True))
-    assert admin.patch(url, {"id_number": "", "reason": "Xóa"}, format="json").status_code == 200
+    response = admin.patch(
+        url, {"id_number": "", "reason": "Xóa", "version": version()}, format="json"
+    )
+    assert response.status_code == 200

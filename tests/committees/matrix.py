@@ -205,6 +205,7 @@ CASES = [
         listed=lambda d: _side(d, "inside")["org"].name,
         unlisted=lambda d: _side(d, "outside")["org"].name,
         query=lambda d: {"org": d["village"].pk},
+        query_ok=404,
     ),
     _screen("org", "org"),
     _screen("org_export", "org"),
@@ -216,7 +217,12 @@ CASES = [
     _screen("scope_add", "org", "committees.change"),
     _screen("congress", "congress"),
     _screen("election_add", "congress", "committees.change"),
-    Case("committees:holders", "committees.view", query=lambda d: {"org": d["village"].pk}),
+    Case(
+        "committees:holders",
+        "committees.view",
+        query=lambda d: {"org": d["village"].pk},
+        query_ok=404,
+    ),
     Case("committees:holders_export", "committees.view"),
     Case(
         "committees:agency_add",
