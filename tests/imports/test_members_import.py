@@ -332,3 +332,20 @@ def test_changing_a_members_cell_is_a_transfer_not_an_import(tree, officer, run_
     )
     job = run_import(officer, tree["bloc"], xlsx_bytes(MEMBER_HEADERS, [row]))
     assert "chuyển sinh hoạt" in job.report["errors"][0]["message"]
+
+
+def test_an_id_number_of_another_person_is_an_error_never_an_update(tree, officer, run_import):
+    member = tree["members_a"][0]
+    before = (member.full_name, member.gender, member.birth_date)
+    content = xlsx_bytes(
+        MEMBER_HEADERS,
+        [member_row("Người Khác Hẳn", id_number=member.id_number, birth="01/01/1991")],
+    )
+    job = run_import(officer, tree["bloc"], content)
+    assert job.counts["error"] == 1 and job.counts["update"] == 0
+    [(row, column, message)] = errors_of(job)
+    assert row == 2 and column == "Số định danh cá nhân"
+    assert f"đã thuộc đảng viên «{member.full_name}»" in message
+    assert "họ tên và ngày sinh" in message
+    member.refresh_from_db()
+    assert (member.full_name, member.gender, member.birth_date) == before

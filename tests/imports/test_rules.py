@@ -291,3 +291,13 @@ def test_a_mapping_key_with_non_ascii_digits_is_refused():
     with pytest.raises(DomainError, match="số thứ tự cột"):
         parse_mapping({"¹": "full_name"})
     assert parse_mapping({"2": "full_name", "3": ""}) == {2: "full_name"}
+
+
+def test_identity_conflicts_ignore_accents_and_case_but_not_another_person():
+    stored = {"full_name": "Nguyễn Thị Hoa", "birth_date": date(1985, 3, 15)}
+    same = {"full_name": "nguyen thi  HOA", "birth_date": date(1985, 3, 15)}
+    assert rules.identity_conflicts(same, stored) == []
+    assert rules.identity_conflicts({"full_name": "", "birth_date": None}, stored) == []
+    other = {"full_name": "Trần Văn Nam", "birth_date": date(1990, 1, 1)}
+    assert rules.identity_conflicts(other, stored) == ["full_name", "birth_date"]
+    assert rules.identity_conflicts({"birth_date": date(1985, 3, 16)}, stored) == ["birth_date"]

@@ -46,6 +46,7 @@ SKIP_SHEETS = {"danh muc", "huong dan"}
 # Values a new member gets when an optional column is absent or blank (the model defaults).
 MEMBER_DEFAULTS = {"ethnicity": "Kinh", "religion": "none", "theory_level": "none"}
 DATE_FIELDS = ("birth_date", "admitted_on", "ceremony_on", "official_on")
+CONFLICT_LABELS = {"full_name": "họ tên", "birth_date": "ngày sinh"}
 TRACKED_FIELDS = (*IDENTITY_FIELDS, "organization_id", "status", "status_since")
 ProgressFn = Callable[[int, int], None]
 
@@ -432,6 +433,16 @@ def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today
         row = by_number[number]
         if not _in_scope(row["org_path"], root_path, paths):
             plan.error("id_number", f"Số định danh {number} đã thuộc một đảng viên khác.")
+            return
+        conflicts = rules.identity_conflicts(values, row)
+        if conflicts:
+            plan.error(
+                "id_number",
+                f"Số định danh {number} đã thuộc đảng viên «{row['full_name']}» có "
+                + " và ".join(CONFLICT_LABELS[key] for key in conflicts)
+                + " khác dòng này: có thể trùng người hoặc nhập sai số; muốn sửa họ tên hay ngày"
+                " sinh thì dùng cột «Mã hệ thống» hoặc màn hình hồ sơ.",
+            )
             return
         target = row
     if rules.is_masked_id(number):

@@ -690,6 +690,22 @@ def mapping_problems(mapping: dict[int, str], shape: Shape) -> list[str]:
 # ---------------------------------------------------------------- member row checks
 
 
+def identity_conflicts(values: dict, stored: dict) -> list[str]:
+    """Fields of an import row that contradict the member its ID number points to.
+
+    A row matched by ID number alone that names another person (full name, accents and case
+    aside, or birth date) is a possible duplicate or a typo in the number — never an update:
+    a name is corrected by the member's system code column or on the member's form."""
+    conflicts = []
+    name = values.get("full_name")
+    if name and normalize(name) != normalize(stored.get("full_name")):
+        conflicts.append("full_name")
+    born = values.get("birth_date")
+    if born and stored.get("birth_date") and born != stored["birth_date"]:
+        conflicts.append("birth_date")
+    return conflicts
+
+
 def member_identity_problems(data: dict, today: date) -> dict[str, str]:
     """The checks register_member/correct_identity make without the database, by field.
 
