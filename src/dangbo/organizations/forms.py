@@ -3,16 +3,9 @@
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import OrgPickerWidget, UserFormMixin
+from dangbo.core.forms import DateInput, OrgPickerWidget, UserFormMixin, date_field  # noqa: F401
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.organizations.services import Decision
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
 
 
 class RestrictedOrgField(forms.ModelChoiceField):
