@@ -557,6 +557,22 @@ def parse_system_id(raw) -> int | None:
     return int(match.group(1))
 
 
+_CHILD_FIRST = re.compile(r"\s*[—–]\s*")  # «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp»
+_PARENTS_FIRST = re.compile(r"\s*>\s*|\s+/\s+|\s*»\s*")  # «Đảng bộ Sở Tư pháp > Chi bộ …»
+
+
+def org_chain(text: str) -> list[str]:
+    """The keys an org reference names, the org first, then its parent, grandparent…:
+    «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp» (as the exports write a shared name) or a path
+    «Đảng bộ Sở Tư pháp > Chi bộ Văn phòng» / «… / …». One key when the text has neither."""
+    text = text or ""
+    if _CHILD_FIRST.search(text):
+        parts = _CHILD_FIRST.split(text)
+    else:
+        parts = list(reversed(_PARENTS_FIRST.split(text)))
+    return [key_of(part) for part in parts if key_of(part)]
+
+
 def parse_reference(raw) -> str:
     """An org reference (name, code or #id) as clean text; resolved later against the tree."""
     return parse_text(raw, max_length=255)
