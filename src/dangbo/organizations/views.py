@@ -91,6 +91,7 @@ class OrgPickerView(LoginRequiredMixin, View):
                 self.candidates(request)
                 .filter(name_search__contains=query)
                 .select_related("org_type")
+                .with_labels()
                 .order_by("depth", "path")[:20]
             )
         context = {"results": results, "field": request.GET.get("field", "")}
