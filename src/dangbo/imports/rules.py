@@ -90,6 +90,11 @@ def _choices(text_choices) -> tuple[tuple[str, str], ...]:
     return tuple((str(value), str(label)) for value, label in text_choices.choices)
 
 
+SAME_NAME_NOTE = (
+    " Tên trùng: ghi kèm cấp trên, «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp», hoặc đường dẫn "
+    "«Đảng bộ Sở Tư pháp > Chi bộ Văn phòng»."
+)
+
 MEMBER_SHAPE = Shape(
     kind="members",
     title="Đảng viên",
@@ -141,7 +146,8 @@ MEMBER_SHAPE = Shape(
             "org",
             True,
             aliases=("chi bo sinh hoat", "to chuc dang", "noi sinh hoat"),
-            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống."
+            + SAME_NAME_NOTE,
         ),
     ),
     example=(
@@ -180,7 +186,8 @@ ORG_SHAPE = Shape(
             "org",
             True,
             aliases=("cap tren", "truc thuoc"),
-            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở dòng phía trên.",
+            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở dòng phía trên."
+            + SAME_NAME_NOTE,
         ),
         Column("founded_on", "Ngày thành lập", "date", True),
         Column("decision_number", "Số quyết định thành lập", "text", True, max_length=60),
@@ -208,7 +215,8 @@ MEETING_SHAPE = Shape(
             "Chi bộ",
             "org",
             True,
-            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống."
+            + SAME_NAME_NOTE,
         ),
         Column("kind", "Loại sinh hoạt", "choice", True, _choices(MeetingKind)),
         Column("planned_on", "Ngày sinh hoạt", "date", True, aliases=("ngay hop", "ngay")),
