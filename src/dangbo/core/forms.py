@@ -79,8 +79,13 @@ def restrict_form_fields(form, user, permission: str | None) -> None:
             continue
         if not is_scoped(field.queryset.model):
             continue
+        if field.queryset is getattr(field, "_restricted_queryset", None):
+            continue
         code = getattr(field, "restrict_permission", permission)
-        if code is UNSCOPED or field.queryset is getattr(field, "_restricted_queryset", None):
+        if code is UNSCOPED:
+            restricted = with_labels(field, field.queryset)
+            field.queryset = restricted
+            field._restricted_queryset = restricted
             continue
         if code is None:
             restricted = field.queryset.none()
@@ -88,10 +93,24 @@ def restrict_form_fields(form, user, permission: str | None) -> None:
             restricted = permissions.restrict(
                 field.queryset, user, permissions.permission_code(field.queryset.model, code)
             )
+        restricted = with_labels(field, restricted)
         field.queryset = restricted
         field._restricted_queryset = restricted
         field.error_messages["invalid_choice"] = OUT_OF_REACH
         field.error_messages["invalid_pk_value"] = OUT_OF_REACH
+
+
+def with_labels(field, queryset):
+    """Rows that have a `label` (orgs: «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp») are offered by
+    it, fetched with the rows (`with_labels()`), so same-named choices can be told apart."""
+    if not hasattr(queryset, "with_labels"):
+        return queryset
+    field.label_from_instance = _label_from_instance
+    return queryset.with_labels()
+
+
+def _label_from_instance(obj) -> str:
+    return getattr(obj, "label", None) or str(obj)
 
 
 def chosen_within(widget, value):
