@@ -37,6 +37,7 @@ from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members.models import Member
 from dangbo.members.services import IDENTITY_FIELDS
 from dangbo.organizations import rules as org_rules
+from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.reviews import services as review_services
 
@@ -522,6 +523,7 @@ def plan_orgs(
     types = list(OrgType.objects.all())
     type_choices = tuple((t.code, t.name) for t in types)
     caps = {t.code: t for t in types}
+    parent_types = org_services.parent_types_on(today, root.path)
     pending: dict[int, RowPlan] = {}  # fake negative ids → rows creating them
     for plan in rows:
         values = plan.values
@@ -594,6 +596,16 @@ def plan_orgs(
                 plan.error(
                     "parent",
                     f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.",
+                )
+            elif (
+                type_code
+                and parent.type_code
+                and not org_rules.parent_type_allowed(parent.type_code, type_code, parent_types)
+            ):
+                plan.error(
+                    "org_type",
+                    f"Loại «{caps[type_code].name}» không được đặt trực thuộc "
+                    f"«{caps[parent.type_code].name}» («{parent.name}»).",
                 )
             founded = plan.data["founded_on"]
             if founded and founded < parent.founded_on:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
 from dangbo.organizations import rules
 from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod, OrgType
@@ -86,7 +87,14 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _check_parent_accepts(parent: Organization | None, org_type: OrgType) -> None:
+def parent_types_on(on: date, org_path: str = "") -> dict:
+    """The child type → parent types table in force on `on` for the subtree at `org_path`."""
+    return RuleParameter.value_on(
+        rules.PARENT_TYPES_KEY, on, org_path, default=rules.DEFAULT_PARENT_TYPES
+    )
+
+
+def _check_parent_accepts(parent: Organization | None, org_type: OrgType, on: date) -> None:
     if parent is None:
         return
     if not parent.is_active:
@@ -94,6 +102,13 @@ def _check_parent_accepts(parent: Organization | None, org_type: OrgType) -> Non
     if not rules.can_contain_org(capabilities(parent.org_type)):
         raise DomainError(
             f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.", "parent"
+        )
+    table = parent_types_on(on, parent.path)
+    if not rules.parent_type_allowed(parent.org_type.code, org_type.code, table):
+        raise DomainError(
+            f"Loại «{org_type.name}» không được đặt trực thuộc «{parent.org_type.name}» "
+            f"(«{parent.name}»).",
+            "parent",
         )
 
 
@@ -110,7 +125,7 @@ def found_org(
     """Found a new organisation under `parent` (None for a root)."""
     name = _check_name(name)
     _check_decision(decision)
-    _check_parent_accepts(parent, org_type)
+    _check_parent_accepts(parent, org_type, decision.effective_date)
     if parent is not None and decision.effective_date < parent.founded_on:
         raise DomainError(
             "Ngày thành lập không được trước ngày thành lập của cấp trên.", "effective_date"
@@ -157,7 +172,10 @@ def move_org(
     old_parent = Organization.objects.get_parent(org)
     if old_parent and old_parent.pk == new_parent.pk:
         raise DomainError("Tổ chức đã trực thuộc cấp trên này.", "new_parent")
-    _check_parent_accepts(new_parent, org.org_type)
+    try:
+        _check_parent_accepts(new_parent, org.org_type, decision.effective_date)
+    except DomainError as error:
+        raise DomainError(error.message, "new_parent") from error
     old_prefix = org.path
     subtree_ids = list(
         Organization.objects.filter(path__startswith=old_prefix).values_list("pk", flat=True)
