@@ -3,8 +3,9 @@ decision date falls in the year, placed by the org they were admitted into, whet
 was processed in the system or the member was imported. The dashboard, the admissions report
 against targets, the catalogue and the drill-down list the same members."""
 
+import random
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,7 @@ from dangbo.committees import services as committee_services
 from dangbo.core.errors import DomainError
 from dangbo.members import queries as member_queries
 from dangbo.members import services as member_services
+from dangbo.members.models import Member
 from dangbo.reports import catalogue, dashboard
 from tests import factories
 from tests.admissions.helpers import open_file, walk
@@ -212,3 +214,57 @@ def test_term_of_another_org_is_refused(client, tree, term):
     assert not AdmissionTermTarget.objects.exists()
     with pytest.raises(DomainError):
         services.set_term_target(organization=tree["committee"], term=other, target=3)
+
+
+def test_admitted_between_equals_a_plain_oracle_over_placements(tree):
+    """Random admissions and moves: for every org and period, the query returns exactly the
+    members a plain reading of the rows gives (admission date in the period; the placement on
+    that date, or the earliest when placed later)."""
+    rng = random.Random(23)
+    cells = [tree["cell_a"], tree["cell_b"], tree["village"]]
+    for n in range(12):
+        admitted_on = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1000))
+        placed_on = admitted_on + timedelta(days=rng.choice([0, 0, 0, 40]))
+        member = factories.member(
+            rng.choice(cells),
+            f"Người Thử {n}",
+            admitted_on=admitted_on,
+            official_on=None,
+            placed_on=placed_on,
+        )
+        for _move in range(rng.randrange(0, 3)):
+            last = member.placements.order_by("-valid_from").first().valid_from
+            day = last + timedelta(days=rng.randrange(1, 200))
+            if day < date(2026, 1, 1):
+                target = rng.choice([c for c in cells if c.pk != member.organization_id])
+                member_services.place_members([member.pk], target, day, summary="Điều chuyển")
+                member.refresh_from_db()
+
+    def oracle(root, start, end):
+        found = set()
+        for member in Member.objects.prefetch_related("placements__organization"):
+            if not start <= member.admitted_on <= end:
+                continue
+            placements = sorted(member.placements.all(), key=lambda p: (p.valid_from, p.pk))
+            then = [
+                p
+                for p in placements
+                if p.valid_from <= member.admitted_on
+                and (p.valid_to is None or p.valid_to > member.admitted_on)
+            ]
+            org = (then[-1] if then else placements[0]).organization
+            if org.path.startswith(root.path):
+                found.add(member.pk)
+        return found
+
+    periods = [
+        (date(2023, 1, 1), date(2023, 12, 31)),
+        (date(2024, 3, 1), date(2025, 8, 31)),
+        (date(2020, 1, 1), date(2026, 12, 31)),
+    ]
+    for key in ("province", "bloc", "committee", "cell_a", "cell_b", "commune", "village"):
+        for start, end in periods:
+            got = set(
+                member_queries.admitted_between(tree[key], start, end).values_list("pk", flat=True)
+            )
+            assert got == oracle(tree[key], start, end), (key, start, end)
