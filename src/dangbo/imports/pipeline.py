@@ -333,7 +333,7 @@ class Plan:
                 "column": self.labels.get(f, field_labels.get(f, "")),
                 "message": message,
             }
-            for r in self.rows
+            for r in sorted(self.rows, key=lambda r: r.row)  # org rows are planned parents first
             if r.action == "error"
             for f, message in r.errors
         ]
