@@ -3,12 +3,14 @@ decision date falls in the year, placed by the org they were admitted into, whet
 was processed in the system or the member was imported. The dashboard, the admissions report
 against targets, the catalogue and the drill-down list the same members."""
 
+import io
 import random
 import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from dangbo.admissions import services
 from dangbo.admissions.models import AdmissionTermTarget
@@ -190,6 +192,15 @@ def test_term_target_set_on_screen_and_both_ratios_reported(client, tree, admitt
     ).content.decode()
     assert "kết nạp 5 đảng viên, chỉ tiêu Đại hội 3, vượt 66,7% chỉ tiêu Đại hội" in body
     assert "75,0%" in body
+    xlsx = client.get(
+        reverse("admissions:targets"),
+        {"org": tree["committee"].pk, "year": YEAR, "export": "xlsx"},
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    total_row = [c.value for c in sheet[4]]
+    assert total_row[0] == "Đảng bộ Sở Tư pháp (toàn đảng bộ)"
+    assert total_row[2:5] == [3, 4, "75,0%"]
+    assert total_row[8:11] == [5, 3, "166,7% (vượt 66,7%)"]
     # in a year of the term under way, the term counts to the year's end
     earlier = services.target_report(tree["committee"], 2023, TODAY)[0]
     assert earlier["term_to"] == date(2023, 12, 31) and earlier["term_admitted"] == 1
