@@ -279,3 +279,13 @@ def test_admitted_between_equals_a_plain_oracle_over_placements(tree):
                 member_queries.admitted_between(tree[key], start, end).values_list("pk", flat=True)
             )
             assert got == oracle(tree[key], start, end), (key, start, end)
+
+
+def test_demo_targets_are_idempotent_and_cover_the_term_in_force(tree, admitted, term):
+    from dangbo.admissions.models import AdmissionTarget
+    from dangbo.demo.modules import seed_admission_targets
+
+    assert seed_admission_targets(tree["bloc"], 1, today=TODAY) == 5  # 2 orgs × 2 years + 1 term
+    assert seed_admission_targets(tree["bloc"], 1, today=TODAY) == 5
+    assert AdmissionTarget.objects.count() == 4
+    assert AdmissionTermTarget.objects.get().term == term
