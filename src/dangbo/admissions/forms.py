@@ -7,14 +7,8 @@ from dangbo.admissions.models import AdmissionFile, AdmissionTermTarget
 from dangbo.admissions.rules import Stage
 from dangbo.core.forms import unscoped
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
+from dangbo.organizations.forms import RestrictedOrgField, UserFormMixin, date_field
 from dangbo.organizations.models import Organization
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 class OpenFileForm(UserFormMixin, forms.ModelForm):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -234,3 +235,60 @@ def dissolve_org(org: Organization, *, decision: Decision, user=None, kind=None,
     _close_periods([org], decision.effective_date)
     record_event(org, kind or OrgEvent.Kind.DISSOLVED, decision, user, **details)
     return org
+
+
+@dataclass(frozen=True)
+class FirstOfficer:
+    """The first account of a fresh system, placed on the root with one role."""
+
+    username: str
+    full_name: str
+    email: str
+    password: str
+    role: object  # core.Role
+
+
+def needs_first_run() -> bool:
+    """An empty tree: the system is not set up yet (the first-run page creates the root)."""
+    return not Organization.objects.exists()
+
+
+@transaction.atomic
+def set_up_root(
+    *,
+    name: str,
+    org_type: OrgType,
+    decision: Decision,
+    user,
+    code: str = "",
+    officer: FirstOfficer | None = None,
+) -> Organization:
+    """First run: found the root organisation of an empty system and, optionally, its first
+    officer (an account on the root holding one role there). Superusers only; refused once
+    any organisation exists."""
+    from dangbo.core import accounts
+
+    if user is None or not user.is_superuser:
+        raise PermissionDenied
+    # One root per system: lock the org types so two first-run posts run one after the other.
+    list(OrgType.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not needs_first_run():
+        raise DomainError("Hệ thống đã có tổ chức gốc; không khởi tạo lại được.", "name")
+    if org_type.holds_members:
+        raise DomainError(
+            "Tổ chức gốc phải là một đảng bộ (chi bộ không có tổ chức trực thuộc).", "org_type"
+        )
+    root = found_org(
+        name=name, org_type=org_type, parent=None, decision=decision, user=user, code=code
+    )
+    if officer is not None:
+        account = accounts.create_user(
+            admin=user,
+            username=officer.username,
+            full_name=officer.full_name,
+            email=officer.email,
+            organization=root,
+            password=officer.password,
+        )
+        accounts.assign_role(account, admin=user, role=officer.role, organization=root)
+    return root
