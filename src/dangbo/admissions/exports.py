@@ -41,9 +41,12 @@ def _share(share) -> str:
 
 def targets_xlsx(org, year: int, as_of, rows) -> bytes:
     """The targets report (year and term) as it is reported upward."""
-    book = new_workbook(write_only=True)
+    book = new_workbook(
+        write_only=True,
+        org=org,
+        title=[f"BÁO CÁO KẾT NẠP ĐẢNG VIÊN SO VỚI CHỈ TIÊU NĂM {year}", org.name],
+    )
     sheet = book.create_sheet("Kết nạp so với chỉ tiêu")
-    sheet.append([f"Kết nạp đảng viên so với chỉ tiêu — {org.name}, năm {year}"])
     sheet.append(
         [
             "Đã kết nạp: đảng viên có ngày vào Đảng trong kỳ, theo tổ chức nơi kết nạp;"
