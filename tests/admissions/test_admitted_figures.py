@@ -172,7 +172,10 @@ def test_term_target_set_on_screen_and_both_ratios_reported(client, tree, admitt
     officer = factories.user("capuy_nk", role_code="grassroots_committee", on=tree["committee"])
     client.force_login(officer)
     form = client.get(reverse("admissions:term_target_set"), {"org": tree["committee"].pk})
-    assert "Nhiệm kỳ 2020–2025 (15/10/2020 – 14/10/2025)" in form.content.decode()
+    assert (
+        "Nhiệm kỳ 2020–2025 (15/10/2020 – 14/10/2025) — Đảng bộ Sở Tư pháp — Đảng ủy Khối các"
+        " cơ quan tỉnh" in form.content.decode()
+    )
     response = client.post(
         reverse("admissions:term_target_set") + f"?org={tree['committee'].pk}",
         {"organization": tree["committee"].pk, "term": term.pk, "target": 3, "note": "NQ ĐH V"},
