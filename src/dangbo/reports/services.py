@@ -240,7 +240,8 @@ def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tu
     _beat(running, progress_total=total)
     shown_id = IdentityMask(job.requested_by)  # full only where the requester may see it
     statuses, genders = dict(Status.choices), dict(Gender.choices)
-    workbook = new_workbook(write_only=True)  # rows stream to disk: memory stays flat
+    # rows stream to disk: memory stays flat
+    workbook = new_workbook(write_only=True, org=job.organization, on=on)
     sheet = workbook.create_sheet("Dang vien")
     sheet.append([job.title])
     sheet.append(MEMBER_COLUMNS)
