@@ -120,8 +120,10 @@ def test_targets_page_and_drill_down(client, tree, committee_user):
         reverse("admissions:targets"), {"org": tree["committee"].pk, "year": 2025}
     ).content.decode()
     assert "50.0%" in body or "50,0%" in body
+    # the admitted drill down to the members admitted (the report's rows, #22/#23)
     drill = client.get(
-        reverse("admissions:index"), {"org": tree["cell_a"].pk, "decided_year": 2025}
+        reverse("reports:module_rows", args=["admissions"]),
+        {"org": tree["cell_a"].pk, "year": 2025, "measure": "admitted"},
     ).content.decode()
     assert "Võ Minh Khang" in drill
     assert client.get(reverse("admissions:targets"), {"org": tree["commune"].pk}).status_code == 404
