@@ -389,6 +389,16 @@ EXPORTS = [
     Export("survey-xlsx", "surveys:export_xlsx", "xlsx", at("surveys:export_xlsx", _survey)),
     Export("survey-docx", "surveys:export_docx", "docx", at("surveys:export_docx", _survey)),
     Export(
+        "transfers-letter",
+        "transfers:letter",
+        "docx",
+        at(
+            "transfers:letter",
+            lambda d: {"pk": transfers_matrix._transfers(d)["transfer_inside"].pk},
+        ),
+        payload=lambda d: {},
+    ),
+    Export(
         "transfers",
         "transfers:index",
         "xlsx",

@@ -87,6 +87,15 @@ def issue(
     )
 
 
+def grassroots_of(org: Organization) -> Organization:
+    """The grassroots party organisation an org belongs to (itself when it is one): it issues
+    the introduction letters of its members' transfers."""
+    node = org
+    while node is not None and not node.org_type.is_grassroots:
+        node = Organization.objects.get_parent(node) if node.depth > 1 else None
+    return node or org
+
+
 def issuing_org_for_admission(cell: Organization) -> Organization:
     """Who decides an admission: the grassroots party committee of a cell under it; for a
     grassroots cell (chi bộ cơ sở), its superior committee."""
