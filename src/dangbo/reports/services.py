@@ -4,7 +4,7 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -45,7 +45,8 @@ def grid_for(report_key: str, root: Organization, params: dict, user, today: dat
 
 
 def _grid_data(grid: Grid) -> dict:
-    data = asdict(grid)
+    data = asdict(replace(grid, org=None))  # the figures; the org is the snapshot's own
+    del data["org"]
     data["rows"] = [[label, list(values)] for label, values in grid.rows]
     return data
 
