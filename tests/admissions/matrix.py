@@ -52,6 +52,16 @@ def _file(side):
     return lambda d: {"pk": _files(d)[f"admission_{side}"].pk}
 
 
+def decided(d):
+    """The inside file walked to its admission decision (a member now); cached."""
+    if "admission_decided" not in d:
+        from dangbo.admissions.rules import Stage
+        from tests.admissions.helpers import walk
+
+        d["admission_decided"] = walk(_files(d)["admission_inside"], d, Stage.DECIDED)
+    return d["admission_decided"]
+
+
 def _target(side):
     return lambda d: {"pk": _files(d)[f"target_{side}"].pk}
 
@@ -163,6 +173,14 @@ CASES = [
     Case("admissions:step", "admissions.change", inside=_step("inside"), outside=_step("outside")),
     Case(
         "admissions:extend", "admissions.change", inside=_file("inside"), outside=_file("outside")
+    ),
+    # issues the decision in the committee's register (once), answers the DOCX
+    Case(
+        "admissions:decision",
+        "admissions.change",
+        inside=lambda d: {"pk": decided(d).pk},
+        outside=_file("outside"),
+        method="post",
     ),
     _api_list("admission-file-list", "admission"),
     Case(

@@ -1,21 +1,24 @@
 """Admission screens: file list with deadlines, file detail with timeline, step forms, targets."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from dangbo.admissions import exports, forms, rules, services
+from dangbo.admissions import exports, forms, papers, rules, services
 from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
+from dangbo.core.errors import DomainError
 from dangbo.core.exports import XLSX, file_response
 from dangbo.core.params import get_id, get_year
 from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from dangbo.organizations.documents import issuing_org_for_admission
 from dangbo.organizations.models import Organization
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -230,6 +233,35 @@ class TargetSetView(ServiceFormView):
             user=self.request.user,
         )
         return reverse("admissions:targets") + f"?org={org.pk}&year={data['year']}"
+
+
+class DecisionView(LoginRequiredMixin, View):
+    """POST: the admission decision of an admitted file, numbered in the issuing committee's
+    register of outgoing documents and kept there (asked again: the kept one)."""
+
+    def post(self, request, pk):
+        files = AdmissionFile.objects.restrict(request.user, "admissions.change")
+        file = get_object_or_404(files.select_related("organization__org_type", "member"), pk=pk)
+        issuer = issuing_org_for_admission(file.organization)
+        detail = reverse("admissions:detail", args=[file.pk])
+        if not can(request.user, "admissions.change", issuer):
+            messages.error(request, f"Quyết định kết nạp do {issuer.name} ban hành.")
+            return redirect(detail)
+        try:
+            document = papers.admission_decision(file, request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(detail)
+        return file_response(
+            request,
+            bytes(document.content),
+            content_type=DOCX,
+            filename=document.file_name,
+            what=AdmissionFile,
+            rows=1,
+            file=file.pk,
+            document=document.pk,
+        )
 
 
 class TermTargetSetView(ServiceFormView):
