@@ -3,6 +3,7 @@
 from datetime import date
 
 from dangbo.admissions import services
+from dangbo.committees import services as committee_services
 from tests.permission_matrix import Case
 
 CANDIDATES = {
@@ -26,6 +27,20 @@ def _files(data) -> dict:
             data[f"target_{side}"] = services.set_target(
                 organization=data[org], year=2026, target=3
             )
+    return data
+
+
+def _terms(data) -> dict:
+    """A term of office of the committee (inside) and of the village (outside); cached."""
+    if "term_inside" not in data:
+        for side, org in (("inside", "committee"), ("outside", "village")):
+            data[f"term_{side}"] = committee_services.record_congress(
+                organization=data[org],
+                term_name="2020–2025",
+                held_on=date(2020, 10, 15),
+                delegates_summoned=100,
+                delegates_present=90,
+            ).term
     return data
 
 
@@ -116,6 +131,22 @@ CASES = [
         "admissions.change",
         method="post",
         outside_body=lambda d: {"organization": d["village"].pk, "year": 2026, "target": 2},
+    ),
+    Case(
+        "admissions:term_target_set",
+        "admissions.change",
+        inside=lambda d: (_terms(d), {})[1],
+        query=lambda d: {"org": d["village"].pk},
+    ),
+    Case(
+        "admissions:term_target_set",
+        "admissions.change",
+        method="post",
+        outside_body=lambda d: {
+            "organization": d["village"].pk,
+            "term": _terms(d)["term_outside"].pk,
+            "target": 2,
+        },
     ),
     Case("admissions:detail", "admissions.view", inside=_file("inside"), outside=_file("outside")),
     Case("admissions:docx", "admissions.view", inside=_file("inside"), outside=_file("outside")),

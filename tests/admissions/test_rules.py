@@ -1,4 +1,6 @@
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -123,3 +125,54 @@ def test_add_months_keeps_order(start, months):
 def test_target_percent():
     assert rules.target_percent(919, 600) == 153.2
     assert rules.target_percent(3, None) is None
+
+
+# --- targets: year and term (congress) ---------------------------------------------------
+
+
+def test_term_target_share_and_excess_in_tenths():
+    share = rules.target_share(45, 40)
+    assert share.share == Decimal("112.5") and share.excess == Decimal("12.5") and share.met
+    under = rules.target_share(35, 40)
+    assert under.share == Decimal("87.5") and under.excess is None and not under.met
+    exact = rules.target_share(40, 40)
+    assert exact.share == 100 and exact.excess is None and exact.met
+    assert rules.target_share(1, 3).share == Decimal("33.3")
+    assert rules.target_share(2, 3).share == Decimal("66.7")  # half up, not truncated
+    assert rules.target_share(1, 8).share == Decimal("12.5")
+    assert rules.target_share(1, 16).share == Decimal("6.3")  # 6.25 half up
+    assert rules.target_share(3, 0) is None and rules.target_share(3, None) is None
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**5))
+def test_target_share_is_the_exact_ratio_rounded_half_up(admitted, target):
+    share = rules.target_share(admitted, target)
+    exact = Fraction(100 * admitted, target)
+    assert abs(Fraction(share.share) - exact) <= Fraction(1, 20)  # within half a tenth
+    assert Fraction(share.share) * 10 == int(Fraction(share.share) * 10)  # a tenth
+    expected = (exact * 10 + Fraction(1, 2)).__floor__() / Fraction(10)
+    assert Fraction(share.share) == expected
+    assert share.met == (admitted >= target)
+    if admitted > target:
+        tenths = (Fraction(100 * (admitted - target), target) * 10 + Fraction(1, 2)).__floor__()
+        assert Fraction(share.excess) == Fraction(tenths, 10)
+        assert share.excess > 0
+    else:
+        assert share.excess is None
+
+
+def test_term_period_counts_to_the_end_or_the_report_date():
+    start, end = date(2020, 10, 15), date(2025, 10, 14)
+    assert rules.term_period(start, end, date(2023, 12, 31)) == (start, date(2023, 12, 31))
+    assert rules.term_period(start, end, date(2026, 12, 31)) == (start, end)
+    assert rules.term_period(start, end, date(2020, 10, 14)) is None
+    assert rules.term_period(start, end, start) == (start, start)
+
+
+@given(days, days, days)
+def test_term_period_lies_within_the_term(start, end, on):
+    period = rules.term_period(start, end, on)
+    if on < start:
+        assert period is None
+    else:
+        assert period[0] == start and period[1] == min(end, on) and period[1] <= on

@@ -31,7 +31,7 @@ def test_admit_a_candidate(page, live_server, login, tree):
 
     page.get_by_role("link", name="Kết nạp").first.click()
     page.get_by_role("link", name="Ghi nhận quần chúng ưu tú").click()
-    page.get_by_label("Chi bộ").select_option(label="Chi bộ Văn phòng")
+    page.get_by_label("Chi bộ").select_option(label="Chi bộ Văn phòng — Đảng bộ Sở Tư pháp")
     page.get_by_label("Họ và tên").fill("Võ Minh Khang")
     page.get_by_label("Giới tính").select_option("M")
     page.get_by_label("Ngày sinh").fill("01/01/2000")

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from dangbo.dues import services
 from tests import factories
+from tests.paper_helpers import own_rows
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,9 +36,5 @@ def test_close_month_collect_and_receipt(page, live_server, login, tree):
     page.go_back()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải tổng hợp (XLSX)").click()
-    rows = list(
-        load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.iter_rows(
-            values_only=True
-        )
-    )
+    rows = own_rows(load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active)
     assert rows[3][:3] == ("Chi bộ Văn phòng", 240_000, 80_000)

@@ -68,7 +68,9 @@ def test_template_upload_error_commit_rollback(page, live_server, login, tree, t
     filled.write_bytes(buffer.getvalue())
 
     page.get_by_role("link", name="Tải tệp lên").click()
-    page.get_by_label("Phạm vi (tổ chức)").select_option(label="Đảng ủy Khối các cơ quan tỉnh")
+    page.get_by_label("Phạm vi (tổ chức)").select_option(
+        label="Đảng ủy Khối các cơ quan tỉnh — Đảng bộ tỉnh Sông Hồng"
+    )
     page.get_by_label("Tệp Excel (.xlsx) hoặc .csv").set_input_files(str(filled))
     page.get_by_role("button", name="Tải lên").click()
     page.get_by_role("button", name="Kiểm tra (chạy thử)").click()
@@ -116,7 +118,9 @@ def test_past_classification_results_journey(page, live_server, login, tree, tmp
 
     page.get_by_role("link", name="Tải tệp lên").click()
     page.get_by_label("Loại dữ liệu").select_option(label="Kết quả xếp loại đảng viên")
-    page.get_by_label("Phạm vi (tổ chức)").select_option(label="Đảng ủy Khối các cơ quan tỉnh")
+    page.get_by_label("Phạm vi (tổ chức)").select_option(
+        label="Đảng ủy Khối các cơ quan tỉnh — Đảng bộ tỉnh Sông Hồng"
+    )
     page.get_by_label("Tệp Excel (.xlsx) hoặc .csv").set_input_files(str(filled))
     page.get_by_role("button", name="Tải lên").click()
     page.get_by_role("button", name="Kiểm tra (chạy thử)").click()

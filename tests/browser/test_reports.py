@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import factories
+from tests.paper_helpers import own_rows
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,7 +33,7 @@ def test_report_past_date_drilldown_and_export(page, live_server, login, tree):
         page.get_by_role("link", name="Tải XLSX").click()
     content = Path(download_info.value.path()).read_bytes()
     sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet["A1"].value == "ĐẢNG VIÊN THEO GIỚI TÍNH"
+    assert own_rows(sheet)[0][0] == "ĐẢNG VIÊN THEO GIỚI TÍNH"
 
 
 def test_issue_a_report_then_export_its_members_in_the_background(
@@ -57,5 +58,5 @@ def test_issue_a_report_then_export_its_members_in_the_background(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải tệp XLSX").click()
     content = Path(download_info.value.path()).read_bytes()
-    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    rows = own_rows(load_workbook(io.BytesIO(content)).active)
     assert len(rows) == 2 + 4 and rows[1][1] == "Họ và tên"

@@ -35,7 +35,9 @@ def test_open_year_enter_scores_quota_refusal_fix_confirm(page, live_server, log
 
     page.get_by_role("link", name="Đánh giá, xếp loại").first.click()
     page.get_by_role("link", name="Mở đợt đánh giá").click()
-    page.get_by_label("Tổ chức đảng").select_option(label="Đảng bộ Sở Tư pháp")
+    page.get_by_label("Tổ chức đảng").select_option(
+        label="Đảng bộ Sở Tư pháp — Đảng ủy Khối các cơ quan tỉnh"
+    )
     page.get_by_label("Năm đánh giá").fill("2025")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_selector("#progress")

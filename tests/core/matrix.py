@@ -113,5 +113,17 @@ CASES = [
     # the root administrator.
     Case("core:role_create", "core.admin", allowed=lambda role: False),
     Case("core:role_edit", "core.admin", inside=_role, allowed=lambda role: False),
+    Case("core:parameters", "core.admin"),
+    Case(
+        "core:parameter_create",
+        "core.admin",
+        outside_body=lambda d: {
+            "key": "member.readmission_min_months",
+            "value": "40",
+            "valid_from": "01/01/2026",
+            "source": "QĐ",
+            "organization": d["village"].pk,
+        },
+    ),
     Case("core:audit", "core.audit"),
 ]

@@ -70,7 +70,9 @@ def test_provider_is_called_with_arguments(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_home_shows_registered_widget_only_with_permission(admin_client, client, monkeypatch):
+def test_home_shows_registered_widget_only_with_permission(
+    admin_client, client, monkeypatch, tree
+):  # with a tree: on an empty database the superuser's home is the first-run page
     monkeypatch.setattr(hooks, "_widgets", {})
     hooks.register_widget(
         hooks.Widget(

@@ -11,6 +11,9 @@ CASES = [
         listed=lambda d: d["committee"].name,
         unlisted=lambda d: d["commune"].name,
     ),
+    # first run: superusers only, and only while the tree is empty (it never is here)
+    Case("organizations:first_run", allowed=lambda role: False),
+    Case("organizations:first_run", method="post", allowed=lambda role: False),
     # results are restricted inside (see test_views): never an org outside the subtree
     Case("organizations:pick", query=lambda d: {"q": "Thôn Đông"}),
     Case("organizations:detail", "organizations.view", inside=pk("cell_a"), outside=pk("village")),

@@ -27,3 +27,21 @@ def test_size_warnings():
     assert rules.size_warnings(CELL, 2, 2)
     assert not rules.size_warnings(CELL, 3, 3)
     assert any("đảng bộ cơ sở" in w for w in rules.size_warnings(GRASSROOTS_CELL, 25, 31))
+
+
+def test_parent_types_keep_the_hierarchy():
+    allowed = rules.parent_type_allowed
+    assert allowed("grassroots_committee", "cell")
+    assert allowed("sub_committee", "cell")
+    assert allowed("province", "superior") and allowed("superior", "grassroots_cell")
+    assert not allowed("grassroots_committee", "central")  # a «Trung ương» under a committee
+    assert not allowed("superior", "cell")  # a cell stands under a grassroots committee
+    assert not allowed("province", "sub_committee")
+    assert allowed("anything", "custom_type")  # a type the table does not know
+    assert allowed("superior", "cell", {"cell": ("superior",)})  # a province's own table
+
+
+@given(st.sampled_from(sorted(rules.DEFAULT_PARENT_TYPES)))
+def test_no_type_may_stand_under_itself_below_the_grassroots(child):
+    if child in ("cell", "sub_committee", "grassroots_cell", "grassroots_committee"):
+        assert not rules.parent_type_allowed(child, child)

@@ -82,3 +82,45 @@ def test_future_dates_and_missing_decision_refused(tree):
             parent=tree["committee"],
             decision=future,
         )
+
+
+def test_org_types_follow_the_hierarchy_unless_a_province_tunes_it(tree):
+    from dangbo.core.models import RuleParameter
+
+    central = OrgType.objects.get(code="central")
+    with pytest.raises(DomainError, match="không được đặt trực thuộc") as error:
+        services.found_org(
+            name="Trung ương",
+            org_type=central,
+            parent=tree["committee"],
+            decision=factories.decision(date(2021, 1, 1)),
+        )
+    assert error.value.field == "parent"
+    cell = OrgType.objects.get(code="cell")
+    with pytest.raises(DomainError, match="không được đặt trực thuộc"):
+        services.move_org(
+            tree["cell_a"],
+            new_parent=tree["commune"],
+            decision=factories.decision(date(2021, 1, 1)),
+        )
+    before = Organization.objects.count()
+    RuleParameter.objects.create(
+        key="organizations.parent_types",
+        value={"cell": ["superior"]},
+        valid_from=date(2021, 1, 1),
+        org_path=tree["commune"].path,
+    )
+    services.found_org(
+        name="Chi bộ Thôn Tây",
+        org_type=cell,
+        parent=tree["commune"],
+        decision=factories.decision(date(2021, 6, 1)),
+    )
+    with pytest.raises(DomainError):  # the tuned table holds from its date, and in its subtree
+        services.found_org(
+            name="Chi bộ Thôn Bắc",
+            org_type=cell,
+            parent=tree["commune"],
+            decision=factories.decision(date(2020, 6, 1)),
+        )
+    assert Organization.objects.count() == before + 1

@@ -14,6 +14,7 @@ from dangbo.portal.models import CorrectionRequest, MeetingReply, MemberAccount,
 from dangbo.reviews import services as review_services
 from dangbo.reviews.models import MemberReview
 from tests import factories
+from tests.paper_helpers import own_rows
 from tests.portal.conftest import login
 
 # The record reads a dozen small lists (history, training, badges…) and logs the access.
@@ -300,7 +301,7 @@ def test_officer_creates_accounts_one_or_in_bulk(portal, client):
     fresh = factories.member(portal["cell_a"], "Hoàng Minh Tuấn")
     response = client.post(reverse("portal:accounts_bulk"), {"organization": portal["cell_a"].pk})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    rows = own_rows(load_workbook(io.BytesIO(response.content)).active)
     assert rows[1][0] == "Hoàng Minh Tuấn" and rows[1][2] == f"dv{fresh.pk:06d}"
     login_user = MemberAccount.objects.get(member=fresh).user
     assert login_user.check_password(rows[1][3])

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from dangbo.programmes import services
 from dangbo.programmes.models import Document, ProgrammeItem, ProgressReport, Task
 from tests import factories
+from tests.paper_helpers import own_rows, own_tables
 
 PDF = b"%PDF-1.4\n%test\n%%EOF\n"
 
@@ -122,7 +123,7 @@ def test_count_table_page_and_xlsx_read_back(admin_client, tree, docs):
     export = admin_client.get(reverse("programmes:document_counts_xlsx"), params)
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(export.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = own_rows(sheet)
     assert "ĐẢNG BỘ TỈNH SÔNG HỒNG" in rows[0][0]
     assert rows[1][0] == "Từ ngày 01/01/2025 đến ngày 31/12/2025"
     header = rows[3]
@@ -362,7 +363,7 @@ def test_programme_docx_report_read_back(admin_client, client, tree, programme, 
     doc = DocxDocument(BytesIO(response.content))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Đã hoàn thành 0/1 mục; tiến độ chung 50.0%" in text
-    table = doc.tables[0]
+    table = own_tables(doc)[0]
     assert table.rows[1].cells[1].text == "Kết nạp đảng viên mới"
     assert table.rows[1].cells[4].text == "50.0"
     assert len(doc.inline_shapes) == 1  # the chart

@@ -12,6 +12,7 @@ from dangbo.members.models import Discipline, Member, MembershipGap
 from dangbo.recognition import rules, services
 from dangbo.recognition.models import BadgeAward
 from tests import factories
+from tests.paper_helpers import own_rows
 
 TODAY = date(2026, 11, 24)
 dates = st.dates(min_value=date(1930, 1, 1), max_value=date(2020, 12, 31))
@@ -210,7 +211,7 @@ def test_screens_propose_decide_export(client, tree, veterans):
     )
     assert BadgeAward.objects.get().status == "awarded"
     xlsx = client.get(reverse("recognition:ceremony"), params)
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = own_rows(load_workbook(io.BytesIO(xlsx.content)).active)
     assert rows[3][1] == "Hoàng Văn Lâm" and rows[3][4] == "30 năm"
 
 

@@ -3,18 +3,12 @@
 from django import forms
 from django.utils import timezone
 
-from dangbo.admissions.models import AdmissionFile
+from dangbo.admissions.models import AdmissionFile, AdmissionTermTarget
 from dangbo.admissions.rules import Stage
 from dangbo.core.forms import unscoped
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
+from dangbo.organizations.forms import RestrictedOrgField, UserFormMixin, date_field
 from dangbo.organizations.models import Organization
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 class OpenFileForm(UserFormMixin, forms.ModelForm):
@@ -219,3 +213,41 @@ class TargetForm(UserFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+
+class TermChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, term) -> str:
+        return (
+            f"{term} ({term.starts_on:%d/%m/%Y} – {term.ends_on:%d/%m/%Y})"
+            f" — {term.organization.name}"
+        )
+
+
+class TermTargetForm(UserFormMixin, forms.Form):
+    """The congress's admission target for a term of office (chỉ tiêu Đại hội)."""
+
+    organization = RestrictedOrgField(label="Tổ chức (đảng bộ)")
+    term = TermChoiceField(
+        label="Nhiệm kỳ",
+        # committees.Term, through the target's relation: apps do not import each other.
+        queryset=AdmissionTermTarget._meta.get_field("term")
+        .related_model.objects.select_related("organization")
+        .order_by("organization__path", "-starts_on"),
+    )
+    target = forms.IntegerField(label="Chỉ tiêu kết nạp trong nhiệm kỳ", min_value=0)
+    note = forms.CharField(label="Căn cứ (nghị quyết Đại hội)", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        org_id = self.initial.get("organization")
+        if org_id is not None:  # from the targets page: that org's terms only
+            self.fields["term"].queryset = self.fields["term"].queryset.filter(
+                organization_id=org_id
+            )  # restricted centrally on first use, like every choice field
+
+    def clean(self):
+        data = super().clean()
+        term, org = data.get("term"), data.get("organization")
+        if term is not None and org is not None and term.organization_id != org.pk:
+            self.add_error("term", "Nhiệm kỳ không thuộc tổ chức đã chọn.")
+        return data

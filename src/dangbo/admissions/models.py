@@ -1,4 +1,4 @@
-"""Admission files (hồ sơ kết nạp) with their dated, evidenced steps, and annual targets."""
+"""Admission files (hồ sơ kết nạp) with their dated, evidenced steps; annual and term targets."""
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +35,42 @@ class AdmissionTarget(RestrictedModelMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.target} ({self.year})"
+
+
+class AdmissionTermTarget(RestrictedModelMixin, TimeStampedModel):
+    """An org's admission target for one term of office (chỉ tiêu Đại hội: "trong nhiệm kỳ
+    kết nạp N đảng viên"), set by the congress that opened the term."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="admission_term_targets",
+        verbose_name="tổ chức",
+    )
+    term = models.ForeignKey(
+        "committees.Term",
+        on_delete=models.PROTECT,
+        related_name="admission_targets",
+        verbose_name="nhiệm kỳ",
+    )
+    target = models.PositiveIntegerField("chỉ tiêu kết nạp trong nhiệm kỳ")
+    note = models.CharField("căn cứ", max_length=255, blank=True)
+
+    restrict_path_field = "organization__path"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization_id", "-term__starts_on"]
+        verbose_name = "chỉ tiêu kết nạp nhiệm kỳ"
+        verbose_name_plural = "chỉ tiêu kết nạp nhiệm kỳ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "term"], name="uniq_admission_term_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.target} ({self.term})"
 
 
 class AdmissionFile(RestrictedModelMixin, TimeStampedModel):

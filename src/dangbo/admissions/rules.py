@@ -7,6 +7,7 @@ force on the date of each step.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from dangbo.core.workdays import WorkCalendar
 from dangbo.members.rules import add_months, months_between
@@ -282,6 +283,50 @@ def next_deadline(
     if dates.certificate_on:
         return certificate_expires(dates.certificate_on, params), "Giấy chứng nhận hết hạn"
     return None
+
+
+@dataclass(frozen=True)
+class TargetShare:
+    """Admitted against a target, in percent rounded half up to a tenth (exact decimals).
+
+    `share`: admitted / target (87.5 = "đạt 87,5% chỉ tiêu"); `excess`: how far beyond the
+    target when above it (12.5 = "vượt 12,5% chỉ tiêu"), else None."""
+
+    admitted: int
+    target: int
+    share: Decimal
+    excess: Decimal | None
+
+    @property
+    def met(self) -> bool:
+        return self.admitted >= self.target
+
+
+def _percent_tenths(numerator: int, denominator: int) -> Decimal:
+    """100·numerator/denominator rounded half up to 0.1, in integers (no float, no double
+    rounding)."""
+    tenths = (2000 * numerator + denominator) // (2 * denominator)
+    return Decimal(tenths) / 10
+
+
+def target_share(admitted: int, target: int | None) -> TargetShare | None:
+    """Admitted against a year or a term (congress) target; None without a target (or a
+    target of 0: no ratio to state)."""
+    if admitted < 0:
+        raise ValueError("admitted must not be negative")
+    if not target or target < 0:
+        return None
+    share = _percent_tenths(admitted, target)
+    excess = _percent_tenths(admitted - target, target) if admitted > target else None
+    return TargetShare(admitted=admitted, target=target, share=share, excess=excess)
+
+
+def term_period(starts_on: date, ends_on: date, as_of: date) -> tuple[date, date] | None:
+    """The days of a term counted on `as_of`: from its start to its end or `as_of`, whichever
+    comes first; None when the term has not started yet."""
+    if as_of < starts_on:
+        return None
+    return starts_on, min(ends_on, as_of)
 
 
 def target_percent(admitted: int, target: int | None) -> float | None:

@@ -4,12 +4,17 @@ from dataclasses import fields
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dangbo.admissions import rules
-from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
+from dangbo.admissions.models import (
+    AdmissionFile,
+    AdmissionStep,
+    AdmissionTarget,
+    AdmissionTermTarget,
+)
 from dangbo.admissions.rules import AdmissionParams, Stage
 from dangbo.core import hooks
 from dangbo.core.errors import DomainError
@@ -17,6 +22,7 @@ from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
 from dangbo.core.text import clean_spaces, normalize
 from dangbo.core.workdays import calendar_for
+from dangbo.members import queries as member_queries
 from dangbo.members import services as member_services
 from dangbo.members.choices import Status
 from dangbo.members.models import Member
@@ -452,38 +458,144 @@ def set_target(*, organization: Organization, year: int, target: int, note="", u
     return row
 
 
-def target_report(org: Organization, year: int) -> list[dict]:
-    """Admitted vs target for an org and each of its children in one year (3 queries)."""
+def _term_model():
+    """committees.Term, reached through the target's relation (apps do not import each
+    other)."""
+    return AdmissionTermTarget._meta.get_field("term").related_model
+
+
+def terms_of(organization: Organization):
+    """The org's terms of office, latest first."""
+    return _term_model().objects.filter(organization=organization).order_by("-starts_on")
+
+
+@transaction.atomic
+def set_term_target(*, organization: Organization, term, target: int, note="", user=None):
+    """Set (or change) an org's admission target for one of its terms (the congress's)."""
+    if target is None or target < 0:
+        raise DomainError("Chỉ tiêu phải là số không âm.", "target")
+    if term.organization_id != organization.pk:
+        raise DomainError("Nhiệm kỳ không thuộc tổ chức đã chọn.", "term")
+    row, _created = AdmissionTermTarget.objects.update_or_create(
+        organization=organization,
+        term=term,
+        defaults={"target": target, "note": clean_spaces(note)},
+    )
+    return row
+
+
+def report_date(year: int, today: date) -> date:
+    """The day a year's report counts to: the year's last day, or today in the year under way."""
+    return min(date(year, 12, 31), today)
+
+
+def _terms_on(nodes: list[Organization], on: date) -> dict[int, object]:
+    """{org id: the term in force on `on`} (the latest that started on or before it; one
+    query)."""
+    terms: dict[int, object] = {}
+    rows = (
+        _term_model()
+        .objects.filter(organization__in=nodes, starts_on__lte=on)
+        .order_by("organization_id", "-starts_on")
+    )
+    for term in rows:
+        terms.setdefault(term.organization_id, term)
+    return terms
+
+
+def _term_figures(org: Organization, nodes, on: date, width: int) -> dict[int, dict]:
+    """For each node with a term in force on `on`: the term, its target and the members
+    admitted from its start to its end or `on` (3 queries whatever the number of children)."""
+    terms = _terms_on(nodes, on)
+    periods = {
+        pk: rules.term_period(term.starts_on, term.ends_on, on) for pk, term in terms.items()
+    }
+    periods = {pk: period for pk, period in periods.items() if period}
+    if not periods:
+        return {}
+    targets = dict(
+        AdmissionTermTarget.objects.filter(
+            term__in=[terms[pk] for pk in periods], organization__in=list(periods)
+        ).values_list("organization_id", "target")
+    )
+    start = min(p[0] for p in periods.values())
+    end = max(p[1] for p in periods.values())
+    by_day = (
+        member_queries.admitted_between(org, start, end)
+        .annotate(child=Substr(member_queries.ADMISSION_PATH, 1, width))
+        .values("child", "admitted_on")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("child", "admitted_on", "n")
+    )
+    by_day = list(by_day)
+    result = {}
+    for node in nodes:
+        if node.pk not in periods:
+            continue
+        first, last = periods[node.pk]
+        admitted = sum(
+            n
+            for child, day, n in by_day
+            if first <= day <= last and (node is org or child == node.path)
+        )
+        target = targets.get(node.pk)
+        result[node.pk] = dict(
+            term=terms[node.pk],
+            term_from=first,
+            term_to=last,
+            term_admitted=admitted,
+            term_target=target,
+            term_share=rules.target_share(admitted, target),
+        )
+    return result
+
+
+def target_report(org: Organization, year: int, today: date | None = None) -> list[dict]:
+    """Admitted vs target for an org and each of its children: in the year (against the year
+    target) and in the term of office in force at the year's end or today (against the term
+    target, the congress's) — 6 queries.
+
+    Admitted: `members.queries.admitted_between` (the one definition: admission decision date
+    in the period, processed here or imported), placed by the org each was admitted into."""
+    today = today or timezone.localdate()
     children = list(
         Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
     )
     nodes = [org, *children]
     width = len(org.path) + Organization.steplen
-    rows = (
-        AdmissionFile.objects.filter(organization__path__startswith=org.path)
+    admitted_by_child = dict(
+        member_queries.admitted_in_year(org, year)
+        .annotate(child=Substr(member_queries.ADMISSION_PATH, 1, width))
+        .values("child")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("child", "n")
+    )
+    candidates_by_child = dict(
+        AdmissionFile.objects.filter(
+            organization__path__startswith=org.path, identified_on__year=year
+        )
         .annotate(child=Substr("organization__path", 1, width))
         .values("child")
-        .annotate(
-            admitted=Count("id", filter=Q(decided_on__year=year)),
-            candidates=Count("id", filter=Q(identified_on__year=year)),
-        )
+        .annotate(n=Count("id"))
         .order_by()
+        .values_list("child", "n")
     )
-    rows = list(rows)
-    by_child = {r["child"]: r for r in rows}
     targets = dict(
         AdmissionTarget.objects.filter(organization__in=nodes, year=year).values_list(
             "organization_id", "target"
         )
     )
+    term = _term_figures(org, nodes, report_date(year, today), width)
     result = []
     for node in nodes:
         if node is org:
-            admitted = sum(r["admitted"] for r in rows)
-            candidates = sum(r["candidates"] for r in rows)
+            admitted = sum(admitted_by_child.values())
+            candidates = sum(candidates_by_child.values())
         else:
-            admitted = by_child.get(node.path, {}).get("admitted", 0)
-            candidates = by_child.get(node.path, {}).get("candidates", 0)
+            admitted = admitted_by_child.get(node.path, 0)
+            candidates = candidates_by_child.get(node.path, 0)
         target = targets.get(node.pk, node.annual_admission_target)
         result.append(
             dict(
@@ -493,6 +605,8 @@ def target_report(org: Organization, year: int) -> list[dict]:
                 admitted=admitted,
                 candidates=candidates,
                 percent=rules.target_percent(admitted, target),
+                share=rules.target_share(admitted, target),
+                **term.get(node.pk, {}),
             )
         )
     return result

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.FileCreateView.as_view(), name="create"),
     path("targets/", views.TargetsView.as_view(), name="targets"),
     path("targets/set/", views.TargetSetView.as_view(), name="target_set"),
+    path("targets/term/set/", views.TermTargetSetView.as_view(), name="term_target_set"),
     path("<int:pk>/", views.FileDetailView.as_view(), name="detail"),
     path("<int:pk>/docx/", views.FileDocxView.as_view(), name="docx"),
     path("<int:pk>/steps/<int:step>/docx/", views.StepDocxView.as_view(), name="step_docx"),

@@ -178,7 +178,8 @@ class TargetsView(LoginRequiredMixin, View):
             org = visible.filter(pk__in=top_orgs(user, "admissions.view").values("pk")).first()
             if org is None:
                 raise Http404
-        rows = services.target_report(org, year)
+        today = timezone.localdate()
+        rows = services.target_report(org, year, today)
         return render(
             request,
             "admissions/targets.html",
@@ -187,7 +188,12 @@ class TargetsView(LoginRequiredMixin, View):
                 "org": org,
                 "year": year,
                 "rows": rows,
+                "total": rows[0],
+                "as_of": services.report_date(year, today),
+                "has_terms": any(r.get("term") for r in rows),
                 "can_change": can(user, "admissions.change", org),
+                # the admitted drill down to the report's rows: members' names
+                "can_drill": can(user, "reports.view", org) and can(user, "members.view", org),
             },
         )
 
@@ -213,3 +219,29 @@ class TargetSetView(ServiceFormView):
             user=self.request.user,
         )
         return reverse("admissions:targets") + f"?org={org.pk}&year={data['year']}"
+
+
+class TermTargetSetView(ServiceFormView):
+    """The congress's admission target for a term (same permission as the year's)."""
+
+    model = Organization
+    permission_action = "admissions.change"
+    form_class = forms.TermTargetForm
+    title = "Giao chỉ tiêu kết nạp nhiệm kỳ (chỉ tiêu Đại hội)"
+    success_message = "Đã lưu chỉ tiêu nhiệm kỳ."
+
+    def get_initial(self):
+        return {"organization": get_id(self.request, "org")}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        org = data["organization"]
+        row = services.set_term_target(
+            organization=org,
+            term=data["term"],
+            target=data["target"],
+            note=data["note"],
+            user=self.request.user,
+        )
+        year = min(row.term.ends_on.year, timezone.localdate().year)
+        return reverse("admissions:targets") + f"?org={org.pk}&year={year}"

@@ -18,7 +18,7 @@ from dangbo.core.params import parse_id
 from dangbo.core.text import normalize
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization, OrgType
 
 
@@ -45,14 +45,6 @@ class Picker(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context.update(kind=self.kind, params=self.params)
         return context
-
-
-def date_field(label, required=True, today=False):
-    field = forms.DateField(label=label, widget=DateInput(), required=required)
-    field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-    if today:
-        field.initial = timezone.localdate
-    return field
 
 
 class CongressForm(UserFormMixin, forms.Form):

@@ -7,6 +7,9 @@
   on a member for a review year, as dicts (for the annual review).
 - ``committees.positions_of(member, on=None)``: the member's party posts held on a day, as
   lines of text (the member's own record in the portal).
+- ``committees.signer(org, on)``: who signs an org's papers on a day (the secretary, else a
+  deputy) and whether the org has a committee and a standing committee (the signing block of
+  `core.paper`).
 
 Asks (default when nobody answers): ``reviews.member_grades(member_ids, year)`` →
 ``{member_id: grade code}`` for the planning warnings ("kht" = not completed).
@@ -16,7 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dangbo.committees import queries
-from dangbo.committees.models import AppointmentComment, PostPeriod, ResidenceComment, valid_on
+from dangbo.committees.models import (
+    AppointmentComment,
+    PartyPost,
+    PostPeriod,
+    ResidenceComment,
+    valid_on,
+)
 from dangbo.core import hooks
 from dangbo.core.permissions import has_permission
 
@@ -78,3 +87,25 @@ def positions_of(member, on=None) -> list[str]:
         f"{p.get_post_display()} — {p.organization.name} (từ {p.valid_from:%d/%m/%Y})"
         for p in periods
     ]
+
+
+@hooks.provide("committees.signer")
+def signer(org, on) -> dict:
+    posts = list(
+        PostPeriod.objects.filter(valid_on(on), organization=org)
+        .select_related("member")
+        .order_by("valid_from", "id")
+    )
+    if not posts:
+        return {}
+    kinds = {p.post for p in posts}
+    secretary = next((p for p in posts if p.post == PartyPost.SECRETARY), None)
+    deputy = next((p for p in posts if p.post == PartyPost.DEPUTY_SECRETARY), None)
+    chosen = secretary or deputy
+    return {
+        "name": chosen.member.full_name if chosen else "",
+        "deputy": secretary is None and deputy is not None,
+        # a committee: more than a lone secretary (a deputy or committee members elected)
+        "has_committee": bool(kinds - {PartyPost.SECRETARY}),
+        "has_standing": PartyPost.STANDING_MEMBER in kinds,
+    }

@@ -3,8 +3,9 @@
 import django_filters
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from django import forms
 from django.contrib.contenttypes.models import ContentType
+
+from dangbo.core.forms import DateInput
 
 EXPORT = "export"
 ACTION_CHOICES = [
@@ -22,13 +23,6 @@ def model_choices():
         (ContentType.objects.get_for_model(m).pk, str(m._meta.verbose_name).capitalize())
         for m in models
     ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
 class AuditFilter(django_filters.FilterSet):

@@ -3,6 +3,7 @@
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from dangbo.core import permissions
 from dangbo.core.models import Role
@@ -10,6 +11,32 @@ from dangbo.core.text import control_character
 
 OUT_OF_REACH = "Không tồn tại hoặc ngoài phạm vi."
 UNSCOPED = object()
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    """A dd/mm/yyyy text box (the browser's own picker shows ISO or English in places)."""
+
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **kwargs.pop("attrs", {})}
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
+
+
+def date_field(label, required=True, today=False, **kwargs) -> forms.DateField:
+    """A date typed dd/mm/yyyy (ISO accepted too); `today` pre-fills today's date."""
+    field = forms.DateField(
+        label=label,
+        widget=DateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        required=required,
+        **kwargs,
+    )
+    if today:
+        field.initial = timezone.localdate
+    return field
 
 
 def is_scoped(model) -> bool:
@@ -52,8 +79,13 @@ def restrict_form_fields(form, user, permission: str | None) -> None:
             continue
         if not is_scoped(field.queryset.model):
             continue
+        if field.queryset is getattr(field, "_restricted_queryset", None):
+            continue
         code = getattr(field, "restrict_permission", permission)
-        if code is UNSCOPED or field.queryset is getattr(field, "_restricted_queryset", None):
+        if code is UNSCOPED:
+            restricted = with_labels(field, field.queryset)
+            field.queryset = restricted
+            field._restricted_queryset = restricted
             continue
         if code is None:
             restricted = field.queryset.none()
@@ -61,10 +93,24 @@ def restrict_form_fields(form, user, permission: str | None) -> None:
             restricted = permissions.restrict(
                 field.queryset, user, permissions.permission_code(field.queryset.model, code)
             )
+        restricted = with_labels(field, restricted)
         field.queryset = restricted
         field._restricted_queryset = restricted
         field.error_messages["invalid_choice"] = OUT_OF_REACH
         field.error_messages["invalid_pk_value"] = OUT_OF_REACH
+
+
+def with_labels(field, queryset):
+    """Rows that have a `label` (orgs: «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp») are offered by
+    it, fetched with the rows (`with_labels()`), so same-named choices can be told apart."""
+    if not hasattr(queryset, "with_labels"):
+        return queryset
+    field.label_from_instance = _label_from_instance
+    return queryset.with_labels()
+
+
+def _label_from_instance(obj) -> str:
+    return getattr(obj, "label", None) or str(obj)
 
 
 def chosen_within(widget, value):
@@ -256,3 +302,28 @@ class ResetSecondFactorForm(UserFormMixin, forms.Form):
 
 class ConfirmForm(UserFormMixin, forms.Form):
     """A POST with nothing to fill in (deactivate, revoke)."""
+
+
+class ParameterForm(UserFormMixin, forms.Form):
+    """A new dated value of a rule parameter (core.parameters.add_parameter)."""
+
+    permission = "core.admin"
+
+    key = forms.ChoiceField(label="Tham số")
+    value = forms.CharField(
+        label="Giá trị mới (JSON)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Cùng dạng với giá trị đang áp dụng: số (5), chữ ("abc"), danh sách ([1, 2]) '
+        'hay bảng ({"a": 1}).',
+    )
+    valid_from = date_field("Hiệu lực từ ngày")
+    organization = OrgChoiceField(
+        label="Áp dụng cho tổ chức (và cấp dưới)",
+        required=False,
+        help_text="Để trống: cả hệ thống (chỉ quản trị cấp cao nhất).",
+    )
+    source = forms.CharField(label="Căn cứ (số, ngày văn bản)", max_length=255)
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(key, key) for key in keys]

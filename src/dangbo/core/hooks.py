@@ -62,6 +62,14 @@ HOOKS: dict[str, Hook] = {
             [],
         ),
         Hook(
+            "committees.signer",
+            "committees",
+            "(org, on) → {name, deputy, has_committee, has_standing}: who signs the org's "
+            "papers on `on` (its secretary, else a deputy) and whether it has a committee "
+            "(a cell's chi ủy) and a standing committee; {} when nobody holds the posts.",
+            {},
+        ),
+        Hook(
             "meetings.resolution_source",
             "meetings",
             "(meeting_task_id) → {label, url}: the meeting whose resolution created a task, or "

@@ -21,6 +21,8 @@ urlpatterns = [
     path("roles/", views.RoleListView.as_view(), name="roles"),
     path("roles/new/", views.RoleFormView.as_view(), name="role_create"),
     path("roles/<int:pk>/edit/", views.RoleFormView.as_view(), name="role_edit"),
+    path("parameters/", views.ParameterListView.as_view(), name="parameters"),
+    path("parameters/new/", views.ParameterCreateView.as_view(), name="parameter_create"),
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("token/", views.TokenView.as_view(), name="token"),
     path(

@@ -2,6 +2,7 @@
 each user's API token. Reached with `core.admin` (`core.audit` for the log); a subtree
 administrator sees only the accounts and grants of their subtrees; anything else is 404."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
@@ -12,12 +13,12 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rest_framework.authtoken.models import Token
 
-from dangbo.core import accounts, forms, twofactor
+from dangbo.core import accounts, forms, parameters, twofactor
 from dangbo.core.audit import AUDIT_PERMISSION, timeline, visible_entries
 from dangbo.core.errors import DomainError
 from dangbo.core.filters import AuditFilter
-from dangbo.core.models import Role, RoleAssignment
-from dangbo.core.permissions import has_permission, restrict
+from dangbo.core.models import Role, RoleAssignment, RuleParameter
+from dangbo.core.permissions import has_permission, restrict, top_orgs
 
 
 class AdminRequiredMixin(LoginRequiredMixin):
@@ -314,6 +315,60 @@ class RoleFormView(AdminFormView):
             requires_second_factor=data["requires_second_factor"],
         )
         return reverse("core:roles")
+
+
+class ParameterListView(AdminRequiredMixin, ListView):
+    """Every rule parameter with its dated values, newest first, and the subtree each holds for."""
+
+    template_name = "core/admin/parameters.html"
+
+    def get_queryset(self):
+        return RuleParameter.objects.order_by("key", "-valid_from", "org_path")
+
+    def get_context_data(self, **kwargs):
+        # Values set for the user's subtrees, and those above them that apply there too.
+        tops = [org.path for org in top_orgs(self.request.user, accounts.ADMIN_PERMISSION)]
+        paths = {row.org_path for row in self.object_list if row.org_path}
+        names = dict(
+            apps.get_model("organizations", "Organization")
+            .objects.restrict(self.request.user, accounts.ADMIN_PERMISSION)
+            .filter(path__in=paths)
+            .values_list("path", "name")
+        )
+        above = dict(
+            apps.get_model("organizations", "Organization")
+            .objects.filter(path__in=[p for p in paths if any(t.startswith(p) for t in tops)])
+            .values_list("path", "name")
+        )
+        names.update(above)
+        rows = [row for row in self.object_list if not row.org_path or row.org_path in names]
+        for row in rows:
+            row.scope_name = names.get(row.org_path, "")
+        return super().get_context_data(title="Tham số quy định", rows=rows, **kwargs)
+
+
+class ParameterCreateView(AdminFormView):
+    form_class = forms.ParameterForm
+    title = "Thêm giá trị tham số quy định"
+    success_message = "Đã thêm giá trị mới; các bản ghi cũ vẫn theo giá trị cũ."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "keys": parameters.known_keys()}
+
+    def get_initial(self):
+        return {"key": self.request.GET.get("key", "")}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        parameters.add_parameter(
+            admin=self.request.user,
+            key=data["key"],
+            value_text=data["value"],
+            valid_from=data["valid_from"],
+            organization=data["organization"],
+            source=data["source"],
+        )
+        return reverse("core:parameters")
 
 
 class AuditView(AdminRequiredMixin, ListView):

@@ -37,6 +37,7 @@ from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members.models import Member
 from dangbo.members.services import IDENTITY_FIELDS
 from dangbo.organizations import rules as org_rules
+from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.reviews import services as review_services
 
@@ -156,14 +157,19 @@ class OrgRef:
 
 
 class OrgIndex:
-    """Orgs a user may act on under the job's root, found by #id, code or name (no diacritics).
+    """Orgs a user may act on under the job's root, found by #id, code, name (no diacritics),
+    or a name with enough of its path to be unique.
 
-    A name shared by several orgs (two «Chi bộ 1» under different committees) is ambiguous:
-    the row must then use the code or #id, which the export writes.
+    A name shared by several orgs (six «Chi bộ Văn phòng» under different committees) is
+    ambiguous on its own; the cell then names it with its parents, as the exports write it:
+    «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp» (child first, parents after «—»), or as a path
+    «Đảng bộ Sở Tư pháp > Chi bộ Văn phòng» (parents first, «>» or « / » between), or by
+    code or #id.
     """
 
-    def __init__(self, refs: list[OrgRef]):
-        self.by_id = {r.id: r for r in refs}
+    def __init__(self, refs: list[OrgRef], outer: dict[str, OrgRef] | None = None):
+        self.by_id: dict[int, OrgRef] = {}
+        self.by_path: dict[str, OrgRef] = dict(outer or {})  # + the root's ancestors
         self.by_code: dict[str, list[OrgRef]] = {}
         self.by_name: dict[str, list[OrgRef]] = {}
         for ref in refs:
@@ -171,9 +177,20 @@ class OrgIndex:
 
     def add(self, ref: OrgRef) -> None:
         self.by_id[ref.id] = ref
+        if ref.path:
+            self.by_path[ref.path] = ref
         if ref.code:
             self.by_code.setdefault(normalize(ref.code), []).append(ref)
         self.by_name.setdefault(normalize(ref.name), []).append(ref)
+
+    def parent_of(self, ref: OrgRef) -> OrgRef | None:
+        """The parent of an org in the index (or above the root); rows planned in this file
+        name theirs by `parent_id`."""
+        if ref.parent_id is not None:
+            return self.by_id.get(ref.parent_id)
+        if len(ref.path) > Organization.steplen:
+            return self.by_path.get(ref.path[: -Organization.steplen])
+        return None
 
     @classmethod
     def for_user(cls, user, root: Organization, permission: str, **filters) -> "OrgIndex":
@@ -206,7 +223,22 @@ class OrgIndex:
                 "code",
             )
         ]
-        return cls(refs)
+        # The root's ancestors: a path written from the top of the tree still matches (they
+        # only name a row's parents, never a row's target).
+        above = [root.path[:end] for end in range(4, len(root.path) + 1, 4)]
+        outer = {
+            row["path"]: OrgRef(
+                id=0,
+                name=row["name"],
+                path=row["path"],
+                holds_members=False,
+                is_active=True,
+                founded_on=date.min,
+                code=row["code"],
+            )
+            for row in Organization.objects.filter(path__in=above).values("name", "path", "code")
+        }
+        return cls(refs, outer)
 
     def resolve(self, text: str, noun: str = "tổ chức") -> OrgRef:
         """The one org a cell names, or CellError (unknown / ambiguous)."""
@@ -217,16 +249,41 @@ class OrgIndex:
                 return self.by_id[pk]
             raise CellError(f"Không tìm thấy {noun} «{text[:60]}» trong phạm vi được giao.")
         key = rules.key_of(text)
+        ambiguous = None
         for candidates in (self.by_code.get(key), self.by_name.get(key)):
             if not candidates:
                 continue
             if len(candidates) > 1:
-                raise CellError(
-                    f"Có {len(candidates)} {noun} tên «{text[:60]}»; "
-                    "hãy ghi mã tổ chức hoặc #mã hệ thống."
-                )
+                ambiguous = candidates
+                break
             return candidates[0]
+        chain = rules.org_chain(text)
+        if len(chain) > 1:
+            found = [ref for ref in self.by_name.get(chain[0], []) if self._under(ref, chain[1:])]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                ambiguous = found
+        if ambiguous:
+            shown = "; ".join(self.label(ref) for ref in ambiguous[:3])
+            raise CellError(
+                f"Có {len(ambiguous)} {noun} tên «{text[:60]}» ({shown}…); hãy ghi kèm cấp "
+                "trên như «Chi bộ … — Đảng bộ …», hoặc mã tổ chức, hoặc #mã hệ thống."
+            )
         raise CellError(f"Không tìm thấy {noun} «{text[:60]}» trong phạm vi được giao.")
+
+    def _under(self, ref: OrgRef, parents: list[str]) -> bool:
+        """`parents` (keys, nearest first) name the org's parent, grandparent…"""
+        node = ref
+        for key in parents:
+            node = self.parent_of(node)
+            if node is None or key not in (normalize(node.name), normalize(node.code)):
+                return False
+        return True
+
+    def label(self, ref: OrgRef) -> str:
+        parent = self.parent_of(ref)
+        return f"{ref.name} — {parent.name}" if parent else ref.name
 
 
 # ---------------------------------------------------------------- plans
@@ -522,9 +579,12 @@ def plan_orgs(
     types = list(OrgType.objects.all())
     type_choices = tuple((t.code, t.name) for t in types)
     caps = {t.code: t for t in types}
+    parent_types = org_services.parent_types_on(today, root.path)
     pending: dict[int, RowPlan] = {}  # fake negative ids → rows creating them
     for plan in rows:
         values = plan.values
+        if _names_the_root(plan, root):
+            continue
         type_code = None
         if values.get("org_type"):
             try:
@@ -595,6 +655,16 @@ def plan_orgs(
                     "parent",
                     f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.",
                 )
+            elif (
+                type_code
+                and parent.type_code
+                and not org_rules.parent_type_allowed(parent.type_code, type_code, parent_types)
+            ):
+                plan.error(
+                    "org_type",
+                    f"Loại «{caps[type_code].name}» không được đặt trực thuộc "
+                    f"«{caps[parent.type_code].name}» («{parent.name}»).",
+                )
             founded = plan.data["founded_on"]
             if founded and founded < parent.founded_on:
                 plan.error(
@@ -612,11 +682,26 @@ def plan_orgs(
             founded_on=plan.data["founded_on"] or date.min,
             type_code=type_code or "",
             code=plan.data["code"],
+            parent_id=parent.id if parent is not None else None,
         )
         pending[fake.id] = plan
         orgs.add(fake)
     names = {ref.id: ref.name for ref in orgs.by_id.values() if ref.id > 0}
     return Plan(ORG_SHAPE, rows, labels_for(sheet.headers, mapping), names)
+
+
+def _names_the_root(plan: RowPlan, root: Organization) -> bool:
+    """A sheet may start with the root itself (no parent): that row is already there."""
+    values = plan.values
+    if values.get("parent") or values.get("id") not in (None, root.pk):
+        return False
+    if normalize(values.get("name")) != normalize(root.name):
+        return False
+    plan.errors = [(name, message) for name, message in plan.errors if name != "parent"]
+    plan.object_id = root.pk
+    plan.data = {"name": root.name}
+    plan.action = "error" if plan.errors else "unchanged"
+    return True
 
 
 def _is_parent(parent: OrgRef, child: OrgRef) -> bool:

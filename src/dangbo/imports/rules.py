@@ -90,6 +90,11 @@ def _choices(text_choices) -> tuple[tuple[str, str], ...]:
     return tuple((str(value), str(label)) for value, label in text_choices.choices)
 
 
+SAME_NAME_NOTE = (
+    " Tên trùng: ghi kèm cấp trên, «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp», hoặc đường dẫn "
+    "«Đảng bộ Sở Tư pháp > Chi bộ Văn phòng»."
+)
+
 MEMBER_SHAPE = Shape(
     kind="members",
     title="Đảng viên",
@@ -141,7 +146,8 @@ MEMBER_SHAPE = Shape(
             "org",
             True,
             aliases=("chi bo sinh hoat", "to chuc dang", "noi sinh hoat"),
-            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống."
+            + SAME_NAME_NOTE,
         ),
     ),
     example=(
@@ -180,7 +186,8 @@ ORG_SHAPE = Shape(
             "org",
             True,
             aliases=("cap tren", "truc thuoc"),
-            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở dòng phía trên.",
+            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở dòng phía trên."
+            + SAME_NAME_NOTE,
         ),
         Column("founded_on", "Ngày thành lập", "date", True),
         Column("decision_number", "Số quyết định thành lập", "text", True, max_length=60),
@@ -208,7 +215,8 @@ MEETING_SHAPE = Shape(
             "Chi bộ",
             "org",
             True,
-            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống.",
+            note="Tên chi bộ (có dấu hoặc không dấu), mã tổ chức, hoặc #mã hệ thống."
+            + SAME_NAME_NOTE,
         ),
         Column("kind", "Loại sinh hoạt", "choice", True, _choices(MeetingKind)),
         Column("planned_on", "Ngày sinh hoạt", "date", True, aliases=("ngay hop", "ngay")),
@@ -555,6 +563,22 @@ def parse_system_id(raw) -> int | None:
     if not match or int(match.group(1)) == 0:
         raise CellError("Mã hệ thống phải là số nguyên dương.")
     return int(match.group(1))
+
+
+_CHILD_FIRST = re.compile(r"\s*[—–]\s*")  # «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp»
+_PARENTS_FIRST = re.compile(r"\s*>\s*|\s+/\s+|\s*»\s*")  # «Đảng bộ Sở Tư pháp > Chi bộ …»
+
+
+def org_chain(text: str) -> list[str]:
+    """The keys an org reference names, the org first, then its parent, grandparent…:
+    «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp» (as the exports write a shared name) or a path
+    «Đảng bộ Sở Tư pháp > Chi bộ Văn phòng» / «… / …». One key when the text has neither."""
+    text = text or ""
+    if _CHILD_FIRST.search(text):
+        parts = _CHILD_FIRST.split(text)
+    else:
+        parts = list(reversed(_PARENTS_FIRST.split(text)))
+    return [key_of(part) for part in parts if key_of(part)]
 
 
 def parse_reference(raw) -> str:

@@ -50,7 +50,7 @@ from dangbo.members import summary as member_summary
 from dangbo.members.choices import Status
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
 from dangbo.organizations import services as org_services
-from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod, OrgType
+from dangbo.organizations.models import LABEL_SEPARATOR, Organization, OrgEvent, OrgPeriod, OrgType
 from dangbo.reviews import services as review_services
 from dangbo.reviews.models import MemberReview, OrgReview, ReviewStep, ReviewYear
 
@@ -1061,17 +1061,45 @@ def retry(job: ImportJob, *, user) -> ImportJob:
 
 
 def _org_labels(root: Organization, **filters) -> dict[int, str]:
-    """How each org under root is written in a sheet: its name, or '#id name' when the name is
-    shared by another org in the same subtree."""
-    rows = list(
-        Organization.objects.filter(path__startswith=root.path, **filters).values_list(
-            "pk", "name", "name_search"
-        )
+    """How each org under root is written in a sheet: its name, or, when another org of the
+    subtree shares it, the name followed by as many parents as make it unique («Chi bộ Văn
+    phòng — Đảng bộ Sở Tư pháp»; the imports read it back), '#id name' as a last resort."""
+    every = Organization.objects.filter(path__startswith=root.path).values_list(
+        "pk", "name", "path", "name_search"
     )
-    counts: dict[str, int] = {}
-    for _pk, _name, key in rows:
-        counts[key] = counts.get(key, 0) + 1
-    return {pk: (name if counts[key] == 1 else f"#{pk} {name}") for pk, name, key in rows}
+    above = [root.path[:end] for end in range(4, len(root.path), 4)]
+    names = dict(Organization.objects.filter(path__in=above).values_list("path", "name"))
+    names.update((path, name) for _pk, name, path, _key in every)
+    rows = list(every.filter(**filters) if filters else every)
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for pk, name, path, key in rows:
+        groups.setdefault(key, []).append((pk, name, path))
+    labels = {}
+    for same in groups.values():
+        if len(same) == 1:
+            pk, name, _path = same[0]
+            labels[pk] = name
+            continue
+        chains = {pk: [name, *_ancestor_names(path, names)] for pk, name, path in same}
+        for length in range(2, max(len(c) for c in chains.values()) + 1):
+            shown = {pk: LABEL_SEPARATOR.join(chain[:length]) for pk, chain in chains.items()}
+            if len({normalize(text) for text in shown.values()}) == len(shown):
+                labels.update(shown)
+                break
+        else:
+            labels.update({pk: f"#{pk} {name}" for pk, name, _path in same})
+    return labels
+
+
+def _ancestor_names(path: str, names: dict[str, str]) -> list[str]:
+    """Names of the parent, grandparent… of the org at `path` (as far as `names` knows)."""
+    found = []
+    for end in range(len(path) - 4, 0, -4):
+        name = names.get(path[:end])
+        if name is None:
+            break
+        found.append(name)
+    return found
 
 
 def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
@@ -1134,7 +1162,7 @@ def kept_file_copy(job: ImportJob, user) -> tuple[bytes, int]:
     a formula stays text. The original stays untouched in storage. (bytes, rows)."""
     if not may_download_file(job, user):
         raise DomainError("Bạn không được xem số định danh đầy đủ của phạm vi này.", "file")
-    book = new_workbook(write_only=True)
+    book = new_workbook(write_only=True, letterhead=False)  # the upload as read
     sheet = book.create_sheet("Dữ liệu")
     rows = 0
     with job.file.open("rb") as fileobj:

@@ -42,6 +42,7 @@ class JobListView(JobQuerysetMixin, RestrictedViewMixin, ListView):
             roots=roots,
             kinds=Kind.choices,
             can_import=has_permission(self.request.user, "imports.change"),
+            first_run=self.request.user.is_superuser and not Organization.objects.exists(),
         )
         return context
 

@@ -40,7 +40,7 @@ def build_workbook(
 ) -> bytes:
     """A workbook: the data sheet (headers, optional example row, rows), a sheet of lists used by
     the data validations, and a short guide."""
-    workbook = new_workbook(write_only=True)
+    workbook = new_workbook(write_only=True, letterhead=False)  # imported back
     ws = workbook.create_sheet(shape.title)
     list_ws = workbook.create_sheet(LISTS_SHEET)
     guide = workbook.create_sheet(GUIDE_SHEET)

@@ -17,7 +17,7 @@ from dangbo.inspections.models import (
 )
 from dangbo.members.choices import ACTIVE_STATUSES, DisciplineForm
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization
 
 
@@ -41,14 +41,6 @@ class OrgPicker(forms.TextInput):
 
 class MemberPicker(OrgPicker):
     kind = "member"
-
-
-def date_field(label, required=True, today=False):
-    field = forms.DateField(label=label, widget=DateInput(), required=required)
-    field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-    if today:
-        field.initial = timezone.localdate
-    return field
 
 
 class ProgrammeForm(UserFormMixin, forms.Form):

@@ -3,16 +3,10 @@
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import OrgPickerWidget, UserFormMixin
+from dangbo.core.forms import DateInput, OrgPickerWidget, UserFormMixin, date_field  # noqa: F401
+from dangbo.core.models import Role
 from dangbo.organizations.models import Organization, OrgType
-from dangbo.organizations.services import Decision
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
+from dangbo.organizations.services import Decision, FirstOfficer
 
 
 class RestrictedOrgField(forms.ModelChoiceField):
@@ -147,3 +141,62 @@ class SplitOrgForm(DecisionForm):
 
 class DissolveOrgForm(DecisionForm):
     pass
+
+
+class FirstRunForm(FoundOrgForm):
+    """First run: the root organisation and, optionally, its first officer."""
+
+    username = forms.CharField(label="Tên đăng nhập", max_length=150, required=False)
+    full_name = forms.CharField(label="Họ và tên", max_length=150, required=False)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    role = forms.ModelChoiceField(
+        label="Vai trò trên tổ chức gốc", queryset=Role.objects.all(), required=False
+    )
+    password1 = forms.CharField(
+        label="Mật khẩu", widget=forms.PasswordInput, strip=False, required=False
+    )
+    password2 = forms.CharField(
+        label="Nhập lại mật khẩu", widget=forms.PasswordInput, strip=False, required=False
+    )
+    OFFICER_FIELDS = ("username", "full_name", "email", "role", "password1", "password2")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Tên tổ chức gốc"
+        self.fields["name"].help_text = "Ví dụ: Đảng bộ tỉnh …, Đảng bộ Khối các cơ quan tỉnh …"
+        self.fields["org_type"].queryset = OrgType.objects.filter(holds_members=False)
+        self.fields["org_type"].initial = (
+            OrgType.objects.filter(code="province").values_list("pk", flat=True).first()
+        )
+        self.fields["effective_date"].label = "Ngày thành lập (ngày hiệu lực)"
+        self.fields[
+            "username"
+        ].help_text = (
+            "Tùy chọn: tài khoản cán bộ đầu tiên, đặt tại tổ chức gốc. Để trống nếu chưa tạo."
+        )
+        self.fields["role"].initial = (
+            Role.objects.filter(code="province_admin").values_list("pk", flat=True).first()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("username"):
+            return data
+        for name in ("full_name", "role", "password1"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, "Cần nhập khi tạo tài khoản cán bộ.")
+        if data.get("password1") != data.get("password2"):
+            self.add_error("password2", "Hai mật khẩu không khớp.")
+        return data
+
+    def officer(self) -> FirstOfficer | None:
+        data = self.cleaned_data
+        if not data.get("username"):
+            return None
+        return FirstOfficer(
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password1"],
+            role=data["role"],
+        )

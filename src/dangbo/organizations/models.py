@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -29,9 +31,25 @@ class OrgType(models.Model):
         return self.name
 
 
+LABEL_SEPARATOR = " — "
+
+
+def label_of(name: str, parent_name: str | None) -> str:
+    """How an org is shown where its name alone may be shared: «Chi bộ Văn phòng — Đảng bộ Sở
+    Tư pháp» (the imports read it back)."""
+    return f"{name}{LABEL_SEPARATOR}{parent_name}" if parent_name else name
+
+
 class OrganizationQuerySet(MP_NodeQuerySet, RestrictedQuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def with_labels(self):
+        """Each row's parent name in the same query (a look-up of the unique path index per
+        row), for `Organization.label` in pickers and choice lists without N+1."""
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+        parents = Organization.objects.order_by().filter(path=parent_path).values("name")[:1]
+        return self.annotate(parent_name=Subquery(parents))
 
 
 class OrganizationManager(MP_NodeManager):
@@ -71,6 +89,19 @@ class Organization(RestrictedModelMixin, MP_Node, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """Name and parent's name, enough to tell same-named orgs apart (`with_labels()`
+        fetches the parent names with the rows; otherwise one query here)."""
+        if not hasattr(self, "parent_name"):
+            parent = (
+                Organization.objects.filter(path=self.path[: -self.steplen]).values("name").first()
+                if self.depth > 1
+                else None
+            )
+            self.parent_name = parent["name"] if parent else None
+        return label_of(self.name, self.parent_name)
 
     def save(self, *args, **kwargs):
         from dangbo.core.text import normalize

@@ -14,6 +14,28 @@ class TypeCapabilities:
     is_grassroots: bool = False
 
 
+# Which org types may stand directly under which (Điều lệ Đảng, chương III; Quy định 24-QĐ/TW
+# on the grassroots forms): child type → parent types. A root may be of any type (a bloc office
+# runs its own tree). A type missing from the table (one a province adds) may stand anywhere.
+# A province may override the table through the dated rule parameter PARENT_TYPES_KEY.
+PARENT_TYPES_KEY = "organizations.parent_types"
+DEFAULT_PARENT_TYPES: dict[str, tuple[str, ...]] = {
+    "central": (),
+    "province": ("central",),
+    "superior": ("central", "province", "superior"),
+    "grassroots_committee": ("central", "province", "superior"),
+    "grassroots_cell": ("central", "province", "superior"),
+    "sub_committee": ("grassroots_committee",),
+    "cell": ("grassroots_committee", "sub_committee"),
+}
+
+
+def parent_type_allowed(parent_type: str, child_type: str, table=None) -> bool:
+    """May an org of `child_type` stand directly under one of `parent_type`?"""
+    allowed = (DEFAULT_PARENT_TYPES if table is None else table).get(child_type)
+    return allowed is None or parent_type in allowed
+
+
 def can_contain_org(parent: TypeCapabilities) -> bool:
     """A chi bộ holds members directly and so has no subordinate organisations."""
     return not parent.holds_members

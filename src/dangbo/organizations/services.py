@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
 from dangbo.organizations import rules
 from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod, OrgType
@@ -86,7 +88,14 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _check_parent_accepts(parent: Organization | None, org_type: OrgType) -> None:
+def parent_types_on(on: date, org_path: str = "") -> dict:
+    """The child type → parent types table in force on `on` for the subtree at `org_path`."""
+    return RuleParameter.value_on(
+        rules.PARENT_TYPES_KEY, on, org_path, default=rules.DEFAULT_PARENT_TYPES
+    )
+
+
+def _check_parent_accepts(parent: Organization | None, org_type: OrgType, on: date) -> None:
     if parent is None:
         return
     if not parent.is_active:
@@ -94,6 +103,13 @@ def _check_parent_accepts(parent: Organization | None, org_type: OrgType) -> Non
     if not rules.can_contain_org(capabilities(parent.org_type)):
         raise DomainError(
             f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.", "parent"
+        )
+    table = parent_types_on(on, parent.path)
+    if not rules.parent_type_allowed(parent.org_type.code, org_type.code, table):
+        raise DomainError(
+            f"Loại «{org_type.name}» không được đặt trực thuộc «{parent.org_type.name}» "
+            f"(«{parent.name}»).",
+            "parent",
         )
 
 
@@ -110,7 +126,7 @@ def found_org(
     """Found a new organisation under `parent` (None for a root)."""
     name = _check_name(name)
     _check_decision(decision)
-    _check_parent_accepts(parent, org_type)
+    _check_parent_accepts(parent, org_type, decision.effective_date)
     if parent is not None and decision.effective_date < parent.founded_on:
         raise DomainError(
             "Ngày thành lập không được trước ngày thành lập của cấp trên.", "effective_date"
@@ -157,7 +173,10 @@ def move_org(
     old_parent = Organization.objects.get_parent(org)
     if old_parent and old_parent.pk == new_parent.pk:
         raise DomainError("Tổ chức đã trực thuộc cấp trên này.", "new_parent")
-    _check_parent_accepts(new_parent, org.org_type)
+    try:
+        _check_parent_accepts(new_parent, org.org_type, decision.effective_date)
+    except DomainError as error:
+        raise DomainError(error.message, "new_parent") from error
     old_prefix = org.path
     subtree_ids = list(
         Organization.objects.filter(path__startswith=old_prefix).values_list("pk", flat=True)
@@ -216,3 +235,60 @@ def dissolve_org(org: Organization, *, decision: Decision, user=None, kind=None,
     _close_periods([org], decision.effective_date)
     record_event(org, kind or OrgEvent.Kind.DISSOLVED, decision, user, **details)
     return org
+
+
+@dataclass(frozen=True)
+class FirstOfficer:
+    """The first account of a fresh system, placed on the root with one role."""
+
+    username: str
+    full_name: str
+    email: str
+    password: str
+    role: object  # core.Role
+
+
+def needs_first_run() -> bool:
+    """An empty tree: the system is not set up yet (the first-run page creates the root)."""
+    return not Organization.objects.exists()
+
+
+@transaction.atomic
+def set_up_root(
+    *,
+    name: str,
+    org_type: OrgType,
+    decision: Decision,
+    user,
+    code: str = "",
+    officer: FirstOfficer | None = None,
+) -> Organization:
+    """First run: found the root organisation of an empty system and, optionally, its first
+    officer (an account on the root holding one role there). Superusers only; refused once
+    any organisation exists."""
+    from dangbo.core import accounts
+
+    if user is None or not user.is_superuser:
+        raise PermissionDenied
+    # One root per system: lock the org types so two first-run posts run one after the other.
+    list(OrgType.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not needs_first_run():
+        raise DomainError("Hệ thống đã có tổ chức gốc; không khởi tạo lại được.", "name")
+    if org_type.holds_members:
+        raise DomainError(
+            "Tổ chức gốc phải là một đảng bộ (chi bộ không có tổ chức trực thuộc).", "org_type"
+        )
+    root = found_org(
+        name=name, org_type=org_type, parent=None, decision=decision, user=user, code=code
+    )
+    if officer is not None:
+        account = accounts.create_user(
+            admin=user,
+            username=officer.username,
+            full_name=officer.full_name,
+            email=officer.email,
+            organization=root,
+            password=officer.password,
+        )
+        accounts.assign_role(account, admin=user, role=officer.role, organization=root)
+    return root

@@ -5,6 +5,7 @@ from dangbo.organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.TreeView.as_view(), name="tree"),
+    path("setup/", views.FirstRunView.as_view(), name="first_run"),
     path("pick/", views.PickView.as_view(), name="pick"),
     path("<int:pk>/", views.OrgDetailView.as_view(), name="detail"),
     path("<int:pk>/children/", views.ChildrenView.as_view(), name="children"),

@@ -1,11 +1,15 @@
 """Screens for the org tree: browse, search, open an org, and record decisions about it."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
+from django.views.generic import FormView
 
 from dangbo.core.audit import timeline
+from dangbo.core.errors import DomainError
 from dangbo.core.permissions import top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
@@ -44,7 +48,12 @@ class TreeView(LoginRequiredMixin, View):
             )
         roots = list(visible.filter(pk__in=top_orgs(request.user, "organizations.view")))
         _with_counts(roots, member_counts_for_nodes([r.path for r in roots]))
-        context = {"roots": roots, "title": "Tổ chức đảng", "summary_state": summary_state()}
+        context = {
+            "roots": roots,
+            "title": "Tổ chức đảng",
+            "summary_state": summary_state(),
+            "first_run": request.user.is_superuser and not roots and services.needs_first_run(),
+        }
         return render(request, "organizations/tree.html", context)
 
 
@@ -82,6 +91,7 @@ class OrgPickerView(LoginRequiredMixin, View):
                 self.candidates(request)
                 .filter(name_search__contains=query)
                 .select_related("org_type")
+                .with_labels()
                 .order_by("depth", "path")[:20]
             )
         context = {"results": results, "field": request.GET.get("field", "")}
@@ -203,3 +213,49 @@ class DissolveOrgView(OrgActionView):
     def perform(self, form):
         org = services.dissolve_org(self.object, decision=form.decision(), user=self.request.user)
         return reverse("organizations:detail", args=[org.pk])
+
+
+class FirstRunView(LoginRequiredMixin, FormView):
+    """«Khởi tạo hệ thống»: on an empty database a superuser founds the root organisation and,
+    optionally, its first officer. Hidden (404) from everyone else; once a root exists the
+    superuser is sent to the tree."""
+
+    form_class = forms.FirstRunForm
+    template_name = "organizations/first_run.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_superuser:
+            raise Http404
+        if not services.needs_first_run():
+            messages.info(request, "Hệ thống đã được khởi tạo.")
+            return redirect("organizations:tree")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Khởi tạo hệ thống", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            root = services.set_up_root(
+                name=form.cleaned_data["name"],
+                org_type=form.cleaned_data["org_type"],
+                code=form.cleaned_data["code"],
+                decision=form.decision(),
+                user=self.request.user,
+                officer=form.officer(),
+            )
+        except DomainError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.full_message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Đã khởi tạo hệ thống với tổ chức gốc «{root.name}». Bước tiếp theo: nhập cây tổ "
+            "chức, rồi đảng viên, từ tệp Excel.",
+        )
+        return redirect("imports:index")

@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import Q
 
-from dangbo.core.forms import CleanTextMixin, UserFormMixin
+from dangbo.core.forms import CleanTextMixin, DateInput, UserFormMixin, date_field
 from dangbo.core.permissions import top_orgs
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -11,13 +11,6 @@ from dangbo.portal.models import ReplyIntent
 from dangbo.portal.services import CORRECTABLE_FIELDS
 from dangbo.reviews import rules as review_rules
 from dangbo.reviews.models import Grade
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PasswordForm(CleanTextMixin, forms.Form):
@@ -84,7 +77,7 @@ class ReplyForm(CleanTextMixin, forms.Form):
 
 
 class TaskDoneForm(CleanTextMixin, forms.Form):
-    done_on = forms.DateField(label="Ngày hoàn thành", widget=DateInput())
+    done_on = date_field("Ngày hoàn thành")
 
 
 class SelfAssessmentForm(CleanTextMixin, forms.Form):

@@ -6,11 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from dangbo.core.forms import CleanTextMixin, scoped
-from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization
 from dangbo.programmes.models import DocType, Document, Programme, ReportStatus, Task
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class OrgPickerWidget(forms.TextInput):
@@ -27,10 +25,6 @@ class OrgField(forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Organization.objects.filter(is_active=True))
         super().__init__(*args, **kwargs)
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 def recent_documents():

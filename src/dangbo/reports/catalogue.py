@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -22,6 +23,8 @@ from dangbo.dues.models import LedgerEntry
 from dangbo.inspections.models import Inspection, InspectionStatus
 from dangbo.meetings.models import Grade as MeetingGrade
 from dangbo.meetings.models import Meeting, MeetingStatus
+from dangbo.members import queries as member_queries
+from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.programmes.models import ProgrammeItem
 from dangbo.recognition.models import BadgeAward
@@ -54,11 +57,15 @@ class Measure:
     sum_of: str | None = None  # None: count rows
     columns: tuple[tuple[str, str], ...] = ()  # drill-down: (label, lookup)
     order_by: tuple[str, ...] = ("pk",)
+    # The rows of the year when they come from a shared selector rather than `model.objects`
+    # (their `path` may then be an annotation of it); `where` still narrows them.
+    source: Callable[[int, date], QuerySet] | None = None
+    # A second permission the drill-down needs on the report's org (the rows are its names).
+    rows_permission: str = ""
 
     def rows(self, year: int, today: date, path_prefix: str) -> QuerySet:
-        return self.model.objects.filter(
-            self.where(year, today), **{f"{self.path}__startswith": path_prefix}
-        )
+        base = self.source(year, today) if self.source else self.model.objects.all()
+        return base.filter(self.where(year, today), **{f"{self.path}__startswith": path_prefix})
 
     def aggregate(self):
         return Sum(self.sum_of) if self.sum_of else Count("pk")
@@ -178,6 +185,11 @@ def _and(base: Callable[[int, date], Q], extra: Q) -> Callable[[int, date], Q]:
     return lambda year, today: base(year, today) & extra
 
 
+def _admitted_in_year(year: int, today: date) -> QuerySet:
+    """Members admitted in the year (members.queries.admitted_between, the one definition)."""
+    return member_queries.admitted_in_year(None, year, names=True)
+
+
 _MEETING_COLUMNS = (
     ("Chi bộ", "organization__name"),
     ("Ngày", "planned_on"),
@@ -272,14 +284,17 @@ REPORTS: dict[str, ModuleReport] = {
                 Measure(
                     "admitted",
                     "Đã kết nạp",
-                    AdmissionFile,
-                    "organization__path",
-                    _and(_year("decided_on"), ~Q(stage=Stage.CLOSED)),
+                    Member,
+                    member_queries.ADMISSION_PATH,
+                    lambda year, today: Q(),
                     columns=(
                         ("Họ và tên", "full_name"),
-                        ("Tổ chức", "organization__name"),
-                        ("Ngày quyết định", "decided_on"),
+                        ("Tổ chức kết nạp", member_queries.ADMISSION_ORG_NAME),
+                        ("Ngày vào Đảng", "admitted_on"),
                     ),
+                    order_by=("admitted_on", "name_search", "pk"),
+                    source=_admitted_in_year,
+                    rows_permission="members.view",
                 ),
                 Measure(
                     "open",
@@ -307,7 +322,11 @@ REPORTS: dict[str, ModuleReport] = {
                 ),
             ),
             ratios=(Ratio("of_target", "% chỉ tiêu", "admitted", "target"),),
-            note="Hồ sơ đang xét và quá hạn tính đến hôm nay, không theo năm.",
+            note=(
+                "Đã kết nạp: đảng viên có ngày vào Đảng (quyết định kết nạp) trong năm, theo tổ"
+                " chức nơi kết nạp, kể cả đảng viên nhập từ tệp. Hồ sơ đang xét và quá hạn"
+                " tính đến hôm nay, không theo năm."
+            ),
         ),
         ModuleReport(
             key="meetings",
@@ -592,9 +611,12 @@ def drill_values(measure: Measure, qs: QuerySet):
 def _field_choices(model, lookup: str) -> dict | None:
     target = model
     parts = lookup.split("__")
-    for part in parts[:-1]:
-        target = target._meta.get_field(part).related_model
-    field_ = target._meta.get_field(parts[-1])
+    try:
+        for part in parts[:-1]:
+            target = target._meta.get_field(part).related_model
+        field_ = target._meta.get_field(parts[-1])
+    except FieldDoesNotExist:  # an annotation of the measure's source
+        return None
     return dict(field_.choices) if field_.choices else None
 
 

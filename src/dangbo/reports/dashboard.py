@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dangbo.members import queries as member_queries
 from dangbo.members.choices import ACTIVE_STATUSES, LEFT_STATUSES, Status
 from dangbo.members.models import Member, OrgMemberSummary, StatusPeriod
 from dangbo.organizations.models import Organization, OrgType
@@ -63,8 +64,16 @@ def _in_subtree(root: Organization, path_field: str) -> Q:
     return Q(**{f"{path_field}__startswith": root.path})
 
 
+def _root_or_all(root: Organization) -> Organization | None:
+    """The root, or None (no subtree condition) for the single root of the whole tree."""
+    return None if not _in_subtree(root, "path") else root
+
+
 def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, int]]:
     """Admitted, recognised official, and left (by reason) during `year` in the subtree.
+
+    Admitted: `members.queries.admitted_between`, the one definition (placed by the org the
+    member was admitted into), the same rows as the admissions report and its drill-down.
 
     Each is a date range on an indexed date column first, then the subtree: a year's changes
     are a few percent of the register."""
@@ -72,9 +81,7 @@ def changes_in_year(root: Organization, year: int) -> dict[str, int | dict[str, 
     if refreshed is not None:
         return _changes_from(refreshed[0], refreshed[1])
     start, end = date(year, 1, 1), date(year, 12, 31)
-    admitted = Member.objects.filter(
-        _in_subtree(root, "org_path"), admitted_on__range=(start, end)
-    ).count()
+    admitted = member_queries.admitted_between(_root_or_all(root), start, end).count()
     periods = StatusPeriod.objects.filter(
         _in_subtree(root, "member__org_path"), valid_from__range=(start, end)
     )

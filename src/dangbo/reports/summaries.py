@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
+from dangbo.members import queries as member_queries
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -150,9 +151,10 @@ def _org_figures(orgs: dict[str, int], depth: int, today: date) -> list[Breakdow
         add(path, ORGS_BY_TYPE, type_name)
     year = changes_key(today.year)
     start, end = date(today.year, 1, 1), date(today.year, 12, 31)
-    for path in Member.objects.filter(admitted_on__range=(start, end)).values_list(
-        "org_path", flat=True
-    ):
+    admitted = member_queries.admitted_between(None, start, end).values_list(
+        member_queries.ADMISSION_PATH, flat=True
+    )
+    for path in admitted.iterator(chunk_size=20000):
         add(path, year, "admitted")
     periods = StatusPeriod.objects.filter(
         valid_from__range=(start, end), status__in=[Status.OFFICIAL, *LEFT_STATUSES]

@@ -205,6 +205,8 @@ class DashboardView(ReportMixin, View):
                 "year": year,
                 "composition": dashboard.composition(root, today),
                 "changes": dashboard.changes_in_year(root, year),
+                "admitted_rows": has_permission(request.user, "admissions.view")
+                and can(request.user, "members.view", root),
                 "orgs_by_type": dashboard.orgs_by_type(root),
                 "cells_by_size": dashboard.cells_by_size(root),
                 "module_reports": visible_reports(request.user),
@@ -299,6 +301,8 @@ class ModuleRowsView(ModuleReportMixin, View):
         if measure is None:
             raise Http404
         root, _on, today = self.scope()
+        if measure.rows_permission and not can(request.user, measure.rows_permission, root):
+            raise Http404  # e.g. the members admitted: the members app's names
         year = get_year(request, default=today.year)
         path = request.GET.get("path") or root.path
         if not path.startswith(root.path):

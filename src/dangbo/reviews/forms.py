@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from dangbo.core.forms import date_field
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.reviews import rules
@@ -77,27 +78,18 @@ class OrgScoreForm(UserFormMixin, forms.Form):
         self.order_fields(order)
 
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
 class AbsenceForm(UserFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Loại", choices=rules.ABSENCE_KINDS)
-    valid_from = forms.DateField(label="Từ ngày", widget=DateInput(), input_formats=DATE_FORMATS)
-    valid_to = forms.DateField(
-        label="Đến trước ngày",
-        widget=DateInput(),
-        input_formats=DATE_FORMATS,
-        required=False,
-        help_text="Để trống nếu chưa có ngày kết thúc.",
+    valid_from = date_field("Từ ngày")
+    valid_to = date_field(
+        "Đến trước ngày", required=False, help_text="Để trống nếu chưa có ngày kết thúc."
     )
     decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
     note = forms.CharField(label="Lý do", max_length=255)
 
 
 class EndAbsenceForm(UserFormMixin, forms.Form):
-    valid_to = forms.DateField(
-        label="Ngày kết thúc (sinh hoạt trở lại)", widget=DateInput(), input_formats=DATE_FORMATS
-    )
+    valid_to = date_field("Ngày kết thúc (sinh hoạt trở lại)")
     note = forms.CharField(label="Ghi chú", max_length=120, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -2,20 +2,11 @@
 check the rules."""
 
 from django import forms
-from django.utils import timezone
 
 from dangbo.core.forms import CleanTextMixin, scoped
-from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, Visit
-
-
-def date_field(label, required=True, today=False):
-    field = forms.DateField(label=label, widget=DateInput(), required=required)
-    field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-    if today:
-        field.initial = timezone.localdate
-    return field
 
 
 def _model(label):

@@ -5,15 +5,9 @@ from django.utils import timezone
 
 from dangbo.core.forms import unscoped
 from dangbo.members.choices import ETHNICITY_CHOICES, Gender
-from dangbo.organizations.forms import DateInput, UserFormMixin
+from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization
 from dangbo.transfers.rules import Kind
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 class CellPickerWidget(forms.TextInput):
