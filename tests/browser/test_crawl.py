@@ -1,6 +1,7 @@
 """Each demo role's day on a 390 px phone: starting at the home page, visit the same-origin links
 shown to that role (breadth-first, one URL per pattern, bounded) on the small demo data set and
 fail on a page that scrolls sideways or on a shown link that answers 4xx/5xx for that role.
+Then the first pages again on a 1366 px desk: no sideways scroll, the main bar on one line.
 
 Runs on SQLite only: it checks what the browser draws and which links a role is shown, which do
 not depend on the database (the views' permission checks are walked on both by the permission
@@ -27,11 +28,15 @@ pytestmark = [
 ]
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
+DESK_PAGES = 8  # the home page and the sections' first pages, again on a desk
 MAX_PAGES = 30  # pages drawn per role
 MAX_CHECKS = 100  # links whose status is checked per role (one per URL pattern)
 # Sign-out, files and downloads (exports are checked by tests/core/test_outputs.py).
 SKIP = re.compile(r"^/(logout|static|media|admin)/|/(export|download|xlsx|csv|docx)\b|[?&]export=")
 OVERFLOW = "document.documentElement.scrollWidth > window.innerWidth"
+# The main bar on one line: 56 px high (a label broken over two lines makes it 80 px).
+BAR_HEIGHT = "document.querySelector('nav.navbar').offsetHeight"
 
 
 def pattern(url: str) -> tuple[str, tuple[str, ...]]:
@@ -92,6 +97,15 @@ def crawl(context, base: str, username: str) -> tuple[list[str], list[str], int]
                 "content-type", ""
             ):
                 queue.append((href, path))
+    page.set_viewport_size(DESK)
+    for path in drawn[:DESK_PAGES]:
+        page.goto(base + path)
+        if page.evaluate(OVERFLOW):
+            width = page.evaluate("document.documentElement.scrollWidth")
+            failures.append(f"{username}: {path} tràn ngang {width}px > {DESK['width']}px")
+        height = page.evaluate(BAR_HEIGHT)
+        if height > 64:
+            failures.append(f"{username}: {path} thanh menu cao {height}px (nhiều dòng)")
     page.close()
     return failures, drawn, checked
 

@@ -3,6 +3,7 @@
 from django import template
 
 from dangbo.core import permissions
+from dangbo.core.text import vi_number
 
 register = template.Library()
 
@@ -21,3 +22,14 @@ def can(context, permission, obj=None):
     if user is None or not user.is_authenticated:
         return False
     return permissions.can(user, permission, obj)
+
+
+@register.filter
+def vn(value, decimals=None):
+    """`{{ x|vn }}`, `{{ rate|vn:1 }}`: thousands dot, decimal comma (core.text.vi_number)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return vi_number(value, None if decimals is None else int(decimals))
+    except (TypeError, ValueError):
+        return value
