@@ -34,13 +34,17 @@ def _terms(data) -> dict:
     """A term of office of the committee (inside) and of the village (outside); cached."""
     if "term_inside" not in data:
         for side, org in (("inside", "committee"), ("outside", "village")):
-            data[f"term_{side}"] = committee_services.record_congress(
+            term = committee_services.record_congress(
                 organization=data[org],
                 term_name="2020–2025",
                 held_on=date(2020, 10, 15),
                 delegates_summoned=100,
                 delegates_present=90,
             ).term
+            data[f"term_{side}"] = term
+            data[f"term_target_{side}"] = services.set_term_target(
+                organization=data[org], term=term, target=5
+            )
     return data
 
 
@@ -202,6 +206,21 @@ CASES = [
         ok=400,
     ),
     _api_list("admission-target-list", "target"),
+    Case(
+        "admission-term-target-list",
+        "admissions.view",
+        inside=lambda d: (_terms(d), {})[1],
+        denied=200,
+        listed=lambda d: d["term_target_inside"].pk,
+        unlisted=lambda d: d["term_target_outside"].pk,
+        query=lambda d: {"organization": d["village"].pk},
+    ),
+    Case(
+        "admission-term-target-detail",
+        "admissions.view",
+        inside=lambda d: {"pk": _terms(d)["term_target_inside"].pk},
+        outside=lambda d: {"pk": _terms(d)["term_target_outside"].pk},
+    ),
     Case(
         "admission-target-detail",
         "admissions.view",

@@ -3,12 +3,14 @@ decision date falls in the year, placed by the org they were admitted into, whet
 was processed in the system or the member was imported. The dashboard, the admissions report
 against targets, the catalogue and the drill-down list the same members."""
 
+import io
 import random
 import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from dangbo.admissions import services
 from dangbo.admissions.models import AdmissionTermTarget
@@ -21,6 +23,7 @@ from dangbo.members.models import Member
 from dangbo.reports import catalogue, dashboard
 from tests import factories
 from tests.admissions.helpers import open_file, walk
+from tests.paper_helpers import own_rows
 
 YEAR = 2025
 TODAY = date(2026, 3, 1)
@@ -169,7 +172,10 @@ def test_term_target_set_on_screen_and_both_ratios_reported(client, tree, admitt
     officer = factories.user("capuy_nk", role_code="grassroots_committee", on=tree["committee"])
     client.force_login(officer)
     form = client.get(reverse("admissions:term_target_set"), {"org": tree["committee"].pk})
-    assert "Nhiệm kỳ 2020–2025 (15/10/2020 – 14/10/2025)" in form.content.decode()
+    assert (
+        "Nhiệm kỳ 2020–2025 (15/10/2020 – 14/10/2025) — Đảng bộ Sở Tư pháp — Đảng ủy Khối các"
+        " cơ quan tỉnh" in form.content.decode()
+    )
     response = client.post(
         reverse("admissions:term_target_set") + f"?org={tree['committee'].pk}",
         {"organization": tree["committee"].pk, "term": term.pk, "target": 3, "note": "NQ ĐH V"},
@@ -190,6 +196,14 @@ def test_term_target_set_on_screen_and_both_ratios_reported(client, tree, admitt
     ).content.decode()
     assert "kết nạp 5 đảng viên, chỉ tiêu Đại hội 3, vượt 66,7% chỉ tiêu Đại hội" in body
     assert "75,0%" in body
+    xlsx = client.get(
+        reverse("admissions:targets"),
+        {"org": tree["committee"].pk, "year": YEAR, "export": "xlsx"},
+    )
+    sheet = own_rows(load_workbook(io.BytesIO(xlsx.content)).active)
+    (total_row,) = [list(r) for r in sheet if r and r[0] == "Đảng bộ Sở Tư pháp (toàn đảng bộ)"]
+    assert total_row[2:5] == [3, 4, "75,0%"]
+    assert total_row[8:11] == [5, 3, "166,7% (vượt 66,7%)"]
     # in a year of the term under way, the term counts to the year's end
     earlier = services.target_report(tree["committee"], 2023, TODAY)[0]
     assert earlier["term_to"] == date(2023, 12, 31) and earlier["term_admitted"] == 1
@@ -268,3 +282,13 @@ def test_admitted_between_equals_a_plain_oracle_over_placements(tree):
                 member_queries.admitted_between(tree[key], start, end).values_list("pk", flat=True)
             )
             assert got == oracle(tree[key], start, end), (key, start, end)
+
+
+def test_demo_targets_are_idempotent_and_cover_the_term_in_force(tree, admitted, term):
+    from dangbo.admissions.models import AdmissionTarget
+    from dangbo.demo.modules import seed_admission_targets
+
+    assert seed_admission_targets(tree["bloc"], 1, today=TODAY) == 5  # 2 orgs × 2 years + 1 term
+    assert seed_admission_targets(tree["bloc"], 1, today=TODAY) == 5
+    assert AdmissionTarget.objects.count() == 4
+    assert AdmissionTermTarget.objects.get().term == term

@@ -198,7 +198,7 @@ def test_api_open_and_step(tree, committee_user):
         format="json",
     )
     assert response.json()["stage"] == "course"
-    assert response.json()["next_deadline"] == "2029-10-01"
+    assert response.json()["next_deadline"] == "2029-09-30"  # the certificate's last day
 
 
 def test_api_outside_subtree(tree):

@@ -131,3 +131,22 @@ def test_comment_deadline_and_overdue():
     assert not rules.is_overdue(due, None, date(2025, 3, 16))
     assert rules.is_overdue(due, None, date(2025, 3, 17))
     assert not rules.is_overdue(due, date(2025, 3, 20), date(2025, 4, 1))
+
+
+def test_term_names_with_years_match_the_dates():
+    problem = rules.term_name_problem
+    assert problem("Khóa XV", date(2026, 11, 20), date(2031, 11, 20)) is None
+    assert problem("2025–2030", date(2025, 10, 1), date(2030, 10, 1)) is None
+    assert problem("2025-2030", date(2024, 12, 20), date(2030, 3, 1)) is None  # held early
+    assert "bắt đầu năm 2025" in problem("2025–2030", date(2026, 11, 20), date(2031, 11, 20))
+    assert "kết thúc năm 2030" in problem("2025—2030", date(2025, 3, 1), date(2032, 3, 1))
+    assert "năm cuối phải sau" in problem("2030–2025", date(2030, 1, 1), date(2035, 1, 1))
+
+
+@given(st.integers(1950, 2090), st.integers(1, 7), st.dates())
+def test_a_term_named_by_its_own_years_is_accepted(first, years, day):
+    starts = date(first, 1 + day.month % 12, min(day.day, 28))
+    assert (
+        rules.term_name_problem(f"{first}–{first + years}", starts, rules.term_end(starts, years))
+        is None
+    )

@@ -350,3 +350,38 @@ def test_planning_warns_on_a_bad_grade_when_reviews_answer(congress, people, mon
     )
     rows, _, _ = queries.planning_overview(congress.term, [post], date(2023, 1, 1))
     assert rows[0].candidates[0].warnings == ["Xếp loại không hoàn thành nhiệm vụ."]
+
+
+def test_a_party_committee_elects_its_secretary_among_the_committee_only(congress, people):
+    """A đảng bộ's congress without a committee election cannot record a secretary (#23)."""
+    with pytest.raises(DomainError, match="chưa là cấp ủy viên khóa này"):
+        services.record_election(
+            congress,
+            body="secretary",
+            held_on=date(2020, 7, 11),
+            seats=1,
+            voters=7,
+            results=[services.Vote(people[0], 7)],
+        )
+    assert not congress.elections.exists()
+
+
+def test_a_term_named_with_years_must_match_its_dates(tree):
+    with pytest.raises(DomainError, match="không mở nhiệm kỳ «2025–2030»") as error:
+        services.record_congress(
+            organization=tree["cell_b"],
+            term_name="2025–2030",
+            held_on=date(2026, 11, 20),
+            delegates_summoned=10,
+            delegates_present=10,
+        )
+    assert error.value.field == "term_name"
+    assert not Term.objects.filter(organization=tree["cell_b"]).exists()
+    term = services.record_congress(
+        organization=tree["cell_b"],
+        term_name="Nhiệm kỳ 2025 - 2030",
+        held_on=date(2025, 6, 2),
+        delegates_summoned=10,
+        delegates_present=10,
+    ).term
+    assert (term.starts_on, term.ends_on) == (date(2025, 6, 2), date(2030, 6, 2))

@@ -231,6 +231,12 @@ EXPORTS = [
     ),
     Export("admissions-step", "admissions:step_docx", "docx", at("admissions:step_docx", _step)),
     Export(
+        "admissions-targets",
+        "admissions:targets",
+        "xlsx",
+        at("admissions:targets", query=lambda d: {"export": "xlsx", "org": d["committee"].pk}),
+    ),
+    Export(
         "committee", "committees:org_export", "xlsx", at("committees:org_export", _committee("org"))
     ),
     Export(

@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from dangbo.imports import services
 from dangbo.imports.models import ImportJob
+from dangbo.imports.pipeline import RowPlan, parents_first
 from dangbo.imports.rules import org_chain
 from dangbo.members.models import Member
 from dangbo.organizations import services as org_services
@@ -118,3 +121,30 @@ def test_a_whole_tree_then_its_members_from_spreadsheets(root, officer, run_impo
     assert job.state == ImportJob.State.COMMITTED, job.error_message
     assert Member.objects.get(full_name="Trần Thị Hai").organization.path.startswith(finance.path)
     assert Member.objects.filter(org_path__startswith=root.path).count() == 3
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=40), st.randoms())
+def test_parents_first_puts_every_row_after_its_parent_row(parents, rnd):
+    """A random tree (row i's parent is an earlier row, or the root) in a random file order."""
+    names = [f"Tổ chức {i}" for i in range(len(parents))]
+    rows = [
+        RowPlan(row=i + 2, values={"name": names[i], "parent": names[p] if p < i else ROOT})
+        for i, p in enumerate(parents)
+    ]
+    rnd.shuffle(rows)
+    ordered = parents_first(rows)
+    assert sorted(r.row for r in ordered) == sorted(r.row for r in rows)
+    seen = {ROOT}
+    for row in ordered:
+        assert row.values["parent"] in seen
+        seen.add(row.values["name"])
+
+
+def test_a_tree_listed_children_first_comes_in(root, officer, run_import):
+    rows = list(reversed(TREE_ROWS[1:]))  # every child above its parent
+    job = run_import(officer, root, xlsx_bytes(ORG_HEADERS, rows), kind="organizations")
+    assert job.report["errors"] == []
+    assert job.counts["create"] == 9
+    job = services.request_commit(job, user=officer, skip_errors=False)
+    assert job.state == ImportJob.State.COMMITTED, job.error_message
+    assert Organization.objects.filter(depth=4).count() == 3

@@ -75,3 +75,9 @@ def test_member_export_names_same_named_cells_apart_and_imports_back(
     )
     job = import_services.set_mapping(job, import_services.job_mapping(job), user=admin_user)
     assert job.counts["error"] == 0 and job.counts["unchanged"] == len(rows) - 1
+
+
+def test_tree_search_tells_same_named_cells_apart(admin_client, twin):
+    body = admin_client.get(reverse("organizations:tree"), {"q": "van phong"}).content.decode()
+    for label in BOTH:
+        assert label in body

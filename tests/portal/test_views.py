@@ -138,6 +138,14 @@ def test_own_record_shows_the_members_current_party_posts(portal, client):
         delegates_summoned=120,
         delegates_present=118,
     )
+    committee_services.record_election(  # a đảng bộ's secretary comes from its committee
+        congress,
+        body="committee",
+        held_on=date(2020, 7, 10),
+        seats=1,
+        voters=118,
+        results=[committee_services.Vote(alice, 110)],
+    )
     committee_services.record_election(
         congress,
         body="secretary",

@@ -177,3 +177,21 @@ def test_statistics_per_period_and_subtree(client, tree):
     local = factories.user("coso", role_code="org_board_officer", on=tree["committee"])
     client.force_login(local)
     assert client.get(url, {"org": tree["commune"].pk}).status_code == 404
+
+
+def test_the_candidate_certificate_period_is_the_admissions_rule(klass, tree):
+    """One reading of the certificate's validity for training and admissions, dated."""
+    from dangbo.admissions import rules as admission_rules
+    from dangbo.core.models import RuleParameter
+
+    RuleParameter.objects.create(
+        key="admission.certificate_valid_months", value=36, valid_from=date(2026, 1, 1)
+    )
+    enrolment = services.enrol_person(
+        klass, full_name="Vũ Văn Hùng", id_number="001099001234", birth_date=date(1999, 1, 1)
+    )
+    services.record_results(klass, {enrolment.pk: ("passed", None)}, issued_on=date(2026, 3, 10))
+    enrolment.refresh_from_db()
+    params = admission_rules.AdmissionParams(certificate_valid_months=36)
+    assert enrolment.certificate_valid_until == date(2029, 3, 9)
+    assert admission_rules.certificate_expires(date(2026, 3, 10), params) == date(2029, 3, 9)

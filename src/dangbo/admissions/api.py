@@ -7,7 +7,12 @@ from rest_framework.response import Response
 
 from dangbo.admissions import services
 from dangbo.admissions.filters import AdmissionFileFilter
-from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
+from dangbo.admissions.models import (
+    AdmissionFile,
+    AdmissionStep,
+    AdmissionTarget,
+    AdmissionTermTarget,
+)
 from dangbo.admissions.rules import Stage
 from dangbo.core.api import (
     RestrictedReadOnlyViewSet,
@@ -156,7 +161,36 @@ class AdmissionTargetViewSet(RestrictedReadOnlyViewSet):
     filterset_fields = {"year": ["exact"], "organization": ["exact"]}
 
 
+class AdmissionTermTargetSerializer(serializers.ModelSerializer):
+    term_name = serializers.CharField(source="term.name", read_only=True)
+    term_starts_on = serializers.DateField(source="term.starts_on", read_only=True)
+    term_ends_on = serializers.DateField(source="term.ends_on", read_only=True)
+
+    class Meta:
+        model = AdmissionTermTarget
+        fields = [
+            "id",
+            "organization",
+            "term",
+            "term_name",
+            "term_starts_on",
+            "term_ends_on",
+            "target",
+            "note",
+        ]
+
+
+class AdmissionTermTargetViewSet(RestrictedReadOnlyViewSet):
+    """Term (congress) admission targets."""
+
+    personal_data = False  # org-level data: reads are not logged
+    queryset = AdmissionTermTarget.objects.select_related("term")
+    serializer_class = AdmissionTermTargetSerializer
+    filterset_fields = {"organization": ["exact"], "term": ["exact"]}
+
+
 ROUTES = [
     ("admission-files", AdmissionFileViewSet, "admission-file"),
     ("admission-targets", AdmissionTargetViewSet, "admission-target"),
+    ("admission-term-targets", AdmissionTermTargetViewSet, "admission-term-target"),
 ]

@@ -1,6 +1,8 @@
 """Exports: the file list as XLSX, one file's record (all steps) as DOCX, and the paper of
 each step (its minutes, resolution or decision) as its own DOCX for printing and signing."""
 
+from django.utils.formats import number_format
+
 from dangbo.admissions.rules import Stage
 from dangbo.core.exports import new_document, new_workbook, workbook_bytes
 
@@ -24,6 +26,65 @@ def files_xlsx(files) -> bytes:
     sheet.append([title for title, _get in COLUMNS])
     for file in files:
         sheet.append([get(file) for _title, get in COLUMNS])
+    return workbook_bytes(book)
+
+
+def _share(share) -> str:
+    """A ratio as reported: «87,5%», «112,5% (vượt 12,5%)» (decimal comma)."""
+    if share is None:
+        return ""
+    text = f"{number_format(share.share, 1)}%"
+    if share.excess is not None:
+        text += f" (vượt {number_format(share.excess, 1)}%)"
+    return text
+
+
+def targets_xlsx(org, year: int, as_of, rows) -> bytes:
+    """The targets report (year and term) as it is reported upward."""
+    book = new_workbook(
+        write_only=True,
+        org=org,
+        title=[f"BÁO CÁO KẾT NẠP ĐẢNG VIÊN SO VỚI CHỈ TIÊU NĂM {year}", org.name],
+    )
+    sheet = book.create_sheet("Kết nạp so với chỉ tiêu")
+    sheet.append(
+        [
+            "Đã kết nạp: đảng viên có ngày vào Đảng trong kỳ, theo tổ chức nơi kết nạp;"
+            f" nhiệm kỳ tính đến ngày kết thúc hoặc ngày {as_of:%d/%m/%Y}."
+        ]
+    )
+    sheet.append(
+        [
+            "Tổ chức",
+            "Quần chúng ưu tú xác định",
+            f"Đã kết nạp năm {year}",
+            "Chỉ tiêu năm",
+            "Đạt chỉ tiêu năm",
+            "Nhiệm kỳ",
+            "Từ ngày",
+            "Đến ngày",
+            "Đã kết nạp trong nhiệm kỳ",
+            "Chỉ tiêu Đại hội",
+            "Đạt chỉ tiêu Đại hội",
+        ]
+    )
+    for row in rows:
+        term = row.get("term")
+        sheet.append(
+            [
+                f"{row['org'].name} (toàn đảng bộ)" if row["is_total"] else row["org"].name,
+                row["candidates"],
+                row["admitted"],
+                row["target"],
+                _share(row["share"]),
+                term.name if term else "",
+                row.get("term_from"),
+                row.get("term_to"),
+                row.get("term_admitted"),
+                row.get("term_target"),
+                _share(row.get("term_share")),
+            ]
+        )
     return workbook_bytes(book)
 
 

@@ -1,6 +1,8 @@
 """Forms of the admission screens: open a file, one form per step, extension, targets."""
 
 from django import forms
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from dangbo.admissions.models import AdmissionFile, AdmissionTermTarget
@@ -8,7 +10,7 @@ from dangbo.admissions.rules import Stage
 from dangbo.core.forms import unscoped
 from dangbo.members.models import Member
 from dangbo.organizations.forms import RestrictedOrgField, UserFormMixin, date_field
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, label_of
 
 
 class OpenFileForm(UserFormMixin, forms.ModelForm):
@@ -215,25 +217,32 @@ class TargetForm(UserFormMixin, forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
+def _terms_with_org_labels():
+    """committees.Term rows (through the target's relation: apps do not import each other)
+    with their org's parent name, so same-named orgs are told apart without N+1."""
+    path = OuterRef("organization__path")
+    parent = Organization.objects.order_by().filter(
+        path=Substr(path, 1, Length(path) - Organization.steplen)
+    )
+    return (
+        AdmissionTermTarget._meta.get_field("term")
+        .related_model.objects.select_related("organization")
+        .annotate(org_parent_name=Subquery(parent.values("name")[:1]))
+        .order_by("organization__path", "-starts_on")
+    )
+
+
 class TermChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, term) -> str:
-        return (
-            f"{term} ({term.starts_on:%d/%m/%Y} – {term.ends_on:%d/%m/%Y})"
-            f" — {term.organization.name}"
-        )
+        org = label_of(term.organization.name, getattr(term, "org_parent_name", None))
+        return f"{term} ({term.starts_on:%d/%m/%Y} – {term.ends_on:%d/%m/%Y}) — {org}"
 
 
 class TermTargetForm(UserFormMixin, forms.Form):
     """The congress's admission target for a term of office (chỉ tiêu Đại hội)."""
 
     organization = RestrictedOrgField(label="Tổ chức (đảng bộ)")
-    term = TermChoiceField(
-        label="Nhiệm kỳ",
-        # committees.Term, through the target's relation: apps do not import each other.
-        queryset=AdmissionTermTarget._meta.get_field("term")
-        .related_model.objects.select_related("organization")
-        .order_by("organization__path", "-starts_on"),
-    )
+    term = TermChoiceField(label="Nhiệm kỳ", queryset=_terms_with_org_labels())
     target = forms.IntegerField(label="Chỉ tiêu kết nạp trong nhiệm kỳ", min_value=0)
     note = forms.CharField(label="Căn cứ (nghị quyết Đại hội)", max_length=255, required=False)
 

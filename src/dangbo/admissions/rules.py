@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from dangbo.core.workdays import WorkCalendar
-from dangbo.members.rules import add_months, months_between
+from dangbo.members.rules import add_months, months_between, validity_end
 
 
 class Stage:
@@ -196,8 +196,8 @@ def age_problem(birth_date: date, on: date, params: AdmissionParams) -> str | No
 
 
 def certificate_expires(issued_on: date, params: AdmissionParams) -> date:
-    """The last day the course certificate is valid."""
-    return add_months(issued_on, params.certificate_valid_months)
+    """The last day the course certificate is valid (members.rules.validity_end)."""
+    return validity_end(issued_on, params.certificate_valid_months)
 
 
 def certificate_problem(issued_on: date, on: date, params: AdmissionParams) -> str | None:

@@ -9,7 +9,7 @@ from django.views import View
 
 from dangbo.admissions import exports, forms, rules, services
 from dangbo.admissions.filters import AdmissionFileFilter
-from dangbo.admissions.models import AdmissionFile
+from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
 from dangbo.core.exports import XLSX, file_response
@@ -187,6 +187,17 @@ class TargetsView(LoginRequiredMixin, View):
                 raise Http404
         today = timezone.localdate()
         rows = services.target_report(org, year, today)
+        if request.GET.get("export") == "xlsx":
+            return file_response(
+                request,
+                exports.targets_xlsx(org, year, services.report_date(year, today), rows),
+                content_type=XLSX,
+                filename=f"ket-nap-so-voi-chi-tieu-{year}.xlsx",
+                what=AdmissionTarget,
+                rows=len(rows),
+                org=org.pk,
+                year=year,
+            )
         return render(
             request,
             "admissions/targets.html",

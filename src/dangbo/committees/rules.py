@@ -2,6 +2,7 @@
 conditions and composition targets, comment deadlines. No database access: the dated
 parameters (core.RuleParameter) are read by the services and passed in."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -85,6 +86,32 @@ def add_months(day: date, months: int) -> date:
 
 def term_end(starts_on: date, years: int) -> date:
     return add_years(starts_on, years)
+
+
+TERM_YEARS_IN_NAME = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
+
+
+def term_name_problem(name: str, starts_on: date, ends_on: date) -> str | None:
+    """A term named with its years («2025–2030») must match its dates: the congress is held in
+    the first year (or late in the year before) and the term ends in the last year (or the year
+    before, when the next congress comes early). Names without years are not checked."""
+    found = TERM_YEARS_IN_NAME.search(name or "")
+    if found is None:
+        return None
+    first, last = int(found.group(1)), int(found.group(2))
+    if last <= first:
+        return f"Tên nhiệm kỳ «{name}»: năm cuối phải sau năm đầu."
+    if not first - 1 <= starts_on.year <= first:
+        return (
+            f"Đại hội ngày {starts_on:%d/%m/%Y} không mở nhiệm kỳ «{name}» "
+            f"(nhiệm kỳ này bắt đầu năm {first})."
+        )
+    if not last - 1 <= ends_on.year <= last:
+        return (
+            f"Nhiệm kỳ «{name}» kết thúc năm {last}, không phải {ends_on:%d/%m/%Y}: "
+            "nhập ngày kết thúc nhiệm kỳ."
+        )
+    return None
 
 
 def congress_status(term_ends_on: date | None, today: date, warning_months: int) -> str:

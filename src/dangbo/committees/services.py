@@ -107,6 +107,9 @@ def record_congress(
         ends_on = rules.term_end(held_on, int(years["committees.term_years"]))
     if ends_on <= held_on:
         raise DomainError("Ngày kết thúc nhiệm kỳ phải sau ngày đại hội.", "ends_on")
+    problem = rules.term_name_problem(term_name, held_on, ends_on)
+    if problem:
+        raise DomainError(problem, "term_name")
     term = Term.objects.create(
         organization=organization, name=term_name.strip(), starts_on=held_on, ends_on=ends_on
     )
@@ -173,9 +176,14 @@ def record_election(
             )
         _require_active(vote.member, "results")
         _require_in_subtree(vote.member, org, "results")
+    # A party committee (đảng bộ) elects its secretary among the committee it has just
+    # elected; only a cell may elect its secretary at the congress without a committee.
     needs_committee = body == Body.STANDING or (
         body in (Body.SECRETARY, Body.DEPUTY_SECRETARY)
-        and congress.elections.filter(body=Body.COMMITTEE).exists()
+        and (
+            not org.org_type.holds_members
+            or congress.elections.filter(body=Body.COMMITTEE).exists()
+        )
     )
     if needs_committee:
         # A committee elects its standing committee, secretary and deputies among its
@@ -189,6 +197,7 @@ def record_election(
             if vote.member.pk not in committee:
                 raise DomainError(
                     f"Đồng chí {vote.member.full_name} chưa là cấp ủy viên khóa này; "
+                    "bí thư, phó bí thư và ban thường vụ được bầu trong số cấp ủy viên: "
                     "ghi kết quả bầu cấp ủy trước.",
                     "results",
                 )

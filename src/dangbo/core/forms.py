@@ -103,9 +103,14 @@ def restrict_form_fields(form, user, permission: str | None) -> None:
 def with_labels(field, queryset):
     """Rows that have a `label` (orgs: «Chi bộ Văn phòng — Đảng bộ Sở Tư pháp») are offered by
     it, fetched with the rows (`with_labels()`), so same-named choices can be told apart."""
-    if not hasattr(queryset, "with_labels"):
-        return queryset
-    field.label_from_instance = _label_from_instance
+    if (
+        not hasattr(queryset, "with_labels")
+        or queryset.query.is_sliced
+        or queryset.query.combinator
+    ):
+        return queryset  # a sliced or combined queryset cannot be annotated: names alone
+    if type(field).label_from_instance is forms.ModelChoiceField.label_from_instance:
+        field.label_from_instance = _label_from_instance  # a field's own labels stay
     return queryset.with_labels()
 
 

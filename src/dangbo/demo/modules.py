@@ -95,3 +95,32 @@ def seed_modules(root: Organization, seed: int) -> None:
     seed_dues(root, seed)
     seed_training(root)
     seed_committees(root, seed)
+    seed_admission_targets(root, seed)
+
+
+def seed_admission_targets(root: Organization, seed: int, today: date | None = None) -> int:
+    """Year targets (this year and last) and the term (congress) target of the term in force
+    for the root and its direct children, near what they admit, so the targets report shows
+    both ratios. Idempotent (update_or_create through the services)."""
+    from dangbo.admissions import services as admission_services
+    from dangbo.members import queries as member_queries
+
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    written = 0
+    orgs = Organization.objects.filter(
+        path__startswith=root.path, depth__lte=root.depth + 1, is_active=True
+    ).order_by("path")
+    for org in orgs:
+        for year in (today.year - 1, today.year):
+            admitted = member_queries.admitted_in_year(org, year).count()
+            target = max(1, admitted + rng.randint(-2, 2))
+            admission_services.set_target(organization=org, year=year, target=target)
+            written += 1
+        term = admission_services.terms_of(org).filter(starts_on__lte=today).first()
+        if term is not None:
+            admitted = member_queries.admitted_between(org, term.starts_on, today).count()
+            target = max(1, round(admitted * rng.uniform(0.8, 1.1)))
+            admission_services.set_term_target(organization=org, term=term, target=target)
+            written += 1
+    return written

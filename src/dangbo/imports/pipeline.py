@@ -333,7 +333,7 @@ class Plan:
                 "column": self.labels.get(f, field_labels.get(f, "")),
                 "message": message,
             }
-            for r in self.rows
+            for r in sorted(self.rows, key=lambda r: r.row)  # org rows are planned parents first
             if r.action == "error"
             for f, message in r.errors
         ]
@@ -574,7 +574,7 @@ def plan_orgs(
     sheet: Sheet, mapping: dict[int, str], *, user, root: Organization, today: date, progress=None
 ) -> Plan:
     """Orgs are created in file order; a parent may be an existing org or one on a row above."""
-    rows = _parse_rows(sheet, mapping, ORG_SHAPE, progress)
+    rows = parents_first(_parse_rows(sheet, mapping, ORG_SHAPE, progress))
     orgs = OrgIndex.for_user(user, root, "organizations.change")
     types = list(OrgType.objects.all())
     type_choices = tuple((t.code, t.name) for t in types)
@@ -688,6 +688,47 @@ def plan_orgs(
         orgs.add(fake)
     names = {ref.id: ref.name for ref in orgs.by_id.values() if ref.id > 0}
     return Plan(ORG_SHAPE, rows, labels_for(sheet.headers, mapping), names)
+
+
+def parents_first(rows: list[RowPlan]) -> list[RowPlan]:
+    """The rows in an order where each row comes after the rows of the file its parent cell
+    may name (same name), otherwise in file order: a sheet sorted by name or by cell still
+    brings a whole tree in. Rows keep their sheet numbers; a cycle stays in file order (its
+    rows then report their unknown parent)."""
+    by_name: dict[str, list[int]] = {}
+    for index, plan in enumerate(rows):
+        by_name.setdefault(rules.key_of(plan.values.get("name") or ""), []).append(index)
+    needs: list[list[int]] = []
+    for index, plan in enumerate(rows):
+        chain = rules.org_chain(plan.values.get("parent") or "")
+        found = by_name.get(chain[0], []) if chain else []
+        needs.append([other for other in found if other != index])
+    if not any(other > index for index, found in enumerate(needs) for other in found):
+        return rows  # already parents first: nothing to do
+    placed: list[bool] = [False] * len(rows)
+    ordered: list[RowPlan] = []
+    visiting: set[int] = set()
+
+    def place(index: int) -> None:
+        stack = [(index, iter(needs[index]))]
+        visiting.add(index)
+        while stack:
+            current, pending = stack[-1]
+            other = next(pending, None)
+            if other is None:
+                stack.pop()
+                visiting.discard(current)
+                if not placed[current]:
+                    placed[current] = True
+                    ordered.append(rows[current])
+            elif not placed[other] and other not in visiting:
+                visiting.add(other)
+                stack.append((other, iter(needs[other])))
+
+    for index in range(len(rows)):
+        if not placed[index]:
+            place(index)
+    return ordered
 
 
 def _names_the_root(plan: RowPlan, root: Organization) -> bool:

@@ -186,7 +186,7 @@ ORG_SHAPE = Shape(
             "org",
             True,
             aliases=("cap tren", "truc thuoc"),
-            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở dòng phía trên."
+            note="Tên, mã tổ chức hoặc #mã hệ thống; có thể là tổ chức ở một dòng khác của tệp."
             + SAME_NAME_NOTE,
         ),
         Column("founded_on", "Ngày thành lập", "date", True),

@@ -36,7 +36,7 @@ class JobListView(JobQuerysetMixin, RestrictedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         services.reap_stale_jobs()
         context = super().get_context_data(**kwargs)
-        roots = list(services.import_roots(self.request.user))
+        roots = list(services.import_roots(self.request.user).with_labels())
         context.update(
             title="Nhập, xuất dữ liệu từ Excel",
             roots=roots,

@@ -25,6 +25,13 @@ def add_months(start: date, months: int) -> date:
     return date(year, month + 1, min(start.day, monthrange(year, month + 1)[1]))
 
 
+def validity_end(issued_on: date, months: int) -> date:
+    """The last day of a paper valid for `months` from `issued_on`: the day before the same date
+    `months` on (a certificate of 10/03/2020 valid 60 months holds through 09/03/2025). The one
+    reading of "valid N months" for the admissions check and the training register alike."""
+    return date.fromordinal(add_months(issued_on, months).toordinal() - 1)
+
+
 def age_in_years(birth_date: date, on: date) -> int:
     return months_between(birth_date, on) // 12
 

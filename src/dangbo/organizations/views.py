@@ -37,9 +37,9 @@ class TreeView(LoginRequiredMixin, View):
         visible = Organization.objects.restrict(request.user).select_related("org_type")
         if query:
             results = list(
-                visible.filter(name_search__contains=normalize(query)).order_by("depth", "path")[
-                    :100
-                ]
+                visible.filter(name_search__contains=normalize(query))
+                .with_labels()
+                .order_by("depth", "path")[:100]
             )
             return render(
                 request,

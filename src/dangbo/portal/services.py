@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import UserProfile
 from dangbo.core.permissions import has_permission
@@ -57,10 +58,6 @@ CORRECTABLE_FIELDS = (
 )
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BULK_LIMIT = 1000
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 # --- accounts ---------------------------------------------------------------------------------

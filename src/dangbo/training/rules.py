@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dangbo.members.rules import add_months, months_between
+from dangbo.members.rules import months_between, validity_end
 
 # Months a certificate stays valid; None = no expiry. The candidate course: 60 months.
 DEFAULT_VALIDITY_MONTHS = {
@@ -15,11 +15,11 @@ DEFAULT_VALIDITY_MONTHS = {
 
 
 def valid_until(kind: str, issued_on: date, validity=DEFAULT_VALIDITY_MONTHS) -> date | None:
-    """The last day a certificate is valid (the day before the same date N months on)."""
+    """The last day a certificate is valid (members.rules.validity_end), None if it never ends."""
     months = validity.get(kind)
     if months is None:
         return None
-    return date.fromordinal(add_months(issued_on, months).toordinal() - 1)
+    return validity_end(issued_on, months)
 
 
 def is_valid_on(until: date | None, on: date) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces, normalize
 from dangbo.members.models import Member
 from dangbo.members.rules import validate_id_number
@@ -77,6 +78,18 @@ def enrol_person(
 
 
 @transaction.atomic
+def validity_months(on: date, org_path: str = "") -> dict:
+    """Months each kind of certificate stays valid on `on`: the candidate course's period is the
+    dated rule the admissions check reads (admission.certificate_valid_months)."""
+    months = RuleParameter.value_on(
+        "admission.certificate_valid_months",
+        on,
+        org_path,
+        rules.DEFAULT_VALIDITY_MONTHS["candidate"],
+    )
+    return {**rules.DEFAULT_VALIDITY_MONTHS, "candidate": months}
+
+
 def record_results(
     training_class: TrainingClass,
     results: dict[int, tuple[str, object]],
@@ -90,6 +103,7 @@ def record_results(
         raise DomainError("Ngày cấp không được sau ngày hôm nay.", "issued_on")
     enrolments = {e.pk: e for e in training_class.enrolments.select_for_update()}
     sequence = training_class.enrolments.exclude(certificate_number="").count()
+    validity = validity_months(issued_on, training_class.organization.path)
     for row, (enrolment_id, (result, score)) in enumerate(sorted(results.items()), start=1):
         enrolment = enrolments.get(enrolment_id)
         if enrolment is None:
@@ -106,7 +120,9 @@ def record_results(
             sequence += 1
             enrolment.certificate_number = f"{training_class.pk}/{issued_on.year}/{sequence:04d}"
             enrolment.certificate_issued_on = issued_on
-            enrolment.certificate_valid_until = rules.valid_until(training_class.kind, issued_on)
+            enrolment.certificate_valid_until = rules.valid_until(
+                training_class.kind, issued_on, validity
+            )
         enrolment.save()
     return len(results)
 
