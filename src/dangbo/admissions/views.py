@@ -39,6 +39,7 @@ class FileListView(ObjectListView):
         today = timezone.localdate()
         open_files = self.get_queryset().exclude(stage__in=Stage.FINAL)
         context["overdue_count"] = open_files.filter(next_deadline__lt=today).count()
+        context["can_add"] = self.can(rules.CELL_STEPS)  # a cell names its candidates
         return context
 
     def render_to_response(self, context, **kwargs):
@@ -68,10 +69,12 @@ class FileDetailView(ObjectDetailView):
         file = self.object
         can_change = self.can("change", file)
         next_stages = rules.next_stages(file.stage, file.organization.org_type.is_grassroots)
+        held = {code: self.can(code, file) for code in (rules.CELL_STEPS, "admissions.change")}
         context.update(
             title=file.full_name,
             steps=file.steps.select_related("recorded_by"),
-            actions=[(s, Stage.LABELS[s]) for s in next_stages] if can_change else [],
+            # Each next step the user may record: a cell secretary those up to the cell's vote.
+            actions=[(s, Stage.LABELS[s]) for s in next_stages if held[rules.step_permission(s)]],
             can_change=can_change,
             can_extend=can_change and file.stage == Stage.RECEIVED and not file.extended,
             overdue=file.is_open
@@ -116,6 +119,7 @@ class StepDocxView(FileDetailView):
 
 class FileCreateView(ServiceFormView):
     model = AdmissionFile
+    permission_action = rules.CELL_STEPS  # naming a candidate is the cell's first step
     form_class = forms.OpenFileForm
     title = "Ghi nhận quần chúng ưu tú (mở hồ sơ kết nạp)"
     success_message = "Đã mở hồ sơ kết nạp."
@@ -136,6 +140,9 @@ class StepView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if kwargs["stage"] not in forms.STEP_FORMS:
             raise Http404
+        # The file is looked up under the stage's permission: a cell secretary reaches the
+        # cell's steps (up to its vote), a 404 beyond them.
+        self.permission_action = rules.step_permission(kwargs["stage"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):

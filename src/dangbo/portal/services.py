@@ -90,8 +90,9 @@ def _new_account(member: Member, *, user, email: str = "") -> tuple[MemberAccoun
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"Tên đăng nhập «{username}» đã được dùng.", "member")
     password = generate_password()
-    last, _, first = member.full_name.rpartition(" ")
-    login = User(username=username, first_name=first, last_name=last, email=clean_spaces(email))
+    # The whole name in first_name, as core.accounts does: Django's get_full_name() puts the
+    # first name before the last, which reverses a Vietnamese name split in two.
+    login = User(username=username, first_name=member.full_name, email=clean_spaces(email))
     login.password = make_password(password, hasher=one_time_hasher())
     login.save()
     UserProfile.objects.create(user=login, organization_id=member.organization_id)
