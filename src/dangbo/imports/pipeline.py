@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
@@ -19,6 +19,7 @@ from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage as AdmissionStage
 from dangbo.admissions.services import IDENTITY_FIELDS as ADMISSION_IDENTITY
 from dangbo.core.errors import DomainError
+from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.text import normalize
 from dangbo.imports import rules
@@ -34,6 +35,7 @@ from dangbo.imports.rules import (
     Shape,
 )
 from dangbo.meetings.models import Meeting, MeetingStatus
+from dangbo.members.choices import Status
 from dangbo.members.models import Member
 from dangbo.members.services import IDENTITY_FIELDS
 from dangbo.organizations import rules as org_rules
@@ -312,6 +314,7 @@ class Plan:
     rows: list[RowPlan]
     labels: dict[str, str]  # field -> column label in the file
     org_names: dict[int, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # shown before commit, never blocking
 
     def by_action(self, action: str) -> list[RowPlan]:
         return [r for r in self.rows if r.action == action]
@@ -363,6 +366,7 @@ class Plan:
             "counts": self.counts,
             "errors": errors[:limit_errors],
             "errors_total": len(errors),
+            "warnings": self.warnings,
             "updates": updates[:limit_updates],
             "creates": creates[:limit_creates],
         }
@@ -464,7 +468,45 @@ def plan_members(
         if plan.errors:
             plan.action = "error"
     names = {ref.id: ref.name for ref in orgs.by_id.values()}
-    return Plan(MEMBER_SHAPE, rows, labels_for(sheet.headers, mapping), names)
+    plan = Plan(MEMBER_SHAPE, rows, labels_for(sheet.headers, mapping), names)
+    plan.warnings = member_warnings(rows, orgs, root, today)
+    return plan
+
+
+MIN_OFFICIAL_KEY = "org.min_official_members"
+
+
+def member_warnings(rows: list[RowPlan], orgs: "OrgIndex", root: Organization, today) -> list:
+    """Figures the import would make look wrong (issue #22): members admitted long ago all
+    recorded as probationary when no row has an official date; cells left under the minimum
+    of official members. Warnings only: the commit is not blocked."""
+    creates = [r for r in rows if r.action == "create"]
+    warnings = []
+    official_given = any(r.values.get("official_on") for r in rows)
+    overdue = rules.overdue_probationers([r.data.get("admitted_on") for r in creates], today)
+    warning = rules.missing_official_warning(official_given, overdue)
+    if warning:
+        warnings.append(warning)
+    added: dict[int, int] = {}
+    for r in creates:
+        if r.org_id is not None:
+            added[r.org_id] = added.get(r.org_id, 0) + (1 if r.data.get("official_on") else 0)
+    if added:
+        existing = dict(
+            Member.objects.filter(organization_id__in=list(added), status=Status.OFFICIAL)
+            .values("organization_id")
+            .annotate(n=Count("pk"))
+            .values_list("organization_id", "n")
+        )
+        minimum = RuleParameter.value_on(
+            MIN_OFFICIAL_KEY, today, root.path, default=org_rules.DEFAULT_MIN_OFFICIAL_MEMBERS
+        )
+        cells = rules.cells_below_minimum(existing, added, minimum)
+        labels = [orgs.label(orgs.by_id[cell]) for cell in cells if cell in orgs.by_id]
+        warning = rules.small_cells_warning(labels, minimum)
+        if warning:
+            warnings.append(warning)
+    return warnings
 
 
 def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today) -> None:

@@ -794,3 +794,49 @@ def candidate_problems(data: dict, today: date) -> dict[str, str]:
     if problem:
         problems["id_number"] = problem
     return problems
+
+
+# ---------------------------------------------------------------- member import warnings
+
+PROBATION_MONTHS = 12
+MAX_WARNED_CELLS = 10
+
+
+def overdue_probationers(admitted: list[date | None], today: date) -> int:
+    """How many members admitted on these dates have been in the party over the 12-month
+    probation by `today` (a member without an official date is recorded as probationary)."""
+    return sum(
+        1
+        for day in admitted
+        if day is not None and member_rules.add_months(day, PROBATION_MONTHS) < today
+    )
+
+
+def missing_official_warning(official_given: bool, overdue: int) -> str | None:
+    """The warning before commit when no row has an official date and some members admitted
+    over 12 months ago would all be recorded as probationary (issue #22). Never blocks."""
+    if official_given or not overdue:
+        return None
+    return (
+        f"Không có ngày chính thức: {overdue} đảng viên vào Đảng quá 12 tháng sẽ được ghi là "
+        "dự bị, và báo cáo sẽ tính họ là dự bị. Nếu họ đã là đảng viên chính thức, hãy thêm cột "
+        "«Ngày chính thức» (hoặc chọn đúng cột đó ở bước ghép cột) rồi kiểm tra lại."
+    )
+
+
+def cells_below_minimum(existing: dict[int, int], added: dict[int, int], minimum: int) -> list[int]:
+    """Cells this import adds members to that would still have fewer than `minimum` official
+    members afterwards: `existing` official counts now, `added` officials the import creates."""
+    return sorted(cell for cell in added if existing.get(cell, 0) + added[cell] < minimum)
+
+
+def small_cells_warning(labels: list[str], minimum: int) -> str | None:
+    """The warning naming (up to 10 of) the cells under the minimum of official members."""
+    if not labels:
+        return None
+    shown = "; ".join(labels[:MAX_WARNED_CELLS])
+    more = len(labels) - MAX_WARNED_CELLS
+    tail = f" và {more} chi bộ khác" if more > 0 else ""
+    return (
+        f"{len(labels)} chi bộ sau khi nhập có dưới {minimum} đảng viên chính thức: {shown}{tail}."
+    )
