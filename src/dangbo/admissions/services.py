@@ -1,6 +1,6 @@
 """Use cases of admission: open a file, record each step (checked by rules), extend, targets."""
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db import transaction
@@ -279,6 +279,162 @@ def _check_certificate(step: _Step, file: AdmissionFile, on: date, params, evide
         step.waivable(f"{problem} {CERTIFICATE_RULE}", "date")
 
 
+@dataclass
+class _StepContext:
+    """What one step's handlers read: the step being checked, the file, its dated rules."""
+
+    step: "_Step"
+    file: AdmissionFile
+    stage: str
+    on: date
+    params: AdmissionParams
+    decision_number: str
+    note: str
+    data: dict
+
+
+# --- evidence of each stage (checks; what the step row keeps) -------------------------------
+
+
+def _no_evidence(ctx: _StepContext) -> dict:
+    if ctx.stage == Stage.CLOSED and not ctx.note:
+        raise DomainError("Cần nêu lý do dừng xem xét.", "note")
+    return {}
+
+
+def _course_evidence(ctx: _StepContext) -> dict:
+    number = clean_spaces(ctx.data.get("certificate_number", ""))
+    return dict(_course(ctx.step, ctx.file, number, ctx.on))
+
+
+def _application_evidence(ctx: _StepContext) -> dict:
+    return {"history_number": clean_spaces(ctx.data.get("history_number", ""))}
+
+
+def _introduced_evidence(ctx: _StepContext) -> dict:
+    return dict(_introducers(ctx.step, ctx.data, ctx.on, ctx.params))
+
+
+def _verified_evidence(ctx: _StepContext) -> dict:
+    result = clean_spaces(ctx.data.get("result", ""))
+    if not result:
+        raise DomainError("Cần ghi kết luận thẩm tra lý lịch.", "result")
+    return {"result": result}
+
+
+def _vote_evidence(ctx: _StepContext) -> dict:
+    step, params = ctx.step, ctx.params
+    if ctx.stage == Stage.CELL_VOTED:
+        step.waivable(rules.age_problem(ctx.file.birth_date, ctx.on, params), "date")
+        evidence = dict(_vote(step, ctx.data, "chi bộ", params.cell_vote))
+    elif ctx.stage == Stage.COMMITTEE_VOTED:
+        evidence = dict(_vote(step, ctx.data, "đảng ủy cơ sở", params.committee_vote))
+    else:
+        evidence = dict(_vote(step, ctx.data, "cấp ủy có thẩm quyền", params.deciding_vote))
+        if not ctx.decision_number:
+            raise DomainError("Cần nhập số quyết định kết nạp.", "decision_number")
+        _late(step, ctx.on, ctx.file.next_deadline, "Quyết định kết nạp")
+    _check_certificate(step, ctx.file, ctx.on, params, evidence)
+    return evidence
+
+
+def _received_evidence(ctx: _StepContext) -> dict:
+    ctx.file.received_on = ctx.on
+    return {"authority": clean_spaces(ctx.data.get("authority", ""))}
+
+
+def _ceremony_evidence(ctx: _StepContext) -> dict:
+    _late(ctx.step, ctx.on, ctx.file.next_deadline, "Lễ kết nạp")
+    return {}
+
+
+def _recognition_evidence(ctx: _StepContext) -> dict:
+    ends = ctx.file.probation_ends_on
+    if ctx.on < ends:
+        raise DomainError(
+            f"Chỉ xét công nhận chính thức khi hết 12 tháng dự bị ({ends:%d/%m/%Y}).", "date"
+        )
+    if not ctx.decision_number:
+        raise DomainError("Cần nhập số quyết định.", "decision_number")
+    if ctx.stage == Stage.NOT_RECOGNISED and not ctx.note:
+        raise DomainError("Cần nêu lý do không công nhận chính thức.", "note")
+    _late(ctx.step, ctx.on, ctx.file.next_deadline, "Xét công nhận chính thức")
+    return {}
+
+
+_EVIDENCE = {
+    Stage.COURSE: _course_evidence,
+    Stage.APPLICATION: _application_evidence,
+    Stage.INTRODUCED: _introduced_evidence,
+    Stage.VERIFIED: _verified_evidence,
+    Stage.CELL_VOTED: _vote_evidence,
+    Stage.COMMITTEE_VOTED: _vote_evidence,
+    Stage.DECIDED: _vote_evidence,
+    Stage.RECEIVED: _received_evidence,
+    Stage.CEREMONY: _ceremony_evidence,
+    Stage.RECOGNISED: _recognition_evidence,
+    Stage.NOT_RECOGNISED: _recognition_evidence,
+}
+
+
+# --- effects of each stage on the register ---------------------------------------------------
+
+
+def _no_effect(ctx: _StepContext) -> None:
+    return None
+
+
+def _decided(ctx: _StepContext) -> None:
+    file = ctx.file
+    file.decided_on, file.decision_number = ctx.on, ctx.decision_number
+    application = file.steps.filter(stage=Stage.APPLICATION).last()
+    file.member = member_services.register_member(
+        organization=file.organization,
+        user=ctx.step.user,
+        reason=f"Kết nạp theo quyết định {ctx.decision_number}",
+        admitted_on=ctx.on,
+        history_number=application.evidence.get("history_number", "") if application else "",
+        **{k: getattr(file, k) for k in IDENTITY_FIELDS},
+    )
+
+
+def _ceremony(ctx: _StepContext) -> None:
+    file = ctx.file
+    file.ceremony_on = ctx.on
+    file.probation_ends_on = rules.probation_end(ctx.on, ctx.params)
+    member_services.record_ceremony(file.member, on=ctx.on, user=ctx.step.user)
+
+
+def _recognised(ctx: _StepContext) -> None:
+    member_services.change_status(
+        ctx.file.member,
+        new_status=Status.OFFICIAL,
+        on=ctx.file.probation_ends_on,
+        decision_number=ctx.decision_number,
+        reason=ctx.note or "Công nhận đảng viên chính thức khi hết thời gian dự bị",
+        user=ctx.step.user,
+    )
+
+
+def _not_recognised(ctx: _StepContext) -> None:
+    member_services.change_status(
+        ctx.file.member,
+        new_status=Status.DELETED,
+        on=ctx.on,
+        decision_number=ctx.decision_number,
+        reason=f"Không công nhận chính thức: {ctx.note}",
+        user=ctx.step.user,
+    )
+
+
+_EFFECTS = {
+    Stage.DECIDED: _decided,
+    Stage.CEREMONY: _ceremony,
+    Stage.RECOGNISED: _recognised,
+    Stage.NOT_RECOGNISED: _not_recognised,
+}
+
+
 @transaction.atomic
 def record_step(
     file: AdmissionFile,
@@ -309,82 +465,9 @@ def record_step(
     note = clean_spaces(note)
     params = params_on(on, file.organization.path)
     cal = calendar_for()
-    evidence: dict = {}
-
-    if stage == Stage.COURSE:
-        evidence.update(_course(step, file, clean_spaces(data.get("certificate_number", "")), on))
-    elif stage == Stage.APPLICATION:
-        evidence["history_number"] = clean_spaces(data.get("history_number", ""))
-    elif stage == Stage.INTRODUCED:
-        evidence.update(_introducers(step, data, on, params))
-    elif stage == Stage.VERIFIED:
-        evidence["result"] = clean_spaces(data.get("result", ""))
-        if not evidence["result"]:
-            raise DomainError("Cần ghi kết luận thẩm tra lý lịch.", "result")
-    elif stage in (Stage.CELL_VOTED, Stage.COMMITTEE_VOTED, Stage.DECIDED):
-        if stage == Stage.CELL_VOTED:
-            step.waivable(rules.age_problem(file.birth_date, on, params), "date")
-            evidence.update(_vote(step, data, "chi bộ", params.cell_vote))
-        elif stage == Stage.COMMITTEE_VOTED:
-            evidence.update(_vote(step, data, "đảng ủy cơ sở", params.committee_vote))
-        else:
-            evidence.update(_vote(step, data, "cấp ủy có thẩm quyền", params.deciding_vote))
-            if not decision_number:
-                raise DomainError("Cần nhập số quyết định kết nạp.", "decision_number")
-            _late(step, on, file.next_deadline, "Quyết định kết nạp")
-        _check_certificate(step, file, on, params, evidence)
-    elif stage == Stage.RECEIVED:
-        file.received_on = on
-        evidence["authority"] = clean_spaces(data.get("authority", ""))
-    elif stage == Stage.CEREMONY:
-        _late(step, on, file.next_deadline, "Lễ kết nạp")
-    elif stage in (Stage.RECOGNISED, Stage.NOT_RECOGNISED):
-        ends = file.probation_ends_on
-        if on < ends:
-            raise DomainError(
-                f"Chỉ xét công nhận chính thức khi hết 12 tháng dự bị ({ends:%d/%m/%Y}).", "date"
-            )
-        if not decision_number:
-            raise DomainError("Cần nhập số quyết định.", "decision_number")
-        if stage == Stage.NOT_RECOGNISED and not note:
-            raise DomainError("Cần nêu lý do không công nhận chính thức.", "note")
-        _late(step, on, file.next_deadline, "Xét công nhận chính thức")
-    elif stage == Stage.CLOSED and not note:
-        raise DomainError("Cần nêu lý do dừng xem xét.", "note")
-
-    if stage == Stage.DECIDED:
-        file.decided_on, file.decision_number = on, decision_number
-        application = file.steps.filter(stage=Stage.APPLICATION).last()
-        file.member = member_services.register_member(
-            organization=file.organization,
-            user=user,
-            reason=f"Kết nạp theo quyết định {decision_number}",
-            admitted_on=on,
-            history_number=application.evidence.get("history_number", "") if application else "",
-            **{k: getattr(file, k) for k in IDENTITY_FIELDS},
-        )
-    elif stage == Stage.CEREMONY:
-        file.ceremony_on = on
-        file.probation_ends_on = rules.probation_end(on, params)
-        member_services.record_ceremony(file.member, on=on, user=user)
-    elif stage == Stage.RECOGNISED:
-        member_services.change_status(
-            file.member,
-            new_status=Status.OFFICIAL,
-            on=file.probation_ends_on,
-            decision_number=decision_number,
-            reason=note or "Công nhận đảng viên chính thức khi hết thời gian dự bị",
-            user=user,
-        )
-    elif stage == Stage.NOT_RECOGNISED:
-        member_services.change_status(
-            file.member,
-            new_status=Status.DELETED,
-            on=on,
-            decision_number=decision_number,
-            reason=f"Không công nhận chính thức: {note}",
-            user=user,
-        )
+    ctx = _StepContext(step, file, stage, on, params, decision_number, note, data)
+    evidence = _EVIDENCE.get(stage, _no_evidence)(ctx)
+    _EFFECTS.get(stage, _no_effect)(ctx)
     file.stage = stage
     refresh_deadline(file, cal)
     file.save()
