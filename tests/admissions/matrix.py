@@ -52,12 +52,22 @@ def _file(side):
     return lambda d: {"pk": _files(d)[f"admission_{side}"].pk}
 
 
+def decided(d):
+    """The inside file walked to its admission decision (a member now); cached."""
+    if "admission_decided" not in d:
+        from dangbo.admissions.rules import Stage
+        from tests.admissions.helpers import walk
+
+        d["admission_decided"] = walk(_files(d)["admission_inside"], d, Stage.DECIDED)
+    return d["admission_decided"]
+
+
 def _target(side):
     return lambda d: {"pk": _files(d)[f"target_{side}"].pk}
 
 
-def _step(side):
-    return lambda d: {"pk": _files(d)[f"admission_{side}"].pk, "stage": "course"}
+def _step(side, stage="course"):
+    return lambda d: {"pk": _files(d)[f"admission_{side}"].pk, "stage": stage}
 
 
 def _paper(side):
@@ -116,10 +126,11 @@ CASES = [
         unlisted=_name("outside"),
         query=lambda d: {"org": d["village"].pk},
     ),
-    Case("admissions:create", "admissions.change"),
+    # Naming a candidate and the steps up to the cell's vote are the cell's work.
+    Case("admissions:create", "admissions.cell_steps"),
     Case(
         "admissions:create",
-        "admissions.change",
+        "admissions.cell_steps",
         method="post",
         outside_body=lambda d: _candidate(d["village"]),
     ),
@@ -160,9 +171,25 @@ CASES = [
         inside=_paper("inside"),
         outside=_paper("outside"),
     ),
-    Case("admissions:step", "admissions.change", inside=_step("inside"), outside=_step("outside")),
+    Case(
+        "admissions:step", "admissions.cell_steps", inside=_step("inside"), outside=_step("outside")
+    ),
+    Case(  # a step beyond the cell's vote (closing the file) is the committee's
+        "admissions:step",
+        "admissions.change",
+        inside=_step("inside", "closed"),
+        outside=_step("outside", "closed"),
+    ),
     Case(
         "admissions:extend", "admissions.change", inside=_file("inside"), outside=_file("outside")
+    ),
+    # issues the decision in the committee's register (once), answers the DOCX
+    Case(
+        "admissions:decision",
+        "admissions.change",
+        inside=lambda d: {"pk": decided(d).pk},
+        outside=_file("outside"),
+        method="post",
     ),
     _api_list("admission-file-list", "admission"),
     Case(

@@ -56,13 +56,40 @@ def test_anonymous_redirected(client, tree):
         assert client.get(url).status_code == 302
 
 
-def test_viewer_without_change_cannot_record_steps(client, tree):
+def test_cell_secretary_runs_the_cells_steps_up_to_its_vote(client, tree):
     file = open_file(tree)
-    secretary = factories.user(role_code="cell_secretary", on=tree["cell_a"])  # admissions.view
+    secretary = factories.user(role_code="cell_secretary", on=tree["cell_a"])
     client.force_login(secretary)
-    assert client.get(reverse("admissions:detail", args=[file.pk])).status_code == 200
-    url = reverse("admissions:step", args=[file.pk, Stage.COURSE])
-    assert client.get(url).status_code == 404
+    assert reverse("admissions:create") in client.get(reverse("admissions:index")).content.decode()
+    page = client.get(reverse("admissions:detail", args=[file.pk])).content.decode()
+    course = reverse("admissions:step", args=[file.pk, Stage.COURSE])
+    closing = reverse("admissions:step", args=[file.pk, Stage.CLOSED])
+    assert course in page and closing not in page  # closing a file is the committee's
+    assert client.get(course).status_code == 200
+    assert client.get(closing).status_code == 404
+
+    file = walk(file, tree, Stage.VERIFIED)
+    url = reverse("admissions:step", args=[file.pk, Stage.CELL_VOTED])
+    response = client.post(url, {"date": "10/02/2025", "votes_for": 3, "eligible": 3})
+    assert response.status_code == 302
+    assert AdmissionFile.objects.get(pk=file.pk).stage == Stage.CELL_VOTED
+    page = client.get(reverse("admissions:detail", args=[file.pk])).content.decode()
+    vote = reverse("admissions:step", args=[file.pk, Stage.COMMITTEE_VOTED])
+    assert vote not in page  # the grassroots committee's vote: not the cell's
+    assert client.get(vote).status_code == 404
+
+    other = factories.user(role_code="cell_secretary", on=tree["cell_b"])  # another cell
+    client.force_login(other)
+    assert client.get(reverse("admissions:detail", args=[file.pk])).status_code == 404
+    assert client.get(course).status_code == 404
+
+
+def test_viewer_cannot_record_steps(client, tree):
+    file = open_file(tree)
+    viewer = factories.user(role_code="viewer", on=tree["committee"])
+    client.force_login(viewer)
+    assert client.get(reverse("admissions:step", args=[file.pk, Stage.COURSE])).status_code == 404
+    assert client.get(reverse("admissions:create")).status_code == 404
 
 
 def test_step_form_shows_vietnamese_rule_message(client, tree, committee_user):

@@ -30,6 +30,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 import dangbo
+from dangbo.admissions import papers as admission_papers
 from dangbo.admissions.models import AdmissionFile
 from dangbo.committees import services as committee_services
 from dangbo.core.exports import clean_text, is_formula_like
@@ -136,6 +137,21 @@ def _admission_file(d):
     return files["admission_inside"]
 
 
+def _decision(d):
+    """The inside file, decided (a member now), named like a formula afterwards."""
+    file = admissions_matrix.decided(d)
+    AdmissionFile.objects.filter(pk=file.pk).update(full_name=HYPERLINK)
+    return {"pk": file.pk}
+
+
+def _kept_document(d):
+    """The admission decision kept in the committee's register of outgoing documents."""
+    if "_kept_document" not in d:
+        file = AdmissionFile.objects.get(pk=_decision(d)["pk"])
+        d["_kept_document"] = admission_papers.admission_decision(file, None)
+    return {"pk": d["_kept_document"].pk}
+
+
 def _step(d):
     file = _admission_file(d)
     return {"pk": file.pk, "step": file.steps.get().pk}
@@ -235,6 +251,19 @@ EXPORTS = [
         "admissions:targets",
         "xlsx",
         at("admissions:targets", query=lambda d: {"export": "xlsx", "org": d["committee"].pk}),
+    ),
+    Export(
+        "admissions-decision",
+        "admissions:decision",
+        "docx",
+        at("admissions:decision", _decision),
+        payload=lambda d: {},
+    ),
+    Export(
+        "kept-document",
+        "organizations:document_file",
+        "docx",
+        at("organizations:document_file", _kept_document),
     ),
     Export(
         "committee", "committees:org_export", "xlsx", at("committees:org_export", _committee("org"))
@@ -365,6 +394,16 @@ EXPORTS = [
     ),
     Export("survey-xlsx", "surveys:export_xlsx", "xlsx", at("surveys:export_xlsx", _survey)),
     Export("survey-docx", "surveys:export_docx", "docx", at("surveys:export_docx", _survey)),
+    Export(
+        "transfers-letter",
+        "transfers:letter",
+        "docx",
+        at(
+            "transfers:letter",
+            lambda d: {"pk": transfers_matrix._transfers(d)["transfer_inside"].pk},
+        ),
+        payload=lambda d: {},
+    ),
     Export(
         "transfers",
         "transfers:index",

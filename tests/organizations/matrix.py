@@ -1,9 +1,41 @@
 """Permission matrix rows for the org tree: screens, HTMX fragments and API."""
 
-from dangbo.organizations.models import OrgType
+from datetime import date
+
+from dangbo.organizations.models import OrgType, OutgoingDocument
 from tests.permission_matrix import Case, api_list, outside_ids, pk
 
+
+def _document(key):
+    """A kept document of the org's register of outgoing documents."""
+
+    def kwargs(d):
+        name = f"document_{key}"
+        if name not in d:
+            d[name] = OutgoingDocument.objects.create(
+                organization=d[key],
+                year=2026,
+                number=1,
+                symbol="QĐ/ĐU",
+                kind=OutgoingDocument.Kind.ADMISSION_DECISION,
+                subject="Kết nạp đảng viên",
+                issued_on=date(2026, 3, 20),
+                file_name="quyet-dinh.docx",
+                content=b"PK",
+                checksum="0" * 64,
+            )
+        return {"pk": d[name].pk}
+
+    return kwargs
+
+
 CASES = [
+    Case(
+        "organizations:document_file",
+        "members.view",
+        inside=_document("committee"),
+        outside=_document("commune"),
+    ),
     Case(
         "organizations:tree",
         "organizations.view",

@@ -24,6 +24,7 @@ def test_create_account_once_with_a_one_time_password(tree):
     assert account.must_change_password and account.user.check_password(password)
     assert account.user.username == f"dv{member.pk:06d}"
     assert account.user.email == "binh@example.vn"
+    assert account.user.get_full_name() == "Nguyễn Văn Bình"  # in Vietnamese order
     assert not account.user.role_assignments.exists()  # a member account holds no org role
     assert UserProfile.objects.get(user=account.user).organization == tree["cell_a"]
     with pytest.raises(DomainError, match="đã có tài khoản"):

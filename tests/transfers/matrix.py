@@ -56,6 +56,14 @@ CASES = [
         unlisted=lambda d: d["village_members"][0].full_name,
         query=outside_ids,
     ),
+    # issues the introduction letter in the register of the sending side (once), answers DOCX
+    Case(
+        "transfers:letter",
+        "transfers.change",
+        inside=_pk("inside"),
+        outside=_pk("outside"),
+        method="post",
+    ),
     Case("transfers:pick", "transfers.change"),  # cells anywhere: the receiving side
     Case("transfers:transfer_in", "transfers.change"),
     Case(

@@ -89,7 +89,7 @@ def targets_xlsx(org, year: int, as_of, rows) -> bytes:
 
 
 def file_docx(file, steps) -> bytes:
-    doc = new_document()
+    doc = new_document(org=file.organization)
     doc.heading(f"Hồ sơ kết nạp đảng viên: {file.full_name}", level=1)
     doc.paragraph(
         f"Chi bộ: {file.organization.name}. Ngày sinh: {file.birth_date:%d/%m/%Y}. "
@@ -192,10 +192,8 @@ STEP_PAPERS = {
 def step_docx(file, step) -> bytes:
     """The paper of one step (minutes, resolution or decision), ready to print and sign."""
     title, summary = STEP_PAPERS.get(step.stage, (Stage.LABELS.get(step.stage, ""), ""))
-    doc = new_document()
-    doc.table(rows=[[f"{file.organization.name.upper()}\n*", "ĐẢNG CỘNG SẢN VIỆT NAM"]], style=None)
-    doc.paragraph(f"ngày {step.date:%d} tháng {step.date:%m} năm {step.date:%Y}", align="right")
-    doc.heading(title, level=1, align="center")
+    # the cell's letterhead dated on the step, its signing block at the end (core.paper)
+    doc = new_document(org=file.organization, on=step.date, title=[title])
     if step.decision_number:
         doc.paragraph(f"Số: {step.decision_number}", align="center")
     doc.paragraph(summary)
@@ -206,8 +204,6 @@ def step_docx(file, step) -> bytes:
             doc.paragraph(f"Quy định được vượt: {waived}", style="List Bullet")
     if step.note:
         doc.paragraph(f"Ghi chú: {step.note}")
-    doc.paragraph()
-    doc.paragraph("T/M CẤP ỦY\n(Ký, ghi rõ họ tên)", align="right")
     return doc.to_bytes()
 
 

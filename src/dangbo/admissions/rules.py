@@ -86,6 +86,28 @@ def next_stages(current: str, grassroots_cell: bool) -> list[str]:
     return [s for s in Stage.ORDER if s in allowed]
 
 
+# The steps a cell records itself (its secretary), from naming the candidate to the cell's vote:
+# `admissions.cell_steps` (held by the cell secretary role, and by `admissions.*`). The
+# committee's vote, receipt, decision, ceremony, recognition, closing and extension need
+# `admissions.change`.
+CELL_STEPS = "admissions.cell_steps"
+CELL_STAGES = frozenset(
+    {
+        Stage.IDENTIFIED,
+        Stage.COURSE,
+        Stage.APPLICATION,
+        Stage.INTRODUCED,
+        Stage.VERIFIED,
+        Stage.CELL_VOTED,
+    }
+)
+
+
+def step_permission(stage: str) -> str:
+    """The permission code that records `stage` on a file."""
+    return CELL_STEPS if stage in CELL_STAGES else "admissions.change"
+
+
 def transition_problem(current: str, new: str, grassroots_cell: bool) -> str | None:
     if new in next_stages(current, grassroots_cell):
         return None

@@ -17,6 +17,7 @@ from dangbo.admissions.models import (
 )
 from dangbo.admissions.rules import AdmissionParams, Stage
 from dangbo.core import hooks
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -59,10 +60,6 @@ def params_on(on: date, org_path: str = "") -> AdmissionParams:
         name = keys[key]
         values[name] = rules.Ratio.parse(row.value) if name in ratio_fields else int(row.value)
     return AdmissionParams(**values)
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _is_grassroots_cell(file: AdmissionFile) -> bool:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/steps/<int:step>/docx/", views.StepDocxView.as_view(), name="step_docx"),
     path("<int:pk>/step/<str:stage>/", views.StepView.as_view(), name="step"),
     path("<int:pk>/extend/", views.ExtendView.as_view(), name="extend"),
+    path("<int:pk>/decision/", views.DecisionView.as_view(), name="decision"),
 ]

@@ -1,21 +1,24 @@
 """Admission screens: file list with deadlines, file detail with timeline, step forms, targets."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from dangbo.admissions import exports, forms, rules, services
+from dangbo.admissions import exports, forms, papers, rules, services
 from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
+from dangbo.core.errors import DomainError
 from dangbo.core.exports import XLSX, file_response
 from dangbo.core.params import get_id, get_year
 from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from dangbo.organizations.documents import issuing_org_for_admission
 from dangbo.organizations.models import Organization
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,6 +39,7 @@ class FileListView(ObjectListView):
         today = timezone.localdate()
         open_files = self.get_queryset().exclude(stage__in=Stage.FINAL)
         context["overdue_count"] = open_files.filter(next_deadline__lt=today).count()
+        context["can_add"] = self.can(rules.CELL_STEPS)  # a cell names its candidates
         return context
 
     def render_to_response(self, context, **kwargs):
@@ -65,10 +69,12 @@ class FileDetailView(ObjectDetailView):
         file = self.object
         can_change = self.can("change", file)
         next_stages = rules.next_stages(file.stage, file.organization.org_type.is_grassroots)
+        held = {code: self.can(code, file) for code in (rules.CELL_STEPS, "admissions.change")}
         context.update(
             title=file.full_name,
             steps=file.steps.select_related("recorded_by"),
-            actions=[(s, Stage.LABELS[s]) for s in next_stages] if can_change else [],
+            # Each next step the user may record: a cell secretary those up to the cell's vote.
+            actions=[(s, Stage.LABELS[s]) for s in next_stages if held[rules.step_permission(s)]],
             can_change=can_change,
             can_extend=can_change and file.stage == Stage.RECEIVED and not file.extended,
             overdue=file.is_open
@@ -113,6 +119,7 @@ class StepDocxView(FileDetailView):
 
 class FileCreateView(ServiceFormView):
     model = AdmissionFile
+    permission_action = rules.CELL_STEPS  # naming a candidate is the cell's first step
     form_class = forms.OpenFileForm
     title = "Ghi nhận quần chúng ưu tú (mở hồ sơ kết nạp)"
     success_message = "Đã mở hồ sơ kết nạp."
@@ -133,6 +140,9 @@ class StepView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if kwargs["stage"] not in forms.STEP_FORMS:
             raise Http404
+        # The file is looked up under the stage's permission: a cell secretary reaches the
+        # cell's steps (up to its vote), a 404 beyond them.
+        self.permission_action = rules.step_permission(kwargs["stage"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
@@ -230,6 +240,35 @@ class TargetSetView(ServiceFormView):
             user=self.request.user,
         )
         return reverse("admissions:targets") + f"?org={org.pk}&year={data['year']}"
+
+
+class DecisionView(LoginRequiredMixin, View):
+    """POST: the admission decision of an admitted file, numbered in the issuing committee's
+    register of outgoing documents and kept there (asked again: the kept one)."""
+
+    def post(self, request, pk):
+        files = AdmissionFile.objects.restrict(request.user, "admissions.change")
+        file = get_object_or_404(files.select_related("organization__org_type", "member"), pk=pk)
+        issuer = issuing_org_for_admission(file.organization)
+        detail = reverse("admissions:detail", args=[file.pk])
+        if not can(request.user, "admissions.change", issuer):
+            messages.error(request, f"Quyết định kết nạp do {issuer.name} ban hành.")
+            return redirect(detail)
+        try:
+            document = papers.admission_decision(file, request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(detail)
+        return file_response(
+            request,
+            bytes(document.content),
+            content_type=DOCX,
+            filename=document.file_name,
+            what=AdmissionFile,
+            rows=1,
+            file=file.pk,
+            document=document.pk,
+        )
 
 
 class TermTargetSetView(ServiceFormView):

@@ -30,7 +30,7 @@ def _d(day):
 
 
 def committee_xlsx(request, org, on, seats):
-    wb = new_workbook()
+    wb = new_workbook(org=org)
     rows = _sheet(
         wb,
         "Cấp ủy",
@@ -67,7 +67,7 @@ def holders_xlsx(request, root, on, party, agency):
     with openpyxl's write-only workbook."""
     posts = dict(PartyPost.choices)
     categories = dict(AgencyCategory.choices)
-    wb = new_workbook(write_only=True)
+    wb = new_workbook(write_only=True, org=root)
     ws = wb.create_sheet("Chức vụ Đảng")
     ws.append(["Tổ chức", "Chức vụ", "Họ và tên", "Năm sinh", "Từ ngày"])
     rows = 0
@@ -93,7 +93,7 @@ def holders_xlsx(request, root, on, party, agency):
 
 
 def cadres_xlsx(request, org, on, groups):
-    wb = new_workbook()
+    wb = new_workbook(org=org)
     lines = []
     for scope, rows in groups:
         for row in rows:
@@ -130,7 +130,7 @@ def cadres_xlsx(request, org, on, groups):
 
 
 def planning_xlsx(request, term, rows, composition):
-    wb = new_workbook()
+    wb = new_workbook(org=term.organization)
     count = _sheet(
         wb,
         "Danh sách quy hoạch",
@@ -193,7 +193,7 @@ COMPOSITION_LABELS = {"women": "Nữ", "young": "Trẻ", "ethnic_minority": "Dâ
 
 def planning_docx(request, term, rows, composition):
     """The planning report: list per post and the composition against the targets."""
-    doc = new_document()
+    doc = new_document(org=term.organization)
     doc.heading(f"DANH SÁCH QUY HOẠCH NHIỆM KỲ {term.name}", level=1)
     doc.paragraph(
         f"{term.organization.name} — nhiệm kỳ bắt đầu {term.starts_on:%d/%m/%Y}; "

@@ -135,19 +135,8 @@ class Vote:
     votes: int
 
 
-@transaction.atomic
-def record_election(
-    congress: Congress,
-    *,
-    body: str,
-    held_on: date,
-    seats: int,
-    voters: int,
-    results: list[Vote],
-    user=None,
-) -> Election:
-    """Record one election with every candidate's votes; the elected take up their post."""
-    org = congress.organization
+def _check_election(congress: Congress, body: str, held_on: date, seats: int, voters: int):
+    """The election itself: its body, date and counts."""
     if body not in Body.values:
         raise DomainError("Loại bầu cử không hợp lệ.", "body")
     if congress.elections.filter(body=body).exists():
@@ -162,6 +151,12 @@ def record_election(
         raise DomainError("Số phiếu hợp lệ không thể lớn hơn số đại biểu có mặt.", "voters")
     if body in (Body.SECRETARY,) and seats != 1:
         raise DomainError("Mỗi cấp ủy bầu một bí thư.", "seats")
+
+
+def _check_candidates(congress: Congress, body: str, held_on: date, voters: int, results):
+    """Every candidate once, with votes in range, active, in the org's subtree — and, where the
+    body is elected by the committee, a member of the committee just elected."""
+    org = congress.organization
     if not results:
         raise DomainError("Chưa có người ứng cử nào.", "results")
     seen = set()
@@ -186,8 +181,6 @@ def record_election(
         )
     )
     if needs_committee:
-        # A committee elects its standing committee, secretary and deputies among its
-        # members; a cell without a committee elects its secretary at the congress.
         committee = set(
             PostPeriod.objects.filter(
                 valid_on(held_on), organization=org, post=PartyPost.COMMITTEE_MEMBER
@@ -201,6 +194,23 @@ def record_election(
                     "ghi kết quả bầu cấp ủy trước.",
                     "results",
                 )
+
+
+@transaction.atomic
+def record_election(
+    congress: Congress,
+    *,
+    body: str,
+    held_on: date,
+    seats: int,
+    voters: int,
+    results: list[Vote],
+    user=None,
+) -> Election:
+    """Record one election with every candidate's votes; the elected take up their post."""
+    org = congress.organization
+    _check_election(congress, body, held_on, seats, voters)
+    _check_candidates(congress, body, held_on, voters, results)
     threshold_text = parameters(["committees.election_threshold"], held_on, org.path)[
         "committees.election_threshold"
     ]

@@ -43,6 +43,12 @@ def manageable_orgs(user):
     return restrict(orgs, user, ADMIN_PERMISSION, "path")
 
 
+def actor(user):
+    """The signed-in user who did something, for `recorded_by`-like fields (None for a script
+    or an anonymous request)."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def can_manage_roles(user) -> bool:
     """Roles are national data: editing them needs `core.admin` on a root of the tree."""
     if user.is_superuser:

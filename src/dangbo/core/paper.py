@@ -198,7 +198,9 @@ def _level(org) -> str:
 
 def _parent(org):
     try:
-        return org.get_parent() if getattr(org, "depth", 1) > 1 else None
+        if getattr(org, "depth", 1) <= 1:
+            return None
+        return type(org).objects.get_parent(org)  # treebeard's manager
     except Exception:  # a detached or unsaved org: no superior line
         return None
 

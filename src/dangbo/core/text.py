@@ -44,3 +44,21 @@ def control_character(text: str, multiline: bool = False) -> str | None:
         f"Có ký tự điều khiển không hiển thị được (U+{ord(char):04X}, ký tự thứ "
         f"{found.start() + 1}); hãy xóa ký tự đó rồi nhập lại."
     )
+
+
+def vi_number(value, decimals: int | None = None) -> str:
+    """A number as Vietnamese write it: thousands dot, decimal comma ("110.391.900", "92,9").
+    `decimals` fixes the places (None: as many as the value has); None shows as "—"."""
+    from django.utils import numberformat
+
+    if value is None:
+        return "—"
+    return numberformat.format(
+        value,
+        decimal_sep=",",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=".",
+        force_grouping=True,
+        use_l10n=False,
+    )

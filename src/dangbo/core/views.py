@@ -46,6 +46,9 @@ class RestrictedViewMixin(LoginRequiredMixin):
         return permissions.can(self.request.user, self.permission_code(action), obj)
 
 
+LAYOUT_PARAMS = {"sort", "page", "per_page"}  # query parameters that filter nothing
+
+
 class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
     """A filtered, paginated table of restricted objects. Lists of personal records set
     `logs_access`: each page shown is one access-log entry with its filter."""
@@ -64,6 +67,10 @@ class ObjectListView(RestrictedViewMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
         context["can_add"] = self.can("change")
+        # On a phone the filters fold behind a button; open when some filter is in use.
+        context["filters_open"] = any(
+            value for key, value in self.request.GET.items() if key not in LAYOUT_PARAMS
+        )
         if self.logs_access:
             page = getattr(context.get("table"), "page", None)
             log_listing(
@@ -113,6 +120,10 @@ def style_widgets(form) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.RadioSelect):  # and CheckboxSelectMultiple
+            # Boxes, not text fields: the class goes on each box, not on the group.
+            widget.template_name = "core/widgets/checks.html"
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select form-select-sm"

@@ -29,10 +29,10 @@ def create_demo_users() -> list[tuple[str, str, str]]:
     User = get_user_model()
     created = []
     for username, full_name, role_code in DEMO_USERS:
-        last, _, first = full_name.rpartition(" ")
-        user, _ = User.objects.get_or_create(
-            username=username, defaults=dict(first_name=first, last_name=last)
-        )
+        user, _ = User.objects.get_or_create(username=username)
+        # The whole name in first_name, as core.accounts does (get_full_name() would put a
+        # split Vietnamese name's given name first: "bộ Bí thư chi").
+        user.first_name, user.last_name = full_name, ""
         user.set_password(DEMO_PASSWORD)
         user.is_superuser = user.is_staff = role_code is None
         user.save()

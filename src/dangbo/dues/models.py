@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
+from dangbo.core.text import vi_number
 
 
 class IncomeType(models.TextChoices):
@@ -67,7 +68,7 @@ class RegionalMinimumWage(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Vùng {self.region}: {self.amount:,} đ từ {self.valid_from:%d/%m/%Y}"
+        return f"Vùng {self.region}: {vi_number(self.amount)} đ từ {self.valid_from:%d/%m/%Y}"
 
 
 class RemittanceRule(TimeStampedModel):
@@ -235,4 +236,4 @@ class Remittance(RestrictedModelMixin, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} {self.month:%m/%Y}: nộp {self.remitted:,} đ"
+        return f"{self.organization} {self.month:%m/%Y}: nộp {vi_number(self.remitted)} đ"

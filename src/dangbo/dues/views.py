@@ -208,7 +208,7 @@ class TotalsExportView(DuesScopeMixin, View):
 
     def get(self, request):
         org, month = self.scope()
-        wb = new_workbook(write_only=True)
+        wb = new_workbook(write_only=True, org=org)
         ws = wb.create_sheet("Dang phi")
         ws.append([f"TỔNG HỢP THU ĐẢNG PHÍ THÁNG {month:%m/%Y}"])
         ws.append([org.name])

@@ -524,15 +524,10 @@ def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today
             plan.error(key, message)
 
 
-def _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number) -> None:
+def _existing_member(plan, root_path, paths, by_pk, by_number) -> tuple[bool, dict | None]:
+    """The register's member a row updates: by system code, else by ID number when the row
+    names the same person. (False, None) once an error is recorded; (True, None) for a new one."""
     values = plan.values
-    org = None
-    if "organization" in values and not any(f == "organization" for f, _ in plan.errors):
-        try:
-            org = orgs.resolve(values["organization"], "chi bộ")
-        except CellError as error:
-            plan.error("organization", error.message)
-    target = None
     number = values.get("id_number") or ""
     if values.get("id"):
         row = by_pk.get(values["id"])
@@ -541,13 +536,13 @@ def _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number) -> Non
                 "id",
                 f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
             )
-            return
-        target = row
-    elif number and not rules.is_masked_id(number) and number in by_number:
+            return False, None
+        return True, row
+    if number and not rules.is_masked_id(number) and number in by_number:
         row = by_number[number]
         if not _in_scope(row["org_path"], root_path, paths):
             plan.error("id_number", f"Số định danh {number} đã thuộc một đảng viên khác.")
-            return
+            return False, None
         conflicts = rules.identity_conflicts(values, row)
         if conflicts:
             plan.error(
@@ -557,8 +552,23 @@ def _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number) -> Non
                 + " khác dòng này: có thể trùng người hoặc nhập sai số; muốn sửa họ tên hay ngày"
                 " sinh thì dùng cột «Mã hệ thống» hoặc màn hình hồ sơ.",
             )
-            return
-        target = row
+            return False, None
+        return True, row
+    return True, None
+
+
+def _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number) -> None:
+    values = plan.values
+    org = None
+    if "organization" in values and not any(f == "organization" for f, _ in plan.errors):
+        try:
+            org = orgs.resolve(values["organization"], "chi bộ")
+        except CellError as error:
+            plan.error("organization", error.message)
+    number = values.get("id_number") or ""
+    found, target = _existing_member(plan, root_path, paths, by_pk, by_number)
+    if not found:
+        return
     if rules.is_masked_id(number):
         if target is not None and rules.masked_matches(number, target["id_number"]):
             values["id_number"] = target["id_number"]

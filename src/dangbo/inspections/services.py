@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
@@ -29,10 +30,6 @@ from dangbo.inspections.models import (
 from dangbo.members import services as member_services
 from dangbo.members.models import Discipline, Member
 from dangbo.organizations.models import Organization
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _raise_first(problems: dict[str, str]) -> None:

@@ -24,7 +24,10 @@ class ProgrammeTable(tables.Table):
 
 class InspectionTable(tables.Table):
     target = tables.Column(
-        verbose_name="Đối tượng", empty_values=(), linkify=lambda record: record.get_absolute_url()
+        verbose_name="Đối tượng",
+        empty_values=(),
+        orderable=False,  # a label made from the org or the member: no column to sort on
+        linkify=lambda record: record.get_absolute_url(),
     )
     programme = tables.Column(verbose_name="Chương trình", order_by=("programme__year",))
     planned_quarter = tables.Column(verbose_name="Quý")

@@ -527,7 +527,7 @@ class StatisticsView(LoginRequiredMixin, View):
     @staticmethod
     def xlsx(request, stats, root, data):
         """The statistics as XLSX (logged as an export)."""
-        book = new_workbook()
+        book = new_workbook(org=root)
         sheet = book.active
         sheet.title = "Kiểm tra, giám sát"
         sheet.append([f"{root.name} — năm {data['year_from']}–{data['year_to']}"])

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.core import hooks, uploads
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
@@ -34,10 +35,6 @@ from dangbo.meetings.models import (
 )
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def param(key: str, on: date, org_path: str = ""):

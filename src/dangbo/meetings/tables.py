@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from dangbo.core.text import vi_number
 from dangbo.meetings import rules
 from dangbo.meetings.models import CriteriaSet, Meeting, MeetingStatus
 
@@ -77,14 +78,14 @@ class MeetingTable(tables.Table):
         if record.status != MeetingStatus.HELD:
             return "—"
         rate = rules.attendance_rate(record.attended_count, record.expected_count)
-        return f"{record.attended_count}/{record.expected_count} ({rate or 0}%)"
+        return f"{record.attended_count}/{record.expected_count} ({vi_number(rate or 0)}%)"
 
     def render_score(self, value, record):
         return format_html(
             '<span class="badge text-bg-{}">{}</span> {}',
             GRADE_BADGES.get(record.grade, "secondary"),
             record.get_grade_display(),
-            value,
+            vi_number(value),
         )
 
     def render_flags(self, record):

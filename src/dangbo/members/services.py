@@ -5,6 +5,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces, normalize
@@ -40,10 +41,6 @@ IDENTITY_FIELDS = (
     "ceremony_on",
     "official_on",
 )
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _check_org_holds_members(org: Organization) -> None:

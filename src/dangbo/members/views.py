@@ -17,7 +17,7 @@ from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
 from dangbo.members.tables import MemberTable
 from dangbo.organizations.forms import MergeOrgForm, SplitOrgForm
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OutgoingDocument
 from dangbo.organizations.views import OrgActionView
 
 
@@ -109,6 +109,11 @@ class MemberDetailView(ObjectDetailView):
             access_log=access_entries(member)[:20],
             # party and agency posts (the committees app, when installed)
             positions_html=hooks.call("committees.member_positions", member, self.request),
+            # papers issued about the member, kept in the issuers' registers
+            issued_documents=OutgoingDocument.objects.restrict(self.request.user, "members.view")
+            .filter(subject_member=member)
+            .select_related("organization")
+            .defer("content"),
             audit_entries=timeline(
                 member,
                 [

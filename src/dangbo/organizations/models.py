@@ -167,3 +167,89 @@ class OrgEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.organization} ({self.effective_date:%d/%m/%Y})"
+
+
+class OutgoingDocument(RestrictedModelMixin, TimeStampedModel):
+    """A document issued by an org, as entered in its register of outgoing documents (sổ văn
+    bản đi): numbered per issuing org and year, with its symbol ("QĐ/ĐU"), signer, date and
+    the bytes handed out with their SHA-256, so that every issued paper is kept and found
+    again from the member's or the org's page. Issued through
+    `organizations.documents.issue`; never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        ADMISSION_DECISION = "admission_decision", "Quyết định kết nạp đảng viên"
+        TRANSFER_LETTER = "transfer_letter", "Giấy giới thiệu sinh hoạt đảng"
+
+    restrict_path_field = "organization__path"
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="outgoing_documents",
+        verbose_name="tổ chức ban hành",
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    number = models.PositiveIntegerField("số")
+    symbol = models.CharField("ký hiệu", max_length=40)
+    kind = models.CharField("loại văn bản", max_length=30, choices=Kind.choices)
+    subject_member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_documents",
+        verbose_name="đảng viên",
+    )
+    subject_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tổ chức liên quan",
+    )
+    subject = models.CharField("trích yếu", max_length=255)
+    source = models.CharField(
+        "hồ sơ gốc", max_length=80, blank=True, help_text="app.Model:pk of the record it issues"
+    )
+    signer = models.CharField("người ký", max_length=120, blank=True)
+    signed_as = models.CharField("thẩm quyền ký", max_length=120, blank=True)
+    issued_on = models.DateField("ngày ban hành")
+    file_name = models.CharField("tên tệp", max_length=160)
+    content = models.BinaryField("nội dung", editable=False)
+    checksum = models.CharField("SHA-256", max_length=64, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="người lập",
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        verbose_name = "văn bản đi"
+        verbose_name_plural = "sổ văn bản đi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "number"], name="uniq_outgoing_number"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "source"],
+                condition=~models.Q(source=""),
+                name="uniq_outgoing_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Số {self.number}-{self.symbol} ngày {self.issued_on:%d/%m/%Y}: {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        """ "12-QĐ/ĐU" as cited."""
+        return f"{self.number}-{self.symbol}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:document_file", args=[self.pk])

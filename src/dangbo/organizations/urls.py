@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/rename/", views.RenameOrgView.as_view(), name="rename"),
     path("<int:pk>/move/", views.MoveOrgView.as_view(), name="move"),
     path("<int:pk>/dissolve/", views.DissolveOrgView.as_view(), name="dissolve"),
+    path("documents/<int:pk>/", views.DocumentFileView.as_view(), name="document_file"),
 ]

@@ -10,11 +10,12 @@ from django.views.generic import FormView
 
 from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import DOCX, file_response
 from dangbo.core.permissions import top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.organizations import forms, services
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OutgoingDocument
 from dangbo.organizations.queries import (
     member_counts_by_child,
     member_counts_for_nodes,
@@ -213,6 +214,25 @@ class DissolveOrgView(OrgActionView):
     def perform(self, form):
         org = services.dissolve_org(self.object, decision=form.decision(), user=self.request.user)
         return reverse("organizations:detail", args=[org.pk])
+
+
+class DocumentFileView(LoginRequiredMixin, View):
+    """A kept document of a register of outgoing documents: the bytes as issued (their SHA-256
+    in the register), to people who see the members of the issuing org."""
+
+    def get(self, request, pk):
+        kept = OutgoingDocument.objects.restrict(request.user, "members.view")
+        document = get_object_or_404(kept, pk=pk)
+        return file_response(
+            request,
+            bytes(document.content),
+            content_type=DOCX,
+            filename=document.file_name,
+            what=OutgoingDocument,
+            rows=1,
+            document=document.pk,
+            checksum=document.checksum,
+        )
 
 
 class FirstRunView(LoginRequiredMixin, FormView):

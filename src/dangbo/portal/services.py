@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import UserProfile
 from dangbo.core.permissions import has_permission
@@ -59,10 +60,6 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BULK_LIMIT = 1000
 
 
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
-
-
 # --- accounts ---------------------------------------------------------------------------------
 
 
@@ -93,8 +90,9 @@ def _new_account(member: Member, *, user, email: str = "") -> tuple[MemberAccoun
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"Tên đăng nhập «{username}» đã được dùng.", "member")
     password = generate_password()
-    last, _, first = member.full_name.rpartition(" ")
-    login = User(username=username, first_name=first, last_name=last, email=clean_spaces(email))
+    # The whole name in first_name, as core.accounts does: Django's get_full_name() puts the
+    # first name before the last, which reverses a Vietnamese name split in two.
+    login = User(username=username, first_name=member.full_name, email=clean_spaces(email))
     login.password = make_password(password, hasher=one_time_hasher())
     login.save()
     UserProfile.objects.create(user=login, organization_id=member.organization_id)

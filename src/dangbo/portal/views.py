@@ -564,7 +564,7 @@ class AccountBulkView(RestrictedViewMixin, View):
             created = services.create_accounts(org, user=request.user)
         except DomainError as error:
             return _password_page(request, error=error.message)
-        book = new_workbook(write_only=True)
+        book = new_workbook(write_only=True, org=org)
         sheet = book.create_sheet("Tài khoản")
         sheet.append(["Họ và tên", "Chi bộ", "Tên đăng nhập", "Mật khẩu ban đầu"])
         names = dict(

@@ -26,7 +26,7 @@ def _period(start: date | None, end: date | None) -> str:
 
 def count_table_xlsx(table: dict, *, org, start: date | None, end: date | None) -> bytes:
     """One sheet: title, period, header (STT, tổ chức, one column per type, tổng), rows, total."""
-    wb = new_workbook()
+    wb = new_workbook(org=org)
     ws = wb.active
     ws.title = "Văn bản ban hành"
     types = table["types"]
@@ -81,7 +81,7 @@ def progress_chart_png(labels: list[str], percents: list[float]) -> bytes:
 
 def programme_docx(programme, summary: dict, rows: list[dict], on: date) -> bytes:
     """Progress report: 'x of y done', the table of top-level items, and the chart."""
-    doc = new_document()
+    doc = new_document(org=programme.organization)
     doc.heading(f"BÁO CÁO TIẾN ĐỘ {programme.title.upper()}", level=1)
     doc.paragraph(
         f"{programme.organization.name} — số liệu đến ngày {on:%d/%m/%Y}. "

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dangbo.core import uploads
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -26,10 +27,6 @@ from dangbo.programmes.models import (
     ReportStatus,
     Task,
 )
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _require_change(user, org) -> None:

@@ -136,7 +136,7 @@ class CeremonyExportView(BadgeScopeMixin, View):
             .select_related("member", "member__organization")
             .order_by("-milestone", "member__name_search")
         )
-        wb = new_workbook(write_only=True)
+        wb = new_workbook(write_only=True, org=org)
         ws = wb.create_sheet("Huy hieu")
         ws.append([f"DANH SÁCH ĐẢNG VIÊN ĐƯỢC TẶNG HUY HIỆU ĐẢNG ĐỢT {day:%d/%m/%Y}"])
         ws.append([org.name])

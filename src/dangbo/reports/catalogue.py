@@ -595,6 +595,7 @@ def module_grid(table: ModuleTable):
 
     return Grid(
         title=f"{report.title} năm {table.year}",
+        org=table.root,
         subtitle=table.root.name + (f" — {report.note}" if report.note else ""),
         lead_columns=[],
         columns=[m.label for m in measures] + [r.label for r in ratios],

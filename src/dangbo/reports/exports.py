@@ -27,6 +27,7 @@ class Grid:
     totals: list = field(default_factory=list)
     summary: str = ""
     chart_columns: list[int] | None = None  # indexes into columns to chart (default: all)
+    org: object = None  # the report's root: the letterhead of the printed file
 
     @property
     def headers(self) -> list[str]:
@@ -42,7 +43,7 @@ def _format(value) -> str:
 
 
 def to_xlsx(grid: Grid) -> bytes:
-    wb = new_workbook()
+    wb = new_workbook(org=grid.org)
     ws = wb.active
     ws.title = "Bao cao"
     lead = len(grid.lead_columns)
@@ -131,7 +132,7 @@ def chart(grid: Grid, fmt: str = "svg") -> bytes:
 
 
 def to_docx(grid: Grid) -> bytes:
-    doc = new_document()
+    doc = new_document(org=grid.org)
     doc.heading(grid.title, level=1)
     doc.paragraph(grid.subtitle)
     if grid.summary:

@@ -72,6 +72,7 @@ def member_grid(table: MemberTable):
     return Grid(
         title=table.title,
         subtitle=f"{table.root.name} — tính đến ngày {table.on:%d/%m/%Y}",
+        org=table.root,
         lead_columns=["Tổng số"],
         columns=[label for _v, label in table.columns],
         group_header=f"Chia theo {table.breakdown.label.lower()}",

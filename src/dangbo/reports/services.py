@@ -4,7 +4,7 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -45,7 +45,8 @@ def grid_for(report_key: str, root: Organization, params: dict, user, today: dat
 
 
 def _grid_data(grid: Grid) -> dict:
-    data = asdict(grid)
+    data = asdict(replace(grid, org=None))  # the figures; the org is the snapshot's own
+    del data["org"]
     data["rows"] = [[label, list(values)] for label, values in grid.rows]
     return data
 
@@ -240,7 +241,8 @@ def _write_member_xlsx(job: ExportJob, attempt: int, running, today: date) -> tu
     _beat(running, progress_total=total)
     shown_id = IdentityMask(job.requested_by)  # full only where the requester may see it
     statuses, genders = dict(Status.choices), dict(Gender.choices)
-    workbook = new_workbook(write_only=True)  # rows stream to disk: memory stays flat
+    # rows stream to disk: memory stays flat
+    workbook = new_workbook(write_only=True, org=job.organization, on=on)
     sheet = workbook.create_sheet("Dang vien")
     sheet.append([job.title])
     sheet.append(MEMBER_COLUMNS)

@@ -33,7 +33,7 @@ def _number(value):
 
 def classification_xlsx(review_year, org) -> tuple[SafeWorkbook, int]:
     """The workbook and how many member rows it holds."""
-    workbook = new_workbook(write_only=True)
+    workbook = new_workbook(write_only=True, org=org)
     bold = Font(bold=True)
 
     summary = workbook.create_sheet("Tổng hợp")
@@ -130,7 +130,7 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
     (a core.exports DocumentWriter) and how many table rows it holds."""
     from dangbo.organizations.models import Organization
 
-    doc = new_document()
+    doc = new_document(org=org)
     doc.heading(f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {review_year.year}", level=1)
     state = "đã kết thúc" if not review_year.is_open else "đang đánh giá (số liệu tạm thời)"
     doc.paragraph(f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}.")

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from dangbo.core import hooks
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission, reachable_paths
@@ -30,10 +31,6 @@ from dangbo.reviews.models import (
     ReviewStep,
     ReviewYear,
 )
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _label(grade: str) -> str:

@@ -34,7 +34,8 @@ def _bold(sheet, value, size=11):
 
 def results_workbook(campaign, version, result):
     """(workbook, rows): a summary sheet and the raw table, one row per questionnaire."""
-    book = new_workbook(write_only=True)  # streamed: 5,000 questionnaires are ~130k cells
+    # streamed: 5,000 questionnaires are ~130k cells
+    book = new_workbook(write_only=True, org=campaign.organization)
     sheet = book.create_sheet("Tổng hợp")
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 18
@@ -128,7 +129,7 @@ def _chart(title: str, labels: list[str], series: dict[str, list[float]], ylim=N
 
 
 def report_docx(campaign, version, result, findings) -> bytes:
-    doc = new_document()
+    doc = new_document(org=campaign.organization)
     doc.heading(f"BÁO CÁO KẾT QUẢ KHẢO SÁT: {campaign.title}", level=1)
     scheme = campaign.document or campaign.programme
     if scheme:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.permissions import has_permission
@@ -38,10 +39,6 @@ def params_on(on: date, org_path: str = "") -> TransferParams:
             best[row.key] = row
     names = {f.name for f in fields(TransferParams)}
     return TransferParams(**{keys[k]: int(r.value) for k, r in best.items() if keys[k] in names})
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _require_side(user, org: Organization | None, side: str) -> None:

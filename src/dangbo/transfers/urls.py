@@ -9,5 +9,6 @@ urlpatterns = [
     path("in/", views.TransferInView.as_view(), name="transfer_in"),
     path("member/<int:member>/", views.IssueView.as_view(), name="issue"),
     path("<int:pk>/", views.TransferDetailView.as_view(), name="detail"),
+    path("<int:pk>/letter/", views.LetterView.as_view(), name="letter"),
     path("<int:pk>/<str:act>/", views.ActView.as_view(), name="act"),
 ]

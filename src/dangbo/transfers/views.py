@@ -1,16 +1,22 @@
 """Transfer screens: list for both sides, detail with its events, issue, act, transfer in."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import xlsx_response
+from dangbo.core.exports import DOCX, file_response, xlsx_response
 from dangbo.core.permissions import can, has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members.models import Member
+from dangbo.organizations import documents
 from dangbo.organizations.models import Organization
 from dangbo.organizations.views import OrgPickerView
-from dangbo.transfers import exports, forms, rules, services
+from dangbo.transfers import exports, forms, papers, rules, services
 from dangbo.transfers.filters import TransferFilter, overdue
 from dangbo.transfers.models import Transfer
 from dangbo.transfers.rules import Kind, State
@@ -82,6 +88,7 @@ class TransferDetailView(ObjectDetailView):
             title=str(t),
             events=t.events.select_related("recorded_by"),
             actions=actions,
+            can_letter=sender and t.kind in papers.MANNER,
             flags=rules.flags(
                 t.state, timezone.localdate(), t.present_by, t.complete_by, t.rejoin_by, t.ends_on
             ),
@@ -198,3 +205,35 @@ class PickCellView(OrgPickerView):
 
     def candidates(self, request):
         return Organization.objects.filter(is_active=True, org_type__holds_members=True)
+
+
+class LetterView(LoginRequiredMixin, View):
+    """POST: the introduction letter of a transfer, numbered in the register of the member's
+    grassroots organisation and kept there (asked again: the kept one)."""
+
+    def post(self, request, pk):
+        kept = Transfer.objects.restrict(request.user, "transfers.change")
+        transfer = get_object_or_404(
+            kept.select_related("member", "from_org__org_type", "to_org"), pk=pk
+        )
+        detail = reverse("transfers:detail", args=[transfer.pk])
+        if transfer.from_org is None or not _can(
+            request.user, documents.grassroots_of(transfer.from_org)
+        ):
+            messages.error(request, "Giấy giới thiệu do tổ chức cơ sở đảng nơi đi cấp.")
+            return redirect(detail)
+        try:
+            letter = papers.introduction_letter(transfer, request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(detail)
+        return file_response(
+            request,
+            bytes(letter.content),
+            content_type=DOCX,
+            filename=letter.file_name,
+            what=Transfer,
+            rows=1,
+            transfer=transfer.pk,
+            document=letter.pk,
+        )

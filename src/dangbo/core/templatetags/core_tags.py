@@ -2,6 +2,9 @@
 
 from django import template
 
+from dangbo.core import permissions
+from dangbo.core.text import vi_number
+
 register = template.Library()
 
 
@@ -9,3 +12,24 @@ register = template.Library()
 def get_item(mapping, key):
     """`mapping[key]` in a template (None when absent)."""
     return (mapping or {}).get(key)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, permission, obj=None):
+    """`{% can "app.action" obj as allowed %}`: the check the linked view makes
+    (`permissions.can`), so a screen shows no link that would answer 404 to its user."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return permissions.can(user, permission, obj)
+
+
+@register.filter
+def vn(value, decimals=None):
+    """`{{ x|vn }}`, `{{ rate|vn:1 }}`: thousands dot, decimal comma (core.text.vi_number)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return vi_number(value, None if decimals is None else int(decimals))
+    except (TypeError, ValueError):
+        return value

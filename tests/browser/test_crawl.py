@@ -1,0 +1,133 @@
+"""Each demo role's day on a 390 px phone: starting at the home page, visit the same-origin links
+shown to that role (breadth-first, one URL per pattern, bounded) on the small demo data set and
+fail on a page that scrolls sideways or on a shown link that answers 4xx/5xx for that role.
+Then the first pages again on a 1366 px desk: no sideways scroll, the main bar on one line.
+
+Runs on SQLite only: it checks what the browser draws and which links a role is shown, which do
+not depend on the database (the views' permission checks are walked on both by the permission
+matrix), and it seeds the demo (~15 s) before a crawl of about a minute.
+"""
+
+import io
+import re
+import time
+from collections import deque
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from dangbo.demo.users import DEMO_PASSWORD, DEMO_USERS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif("connection.vendor != 'sqlite'"),
+]
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
+DESK_PAGES = 8  # the home page and the sections' first pages, again on a desk
+MAX_PAGES = 30  # pages drawn per role
+MAX_CHECKS = 100  # links whose status is checked per role (one per URL pattern)
+# Sign-out, files and downloads (exports are checked by tests/core/test_outputs.py).
+SKIP = re.compile(r"^/(logout|static|media|admin)/|/(export|download|xlsx|csv|docx)\b|[?&]export=")
+OVERFLOW = "document.documentElement.scrollWidth > window.innerWidth"
+# The main bar on one line: 56 px high (a label broken over two lines makes it 80 px).
+BAR_HEIGHT = "document.querySelector('nav.navbar').offsetHeight"
+
+
+def pattern(url: str) -> tuple[str, tuple[str, ...]]:
+    """A URL's shape: path with numbers as `<n>`, and the names of its query parameters but
+    the page and the order (every column's sort is tried by tests/core/test_list_sorting.py)."""
+    parts = urlsplit(url)
+    path = re.sub(r"/\d+(?=/|$)", "/<n>", parts.path)
+    keys = {key for key, _ in parse_qsl(parts.query)} - {"page", "per_page", "sort"}
+    return path, tuple(sorted(keys))
+
+
+def crawl(context, base: str, username: str) -> tuple[list[str], list[str], int]:
+    """Visit what `username` is shown; returns (failures, pages drawn, links checked)."""
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{base}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+    failures, drawn = [], []
+    seen = {pattern(f"{base}/")}
+    queue = deque([(f"{base}/", "(đăng nhập)")])
+    checked = 0
+    while queue and len(drawn) < MAX_PAGES:
+        url, shown_on = queue.popleft()
+        response = page.goto(url)
+        path = url.removeprefix(base)
+        if response is None or response.status >= 400:
+            failures.append(f"{username}: {path} → {response and response.status} (từ {shown_on})")
+            continue
+        drawn.append(path)
+        if page.evaluate(OVERFLOW):
+            width = page.evaluate("document.documentElement.scrollWidth")
+            failures.append(f"{username}: {path} tràn ngang {width}px > {PHONE['width']}px")
+        hrefs = page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.href.split('#')[0])"
+        )
+        for href in dict.fromkeys(hrefs):
+            if not href.startswith(base + "/") or SKIP.search(href.removeprefix(base)):
+                continue
+            key = pattern(href)
+            if key in seen or checked >= MAX_CHECKS:
+                continue
+            seen.add(key)
+            checked += 1
+            answer = context.request.get(href, max_redirects=5)
+            disposition = answer.headers.get("content-disposition", "")
+            if answer.status == 405:  # a POST-only action shown as a form's target
+                continue
+            if answer.status >= 400:
+                failures.append(
+                    f"{username}: {href.removeprefix(base)} → {answer.status} "
+                    f"(liên kết trên {path})"
+                )
+            elif "attachment" not in disposition and "text/html" in answer.headers.get(
+                "content-type", ""
+            ):
+                queue.append((href, path))
+    page.set_viewport_size(DESK)
+    for path in drawn[:DESK_PAGES]:
+        page.goto(base + path)
+        if page.evaluate(OVERFLOW):
+            width = page.evaluate("document.documentElement.scrollWidth")
+            failures.append(f"{username}: {path} tràn ngang {width}px > {DESK['width']}px")
+        height = page.evaluate(BAR_HEIGHT)
+        if height > 64:
+            failures.append(f"{username}: {path} thanh menu cao {height}px (nhiều dòng)")
+    page.close()
+    return failures, drawn, checked
+
+
+def test_every_role_reaches_what_it_is_shown_on_a_phone(browser, live_server, capsys):
+    assert connection.vendor == "sqlite"
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    failures, figures = [], []
+    for username, _, _ in DEMO_USERS:
+        started = time.monotonic()
+        context = browser.new_context(
+            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport=PHONE
+        )
+        try:
+            found, drawn, checked = crawl(context, live_server.url, username)
+        finally:
+            context.close()
+        failures += found
+        figures.append(
+            f"{username}: {len(drawn)} trang, {checked} liên kết, "
+            f"{len(found)} lỗi, {time.monotonic() - started:.0f}s"
+        )
+    with capsys.disabled():
+        print("\n" + "\n".join(figures))
+    assert not failures, "\n".join(failures)
