@@ -42,6 +42,11 @@ def test_cells_below_minimum_adds_the_imported_officials_to_those_already_there(
     assert rules.cells_below_minimum(existing, added, 2) == [4]
 
 
+def test_undeclared_theory_warning():
+    assert rules.undeclared_theory_warning(0) is None
+    assert rules.undeclared_theory_warning(3).startswith("3 đảng viên để trống «Lý luận chính trị»")
+
+
 def test_small_cells_warning_lists_at_most_ten_cells():
     assert rules.small_cells_warning([], 3) is None
     assert rules.small_cells_warning(["Chi bộ A"], 3) == (
@@ -67,8 +72,12 @@ def test_no_official_column_warns_and_still_commits(tree, officer, run_import):
     assert job.counts["create"] == 2 and job.counts["error"] == 0
     warnings = job.report["warnings"]
     assert warnings[0].startswith("Không có ngày chính thức: 2 đảng viên vào Đảng quá 12 tháng")
-    # cell A: 2 officials + 1 probationer; cell B: 1 official + 1 probationer
     assert warnings[1] == (
+        "2 đảng viên để trống «Lý luận chính trị»: báo cáo sẽ tính vào nhóm «Chưa khai» "
+        "(không tính là «Chưa qua đào tạo»)."
+    )
+    # cell A: 2 officials + 1 probationer; cell B: 1 official + 1 probationer
+    assert warnings[2] == (
         "2 chi bộ sau khi nhập có dưới 3 đảng viên chính thức: "
         "Chi bộ Văn phòng — Đảng bộ Sở Tư pháp; Chi bộ Phòng Nghiệp vụ — Đảng bộ Sở Tư pháp."
     )
@@ -79,7 +88,8 @@ def test_no_official_column_warns_and_still_commits(tree, officer, run_import):
 
 
 def test_official_dates_given_warn_about_nothing(tree, officer, run_import):
-    content = xlsx_bytes(MEMBER_HEADERS, [member_row("Đủ Ngày", admitted="19/05/2015")])
+    row = member_row("Đủ Ngày", admitted="19/05/2015", theory_level="Sơ cấp")
+    content = xlsx_bytes(MEMBER_HEADERS, [row])
     job = run_import(officer, tree["bloc"], content)
     assert job.counts["create"] == 1
     assert job.report["warnings"] == []  # cell A: 2 + 1 official
@@ -92,7 +102,8 @@ def test_the_minimum_comes_from_the_dated_parameter(tree, officer, run_import):
         valid_from=date(2020, 1, 1),
         org_path=tree["bloc"].path,
     )
-    content = xlsx_bytes(MEMBER_HEADERS, [member_row("Đủ Ngày", admitted="19/05/2015")])
+    row = member_row("Đủ Ngày", admitted="19/05/2015", theory_level="Sơ cấp")
+    content = xlsx_bytes(MEMBER_HEADERS, [row])
     job = run_import(officer, tree["bloc"], content)
     assert job.report["warnings"] == [
         "1 chi bộ sau khi nhập có dưới 5 đảng viên chính thức: "

@@ -481,13 +481,18 @@ MIN_OFFICIAL_KEY = "org.min_official_members"
 
 def member_warnings(rows: list[RowPlan], orgs: "OrgIndex", root: Organization, today) -> list:
     """Figures the import would make look wrong (issue #22): members admitted long ago all
-    recorded as probationary when no row has an official date; cells left under the minimum
-    of official members. Warnings only: the commit is not blocked."""
+    recorded as probationary when no row has an official date; blank theory levels counted as
+    not declared; cells left under the minimum of official members. Never blocks the commit."""
     creates = [r for r in rows if r.action == "create"]
     warnings = []
     official_given = any(r.values.get("official_on") for r in rows)
     overdue = rules.overdue_probationers([r.data.get("admitted_on") for r in creates], today)
     warning = rules.missing_official_warning(official_given, overdue)
+    if warning:
+        warnings.append(warning)
+    warning = rules.undeclared_theory_warning(
+        sum(1 for r in creates if not r.data.get("theory_level"))
+    )
     if warning:
         warnings.append(warning)
     added: dict[int, int] = {}
