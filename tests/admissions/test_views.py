@@ -84,6 +84,52 @@ def test_cell_secretary_runs_the_cells_steps_up_to_its_vote(client, tree):
     assert client.get(course).status_code == 404
 
 
+def test_the_api_lets_the_cell_secretary_do_what_the_screens_do(tree):
+    """Steps by the API need the same permission as on the screens (admissions.cell_steps up
+    to the cell's vote, admissions.change after it)."""
+    file = walk(open_file(tree), tree, Stage.VERIFIED)
+    api = _api(factories.user(role_code="cell_secretary", on=tree["cell_a"]))
+    url = f"/api/v1/admission-files/{file.pk}/steps/"
+    response = api.post(
+        url,
+        {"stage": "cell_voted", "date": "2025-02-10", "votes_for": 3, "eligible": 3},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert AdmissionFile.objects.get(pk=file.pk).stage == Stage.CELL_VOTED
+    response = api.post(
+        url,
+        {"stage": "committee_voted", "date": "2025-02-20", "votes_for": 5, "eligible": 5},
+        format="json",
+    )
+    assert response.status_code == 404  # the committee's step: not the cell's
+    assert AdmissionFile.objects.get(pk=file.pk).stage == Stage.CELL_VOTED
+    response = api.post(
+        "/api/v1/admission-files/",
+        {
+            "organization": tree["cell_a"].pk,
+            "identified_on": "2024-09-01",
+            "full_name": "Đỗ Văn Nam",
+            "gender": "M",
+            "birth_date": "1999-05-05",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    response = api.post(
+        "/api/v1/admission-files/",
+        {
+            "organization": tree["cell_b"].pk,
+            "identified_on": "2024-09-01",
+            "full_name": "Đỗ Văn Nam",
+            "gender": "M",
+            "birth_date": "1999-05-05",
+        },
+        format="json",
+    )
+    assert response.status_code == 400  # another cell: out of reach
+
+
 def test_viewer_cannot_record_steps(client, tree):
     file = open_file(tree)
     viewer = factories.user(role_code="viewer", on=tree["committee"])

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangbo.admissions import services
+from dangbo.admissions import rules, services
 from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import (
     AdmissionFile,
@@ -116,6 +116,16 @@ class AdmissionFileViewSet(
     serializer_class = AdmissionFileSerializer
     filterset_class = AdmissionFileFilter
     ordering_fields = ["identified_on", "next_deadline", "name_search"]
+
+    def permission_action(self) -> str:
+        """As on the screens: the cell names its candidates and records its own steps
+        (admissions.cell_steps); the committee's steps need admissions.change."""
+        if self.action == "create":
+            return rules.CELL_STEPS.split(".", 1)[1]
+        if self.action == "steps":
+            stage = self.request.data.get("stage", "") if hasattr(self.request.data, "get") else ""
+            return rules.step_permission(str(stage)).split(".", 1)[1]
+        return super().permission_action()
 
     @extend_schema(request=OpenFileSerializer, responses={201: AdmissionFileSerializer})
     def create(self, request):

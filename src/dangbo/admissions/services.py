@@ -45,20 +45,11 @@ IDENTITY_FIELDS = (
 def params_on(on: date, org_path: str = "") -> AdmissionParams:
     """The admission rule values in force on `on` for an org (one query)."""
     keys = {key: name for name, key in rules.PARAM_KEYS.items()}
-    best: dict[str, RuleParameter] = {}
-    for row in RuleParameter.objects.filter(key__in=keys, valid_from__lte=on).order_by(
-        "-valid_from"
-    ):
-        if not org_path.startswith(row.org_path):
-            continue
-        current = best.get(row.key)
-        if current is None or len(row.org_path) > len(current.org_path):
-            best[row.key] = row
-    values = {}
     ratio_fields = {f.name for f in fields(AdmissionParams) if f.default.__class__ is rules.Ratio}
-    for key, row in best.items():
+    values = {}
+    for key, value in RuleParameter.values_on(keys, on, org_path).items():
         name = keys[key]
-        values[name] = rules.Ratio.parse(row.value) if name in ratio_fields else int(row.value)
+        values[name] = rules.Ratio.parse(value) if name in ratio_fields else int(value)
     return AdmissionParams(**values)
 
 

@@ -44,18 +44,8 @@ def param(key: str, on: date, org_path: str = ""):
 
 def params(on: date, org_path: str = "") -> dict:
     """All meetings rule values in force on `on` (one query)."""
-    rows = RuleParameter.objects.filter(key__startswith="meetings.", valid_from__lte=on).order_by(
-        "-valid_from"
-    )
-    best: dict[str, RuleParameter] = {}
-    for row in rows:
-        if org_path.startswith(row.org_path):
-            current = best.get(row.key)
-            if current is None or len(row.org_path) > len(current.org_path):
-                best[row.key] = row
-    return {
-        key: (best[key].value if key in best else value) for key, value in rules.DEFAULTS.items()
-    }
+    values = RuleParameter.values_on(rules.DEFAULTS, on, org_path)
+    return {key: values.get(key, value) for key, value in rules.DEFAULTS.items()}
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -27,18 +27,11 @@ from dangbo.transfers.rules import Kind, State, TransferParams
 
 
 def params_on(on: date, org_path: str = "") -> TransferParams:
+    """The transfer rule values in force on `on` for an org (one query)."""
     keys = {key: name for name, key in rules.PARAM_KEYS.items()}
-    best: dict[str, RuleParameter] = {}
-    for row in RuleParameter.objects.filter(key__in=keys, valid_from__lte=on).order_by(
-        "-valid_from"
-    ):
-        current = best.get(row.key)
-        if org_path.startswith(row.org_path) and (
-            current is None or len(row.org_path) > len(current.org_path)
-        ):
-            best[row.key] = row
     names = {f.name for f in fields(TransferParams)}
-    return TransferParams(**{keys[k]: int(r.value) for k, r in best.items() if keys[k] in names})
+    values = RuleParameter.values_on(keys, on, org_path)
+    return TransferParams(**{keys[k]: int(v) for k, v in values.items() if keys[k] in names})
 
 
 def _require_side(user, org: Organization | None, side: str) -> None:
