@@ -47,7 +47,10 @@ CHUNK = 5000
 EXAMPLE_MARK = "vi du"
 SKIP_SHEETS = {"danh muc", "huong dan"}
 # Values a new member gets when an optional column is absent or blank (the model defaults).
-MEMBER_DEFAULTS = {"ethnicity": "Kinh", "religion": "none", "theory_level": "none"}
+# A blank theory level stays blank: «Chưa khai» in the reports, not «Chưa qua đào tạo» (#22).
+MEMBER_DEFAULTS = {"ethnicity": "Kinh", "religion": "none"}
+# …and on an update a blank cell keeps the declared level (never "undeclares" it).
+KEEP_WHEN_BLANK = ("theory_level",)
 DATE_FIELDS = ("birth_date", "admitted_on", "ceremony_on", "official_on")
 CONFLICT_LABELS = {"full_name": "họ tên", "birth_date": "ngày sinh"}
 TRACKED_FIELDS = (*IDENTITY_FIELDS, "organization_id", "status", "status_since")
@@ -478,13 +481,18 @@ MIN_OFFICIAL_KEY = "org.min_official_members"
 
 def member_warnings(rows: list[RowPlan], orgs: "OrgIndex", root: Organization, today) -> list:
     """Figures the import would make look wrong (issue #22): members admitted long ago all
-    recorded as probationary when no row has an official date; cells left under the minimum
-    of official members. Warnings only: the commit is not blocked."""
+    recorded as probationary when no row has an official date; blank theory levels counted as
+    not declared; cells left under the minimum of official members. Never blocks the commit."""
     creates = [r for r in rows if r.action == "create"]
     warnings = []
     official_given = any(r.values.get("official_on") for r in rows)
     overdue = rules.overdue_probationers([r.data.get("admitted_on") for r in creates], today)
     warning = rules.missing_official_warning(official_given, overdue)
+    if warning:
+        warnings.append(warning)
+    warning = rules.undeclared_theory_warning(
+        sum(1 for r in creates if not r.data.get("theory_level"))
+    )
     if warning:
         warnings.append(warning)
     added: dict[int, int] = {}
@@ -507,6 +515,18 @@ def member_warnings(rows: list[RowPlan], orgs: "OrgIndex", root: Organization, t
         if warning:
             warnings.append(warning)
     return warnings
+
+
+def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today) -> None:
+    """The row's action, with every error it has: each bad cell, the org and match problems,
+    and the record's own checks (dates, ID number) on the fields that could be read — a row
+    lists all its errors, not the first one (issue #22)."""
+    _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number)
+    failed = {f for f, _ in plan.errors}
+    checked = plan.data or {k: v for k, v in plan.values.items() if k not in failed}
+    for key, message in rules.member_identity_problems(checked, today).items():
+        if key not in failed:
+            plan.error(key, message)
 
 
 def _existing_member(plan, root_path, paths, by_pk, by_number) -> tuple[bool, dict | None]:
@@ -542,7 +562,7 @@ def _existing_member(plan, root_path, paths, by_pk, by_number) -> tuple[bool, di
     return True, None
 
 
-def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today) -> None:
+def _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number) -> None:
     values = plan.values
     org = None
     if "organization" in values and not any(f == "organization" for f, _ in plan.errors):
@@ -595,6 +615,8 @@ def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today
                 value = values.get(key)
                 if value in (None, "") and key in MEMBER_DEFAULTS:
                     value = MEMBER_DEFAULTS[key]
+                elif value in (None, "") and key in KEEP_WHEN_BLANK:
+                    value = current[key]
                 data[key] = value
         data["id_number"] = data["id_number"] or None
         plan.data = data
@@ -613,10 +635,6 @@ def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today
             if (current[f] or None) != (data[f] or None)
         }
         plan.action = "update" if plan.changes else "unchanged"
-    if plan.errors:
-        return
-    for key, message in rules.member_identity_problems(plan.data, today).items():
-        plan.error(key, message)
 
 
 # ---------------------------------------------------------------- organisations

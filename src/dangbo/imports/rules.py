@@ -840,3 +840,14 @@ def small_cells_warning(labels: list[str], minimum: int) -> str | None:
     return (
         f"{len(labels)} chi bộ sau khi nhập có dưới {minimum} đảng viên chính thức: {shown}{tail}."
     )
+
+
+def undeclared_theory_warning(count: int) -> str | None:
+    """New members with a blank theory level are counted as «Chưa khai» (not declared), not as
+    «Chưa qua đào tạo»: say so before commit, so a missing column is noticed."""
+    if not count:
+        return None
+    return (
+        f"{count} đảng viên để trống «Lý luận chính trị»: báo cáo sẽ tính vào nhóm «Chưa khai» "
+        "(không tính là «Chưa qua đào tạo»)."
+    )

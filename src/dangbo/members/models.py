@@ -181,6 +181,7 @@ class Member(RestrictedModelMixin, TimeStampedModel):
         max_length=20,
         choices=TheoryLevel.choices,
         default=TheoryLevel.NONE,
+        blank=True,  # not declared (an import without the column): «Chưa khai», not «none»
     )
     occupation = models.CharField(
         "nghề nghiệp", max_length=20, choices=Occupation.choices, blank=True

@@ -43,7 +43,7 @@ BREAKDOWNS = {
         Breakdown("religion", "Tôn giáo", Religion.choices),
         Breakdown("education", "Giáo dục phổ thông", [*Education.choices, ("", "Chưa khai")]),
         Breakdown("qualification", "Chuyên môn", [*Qualification.choices, ("", "Chưa khai")]),
-        Breakdown("theory_level", "Lý luận chính trị", TheoryLevel.choices),
+        Breakdown("theory_level", "Lý luận chính trị", [*TheoryLevel.choices, ("", "Chưa khai")]),
         Breakdown("occupation", "Nghề nghiệp", [*Occupation.choices, ("", "Chưa khai")]),
     ]
 }
