@@ -43,7 +43,7 @@ def test_admit_a_candidate(page, live_server, login, tree):
     file = AdmissionFile.objects.get(full_name="Võ Minh Khang")
     certify(tree, file, issued_on=date(2024, 10, 1), id_number="079200001234")
     _step(page, "Đã học lớp bồi dưỡng", "01/10/2024")
-    assert "01/10/2029" in page.locator("#next-deadline").inner_text()
+    assert "30/09/2029" in page.locator("#next-deadline").inner_text()  # last valid day
     _step(page, "Đã có đơn và lý lịch", "01/11/2024", history_number="LL-77")
 
     page.get_by_role("link", name="Đã có người giới thiệu").click()
