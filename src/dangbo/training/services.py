@@ -77,7 +77,6 @@ def enrol_person(
     )
 
 
-@transaction.atomic
 def validity_months(on: date, org_path: str = "") -> dict:
     """Months each kind of certificate stays valid on `on`: the candidate course's period is the
     dated rule the admissions check reads (admission.certificate_valid_months)."""
@@ -90,6 +89,7 @@ def validity_months(on: date, org_path: str = "") -> dict:
     return {**rules.DEFAULT_VALIDITY_MONTHS, "candidate": months}
 
 
+@transaction.atomic
 def record_results(
     training_class: TrainingClass,
     results: dict[int, tuple[str, object]],
