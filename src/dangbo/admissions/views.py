@@ -13,8 +13,7 @@ from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
-from dangbo.core.errors import DomainError
-from dangbo.core.exports import XLSX, file_response
+from dangbo.core.exports import XLSX, file_response, issued_document_response
 from dangbo.core.params import get_id, get_year
 from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
@@ -254,20 +253,12 @@ class DecisionView(LoginRequiredMixin, View):
         if not can(request.user, "admissions.change", issuer):
             messages.error(request, f"Quyết định kết nạp do {issuer.name} ban hành.")
             return redirect(detail)
-        try:
-            document = papers.admission_decision(file, request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(detail)
-        return file_response(
+        return issued_document_response(
             request,
-            bytes(document.content),
-            content_type=DOCX,
-            filename=document.file_name,
+            lambda: papers.admission_decision(file, request.user),
+            back=detail,
             what=AdmissionFile,
-            rows=1,
             file=file.pk,
-            document=document.pk,
         )
 
 

@@ -26,7 +26,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from inspect import isgenerator
 
+from django.contrib import messages
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
@@ -41,6 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dangbo.core import paper as layout
 from dangbo.core.audit import log_export
+from dangbo.core.errors import DomainError
 from dangbo.core.paper import paper_for
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.text import mask_id_number
@@ -869,6 +872,26 @@ def file_response(
     # quoted, or RFC 6266 filename* for names from uploads (non-ASCII, quotes, line breaks)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def issued_document_response(request, issue, *, back: str, what, **details):
+    """The DOCX of a document issued (or found kept) by `issue()`, as a logged attachment; a
+    DomainError from it is shown on the page at `back` instead."""
+    try:
+        document = issue()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    return file_response(
+        request,
+        bytes(document.content),
+        content_type=DOCX,
+        filename=document.file_name,
+        what=what,
+        rows=1,
+        document=document.pk,
+        **details,
+    )
 
 
 def xlsx_response(request, workbook, *, filename: str, what, rows: int, **details):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import DOCX, file_response, xlsx_response
+from dangbo.core.exports import issued_document_response, xlsx_response
 from dangbo.core.permissions import can, has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members.models import Member
@@ -222,18 +222,10 @@ class LetterView(LoginRequiredMixin, View):
         ):
             messages.error(request, "Giấy giới thiệu do tổ chức cơ sở đảng nơi đi cấp.")
             return redirect(detail)
-        try:
-            letter = papers.introduction_letter(transfer, request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(detail)
-        return file_response(
+        return issued_document_response(
             request,
-            bytes(letter.content),
-            content_type=DOCX,
-            filename=letter.file_name,
+            lambda: papers.introduction_letter(transfer, request.user),
+            back=detail,
             what=Transfer,
-            rows=1,
             transfer=transfer.pk,
-            document=letter.pk,
         )
