@@ -246,6 +246,91 @@ def record_election(
     return election
 
 
+def _check_additional_election(organization, on: date, votes, voters) -> None:
+    if not voters or votes is None:
+        raise DomainError("Bầu bổ sung cần số phiếu bầu và số phiếu hợp lệ.", "votes")
+    if votes > voters:
+        raise DomainError("Số phiếu bầu không thể lớn hơn số phiếu hợp lệ.", "votes")
+    threshold = rules.parse_fraction(
+        parameters(["committees.election_threshold"], on, organization.path)[
+            "committees.election_threshold"
+        ]
+    )
+    if not rules.passes(votes, voters, threshold):
+        raise DomainError(
+            f"Không trúng cử: {rules.percent(votes, voters)}% số phiếu hợp lệ, "
+            f"phải quá {threshold}.",
+            "votes",
+        )
+
+
+def _open_post(organization, kind, member, post, on, term, decision_number, votes, voters):
+    """A post taken mid-term: by additional election (votes over the threshold) or by a
+    superior's appointment (its decision number)."""
+    _require_active(member)
+    _require_in_subtree(member, organization)
+    if term is None:
+        raise DomainError("Tổ chức chưa có nhiệm kỳ vào ngày này; ghi đại hội trước.", "on")
+    if on >= term.ends_on:
+        raise DomainError("Ngày hiệu lực sau khi nhiệm kỳ đã kết thúc.", "on")
+    if PostPeriod.objects.filter(
+        organization=organization, member=member, post=post, valid_to__isnull=True
+    ).exists():
+        raise DomainError(f"Đồng chí {member.full_name} đang giữ chức vụ này.", "member")
+    if (
+        post in COMMITTEE_DEPENDENT
+        and not PostPeriod.objects.filter(
+            valid_on(on),
+            organization=organization,
+            member=member,
+            post=PartyPost.COMMITTEE_MEMBER,
+        ).exists()
+    ):
+        raise DomainError(
+            f"Đồng chí {member.full_name} chưa là cấp ủy viên vào ngày này.", "member"
+        )
+    if kind == ChangeKind.ADDITIONAL_ELECTION:
+        _check_additional_election(organization, on, votes, voters)
+    elif not decision_number:
+        raise DomainError("Chỉ định cần số quyết định của cấp trên.", "decision_number")
+    PostPeriod.objects.create(
+        organization=organization,
+        member=member,
+        post=post,
+        term=term,
+        valid_from=on,
+        start_kind=CHANGE_STARTS[kind],
+        decision_number=decision_number,
+    )
+
+
+def _close_post(organization, kind, member, post, on) -> None:
+    """A post left mid-term; leaving the committee ends the posts that depend on it."""
+    current = (
+        PostPeriod.objects.filter(
+            organization=organization, member=member, post=post, valid_to__isnull=True
+        )
+        .order_by("-valid_from")
+        .first()
+    )
+    if current is None:
+        raise DomainError(f"Đồng chí {member.full_name} không giữ chức vụ này.", "member")
+    if on <= current.valid_from:
+        raise DomainError(
+            f"Ngày thôi phải sau ngày nhận chức vụ ({current.valid_from:%d/%m/%Y}).", "on"
+        )
+    posts = {post}
+    if post == PartyPost.COMMITTEE_MEMBER:
+        posts |= COMMITTEE_DEPENDENT
+    PostPeriod.objects.filter(
+        organization=organization,
+        member=member,
+        post__in=posts,
+        valid_to__isnull=True,
+        valid_from__lt=on,
+    ).update(valid_to=on, end_kind=CHANGE_ENDS[kind])
+
+
 @transaction.atomic
 def record_change(
     *,
@@ -268,79 +353,9 @@ def record_change(
         raise DomainError("Chức vụ không hợp lệ.", "post")
     term = term_on(organization, on)
     if kind in CHANGE_STARTS:
-        _require_active(member)
-        _require_in_subtree(member, organization)
-        if term is None:
-            raise DomainError("Tổ chức chưa có nhiệm kỳ vào ngày này; ghi đại hội trước.", "on")
-        if on >= term.ends_on:
-            raise DomainError("Ngày hiệu lực sau khi nhiệm kỳ đã kết thúc.", "on")
-        if PostPeriod.objects.filter(
-            organization=organization, member=member, post=post, valid_to__isnull=True
-        ).exists():
-            raise DomainError(f"Đồng chí {member.full_name} đang giữ chức vụ này.", "member")
-        if (
-            post in COMMITTEE_DEPENDENT
-            and not PostPeriod.objects.filter(
-                valid_on(on),
-                organization=organization,
-                member=member,
-                post=PartyPost.COMMITTEE_MEMBER,
-            ).exists()
-        ):
-            raise DomainError(
-                f"Đồng chí {member.full_name} chưa là cấp ủy viên vào ngày này.", "member"
-            )
-        if kind == ChangeKind.ADDITIONAL_ELECTION:
-            if not voters or votes is None:
-                raise DomainError("Bầu bổ sung cần số phiếu bầu và số phiếu hợp lệ.", "votes")
-            if votes > voters:
-                raise DomainError("Số phiếu bầu không thể lớn hơn số phiếu hợp lệ.", "votes")
-            threshold = rules.parse_fraction(
-                parameters(["committees.election_threshold"], on, organization.path)[
-                    "committees.election_threshold"
-                ]
-            )
-            if not rules.passes(votes, voters, threshold):
-                raise DomainError(
-                    f"Không trúng cử: {rules.percent(votes, voters)}% số phiếu hợp lệ, "
-                    f"phải quá {threshold}.",
-                    "votes",
-                )
-        elif not decision_number:
-            raise DomainError("Chỉ định cần số quyết định của cấp trên.", "decision_number")
-        PostPeriod.objects.create(
-            organization=organization,
-            member=member,
-            post=post,
-            term=term,
-            valid_from=on,
-            start_kind=CHANGE_STARTS[kind],
-            decision_number=decision_number,
-        )
+        _open_post(organization, kind, member, post, on, term, decision_number, votes, voters)
     else:
-        current = (
-            PostPeriod.objects.filter(
-                organization=organization, member=member, post=post, valid_to__isnull=True
-            )
-            .order_by("-valid_from")
-            .first()
-        )
-        if current is None:
-            raise DomainError(f"Đồng chí {member.full_name} không giữ chức vụ này.", "member")
-        if on <= current.valid_from:
-            raise DomainError(
-                f"Ngày thôi phải sau ngày nhận chức vụ ({current.valid_from:%d/%m/%Y}).", "on"
-            )
-        posts = {post}
-        if post == PartyPost.COMMITTEE_MEMBER:
-            posts |= COMMITTEE_DEPENDENT
-        PostPeriod.objects.filter(
-            organization=organization,
-            member=member,
-            post__in=posts,
-            valid_to__isnull=True,
-            valid_from__lt=on,
-        ).update(valid_to=on, end_kind=CHANGE_ENDS[kind])
+        _close_post(organization, kind, member, post, on)
     return CommitteeChange.objects.create(
         organization=organization,
         term=term,
