@@ -374,6 +374,73 @@ def _aware(day: date, moment: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment))
 
 
+def _checked_attendance(attendance, roster: dict, previous: dict, held_on: date) -> dict:
+    """Every entry of the roll checked (a known member, a valid status, a reason for an excused
+    absence), and nobody on the roll of the meeting day left out: {member id: entry}."""
+    allowed = set(roster) | set(previous)
+    names = {pk: m.full_name for pk, m in roster.items()}
+    missing_names = set(previous) - set(names)
+    if missing_names:
+        names.update(Member.objects.filter(pk__in=missing_names).values_list("pk", "full_name"))
+    entries: dict[int, AttendanceEntry] = {}
+    for row, entry in enumerate(attendance, start=1):
+        if entry.member_id not in allowed:
+            raise DomainError("Đảng viên không sinh hoạt tại chi bộ này.", "attendance", row)
+        if entry.status not in AttendanceStatus.values:
+            raise DomainError(
+                f"Tình trạng tham dự của «{names[entry.member_id]}» không hợp lệ.",
+                "attendance",
+                row,
+            )
+        reason = clean_spaces(entry.reason)
+        if entry.status == AttendanceStatus.EXCUSED and not reason:
+            raise DomainError(
+                f"Cần nêu lý do vắng của đồng chí «{names[entry.member_id]}».", "attendance", row
+            )
+        entries[entry.member_id] = AttendanceEntry(entry.member_id, entry.status, reason[:255])
+    absent = [names[pk] for pk in roster if pk not in entries]
+    if absent:
+        raise DomainError(
+            "Chưa điểm danh: "
+            + ", ".join(absent[:5])
+            + ("…" if len(absent) > 5 else "")
+            + f" (đảng viên sinh hoạt tại chi bộ ngày {held_on:%d/%m/%Y}).",
+            "attendance",
+        )
+    return entries
+
+
+def _check_chair_and_secretary(entries: dict, chair_id, secretary_id) -> None:
+    for field, member_id in (("chair", chair_id), ("secretary", secretary_id)):
+        label = "Chủ trì" if field == "chair" else "Thư ký"
+        if member_id is None:
+            raise DomainError(f"Cần chọn {label.lower()} buổi sinh hoạt.", field)
+        if member_id not in entries:
+            raise DomainError(f"{label} phải là đảng viên của chi bộ.", field)
+        if entries[member_id].status not in rules.ATTENDED:
+            raise DomainError(f"{label} phải có mặt tại buổi sinh hoạt.", field)
+
+
+def _write_attendance(meeting: Meeting, entries: dict, previous: dict) -> tuple[list, list]:
+    """New rows in bulk; changed rows one by one so each lands in the audit log."""
+    new, changed = [], []
+    for member_id, entry in entries.items():
+        old = previous.get(member_id)
+        if old is None:
+            new.append(
+                Attendance(
+                    meeting=meeting, member_id=member_id, status=entry.status, reason=entry.reason
+                )
+            )
+        elif (old.status, old.reason) != (entry.status, entry.reason):
+            old.status, old.reason = entry.status, entry.reason
+            changed.append(old)
+    Attendance.objects.bulk_create(new)
+    for row in changed:  # bulk_update bypasses the audit log's signals
+        row.save(update_fields=["status", "reason"])
+    return new, changed
+
+
 @transaction.atomic
 def record_meeting(
     meeting: Meeting,
@@ -404,63 +471,9 @@ def record_meeting(
 
     roster = {m.pk: m for m in roll(meeting.organization, held_on)}
     previous = {a.member_id: a for a in meeting.attendances.all()}
-    allowed = set(roster) | set(previous)
-    names = {**{pk: m.full_name for pk, m in roster.items()}}
-    missing_names = set(previous) - set(names)
-    if missing_names:
-        names.update(Member.objects.filter(pk__in=missing_names).values_list("pk", "full_name"))
-
-    entries: dict[int, AttendanceEntry] = {}
-    for row, entry in enumerate(attendance, start=1):
-        if entry.member_id not in allowed:
-            raise DomainError("Đảng viên không sinh hoạt tại chi bộ này.", "attendance", row)
-        if entry.status not in AttendanceStatus.values:
-            raise DomainError(
-                f"Tình trạng tham dự của «{names[entry.member_id]}» không hợp lệ.",
-                "attendance",
-                row,
-            )
-        reason = clean_spaces(entry.reason)
-        if entry.status == AttendanceStatus.EXCUSED and not reason:
-            raise DomainError(
-                f"Cần nêu lý do vắng của đồng chí «{names[entry.member_id]}».", "attendance", row
-            )
-        entries[entry.member_id] = AttendanceEntry(entry.member_id, entry.status, reason[:255])
-    absent = [names[pk] for pk in roster if pk not in entries]
-    if absent:
-        raise DomainError(
-            "Chưa điểm danh: "
-            + ", ".join(absent[:5])
-            + ("…" if len(absent) > 5 else "")
-            + f" (đảng viên sinh hoạt tại chi bộ ngày {held_on:%d/%m/%Y}).",
-            "attendance",
-        )
-
-    for field, member_id in (("chair", chair_id), ("secretary", secretary_id)):
-        label = "Chủ trì" if field == "chair" else "Thư ký"
-        if member_id is None:
-            raise DomainError(f"Cần chọn {label.lower()} buổi sinh hoạt.", field)
-        if member_id not in entries:
-            raise DomainError(f"{label} phải là đảng viên của chi bộ.", field)
-        if entries[member_id].status not in rules.ATTENDED:
-            raise DomainError(f"{label} phải có mặt tại buổi sinh hoạt.", field)
-
-    new, changed = [], []
-    for member_id, entry in entries.items():
-        old = previous.get(member_id)
-        if old is None:
-            new.append(
-                Attendance(
-                    meeting=meeting, member_id=member_id, status=entry.status, reason=entry.reason
-                )
-            )
-        elif (old.status, old.reason) != (entry.status, entry.reason):
-            old.status, old.reason = entry.status, entry.reason
-            changed.append(old)
-    Attendance.objects.bulk_create(new)
-    # Row by row so that each change lands in the audit log (bulk_update bypasses signals).
-    for row in changed:
-        row.save(update_fields=["status", "reason"])
+    entries = _checked_attendance(attendance, roster, previous, held_on)
+    _check_chair_and_secretary(entries, chair_id, secretary_id)
+    new, changed = _write_attendance(meeting, entries, previous)
 
     counts = rules.count_attendance(e.status for e in entries.values())
     old_year = meeting.planned_on.year
