@@ -151,16 +151,8 @@ def _caps_by_member(review_year: ReviewYear, path: str) -> dict[int, str]:
     return {m: member_rules.discipline_grade_cap(f, caps) or "" for m, f in forms.items()}
 
 
-@transaction.atomic
-def open_year(
-    *, organization: Organization, year: int, user=None, reference_date: date | None = None
-) -> ReviewYear:
-    """Open the review of `year` on a subtree: list every active member, exempt or not."""
-    reference_date = reference_date or date(year, 12, 1)
-    if reference_date.year != year:
-        raise DomainError("Ngày đánh giá phải thuộc năm đánh giá.", "reference_date")
-    if not organization.is_active:
-        raise DomainError(f"Tổ chức «{organization.name}» đã giải thể.", "organization")
+def _check_no_overlap(organization: Organization, year: int) -> None:
+    """One review of a year per member: no open year above or below the org."""
     overlapping = ReviewYear.objects.filter(year=year).filter(
         Q(organization__path__startswith=organization.path)
         | Q(organization__path__in=_ancestor_paths(organization.path))
@@ -171,6 +163,10 @@ def open_year(
             f"Năm {year} đã có đợt đánh giá của «{clash.organization.name}» trùng phạm vi.",
             "year",
         )
+
+
+def _criteria_in_force(reference_date: date):
+    """The member and org criteria sets in force on the reference date, both sound."""
     member_set = CriteriaSet.in_force(CriteriaSet.Subject.MEMBER, reference_date)
     org_set = CriteriaSet.in_force(CriteriaSet.Subject.ORG, reference_date)
     if member_set is None or org_set is None:
@@ -179,6 +175,21 @@ def open_year(
         problem = rules.criteria_problem(criteria_set.as_rules())
         if problem:
             raise DomainError(f"«{criteria_set.name}»: {problem}", "year")
+    return member_set, org_set
+
+
+@transaction.atomic
+def open_year(
+    *, organization: Organization, year: int, user=None, reference_date: date | None = None
+) -> ReviewYear:
+    """Open the review of `year` on a subtree: list every active member, exempt or not."""
+    reference_date = reference_date or date(year, 12, 1)
+    if reference_date.year != year:
+        raise DomainError("Ngày đánh giá phải thuộc năm đánh giá.", "reference_date")
+    if not organization.is_active:
+        raise DomainError(f"Tổ chức «{organization.name}» đã giải thể.", "organization")
+    _check_no_overlap(organization, year)
+    member_set, org_set = _criteria_in_force(reference_date)
     review_year = ReviewYear.objects.create(
         organization=organization,
         year=year,
