@@ -640,6 +640,78 @@ def _match_member(plan, mapped, orgs, paths, root_path, by_pk, by_number) -> Non
 # ---------------------------------------------------------------- organisations
 
 
+def _matches_existing_org(plan: RowPlan, orgs: "OrgIndex", parent, type_code) -> bool:
+    """A row naming an org already in the tree (by system code, code, or name under its
+    parent): unchanged, or an error if it asks for a change a decision must make. False for a
+    new org."""
+    values = plan.values
+    existing = None
+    if values.get("id"):
+        existing = orgs.by_id.get(values["id"])
+        if existing is None or existing.id < 0:
+            plan.error(
+                "id",
+                f"Không tìm thấy tổ chức có mã hệ thống {values['id']} trong phạm vi được giao.",
+            )
+            plan.action = "error"
+            return True
+    elif values.get("code"):
+        same = [r for r in orgs.by_code.get(normalize(values["code"]), []) if r.id > 0]
+        existing = same[0] if len(same) == 1 else None
+    elif parent is not None and values.get("name"):
+        same = [r for r in orgs.by_name.get(normalize(values["name"]), []) if _is_parent(parent, r)]
+        existing = same[0] if len(same) == 1 else None
+    if existing is None:
+        return False
+    plan.object_id = existing.id
+    plan.data = {"name": existing.name}
+    differs = (
+        normalize(values.get("name")) != normalize(existing.name)
+        or (type_code and type_code != existing.type_code)
+        or (parent is not None and not _is_parent(parent, existing))
+    )
+    if differs:
+        plan.error(
+            "name",
+            "Tổ chức đã có; đổi tên, đổi loại hay chuyển cấp trên phải làm bằng quyết "
+            "định trên màn hình Tổ chức đảng.",
+        )
+    plan.action = "error" if plan.errors else "unchanged"
+    return True
+
+
+def _check_org_parent(plan: RowPlan, parent, type_code, caps, parent_types, pending) -> None:
+    """A new org's parent: a row above (which must be sound) or an org of the tree that is
+    active, may hold orgs, may hold this type, and was founded first."""
+    if parent.id < 0:
+        plan.parent_row = pending[parent.id].row
+        if pending[parent.id].action == "error":
+            plan.error("parent", f"Tổ chức cấp trên ở dòng {plan.parent_row} bị lỗi.")
+    else:
+        plan.org_id = parent.id
+    plan.data["parent_name"] = parent.name
+    if not parent.is_active:
+        plan.error("parent", f"Tổ chức cấp trên «{parent.name}» đã giải thể.")
+    elif not org_rules.can_contain_org(org_rules.TypeCapabilities(parent.holds_members)):
+        plan.error(
+            "parent",
+            f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.",
+        )
+    elif (
+        type_code
+        and parent.type_code
+        and not org_rules.parent_type_allowed(parent.type_code, type_code, parent_types)
+    ):
+        plan.error(
+            "org_type",
+            f"Loại «{caps[type_code].name}» không được đặt trực thuộc "
+            f"«{caps[parent.type_code].name}» («{parent.name}»).",
+        )
+    founded = plan.data["founded_on"]
+    if founded and founded < parent.founded_on:
+        plan.error("founded_on", "Ngày thành lập không được trước ngày thành lập của cấp trên.")
+
+
 def plan_orgs(
     sheet: Sheet, mapping: dict[int, str], *, user, root: Organization, today: date, progress=None
 ) -> Plan:
@@ -667,40 +739,7 @@ def plan_orgs(
                 parent = orgs.resolve(values["parent"], "tổ chức cấp trên")
             except CellError as error:
                 plan.error("parent", error.message)
-        existing = None
-        if values.get("id"):
-            existing = orgs.by_id.get(values["id"])
-            if existing is None or existing.id < 0:
-                plan.error(
-                    "id",
-                    f"Không tìm thấy tổ chức có mã hệ thống {values['id']} trong phạm vi "
-                    "được giao.",
-                )
-                plan.action = "error"
-                continue
-        elif values.get("code"):
-            same = [r for r in orgs.by_code.get(normalize(values["code"]), []) if r.id > 0]
-            existing = same[0] if len(same) == 1 else None
-        elif parent is not None and values.get("name"):
-            same = [
-                r for r in orgs.by_name.get(normalize(values["name"]), []) if _is_parent(parent, r)
-            ]
-            existing = same[0] if len(same) == 1 else None
-        if existing is not None:
-            plan.object_id = existing.id
-            plan.data = {"name": existing.name}
-            differs = (
-                normalize(values.get("name")) != normalize(existing.name)
-                or (type_code and type_code != existing.type_code)
-                or (parent is not None and not _is_parent(parent, existing))
-            )
-            if differs:
-                plan.error(
-                    "name",
-                    "Tổ chức đã có; đổi tên, đổi loại hay chuyển cấp trên phải làm bằng quyết "
-                    "định trên màn hình Tổ chức đảng.",
-                )
-            plan.action = "error" if plan.errors else "unchanged"
+        if _matches_existing_org(plan, orgs, parent, type_code):
             continue
         plan.data = {
             "name": values.get("name", ""),
@@ -711,35 +750,7 @@ def plan_orgs(
             "signer": values.get("signer", ""),
         }
         if parent is not None:
-            if parent.id < 0:
-                plan.parent_row = pending[parent.id].row
-                if pending[parent.id].action == "error":
-                    plan.error("parent", f"Tổ chức cấp trên ở dòng {plan.parent_row} bị lỗi.")
-            else:
-                plan.org_id = parent.id
-            plan.data["parent_name"] = parent.name
-            if not parent.is_active:
-                plan.error("parent", f"Tổ chức cấp trên «{parent.name}» đã giải thể.")
-            elif not org_rules.can_contain_org(org_rules.TypeCapabilities(parent.holds_members)):
-                plan.error(
-                    "parent",
-                    f"«{parent.name}» là chi bộ, chỉ có đảng viên, không có tổ chức trực thuộc.",
-                )
-            elif (
-                type_code
-                and parent.type_code
-                and not org_rules.parent_type_allowed(parent.type_code, type_code, parent_types)
-            ):
-                plan.error(
-                    "org_type",
-                    f"Loại «{caps[type_code].name}» không được đặt trực thuộc "
-                    f"«{caps[parent.type_code].name}» («{parent.name}»).",
-                )
-            founded = plan.data["founded_on"]
-            if founded and founded < parent.founded_on:
-                plan.error(
-                    "founded_on", "Ngày thành lập không được trước ngày thành lập của cấp trên."
-                )
+            _check_org_parent(plan, parent, type_code, caps, parent_types, pending)
         if plan.data["founded_on"] and plan.data["founded_on"] > today:
             plan.error("founded_on", "Ngày hiệu lực không được sau ngày hôm nay.")
         plan.action = "error" if plan.errors else "create"

@@ -24,7 +24,8 @@ import wrote and the IMPORTED years left empty (reviews.services.undo_past_resul
 import contextlib
 import logging
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from auditlog.context import disable_auditlog, set_actor
 from auditlog.signals import accessed
@@ -407,16 +408,37 @@ def _apply_members_service(job, rows, user) -> list[dict]:
     return written
 
 
+@dataclass(frozen=True)
+class _Writing:
+    """What every row of one bulk commit carries: the day, the moment, who and why."""
+
+    today: date
+    now: datetime
+    actor_id: int | None
+    reason: str
+
+
 def _apply_members_bulk(job, rows, user) -> list[dict]:
     """The same rows as register_member / correct_identity write, by batches of plain tuples
     (imports.bulk: COPY on PostgreSQL, executemany on SQLite), with the member summary kept
     exact by deltas."""
-    today = timezone.localdate()
-    now = _now()
-    actor_id = user.pk if user is not None and user.is_authenticated else None
-    reason = _reason(job)
+    writing = _Writing(
+        today=timezone.localdate(),
+        now=_now(),
+        actor_id=user.pk if user is not None and user.is_authenticated else None,
+        reason=_reason(job),
+    )
     creates = [r for r in rows if r.action == "create"]
     updates = [r for r in rows if r.action == "update"]
+    written = _create_members_bulk(creates, writing)
+    written += _update_members_bulk(updates, writing, offset=len(creates))
+    return written
+
+
+def _create_members_bulk(creates, writing: _Writing) -> list[dict]:
+    """New members with their status periods, placement and registration event."""
+    today, actor_id, reason = writing.today, writing.actor_id, writing.reason
+    written: list[dict] = []
     org_ids = {r.org_id for r in creates}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=org_ids).only("pk", "name", "path")}
     written: list[dict] = []
@@ -472,11 +494,18 @@ def _apply_members_bulk(job, rows, user) -> list[dict]:
         # these rows bypass Member.save: keep the per-ancestor summary exact by hand
         member_summary.apply_deltas(deltas)
 
+    return written
+
+
+def _update_members_bulk(updates, writing: _Writing, offset: int) -> list[dict]:
+    """Identity corrections of existing members, refused if a row changed meanwhile."""
+    today, now, actor_id, reason = writing.today, writing.now, writing.actor_id, writing.reason
+    written: list[dict] = []
     labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
     identity = member_services.IDENTITY_FIELDS
     columns = [*identity, "name_search", "updated_at"]
     for start in range(0, len(updates), BATCH):
-        checkpoint("commit", len(creates) + start)
+        checkpoint("commit", offset + start)
         batch = updates[start : start + BATCH]
         current = {
             v["pk"]: v
