@@ -453,6 +453,52 @@ def _criteria(criteria_set: CriteriaSet):
     return [(c.code, c.name, c.group, c.max_points) for c in criteria_set.criteria.all()]
 
 
+# What the cell's entry writes on a member's review.
+CELL_ENTRY_FIELDS = [
+    "scores",
+    "general_score",
+    "task_score",
+    "total_score",
+    "all_tasks_done",
+    "exceed_percent",
+    "proposed_grade",
+    "commitment_achieved",
+    "commitment_items",
+    "cell_grade",
+    "scored_by",
+    "scored_at",
+    "cell_by",
+    "cell_at",
+    "updated_at",
+]
+
+
+def _check_cell_may_enter(review: MemberReview, number: int) -> None:
+    """The cell scores only members it classifies and the committee has not decided yet."""
+    if review.is_exempt:
+        raise DomainError(
+            f"{review.member.full_name} thuộc diện không xếp loại "
+            f"({review.get_exemption_display().lower()}).",
+            row=number,
+        )
+    if review.committee_grade:
+        raise DomainError(
+            f"{review.member.full_name} đã được cấp ủy quyết định; không sửa ở chi bộ.",
+            row=number,
+        )
+
+
+def _cell_entry(review: MemberReview) -> tuple:
+    """The values a cell's entry decides, to tell a real change from a re-save."""
+    return (
+        review.total_score,
+        review.proposed_grade,
+        review.cell_grade,
+        review.commitment_achieved,
+        review.commitment_items,
+    )
+
+
 @transaction.atomic
 def enter_cell(
     *, review_year: ReviewYear, cell: Organization, rows: list[ScoreRow], user=None
@@ -482,24 +528,8 @@ def enter_cell(
         blank = all(row.scores.get(code) in (None, "") for code, *_ in criteria)
         if blank and not row.cell_grade:
             continue
-        if review.is_exempt:
-            raise DomainError(
-                f"{review.member.full_name} thuộc diện không xếp loại "
-                f"({review.get_exemption_display().lower()}).",
-                row=number,
-            )
-        if review.committee_grade:
-            raise DomainError(
-                f"{review.member.full_name} đã được cấp ủy quyết định; không sửa ở chi bộ.",
-                row=number,
-            )
-        before = (
-            review.total_score,
-            review.proposed_grade,
-            review.cell_grade,
-            review.commitment_achieved,
-            review.commitment_items,
-        )
+        _check_cell_may_enter(review, number)
+        before = _cell_entry(review)
         review.commitment_achieved, review.commitment_items = commitments.get(
             review.member_id, (None, None)
         )
@@ -517,14 +547,7 @@ def enter_cell(
                 row=number,
             )
         review.cell_grade = cell_grade
-        after = (
-            review.total_score,
-            review.proposed_grade,
-            review.cell_grade,
-            review.commitment_achieved,
-            review.commitment_items,
-        )
-        if before == after:
+        if before == _cell_entry(review):
             continue
         review.scored_by = review.cell_by = actor
         review.scored_at = review.cell_at = now
@@ -545,26 +568,7 @@ def enter_cell(
         steps.append(
             _step(review_year, ReviewStep.Kind.CELL, user, member_review=review, grade=cell_grade)
         )
-    MemberReview.objects.bulk_update(
-        changed,
-        [
-            "scores",
-            "general_score",
-            "task_score",
-            "total_score",
-            "all_tasks_done",
-            "exceed_percent",
-            "proposed_grade",
-            "commitment_achieved",
-            "commitment_items",
-            "cell_grade",
-            "scored_by",
-            "scored_at",
-            "cell_by",
-            "cell_at",
-            "updated_at",
-        ],
-    )
+    MemberReview.objects.bulk_update(changed, CELL_ENTRY_FIELDS)
     ReviewStep.objects.bulk_create(steps)
     tally_members(review_year, [cell.pk])
     return len(changed)
@@ -613,6 +617,34 @@ def quota_panel(
     return QuotaPanel(check, outstanding, excellent, over, pending)
 
 
+def _checked_confirmation(review_year: ReviewYear, organization: Organization, grades) -> dict:
+    """The org decides for its members (a grassroots committee, not a dependent cell); the
+    grades typed are valid: {review id: grade}."""
+    if not organization.path.startswith(review_year.organization.path):
+        raise DomainError("Tổ chức không thuộc phạm vi đợt đánh giá.", "organization")
+    if not confirming_unit(organization):
+        raise DomainError(
+            "Chi bộ trực thuộc không tự quyết định xếp loại; cấp ủy cơ sở quyết định.",
+            "organization",
+        )
+    grades = {int(k): v for k, v in (grades or {}).items() if v}
+    for value in grades.values():
+        if value not in rules.GRADES:
+            raise DomainError("Mức xếp loại không hợp lệ.", "grades")
+    return grades
+
+
+def _refuse_over_quota(panel) -> None:
+    check = panel.check
+    names = ", ".join(r.member.full_name for r in panel.excellent if r.pk in panel.over)
+    raise DomainError(
+        f"Vượt tỷ lệ HTXSNV: {check.excellent} đảng viên HTXSNV, tối đa {check.limit} "
+        f"({rules.points(check.percent)}% của {check.good} đảng viên HTTNV); "
+        f"vượt {check.excess}: {names}. Hạ mức hoặc ghi căn cứ được phép vượt.",
+        "grades",
+    )
+
+
 @transaction.atomic
 def confirm(
     *,
@@ -628,17 +660,7 @@ def confirm(
     documented exception is recorded)."""
     review_year = ReviewYear.objects.select_for_update().get(pk=review_year.pk)
     _open_year_or_fail(review_year)
-    if not organization.path.startswith(review_year.organization.path):
-        raise DomainError("Tổ chức không thuộc phạm vi đợt đánh giá.", "organization")
-    if not confirming_unit(organization):
-        raise DomainError(
-            "Chi bộ trực thuộc không tự quyết định xếp loại; cấp ủy cơ sở quyết định.",
-            "organization",
-        )
-    grades = {int(k): v for k, v in (grades or {}).items() if v}
-    for value in grades.values():
-        if value not in rules.GRADES:
-            raise DomainError("Mức xếp loại không hợp lệ.", "grades")
+    grades = _checked_confirmation(review_year, organization, grades)
     panel = quota_panel(review_year, organization, grades, outstanding)
     if panel.pending:
         first = panel.pending[0]
@@ -652,14 +674,7 @@ def confirm(
         raise DomainError("Có đảng viên không thuộc phạm vi cấp ủy này.", "grades")
     exception_note, exception_document = exception_note.strip(), exception_document.strip()
     if not panel.holds and not (exception_note and exception_document):
-        check = panel.check
-        names = ", ".join(r.member.full_name for r in panel.excellent if r.pk in panel.over)
-        raise DomainError(
-            f"Vượt tỷ lệ HTXSNV: {check.excellent} đảng viên HTXSNV, tối đa {check.limit} "
-            f"({rules.points(check.percent)}% của {check.good} đảng viên HTTNV); "
-            f"vượt {check.excess}: {names}. Hạ mức hoặc ghi căn cứ được phép vượt.",
-            "grades",
-        )
+        _refuse_over_quota(panel)
     now, actor = timezone.now(), _actor(user)
     steps = []
     for review in reviews:
