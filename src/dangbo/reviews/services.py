@@ -1005,17 +1005,9 @@ def _open_year_message(year: int, org_name: str) -> str:
     )
 
 
-def check_past_results(
-    *, root: Organization, results: list[PastResult], today: date | None = None, user=None
-) -> list[PastResultCheck]:
-    """Check each result against the database without writing (the preview of an import).
-
-    A few grouped queries per 5,000 results: members, the years' reviews under and above the
-    root, existing member reviews of those years (anywhere), discipline decisions, criteria."""
-    today = today or timezone.localdate()
-    paths = reachable_paths(user, "reviews.confirm") if user is not None else None
-    years = sorted({r.year for r in results if r.year})
-    member_ids = sorted({r.member_id for r in results})
+def _past_result_context(member_ids: list[int], years: list[int]):
+    """By chunks of members: the members, their reviews of those years (anywhere) and their
+    discipline forms by (member, year)."""
     members: dict[int, dict] = {}
     reviews: dict[tuple[int, int], dict] = {}
     forms: dict[tuple[int, int], list[str]] = {}
@@ -1030,6 +1022,20 @@ def check_past_results(
         ).values_list("member_id", "decided_on__year", "form")
         for member_id, year, form in disciplines:
             forms.setdefault((member_id, year), []).append(form)
+    return members, reviews, forms
+
+
+def check_past_results(
+    *, root: Organization, results: list[PastResult], today: date | None = None, user=None
+) -> list[PastResultCheck]:
+    """Check each result against the database without writing (the preview of an import).
+
+    A few grouped queries per 5,000 results: members, the years' reviews under and above the
+    root, existing member reviews of those years (anywhere), discipline decisions, criteria."""
+    today = today or timezone.localdate()
+    paths = reachable_paths(user, "reviews.confirm") if user is not None else None
+    years = sorted({r.year for r in results if r.year})
+    members, reviews, forms = _past_result_context(sorted({r.member_id for r in results}), years)
     year_rows = _years_around(root, years)
     caps_by_year = {
         year: member_services.discipline_grade_caps(date(year, 12, 31), root.path)
@@ -1543,6 +1549,37 @@ _ORG_REVIEW_VALUES = (
 )
 
 
+def _check_org_result_change(check: PastResultCheck, result: PastOrgResult, existing: dict):
+    """A result for an org review that exists: unchanged, an update (a closed year's decided
+    grade needs the adjusting decision's number), or refused while its year is open."""
+    check.review_id = existing["pk"]
+    check.review_year_id = existing["review_year_id"]
+    check.year_state = existing["review_year__state"]
+    check.current = {
+        "final_grade": existing["final_grade"],
+        "is_classified": existing["is_classified"],
+    }
+    if check.year_state == ReviewYear.State.OPEN:
+        name = existing["review_year__organization__name"]
+        check.problems.append(("year", _open_year_message(result.year, name)))
+    elif existing["final_grade"] == result.grade and existing["is_classified"]:
+        check.action = "unchanged"
+    else:
+        check.action = "update"
+        if (
+            check.year_state == ReviewYear.State.CLOSED
+            and existing["final_grade"]
+            and not clean_spaces(result.decision)
+        ):
+            check.problems.append(
+                (
+                    "decision",
+                    f"Kết quả năm {result.year} đã được cấp ủy quyết định theo quy "
+                    "trình; điều chỉnh cần ghi số quyết định điều chỉnh.",
+                )
+            )
+
+
 def check_past_org_results(
     *, root: Organization, results: list[PastOrgResult], today: date | None = None, user=None
 ) -> list[PastResultCheck]:
@@ -1593,32 +1630,7 @@ def check_past_org_results(
         if "year" not in problems:
             existing = rows.get(key)
             if existing is not None:
-                check.review_id = existing["pk"]
-                check.review_year_id = existing["review_year_id"]
-                check.year_state = existing["review_year__state"]
-                check.current = {
-                    "final_grade": existing["final_grade"],
-                    "is_classified": existing["is_classified"],
-                }
-                if check.year_state == ReviewYear.State.OPEN:
-                    name = existing["review_year__organization__name"]
-                    check.problems.append(("year", _open_year_message(result.year, name)))
-                elif existing["final_grade"] == result.grade and existing["is_classified"]:
-                    check.action = "unchanged"
-                else:
-                    check.action = "update"
-                    if (
-                        check.year_state == ReviewYear.State.CLOSED
-                        and existing["final_grade"]
-                        and not clean_spaces(result.decision)
-                    ):
-                        check.problems.append(
-                            (
-                                "decision",
-                                f"Kết quả năm {result.year} đã được cấp ủy quyết định theo quy "
-                                "trình; điều chỉnh cần ghi số quyết định điều chỉnh.",
-                            )
-                        )
+                _check_org_result_change(check, result, existing)
                 seen_grade = existing["final_grade"]
             else:
                 seen_grade = ""
