@@ -128,16 +128,19 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
     """The year's report: shares for members, grassroots orgs and cells, the years compared
     (with multi-year averages), and member grades per subordinate org. Returns the document
     (a core.exports DocumentWriter) and how many table rows it holds."""
-    from dangbo.organizations.models import Organization
-
     doc = new_document(org=org)
     doc.heading(f"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {review_year.year}", level=1)
     state = "đã kết thúc" if not review_year.is_open else "đang đánh giá (số liệu tạm thời)"
     doc.paragraph(f"{org.name} — đợt đánh giá {state}; số liệu đến ngày {today:%d/%m/%Y}.")
     grades = list(reversed(rules.GRADES))
     short = [rules.GRADE_SHORT[g] for g in grades]
-    rows = 0
+    rows = _grades_section(doc, review_year, org, grades, short)
+    rows += _years_section(doc, review_year, org)
+    rows += _children_section(doc, review_year, org, grades, short)
+    return doc, rows
 
+
+def _grades_section(doc, review_year, org, grades, short) -> int:
     doc.heading("1. Kết quả xếp loại", level=2)
     (year,) = services.shares(org.path, [review_year.year]) or [None]
     summary = []
@@ -169,8 +172,10 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
         ],
         summary,
     )
-    rows += len(summary)
+    return len(summary)
 
+
+def _years_section(doc, review_year, org) -> int:
     doc.heading("2. So sánh các năm", level=2)
     years = [y for y in services.shares(org.path) if y.year <= review_year.year]
     history = [
@@ -205,7 +210,11 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
         ],
         history,
     )
-    rows += len(history)
+    return len(history)
+
+
+def _children_section(doc, review_year, org, grades, short) -> int:
+    from dangbo.organizations.models import Organization
 
     doc.heading("3. Xếp loại đảng viên theo tổ chức trực thuộc", level=2)
     by_child = services.grades_by_child(review_year, org)
@@ -227,5 +236,4 @@ def classification_docx(review_year, org, today) -> tuple[object, int]:
         ["STT", "Tổ chức đảng", *short, "Không xếp loại", "Chưa có kết quả"],
         children,
     )
-    rows += len(children)
-    return doc, rows
+    return len(children)
