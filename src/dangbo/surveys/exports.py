@@ -179,42 +179,48 @@ def report_docx(campaign, version, result, findings) -> bytes:
     doc.heading("Kết quả theo từng câu hỏi", level=2)
     labels = [c.label for c in result.columns]
     for q in result.questions:
-        doc.heading(str(q.question), level=3)
-        if q.question.kind == QuestionKind.TEXT:
-            for answer in q.texts[:200]:
-                who = f" ({answer.group_label})" if answer.group_label else ""
-                doc.paragraph(f"{answer.text}{who}", "List Bullet")
-            continue
-        table = doc.table(
-            ["Phương án", *labels],
-            (
-                [
-                    row.label,
-                    *(
-                        HIDDEN if n is None else f"{n} ({_pct(s)})" if s is not None else str(n)
-                        for n, s in zip(row.counts, row.shares, strict=True)
-                    ),
-                ]
-                for row in q.rows
-            ),
-        )
-        if q.averages:
-            doc.add_row(
-                table,
-                [
-                    "Điểm trung bình",
-                    *(
-                        HIDDEN if hidden else _num(avg)
-                        for avg, hidden in zip(q.averages, q.hidden, strict=True)
-                    ),
-                ],
-            )
-        if q.rows and q.total_respondents:
-            png = _chart(
-                q.question.text,
-                [row.label for row in q.rows],
-                {"Tỷ lệ (%)": [row.shares[0] for row in q.rows]},
-                ylim=(0, 100),
-            )
-            doc.picture(png, width_cm=13)
+        _question_section(doc, q, labels)
     return doc.to_bytes()
+
+
+def _question_section(doc, q, labels) -> None:
+    """One question's results: its free answers, or its table (hidden cells kept hidden),
+    average row and chart."""
+    doc.heading(str(q.question), level=3)
+    if q.question.kind == QuestionKind.TEXT:
+        for answer in q.texts[:200]:
+            who = f" ({answer.group_label})" if answer.group_label else ""
+            doc.paragraph(f"{answer.text}{who}", "List Bullet")
+        return
+    table = doc.table(
+        ["Phương án", *labels],
+        (
+            [
+                row.label,
+                *(
+                    HIDDEN if n is None else f"{n} ({_pct(s)})" if s is not None else str(n)
+                    for n, s in zip(row.counts, row.shares, strict=True)
+                ),
+            ]
+            for row in q.rows
+        ),
+    )
+    if q.averages:
+        doc.add_row(
+            table,
+            [
+                "Điểm trung bình",
+                *(
+                    HIDDEN if hidden else _num(avg)
+                    for avg, hidden in zip(q.averages, q.hidden, strict=True)
+                ),
+            ],
+        )
+    if q.rows and q.total_respondents:
+        png = _chart(
+            q.question.text,
+            [row.label for row in q.rows],
+            {"Tỷ lệ (%)": [row.shares[0] for row in q.rows]},
+            ylim=(0, 100),
+        )
+        doc.picture(png, width_cm=13)
