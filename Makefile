@@ -6,15 +6,17 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangbo
+# uv from PATH, or as a module once the install step below has put it in with pip.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export DANGBO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test test-sqlite test-postgres bench load recipe lint format
+.PHONY: install test-deps run test test-sqlite test-postgres bench load recipe lint format
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv sync --frozen --quiet
+	$(UV) sync --frozen --quiet
 	@touch $@
 
 # The demo: the second factor is off so the demo accounts sign in with the printed password
@@ -34,14 +36,21 @@ run: install
 	trap 'kill 0' EXIT; deploy/supervise.sh $(DANGBO) db_worker --no-reload -v0 & \
 	$(VENV)/bin/gunicorn dangbo.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-# The whole suite: layer contract, then every test on SQLite and on PostgreSQL.
-test: install
-	$(VENV)/bin/lint-imports
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+# Chromium, LibreOffice, poppler and a running PostgreSQL, installed/started when missing.
+test-deps:
+	@deploy/test-deps.sh
 
+# The whole suite: layer contract, then every test on SQLite and on PostgreSQL, each part timed.
+test: install test-deps
+	$(VENV)/bin/lint-imports
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-sqlite; \
+	  echo "SQLite half: $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-postgres; \
+	  echo "PostgreSQL half: $$(( $$(date +%s) - start )) s"
+
+# Browser tests run once, in the PostgreSQL half: what a page draws does not depend on the database.
 test-sqlite:
-	DANGBO_DATABASE_URL=sqlite:///$(DANGBO_DATA_DIR)/test.sqlite3 $(PYTEST) -q -n 2 --dist loadgroup
+	DANGBO_DATABASE_URL=sqlite:///$(DANGBO_DATA_DIR)/test.sqlite3 $(PYTEST) -q -n 2 --dist loadgroup -m "not browser"
 
 test-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1; }
@@ -52,7 +61,7 @@ bench: install
 
 # 50 officers (locust) against gunicorn on the province dataset; figures in bench/README.md.
 load: install
-	uv run --frozen --group load python bench/load.py
+	$(UV) run --frozen --group load python bench/load.py
 
 # The production recipe on loopback: PostgreSQL primary + streaming replica, two gunicorn
 # nodes, a worker, smoke and fault checks (docs/operations.md). 1–3 minutes.

@@ -69,3 +69,32 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+def _part(nodeid: str) -> str:
+    """The part of the suite a test belongs to: its folder under tests/ (browser, api, members…)."""
+    parts = nodeid.split("::", 1)[0].split("/")
+    return parts[1] if len(parts) > 2 else parts[-1]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Per-part timings (sum of setup, call and teardown over the part's tests; with xdist the
+    workers' reports reach the controller, so the sums cover both workers' time)."""
+    seconds: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid, duration = getattr(report, "nodeid", ""), getattr(report, "duration", None)
+            if not nodeid or duration is None:
+                continue
+            part = _part(nodeid)
+            seconds[part] = seconds.get(part, 0.0) + duration
+            if getattr(report, "when", None) == "call":
+                counts[part] = counts.get(part, 0) + 1
+    if not seconds:
+        return
+    terminalreporter.write_sep("-", "time per part (test time, summed over workers)")
+    for part, total in sorted(seconds.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{part:<16} {counts.get(part, 0):>5} tests {total:>8.1f} s")
+    total_tests, total_seconds = sum(counts.values()), sum(seconds.values())
+    terminalreporter.write_line(f"{'total':<16} {total_tests:>5} tests {total_seconds:>8.1f} s")
