@@ -221,3 +221,7 @@ classification_confirmed = Signal()
 # Sent by meetings when a task created by a meeting resolution is marked done: kwargs ``task``
 # (the meetings.MeetingTask row), ``done_on``, ``user``. Programmes closes the task it created.
 resolution_task_completed = Signal()
+
+# Sent after many members' records changed at once (an import committed or rolled back, a
+# seed): no kwargs. Reports queues a recount of its derived counts (reports.upkeep).
+register_changed = Signal()

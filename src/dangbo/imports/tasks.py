@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from dangbo.core import hooks
 from dangbo.imports import services
 
 
@@ -9,3 +10,5 @@ from dangbo.imports import services
 def run_import_step(job_id: int, step: str) -> None:
     """Check, commit or roll back one import; progress and outcome are kept on the job."""
     services.run_step(job_id, step)
+    if step in ("commit", "rollback"):  # many members may have changed: derived counts too
+        hooks.register_changed.send(sender=run_import_step)

@@ -8,6 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from dangbo.core import jobs
-        from dangbo.reports import audit, services  # noqa: F401
+        from dangbo.reports import audit, services, upkeep  # noqa: F401
 
         jobs.register(services.EXPORT_JOBS)

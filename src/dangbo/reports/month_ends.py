@@ -8,8 +8,9 @@ rolled up to every org down to DEPTH) and `count_table` answers from those rows.
 They stay exact because database triggers (migration 0003) mark in `BackdatedMonth` the
 earliest month touched by any change dated before the current month; a month end is trusted
 only when its count started after every such mark on or before it (less a safety margin for
-transactions still open when the count began). Otherwise the report counts live, and the next
-refresh recounts it.
+transactions still open when the count began). Otherwise the report counts live and asks the task
+worker to count that month end again (`upkeep.request_recount`), so the next report of that
+day reads the rows; seeds and imports ask for the default month ends the same way.
 """
 
 from collections import Counter
@@ -24,7 +25,7 @@ from django.utils import timezone
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Placement, StatusPeriod
 from dangbo.organizations.models import Organization, OrgPeriod
-from dangbo.reports import queries
+from dangbo.reports import queries, upkeep
 from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
 
 DEPTH = 3  # nation, provinces and their direct children
@@ -183,4 +184,8 @@ def serving_run(root: Organization, on: date, breakdown: str, by_child: bool):
     if breakdown not in BREAKDOWNS or depth > DEPTH or not is_month_end(on):
         return None
     run = MonthEndRun.objects.filter(on=on).first()
-    return run if is_trusted(run) else None
+    if is_trusted(run):
+        return run
+    if on < timezone.localdate():  # counted by the worker for the next report of that day
+        upkeep.request_recount([on])
+    return None

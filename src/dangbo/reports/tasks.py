@@ -1,4 +1,4 @@
-"""Background exports (django-tasks; `dangbo db_worker` runs them)."""
+"""Background exports and recounts (django-tasks; `dangbo db_worker` runs them)."""
 
 from django_tasks import task
 
@@ -16,3 +16,11 @@ def refresh_summaries() -> None:
     from dangbo.reports import summaries
 
     summaries.refresh()
+
+
+@task()
+def recount(dates: list[str] | None = None) -> int:
+    """Recount the derived report counts that are missing or stale (reports.upkeep)."""
+    from dangbo.reports import upkeep
+
+    return upkeep.recount(dates)

@@ -15,6 +15,7 @@ from dangbo.meetings.demo import generate_meetings
 from dangbo.members import summary
 from dangbo.organizations.models import Organization
 from dangbo.reports import summaries as report_summaries
+from dangbo.reports import upkeep
 from dangbo.reviews.demo import seed_history as seed_review_history
 
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã tạo {inspections:,} cuộc kiểm tra, giám sát.")
         summary.rebuild()  # after every demo module, so the per-ancestor counts are exact
         report_summaries.refresh()  # top-level dashboards (age band, education…)
+        upkeep.request_recount()  # past month ends: counted by the task worker
         if not no_users:
             for username, full_name, where in create_demo_users():
                 self.stdout.write(f"  {username} / {DEMO_PASSWORD}  — {full_name} ({where})")

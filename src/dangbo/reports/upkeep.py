@@ -1,0 +1,88 @@
+"""Keeping the derived counts current without anyone running a command.
+
+Two read models make reports fast: `BreakdownSummary` (today's top levels by age band,
+education…) and `MonthEndCount` (members at past month ends). A seed, a committed or rolled
+back import (signal `hooks.register_changed`) and a report that found the month end it needed
+missing or touched by a back-dated change ask for a recount; the task worker
+(`dangbo db_worker`) does it. A request while an equal one is still queued is dropped, so a
+busy report page enqueues one recount, not one per view. The report itself never waits: it
+counts live (exact, slower) until the recount is done.
+"""
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from dangbo.core import hooks
+
+logger = logging.getLogger(__name__)
+
+EVERYTHING = None  # the breakdowns and the default month ends
+
+
+def request_recount(dates: list[date] | None = EVERYTHING) -> bool:
+    """Queue a recount (after the current transaction commits); False when an equal or wider
+    request is already waiting."""
+    wanted = None if dates is None else sorted({day.isoformat() for day in dates})
+    if _keeps_queue():
+        # The database queue is transactional: the row is seen by later requests of this
+        # transaction (no duplicate) and by the worker only once the change is committed.
+        if _already_queued(wanted):
+            return False
+        _enqueue(wanted)
+    else:
+        transaction.on_commit(lambda: _enqueue(wanted))
+    return True
+
+
+def _keeps_queue() -> bool:
+    """Whether tasks go to the database queue (`dangbo db_worker`); the inline backend of
+    tests runs them at once."""
+    from django_tasks import task_backends
+
+    backend = task_backends["default"]
+    return type(backend).__module__.split(".")[0] == "django_tasks_db"
+
+
+def _enqueue(wanted: list[str] | None) -> None:
+    from dangbo.reports import tasks
+
+    try:
+        tasks.recount.enqueue(wanted)
+    except Exception:  # a report must not fail because the queue is unreachable
+        logger.exception("could not queue a recount of the report counts")
+
+
+def _already_queued(wanted: list[str] | None) -> bool:
+    """Whether a queued (not yet started) recount covers `wanted`."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from dangbo.reports import tasks
+
+    queued = DBTaskResult.objects.filter(
+        task_path=tasks.recount.module_path, status=TaskResultStatus.READY
+    )
+    for args_kwargs in queued.values_list("args_kwargs", flat=True)[:20]:
+        pending = (args_kwargs.get("args") or [None])[0]
+        if pending is None or (wanted is not None and set(wanted) <= set(pending)):
+            return True
+    return False
+
+
+def recount(dates: list[str] | None = EVERYTHING) -> int:
+    """Worker side: the breakdowns and the default month ends, or the given month ends; only
+    those missing or touched since counted are counted again. Returns month ends counted."""
+    from dangbo.reports import month_ends, summaries
+
+    if dates is None:
+        summaries.refresh()
+        return month_ends.refresh()
+    return month_ends.refresh([date.fromisoformat(day) for day in dates])
+
+
+@receiver(hooks.register_changed, dispatch_uid="reports.recount_after_bulk_change")
+def _recount_after_bulk_change(sender, **kwargs):
+    request_recount()
