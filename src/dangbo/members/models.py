@@ -309,7 +309,13 @@ class Placement(Period):
         ordering = ["member_id", "valid_from", "id"]
         verbose_name = "quá trình sinh hoạt"
         verbose_name_plural = "quá trình sinh hoạt"
-        indexes = [models.Index(fields=["organization", "valid_from"], name="placement_org_idx")]
+        # By org; and by date, for the members moved between two dates (a past date's report
+        # read from the month end before it, reports.month_ends.changed_member_ids).
+        indexes = [
+            models.Index(fields=["organization", "valid_from"], name="placement_org_idx"),
+            models.Index(fields=["valid_from"], name="placement_from_idx"),
+            models.Index(fields=["valid_to"], name="placement_to_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member"],
@@ -345,8 +351,11 @@ class StatusPeriod(Period):
                 name="one_open_status_per_member",
             )
         ]
-        # Changes of status within a year (dashboards): a date range, then the member.
-        indexes = [models.Index(fields=["valid_from"], name="statusperiod_from_idx")]
+        # Changes of status within a year (dashboards), and between two dates (month ends).
+        indexes = [
+            models.Index(fields=["valid_from"], name="statusperiod_from_idx"),
+            models.Index(fields=["valid_to"], name="statusperiod_to_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_status_display()} từ {self.valid_from:%d/%m/%Y}"
