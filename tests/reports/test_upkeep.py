@@ -29,6 +29,8 @@ def _queued() -> list:
     return [row.args_kwargs["args"][0] for row in rows]
 
 
+# Transactional: the worker closes its connection after each task, as in production.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_needing_an_uncounted_month_end_queues_one_recount(
     tree, django_capture_on_commit_callbacks
 ):

@@ -149,6 +149,10 @@ class MonthEndRun(models.Model):
 
     on = models.DateField("ngày cuối tháng", unique=True)
     started_at = models.DateTimeField("bắt đầu")
+    # PostgreSQL: the transactions the count saw (pg_current_snapshot) and its own id; a
+    # back-dated change made by a transaction it did not see makes the count untrusted.
+    snapshot = models.TextField("ảnh giao dịch", blank=True, default="")
+    xact = models.BigIntegerField("giao dịch đếm", null=True, blank=True)
     finished_at = models.DateTimeField("hoàn thành", null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
 

@@ -6,11 +6,13 @@ year end, so `refresh` counts each past month end once (one grouped query over t
 rolled up to every org down to DEPTH) and `count_table` answers from those rows.
 
 They stay exact because database triggers (migration 0003) mark in `BackdatedMonth` the
-earliest month touched by any change dated before the current month; a month end is trusted
-only when its count started after every such mark on or before it (less a safety margin for
-transactions still open when the count began). Otherwise the report counts live and asks the task
-worker to count that month end again (`upkeep.request_recount`), so the next report of that
-day reads the rows; seeds and imports ask for the default month ends the same way.
+earliest month touched by any change dated before the current month. On PostgreSQL a mark
+keeps the id of the transaction that wrote it (migration 0005) and a count keeps its snapshot,
+so a month end is trusted exactly when every mark on or before it was made by a transaction
+the count saw; on SQLite, when its count started after every such mark (less a safety margin
+for transactions still open when the count began). Otherwise the report counts live and asks
+the task worker to count that month end again (`upkeep.request_recount`), so the next report
+of that day reads the rows; seeds and imports ask for the default month ends the same way.
 """
 
 from collections import Counter
@@ -57,12 +59,31 @@ def default_dates(today: date, months: int = 24, years: int = 10) -> list[date]:
 
 
 def is_trusted(run: MonthEndRun | None) -> bool:
+    """Whether no change the count did not see touched its month end or an earlier month."""
     if run is None or run.finished_at is None:
         return False
+    if connection.vendor == "postgresql" and run.snapshot:
+        return not _unseen_pg_change(run)
     touched = BackdatedMonth.objects.filter(
         month__lte=run.on, changed_at__gt=run.started_at - margin()
     )
     return not touched.exists()
+
+
+def _unseen_pg_change(run: MonthEndRun) -> bool:
+    """PostgreSQL, exact: a mark made after the count began, or by a transaction neither
+    committed when the count took its snapshot nor the count's own. Marks older than the
+    writer id column (NULL) fall back to the margin."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT EXISTS (SELECT 1 FROM reports_backdated_month WHERE month <= %s AND (
+                   changed_at > %s
+                   OR (xact IS NULL AND changed_at > %s)
+                   OR (xact IS NOT NULL AND xact::text::bigint <> %s
+                       AND NOT pg_visible_in_snapshot(xact, %s::pg_snapshot))))""",
+            [run.on, run.started_at, run.started_at - margin(), run.xact or 0, run.snapshot],
+        )
+        return cursor.fetchone()[0]
 
 
 def stale_dates(dates: list[date]) -> list[date]:
@@ -82,10 +103,16 @@ def refresh(dates: list[date] | None = None, today: date | None = None, force=Fa
 
 @transaction.atomic
 def count_month_end(day: date) -> MonthEndRun:
-    started = timezone.now()
+    started, snapshot, xact = timezone.now(), "", None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            # The database's clock and the transactions this count can see (is_trusted).
+            cursor.execute(
+                "SELECT clock_timestamp(), pg_current_snapshot()::text, "
+                "pg_current_xact_id()::text::bigint"
+            )
+            started, snapshot, xact = cursor.fetchone()
     step = Organization.steplen
     path = "placements__organization__periods__path"
     grouped = (
@@ -111,7 +138,13 @@ def count_month_end(day: date) -> MonthEndRun:
     )
     run, _ = MonthEndRun.objects.update_or_create(
         on=day,
-        defaults={"started_at": started, "finished_at": timezone.now(), "rows": len(totals)},
+        defaults={
+            "started_at": started,
+            "finished_at": timezone.now(),
+            "rows": len(totals),
+            "snapshot": snapshot,
+            "xact": xact,
+        },
     )
     return run
 
