@@ -45,3 +45,29 @@ def test_parent_types_keep_the_hierarchy():
 def test_no_type_may_stand_under_itself_below_the_grassroots(child):
     if child in ("cell", "sub_committee", "grassroots_cell", "grassroots_committee"):
         assert not rules.parent_type_allowed(child, child)
+
+
+_PATHS = st.lists(
+    st.text(alphabet="AB", min_size=1, max_size=3).map(lambda s: "".join(c * 4 for c in s)),
+    unique=True,
+)
+
+
+def test_covering_takes_an_org_s_own_target_else_the_topmost_below():
+    targets = {"0001": 10, "00010001": 4, "00010002": 6, "0002": 3, "00020001": 1, "00020002": 2}
+    assert rules.covering(targets, "0001") == {"0001": 10}
+    assert rules.covering({k: v for k, v in targets.items() if k != "0002"}, "0002") == {
+        "00020001": 1,
+        "00020002": 2,
+    }
+    assert rules.covering(targets, "") == {"0001": 10, "0002": 3}
+    assert rules.covering(targets, "0003") == {}
+
+
+@given(_PATHS, st.sampled_from(["", "AAAA", "BBBB", "AAAABBBB"]))
+def test_covering_never_takes_an_entry_and_its_descendant(paths, prefix):
+    chosen = rules.covering(dict.fromkeys(paths, 1), prefix)
+    assert all(p.startswith(prefix) for p in chosen)
+    assert not any(a != b and b.startswith(a) for a in chosen for b in chosen)
+    # every entry under the prefix is chosen or lies under a chosen one
+    assert all(any(p.startswith(c) for c in chosen) for p in paths if p.startswith(prefix))

@@ -79,7 +79,7 @@ def test_admissions_against_target_and_dues_sums(tree, admin_user):
     admissions = catalogue.build_table(
         catalogue.REPORTS["admissions"], tree["province"], YEAR, TODAY, admin_user
     )
-    assert admissions.total.values["target"] == 6
+    assert admissions.total.values["target"] == 6  # no province target: the sum below
     assert admissions.total.values["admitted"] == 0
     assert admissions.total.ratios["of_target"] == 0.0
     dues = catalogue.build_table(
@@ -226,3 +226,32 @@ def test_classification_shares_match_the_final_grades(tree, admin_user):
     assert table.total.values["reviewed"] == len(finals) > 0
     assert table.total.values["good_or_better"] == good
     assert table.total.ratios["good_or_better"] == round(100 * good / len(finals), 1)
+
+
+def test_a_target_is_never_counted_with_the_targets_set_below_it(tree, admin_user, admin_client):
+    """A target covers the org's subtree: a parent's own target is its figure (not parent +
+    children), an org without one sums the topmost targets below; the targets page, the
+    catalogue and the drill-down agree."""
+    from dangbo.admissions import services as admission_services
+
+    AdmissionTarget.objects.create(organization=tree["bloc"], year=YEAR, target=5)
+    AdmissionTarget.objects.create(organization=tree["committee"], year=YEAR, target=3)
+    AdmissionTarget.objects.create(organization=tree["cell_a"], year=YEAR, target=2)
+    AdmissionTarget.objects.create(organization=tree["village"], year=YEAR, target=4)
+    report = catalogue.REPORTS["admissions"]
+    table = catalogue.build_table(report, tree["province"], YEAR, TODAY, admin_user)
+    rows = by_label(table)
+    assert rows["Đảng ủy Khối các cơ quan tỉnh"].values["target"] == 5
+    assert table.total.values["target"] == 9  # bloc 5 + village 4
+    assert not any(r.label.startswith("Trực thuộc") for r in table.rows)
+    pages = {
+        row["org"].pk: row["target"]
+        for row in admission_services.target_report(tree["province"], YEAR, TODAY)
+    }
+    assert pages[tree["province"].pk] == 9 and pages[tree["bloc"].pk] == 5
+    measure = report.measure("target")
+    for path, expected in ((tree["province"].path, 9), (tree["bloc"].path, 5)):
+        drilled = catalogue.drill_rows(report, measure, path, YEAR, TODAY, admin_user)
+        assert sum(t.target for t in drilled) == expected
+    committee = catalogue.build_table(report, tree["committee"], YEAR, TODAY, admin_user)
+    assert committee.total.values["target"] == 3  # its own, not 3 + cell_a's 2

@@ -27,6 +27,7 @@ from dangbo.members import queries as member_queries
 from dangbo.members import services as member_services
 from dangbo.members.choices import Status
 from dangbo.members.models import Member
+from dangbo.organizations import rules as org_rules
 from dangbo.organizations.models import Organization
 
 IDENTITY_FIELDS = (
@@ -622,6 +623,12 @@ def _term_figures(org: Organization, nodes, on: date, width: int) -> dict[int, d
     return result
 
 
+def year_target(targets: dict[str, int], path: str) -> int | None:
+    """An org's year target: its own, else the sum of the topmost targets set below it."""
+    covering = org_rules.covering(targets, path)
+    return sum(covering.values()) if covering else None
+
+
 def target_report(org: Organization, year: int, today: date | None = None) -> list[dict]:
     """Admitted vs target for an org and each of its children: in the year (against the year
     target) and in the term of office in force at the year's end or today (against the term
@@ -654,9 +661,9 @@ def target_report(org: Organization, year: int, today: date | None = None) -> li
         .values_list("child", "n")
     )
     targets = dict(
-        AdmissionTarget.objects.filter(organization__in=nodes, year=year).values_list(
-            "organization_id", "target"
-        )
+        AdmissionTarget.objects.filter(
+            organization__path__startswith=org.path, year=year
+        ).values_list("organization__path", "target")
     )
     term = _term_figures(org, nodes, report_date(year, today), width)
     result = []
@@ -667,7 +674,7 @@ def target_report(org: Organization, year: int, today: date | None = None) -> li
         else:
             admitted = admitted_by_child.get(node.path, 0)
             candidates = candidates_by_child.get(node.path, 0)
-        target = targets.get(node.pk, node.annual_admission_target)
+        target = year_target(targets, node.path)
         result.append(
             dict(
                 org=node,

@@ -73,9 +73,6 @@ class Organization(RestrictedModelMixin, MP_Node, TimeStampedModel):
     founded_on = models.DateField("ngày thành lập")
     dissolved_on = models.DateField("ngày giải thể/kết thúc", null=True, blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
-    annual_admission_target = models.PositiveIntegerField(
-        "chỉ tiêu kết nạp hằng năm", null=True, blank=True
-    )
 
     objects = OrganizationManager()
 

@@ -75,3 +75,17 @@ def size_warnings(org: TypeCapabilities, official_count: int, total_count: int) 
             f"{DEFAULT_GRASSROOTS_COMMITTEE_THRESHOLD} trở lên nên lập đảng bộ cơ sở)."
         )
     return warnings
+
+
+def covering(values: dict[str, int], prefix: str) -> dict[str, int]:
+    """The entries that make up the figure of the org at `prefix` when each entry (keyed by org
+    path) covers its org's whole subtree, as a target does: the org's own entry if it has one,
+    else the topmost entries below it — never an entry and one of its descendants together."""
+    chosen: dict[str, int] = {}
+    top = None
+    for path in sorted(p for p in values if p.startswith(prefix)):
+        if top is not None and path.startswith(top):
+            continue  # covered by an org above it
+        chosen[path] = values[path]
+        top = path
+    return chosen

@@ -25,6 +25,7 @@ from dangbo.meetings.models import Grade as MeetingGrade
 from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members import queries as member_queries
 from dangbo.members.models import Member
+from dangbo.organizations import rules as org_rules
 from dangbo.organizations.models import Organization
 from dangbo.programmes.models import ProgrammeItem
 from dangbo.recognition.models import BadgeAward
@@ -62,6 +63,9 @@ class Measure:
     source: Callable[[int, date], QuerySet] | None = None
     # A second permission the drill-down needs on the report's org (the rows are its names).
     rows_permission: str = ""
+    # Each row covers its org's whole subtree (a target): an org's figure is its own row, else
+    # the topmost rows below it (organizations.rules.covering) — never a row and its children's.
+    covering: bool = False
 
     def rows(self, year: int, today: date, path_prefix: str) -> QuerySet:
         base = self.source(year, today) if self.source else self.model.objects.all()
@@ -124,6 +128,8 @@ def grouped(
     """{child path (or the root's own path for its direct records): value} in one query."""
     width = len(root.path) + Organization.steplen
     qs = restrict(measure.rows(year, today, root.path), user, permission, measure.path)
+    if measure.covering:
+        return _covering_groups(measure, qs, root, width)
     rows = (
         qs.annotate(child=Substr(measure.path, 1, width))
         .values("child")
@@ -131,6 +137,23 @@ def grouped(
         .order_by()
     )
     return {row["child"]: row["value"] or 0 for row in rows}
+
+
+def _covering_rows(measure: Measure, qs: QuerySet, path: str) -> dict[str, tuple[int, int]]:
+    """{org path: (pk, value)} of the rows that make up the figure of the org at `path`."""
+    rows = {p: (pk, v or 0) for pk, p, v in qs.values_list("pk", measure.path, measure.sum_of)}
+    chosen = org_rules.covering({p: v for p, (_pk, v) in rows.items()}, path)
+    return {p: rows[p] for p in chosen}
+
+
+def _covering_groups(measure: Measure, qs: QuerySet, root: Organization, width: int):
+    """Like `grouped` for a covering measure: each child's figure, and the root's under its
+    own path (the total, not a 'direct' row)."""
+    rows = {p: v or 0 for p, v in qs.values_list(measure.path, measure.sum_of)}
+    children = {p[:width] for p in rows if len(p) >= width}
+    values = {child: sum(org_rules.covering(rows, child).values()) for child in children}
+    values[root.path] = sum(org_rules.covering(rows, root.path).values())
+    return values
 
 
 def build_table(
@@ -152,10 +175,17 @@ def build_table(
     for path, name, pk in children:
         values = {key: counts.get(path, 0) for key, counts in per_measure.items()}
         rows.append(_row(report, name, path, pk, values))
-    own = {key: counts.get(root.path, 0) for key, counts in per_measure.items()}
+    covering = {m.key for m in report.measures if m.covering}
+    own = {
+        key: 0 if key in covering else counts.get(root.path, 0)
+        for key, counts in per_measure.items()
+    }
     if children and any(own.values()):
         rows.append(_row(report, f"Trực thuộc trực tiếp {root.name}", root.path, None, own))
-    totals = {key: sum(counts.values()) for key, counts in per_measure.items()}
+    totals = {
+        key: counts.get(root.path, 0) if key in covering else sum(counts.values())
+        for key, counts in per_measure.items()
+    }
     total = _row(report, "Tổng cộng", root.path, root.pk, totals)
     total.is_total = True
     return ModuleTable(report=report, root=root, year=year, rows=rows, total=total)
@@ -170,8 +200,10 @@ def drill_rows(
     report: ModuleReport, measure: Measure, path: str, year: int, today: date, user
 ) -> QuerySet:
     """The rows behind one number (`path` a child's prefix or the root's own path)."""
-    qs = measure.rows(year, today, path)
-    return restrict(qs, user, report.permission, measure.path).order_by(*measure.order_by)
+    qs = restrict(measure.rows(year, today, path), user, report.permission, measure.path)
+    if measure.covering:
+        qs = qs.filter(pk__in=[pk for pk, _v in _covering_rows(measure, qs, path).values()])
+    return qs.order_by(*measure.order_by)
 
 
 # ---------------------------------------------------------------- the reports
@@ -280,6 +312,7 @@ REPORTS: dict[str, ModuleReport] = {
                     lambda year, today: Q(year=year),
                     sum_of="target",
                     columns=(("Tổ chức", "organization__name"), ("Chỉ tiêu", "target")),
+                    covering=True,
                 ),
                 Measure(
                     "admitted",
@@ -323,7 +356,9 @@ REPORTS: dict[str, ModuleReport] = {
             ),
             ratios=(Ratio("of_target", "% chỉ tiêu", "admitted", "target"),),
             note=(
-                "Đã kết nạp: đảng viên có ngày vào Đảng (quyết định kết nạp) trong năm, theo tổ"
+                "Chỉ tiêu: chỉ tiêu năm giao cho tổ chức; tổ chức chưa được giao thì cộng chỉ"
+                " tiêu của các tổ chức cấp dưới đã được giao. Đã kết nạp: đảng viên có ngày vào"
+                " Đảng (quyết định kết nạp) trong năm, theo tổ"
                 " chức nơi kết nạp, kể cả đảng viên nhập từ tệp. Hồ sơ đang xét và quá hạn"
                 " tính đến hôm nay, không theo năm."
             ),
