@@ -61,7 +61,10 @@ def walk(file, tree, until, user=None):
         and not Enrolment.objects.filter(id_number=file.id_number, result="passed").exists()
     ):
         certify(tree, file)
+    done = Stage.ORDER.index(file.stage) if file.stage in Stage.ORDER[:-3] else 0
     for stage, on, data in STEPS:
+        if Stage.ORDER.index(stage) <= done:
+            continue  # already recorded: walk on from where the file stands
         data = {"introducers": introducers} if data is None else data
         file = services.record_step(file, stage, on=on, user=user, **data)
         if stage == until:

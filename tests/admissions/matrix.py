@@ -183,6 +183,13 @@ CASES = [
     Case(
         "admissions:extend", "admissions.change", inside=_file("inside"), outside=_file("outside")
     ),
+    # whoever may record the last step may take it back (here the cell's opening step)
+    Case(
+        "admissions:withdraw",
+        "admissions.cell_steps",
+        inside=_file("inside"),
+        outside=_file("outside"),
+    ),
     # issues the decision in the committee's register (once), answers the DOCX
     Case(
         "admissions:decision",
@@ -214,6 +221,14 @@ CASES = [
         method="post",
         ok=400,  # allowed, and the empty body is refused with field messages
         outside_body=lambda d: _introduced_by(d["outside_member"]),
+    ),
+    Case(
+        "admission-file-withdraw",
+        "admissions.cell_steps",
+        inside=_file("inside"),
+        outside=_file("outside"),
+        method="post",
+        ok=400,  # allowed, and the empty body is refused with field messages
     ),
     Case(
         "admission-file-extend",

@@ -19,6 +19,7 @@ from dangbo.core.api import (
     RestrictedSerializerMixin,
     RestrictedViewSetMixin,
 )
+from dangbo.core.params import parse_id
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
@@ -26,7 +27,17 @@ from dangbo.organizations.models import Organization
 class StepSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdmissionStep
-        fields = ["id", "stage", "date", "decision_number", "evidence", "note", "exception"]
+        fields = [
+            "id",
+            "stage",
+            "date",
+            "decision_number",
+            "evidence",
+            "note",
+            "exception",
+            "withdrawn_at",
+            "withdrawal_reason",
+        ]
 
 
 class AdmissionFileSerializer(serializers.ModelSerializer):
@@ -104,6 +115,10 @@ class ExtendSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=255)
 
 
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
 class AdmissionFileViewSet(
     RestrictedViewSetMixin,
     mixins.ListModelMixin,
@@ -125,6 +140,18 @@ class AdmissionFileViewSet(
         if self.action == "steps":
             stage = self.request.data.get("stage", "") if hasattr(self.request.data, "get") else ""
             return rules.step_permission(str(stage)).split(".", 1)[1]
+        if self.action == "withdraw":  # whoever may record the last step may take it back
+            try:
+                pk = parse_id(str(self.kwargs.get("pk", "")))
+            except ValueError:
+                pk = None  # get_object() answers 404
+            stage = (
+                AdmissionStep.objects.filter(file_id=pk, withdrawn_at=None)
+                .order_by("-id")
+                .values_list("stage", flat=True)
+                .first()
+            )
+            return rules.step_permission(stage or "").split(".", 1)[1]
         return super().permission_action()
 
     @extend_schema(request=OpenFileSerializer, responses={201: AdmissionFileSerializer})
@@ -155,6 +182,16 @@ class AdmissionFileViewSet(
         data = ExtendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         file = services.extend_decision(file, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(file).data)
+
+    @extend_schema(request=WithdrawSerializer, responses=AdmissionFileSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take back the last step, recorded by mistake (kept in the steps, marked withdrawn)."""
+        file = self.get_object()
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = services.withdraw_last_step(file, user=request.user, **data.validated_data)
         return Response(self.get_serializer(file).data)
 
 

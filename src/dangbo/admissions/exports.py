@@ -1,6 +1,7 @@
 """Exports: the file list as XLSX, one file's record (all steps) as DOCX, and the paper of
 each step (its minutes, resolution or decision) as its own DOCX for printing and signing."""
 
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from dangbo.admissions.rules import Stage
@@ -129,6 +130,9 @@ def _evidence_text(step) -> str:
         parts.append(f"Ngoại lệ: {step.exception}")
     if step.note:
         parts.append(step.note)
+    if step.withdrawn_at:
+        when = f"{timezone.localtime(step.withdrawn_at):%d/%m/%Y}"
+        parts.append(f"ĐÃ HỦY (ghi nhầm) ngày {when}: {step.withdrawal_reason}")
     return "; ".join(parts)
 
 

@@ -206,6 +206,14 @@ class ExtendForm(UserFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do gia hạn", max_length=255)
 
 
+class WithdrawStepForm(UserFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Lý do hủy (ghi nhầm điều gì)",
+        max_length=500,
+        help_text="Bước bị hủy vẫn được giữ trong hồ sơ, kèm lý do, người và thời điểm hủy.",
+    )
+
+
 class TargetForm(UserFormMixin, forms.Form):
     organization = RestrictedOrgField(label="Tổ chức (đảng bộ)")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)

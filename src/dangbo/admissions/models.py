@@ -149,7 +149,10 @@ class AdmissionFile(RestrictedModelMixin, TimeStampedModel):
 
 
 class AdmissionStep(TimeStampedModel):
-    """A dated, evidenced step of a file (the timeline). Never edited: a new step is added."""
+    """A dated, evidenced step of a file (the timeline). Never edited: a new step is added.
+
+    A step recorded by mistake is withdrawn, not deleted: it stays in the timeline with who,
+    when and why, and the file gets back the values it had before it (`file_before`)."""
 
     file = models.ForeignKey(AdmissionFile, on_delete=models.PROTECT, related_name="steps")
     stage = models.CharField("bước", max_length=20, choices=Stage.CHOICES)
@@ -166,6 +169,17 @@ class AdmissionStep(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    file_before = models.JSONField("hồ sơ trước bước này", default=dict, blank=True)
+    withdrawn_at = models.DateTimeField("hủy lúc", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người hủy",
+    )
+    withdrawal_reason = models.CharField("lý do hủy (ghi nhầm)", max_length=500, blank=True)
 
     class Meta:
         ordering = ["file_id", "date", "id"]

@@ -108,6 +108,18 @@ def step_permission(stage: str) -> str:
     return CELL_STEPS if stage in CELL_STAGES else "admissions.change"
 
 
+def withdrawal_problem(stage: str | None, *, is_first: bool) -> str | None:
+    """Why the last step of a file cannot be withdrawn, or None."""
+    if stage is None or is_first:
+        return "Không hủy được bước mở hồ sơ; nếu ghi nhầm người, hãy dừng xem xét hồ sơ."
+    if stage in Stage.ADMITTED:
+        return (
+            f"Bước «{Stage.LABELS[stage]}» đã ghi vào hồ sơ đảng viên; đính chính trên trang"
+            " đảng viên (ngày vào Đảng, tư cách đảng viên) thay vì hủy bước."
+        )
+    return None
+
+
 def transition_problem(current: str, new: str, grassroots_cell: bool) -> str | None:
     if new in next_stages(current, grassroots_cell):
         return None

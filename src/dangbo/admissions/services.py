@@ -388,7 +388,7 @@ def _no_effect(ctx: _StepContext) -> None:
 def _decided(ctx: _StepContext) -> None:
     file = ctx.file
     file.decided_on, file.decision_number = ctx.on, ctx.decision_number
-    application = file.steps.filter(stage=Stage.APPLICATION).last()
+    application = file.steps.filter(stage=Stage.APPLICATION, withdrawn_at=None).last()
     file.member = member_services.register_member(
         organization=file.organization,
         user=ctx.step.user,
@@ -459,7 +459,7 @@ def record_step(
     today = timezone.localdate()
     if on > today:
         raise DomainError("Ngày không được sau ngày hôm nay.", "date")
-    last = file.steps.order_by("-date", "-id").first()
+    last = file.steps.filter(withdrawn_at=None).order_by("-date", "-id").first()
     if last and on < last.date:
         raise DomainError(f"Ngày phải từ {last.date:%d/%m/%Y} (bước trước) trở đi.", "date")
     decision_number = clean_spaces(decision_number)
@@ -467,6 +467,7 @@ def record_step(
     params = params_on(on, file.organization.path)
     cal = calendar_for()
     ctx = _StepContext(step, file, stage, on, params, decision_number, note, data)
+    before = file_state(file)
     evidence = _EVIDENCE.get(stage, _no_evidence)(ctx)
     _EFFECTS.get(stage, _no_effect)(ctx)
     file.stage = stage
@@ -483,6 +484,7 @@ def record_step(
         note=note,
         exception=step.exception if step.waived else "",
         recorded_by=_actor(user),
+        file_before=before,
     )
     return file
 
@@ -501,6 +503,7 @@ def extend_decision(file: AdmissionFile, *, reason: str, user=None) -> Admission
         raise DomainError("Hồ sơ đã được gia hạn một lần.", "reason")
     if not clean_spaces(reason):
         raise DomainError("Cần nêu lý do gia hạn.", "reason")
+    before = file_state(file)
     file.extended = True
     refresh_deadline(file)
     file.save()
@@ -511,8 +514,87 @@ def extend_decision(file: AdmissionFile, *, reason: str, user=None) -> Admission
         note=f"Gia hạn xét kết nạp: {clean_spaces(reason)}",
         evidence={"extended_to": file.next_deadline.isoformat()},
         recorded_by=_actor(user),
+        file_before=before,
     )
     return file
+
+
+# --- withdrawing a step recorded by mistake ----------------------------------------------------
+
+# The file's values a step before the decision may change; kept with each step so that
+# withdrawing it gives them back exactly.
+FILE_STATE = ("stage", "certificate_on", "received_on", "extended")
+
+
+def file_state(file: AdmissionFile) -> dict:
+    state = {name: getattr(file, name) for name in FILE_STATE}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in state.items()}
+
+
+def last_step(file: AdmissionFile) -> AdmissionStep | None:
+    """The last step still in force (the one a withdrawal would take back)."""
+    return file.steps.filter(withdrawn_at=None).order_by("-id").first()
+
+
+def _state_before(file: AdmissionFile, step: AdmissionStep) -> dict:
+    """The file's values before `step`: as kept with it, or (steps recorded before they were
+    kept) the stage of the step in force before it and the dates that stage sets cleared."""
+    if step.file_before:
+        return {
+            k: date.fromisoformat(v) if k.endswith("_on") and v else v
+            for k, v in step.file_before.items()
+        }
+    previous = file.steps.filter(withdrawn_at=None, id__lt=step.id).order_by("-id").first()
+    state = {"stage": previous.stage if previous else Stage.IDENTIFIED}
+    if step.evidence.get("extended_to"):
+        state["extended"] = False
+    elif step.stage == Stage.COURSE:
+        state["certificate_on"] = None
+    elif step.stage == Stage.RECEIVED:
+        state["received_on"] = None
+    return state
+
+
+@transaction.atomic
+def withdraw_last_step(file: AdmissionFile, *, reason: str, user=None) -> AdmissionFile:
+    """Take back the last step, recorded by mistake: it stays in the timeline marked withdrawn
+    with who/when/why, and the file returns to its values before it. Steps that wrote to the
+    member register (the decision and after) are corrected on the member's record instead."""
+    file = (
+        AdmissionFile.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=file.pk)
+    )
+    step = last_step(file)
+    problem = rules.withdrawal_problem(step.stage if step else None, is_first=is_first_step(step))
+    if problem:
+        raise DomainError(problem, "reason")
+    reason = clean_spaces(reason)
+    if not reason:
+        raise DomainError("Cần nêu lý do hủy bước ghi nhầm.", "reason")
+    if step.stage == Stage.CLOSED and _other_open_file(file):
+        raise DomainError("Người này đã có một hồ sơ kết nạp khác đang xét.", "reason")
+    for name, value in _state_before(file, step).items():
+        setattr(file, name, value)
+    refresh_deadline(file)
+    file.save()
+    step.withdrawn_at, step.withdrawn_by = timezone.now(), _actor(user)
+    step.withdrawal_reason = reason
+    step.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
+    return file
+
+
+def _other_open_file(file: AdmissionFile) -> bool:
+    return bool(file.id_number) and (
+        AdmissionFile.objects.filter(id_number=file.id_number)
+        .exclude(pk=file.pk)
+        .exclude(stage__in=rules.Stage.FINAL)
+        .exists()
+    )
+
+
+def is_first_step(step: AdmissionStep | None) -> bool:
+    return step is not None and not step.file.steps.filter(id__lt=step.id).exists()
 
 
 @transaction.atomic

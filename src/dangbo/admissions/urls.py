@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/steps/<int:step>/docx/", views.StepDocxView.as_view(), name="step_docx"),
     path("<int:pk>/step/<str:stage>/", views.StepView.as_view(), name="step"),
     path("<int:pk>/extend/", views.ExtendView.as_view(), name="extend"),
+    path("<int:pk>/withdraw/", views.WithdrawStepView.as_view(), name="withdraw"),
     path("<int:pk>/decision/", views.DecisionView.as_view(), name="decision"),
 ]

@@ -10,7 +10,7 @@ from django.views import View
 
 from dangbo.admissions import exports, forms, papers, rules, services
 from dangbo.admissions.filters import AdmissionFileFilter
-from dangbo.admissions.models import AdmissionFile, AdmissionTarget
+from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
 from dangbo.core.exports import XLSX, file_response, issued_document_response
@@ -69,9 +69,16 @@ class FileDetailView(ObjectDetailView):
         can_change = self.can("change", file)
         next_stages = rules.next_stages(file.stage, file.organization.org_type.is_grassroots)
         held = {code: self.can(code, file) for code in (rules.CELL_STEPS, "admissions.change")}
+        last = services.last_step(file)
+        withdrawable = (
+            last is not None
+            and not rules.withdrawal_problem(last.stage, is_first=services.is_first_step(last))
+            and self.can(rules.step_permission(last.stage), file)
+        )
         context.update(
             title=file.full_name,
-            steps=file.steps.select_related("recorded_by"),
+            steps=file.steps.select_related("recorded_by", "withdrawn_by"),
+            withdrawable=last if withdrawable else None,
             # Each next step the user may record: a cell secretary those up to the cell's vote.
             actions=[(s, Stage.LABELS[s]) for s in next_stages if held[rules.step_permission(s)]],
             can_change=can_change,
@@ -159,6 +166,35 @@ class StepView(ServiceFormView):
         file = services.record_step(
             self.object, self.kwargs["stage"], user=self.request.user, **form.service_data()
         )
+        return file.get_absolute_url()
+
+
+class WithdrawStepView(ServiceFormView):
+    """Take back the file's last step, recorded by mistake (kept in the timeline, marked)."""
+
+    model = AdmissionFile
+    form_class = forms.WithdrawStepForm
+    success_message = "Đã hủy bước ghi nhầm; hồ sơ trở về bước trước."
+
+    def dispatch(self, request, *args, **kwargs):
+        # Whoever may record the last step may take it back (a cell secretary the cell's).
+        stage = (
+            AdmissionStep.objects.filter(file_id=kwargs["pk"], withdrawn_at=None)
+            .order_by("-id")
+            .values_list("stage", flat=True)
+            .first()
+        )
+        self.permission_action = rules.step_permission(stage or "")
+        self.step_label = Stage.LABELS.get(stage, "")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"Hủy bước ghi nhầm: {self.step_label}"
+        return context
+
+    def perform(self, form):
+        file = services.withdraw_last_step(self.object, user=self.request.user, **form.cleaned_data)
         return file.get_absolute_url()
 
 
