@@ -149,7 +149,7 @@ RAW_REACH_ALLOWED = {
     "reviews/services/past_org_results.py": "bulk checks of org results, each row in memory",
     "imports/services.py": "bulk checks of imported rows test each row's org in memory",
     "imports/pipeline.py": "bulk checks of imported rows test each row's org in memory",
-    "core/exports.py": "IdentityMask tests each exported row's org path in memory",
+    "core/exports/text.py": "IdentityMask tests each exported row's org path in memory",
     "transfers/filters.py": "which side of a transfer (sending or receiving) is in reach",
     "transfers/hooks.py": "the home-page flags split by side through transfers.filters.on_side",
 }
