@@ -30,8 +30,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from dangbo.demo.meetings import generate_meetings  # noqa: E402
 from dangbo.meetings import queries  # noqa: E402
-from dangbo.meetings.demo import generate_meetings  # noqa: E402
 from dangbo.meetings.models import Attendance, Meeting  # noqa: E402
 from dangbo.organizations.models import Organization  # noqa: E402
 

@@ -145,10 +145,11 @@ RAW_REACH_ALLOWED = {
     "core/permissions.py": "defines it",
     "core/audit.py": "audit entries of every scoped model, for auditors: a union of restrict()",
     "members/views.py": "the member total reads the per-ancestor summary table by paths",
-    "reviews/services.py": "bulk checks of thousands of past results test each row in memory",
+    "reviews/services/past_results.py": "bulk checks of past results test each row in memory",
+    "reviews/services/past_org_results.py": "bulk checks of org results, each row in memory",
     "imports/services.py": "bulk checks of imported rows test each row's org in memory",
     "imports/pipeline.py": "bulk checks of imported rows test each row's org in memory",
-    "core/exports.py": "IdentityMask tests each exported row's org path in memory",
+    "core/exports/text.py": "IdentityMask tests each exported row's org path in memory",
     "transfers/filters.py": "which side of a transfer (sending or receiving) is in reach",
     "transfers/hooks.py": "the home-page flags split by side through transfers.filters.on_side",
 }

@@ -8,9 +8,10 @@ import pytest
 
 from dangbo.core.errors import DomainError
 from dangbo.core.models import Role, RoleAssignment
+from dangbo.demo import reviews as demo
 from dangbo.imports import services
 from dangbo.imports.rules import REVIEW_SHAPE
-from dangbo.reviews import demo, rules
+from dangbo.reviews import rules
 from dangbo.reviews import services as review_services
 from dangbo.reviews.models import MemberReview, OrgReview, ReviewStep, ReviewYear
 from tests import factories

@@ -1,7 +1,7 @@
 from datetime import date
 
+from dangbo.demo.meetings import generate_meetings
 from dangbo.meetings import queries
-from dangbo.meetings.demo import generate_meetings
 from dangbo.meetings.models import Attendance, CriterionScore, Meeting
 
 

@@ -11,6 +11,7 @@ from dangbo.members.models import Member, MemberEvent
 from dangbo.portal import services
 from dangbo.portal.hooks import meeting_replies
 from dangbo.portal.models import MemberAccount, Notification
+from dangbo.reviews import rules as review_rules
 from dangbo.reviews import services as review_services
 from dangbo.reviews.models import MemberReview
 from tests import factories
@@ -154,7 +155,7 @@ def test_own_task_and_self_assessment_go_through_their_services(portal):
     theirs = MemberReview.objects.get(member=portal["bob"])
     with pytest.raises(DomainError, match="không phải của"):
         services.self_assess(portal["alice"], theirs, text="...", grade="htt")
-    grade = review_services.rules.GRADES[2]
+    grade = review_rules.GRADES[2]
     services.self_assess(portal["alice"], mine, text="Hoàn thành tốt nhiệm vụ", grade=grade)
     mine.refresh_from_db()
     assert mine.self_grade == grade and mine.self_assessment

@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangbo.core.text import normalize
+from dangbo.demo import reviews as demo
 from dangbo.members.models import Member
-from dangbo.reviews import demo, services
+from dangbo.reviews import services
 from dangbo.reviews.models import Confirmation, ReviewYear
 from tests import factories
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from dangbo.core.errors import DomainError
+from dangbo.demo import reviews as demo
 from dangbo.members.models import Discipline
-from dangbo.reviews import demo, rules, services
+from dangbo.reviews import rules, services
 from dangbo.reviews.models import MemberReview, OrgReview, ReviewStep, ReviewYear
 from dangbo.reviews.services import PastResult
 from tests import factories

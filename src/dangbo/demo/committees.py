@@ -87,18 +87,9 @@ def _elect(rng, congress, org, body, held_on, people, seats, voters, rows):
     return people[:seats]
 
 
-@transaction.atomic
-def seed_committees(root: Organization, seed: int, today: date | None = None) -> int:
-    """Two terms for every org under `root`; returns the number of congresses written."""
-    rng = random.Random(seed)
-    today = today or timezone.localdate()
-    pools = Pools(root)
-    orgs = list(
-        Organization.objects.filter(path__startswith=root.path, is_active=True)
-        .select_related("org_type")
-        .order_by("path")
-    )
-    plans = []  # (org, term, congress, held_on, people chosen, committee size)
+def _plans(rng, orgs, pools) -> list:
+    """(org, congress number, held on, term name, member pool) of every congress to write."""
+    plans = []
     for org in orgs:
         pool = pools.of(org.path)
         if len(pool) < 3:
@@ -109,6 +100,11 @@ def seed_committees(root: Organization, seed: int, today: date | None = None) ->
         for number, held_on in enumerate(starts, start=1):
             name = f"{held_on.year}–{held_on.year + 5}"
             plans.append((org, number, held_on, name, pool))
+    return plans
+
+
+def _congresses(rng, plans) -> list[Congress]:
+    """The terms and their opening congresses, in bulk."""
     terms = Term.objects.bulk_create(
         Term(
             organization=org,
@@ -118,7 +114,7 @@ def seed_committees(root: Organization, seed: int, today: date | None = None) ->
         )
         for org, _, held_on, name, _ in plans
     )
-    congresses = Congress.objects.bulk_create(
+    return Congress.objects.bulk_create(
         Congress(
             organization=org,
             term=term,
@@ -129,59 +125,37 @@ def seed_committees(root: Organization, seed: int, today: date | None = None) ->
         )
         for (org, number, held_on, _, pool), term in zip(plans, terms, strict=True)
     )
-    rows = {"elections": [], "candidates": []}
-    posts = []  # (org, term, member_id, post, valid_from, election index)
-    secretaries = []
-    for (org, _, held_on, _, pool), congress in zip(plans, congresses, strict=True):
-        voters = congress.delegates_present
-        size = _committee_size(org, len(pool))
-        chosen = rng.sample(pool, min(len(pool), max(size, 2) + 2))
-        if size:
-            members = _elect(
-                rng, congress, org, Body.COMMITTEE, held_on, chosen, size, voters, rows
-            )
-            posts += [(congress, m, Body.COMMITTEE, len(rows["elections"]) - 1) for m in members]
-            committee_voters = size
-        else:
-            members, committee_voters = chosen, voters
-        secretary = _elect(
-            rng, congress, org, Body.SECRETARY, held_on, members[:1], 1, committee_voters, rows
-        )
-        posts.append((congress, secretary[0], Body.SECRETARY, len(rows["elections"]) - 1))
-        secretaries.append((org, congress, secretary[0]))
-        deputy = _elect(
-            rng,
-            congress,
-            org,
-            Body.DEPUTY_SECRETARY,
-            held_on,
-            members[1:2],
-            1,
-            committee_voters,
-            rows,
-        )
-        posts.append((congress, deputy[0], Body.DEPUTY_SECRETARY, len(rows["elections"]) - 1))
-        if size >= 9:
-            standing = _elect(
-                rng, congress, org, Body.STANDING, held_on, members[:5], 4, size, rows
-            )
-            posts += [(congress, m, Body.STANDING, len(rows["elections"]) - 1) for m in standing]
-        if not org.org_type.holds_members:
-            inspection = _elect(
-                rng, congress, org, Body.INSPECTION, held_on, members[-3:], 3, size, rows
-            )
-            posts += [
-                (congress, m, Body.INSPECTION, len(rows["elections"]) - 1) for m in inspection
-            ]
-    elections = Election.objects.bulk_create(rows["elections"], batch_size=2000)
-    Candidate.objects.bulk_create(
-        (
-            Candidate(election=election, member_id=member_id, votes=votes, elected=elected)
-            for election, member_id, votes, elected in rows["candidates"]
-        ),
-        batch_size=5000,
-    )
-    # Posts of the first term end when the second congress opens.
+
+
+def _elect_bodies(rng, congress, org, held_on, pool, rows, posts) -> int:
+    """The elections of one congress (committee, secretary, deputy, standing committee,
+    inspection committee) into `rows`, their posts into `posts`; returns the secretary."""
+    voters = congress.delegates_present
+    size = _committee_size(org, len(pool))
+    chosen = rng.sample(pool, min(len(pool), max(size, 2) + 2))
+
+    def elect(body, people, seats, voters):
+        elected = _elect(rng, congress, org, body, held_on, people, seats, voters, rows)
+        posts.extend((congress, m, body, len(rows["elections"]) - 1) for m in elected)
+        return elected
+
+    if size:
+        members = elect(Body.COMMITTEE, chosen, size, voters)
+        committee_voters = size
+    else:
+        members, committee_voters = chosen, voters
+    secretary = elect(Body.SECRETARY, members[:1], 1, committee_voters)
+    elect(Body.DEPUTY_SECRETARY, members[1:2], 1, committee_voters)
+    if size >= 9:
+        elect(Body.STANDING, members[:5], 4, size)
+    if not org.org_type.holds_members:
+        elect(Body.INSPECTION, members[-3:], 3, size)
+    return secretary[0]
+
+
+def _write_posts(plans, posts, elections) -> None:
+    """Post periods of the elected; those of the first term end when the second congress
+    opens."""
     next_start = {}
     for org, number, held_on, _, _ in plans:
         if number == 2:
@@ -207,6 +181,36 @@ def seed_committees(root: Organization, seed: int, today: date | None = None) ->
         ),
         batch_size=5000,
     )
+
+
+@transaction.atomic
+def seed_committees(root: Organization, seed: int, today: date | None = None) -> int:
+    """Two terms for every org under `root`; returns the number of congresses written."""
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    pools = Pools(root)
+    orgs = list(
+        Organization.objects.filter(path__startswith=root.path, is_active=True)
+        .select_related("org_type")
+        .order_by("path")
+    )
+    plans = _plans(rng, orgs, pools)
+    congresses = _congresses(rng, plans)
+    rows = {"elections": [], "candidates": []}
+    posts = []  # (congress, member_id, body, election index)
+    secretaries = []
+    for (org, _, held_on, _, pool), congress in zip(plans, congresses, strict=True):
+        secretary = _elect_bodies(rng, congress, org, held_on, pool, rows, posts)
+        secretaries.append((org, congress, secretary))
+    elections = Election.objects.bulk_create(rows["elections"], batch_size=2000)
+    Candidate.objects.bulk_create(
+        (
+            Candidate(election=election, member_id=member_id, votes=votes, elected=elected)
+            for election, member_id, votes, elected in rows["candidates"]
+        ),
+        batch_size=5000,
+    )
+    _write_posts(plans, posts, elections)
     _agency_posts(rng, secretaries)
     _changes(rng, orgs[:40], today)
     _scope(root)

@@ -31,15 +31,8 @@ class Statistics:
     org_discipline: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Statistics:
-    """Inspections by kind and target, violations, remedies, cases and discipline by form for
-    the subtree at `root_path` in the years [year_from, year_to]."""
-    start, end = date(year_from, 1, 1), date(year_to, 12, 31)
-    inspections = Inspection.objects.filter(
-        organization__path__startswith=root_path,
-        programme__year__gte=year_from,
-        programme__year__lte=year_to,
-    )
+def _inspection_rows(inspections) -> tuple[list[dict], dict]:
+    """Planned, done and with violations per kind × target kind, and their totals."""
     counts = {
         (row["kind"], row["target_kind"]): row
         for row in inspections.values("kind", "target_kind")
@@ -50,7 +43,7 @@ def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Sta
         )
         .order_by()
     }
-    result = Statistics()
+    rows = []
     totals = dict(planned=0, done=0, violations=0)
     for kind, kind_label in Kind.choices:
         for target, target_label in TargetKind.choices:
@@ -58,7 +51,7 @@ def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Sta
             figures = {key: row.get(key, 0) for key in totals}
             for key, value in figures.items():
                 totals[key] += value
-            result.rows.append(
+            rows.append(
                 dict(
                     kind=kind,
                     kind_label=kind_label,
@@ -67,7 +60,31 @@ def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Sta
                     **figures,
                 )
             )
-    result.totals = totals
+    return rows, totals
+
+
+def _by_form(queryset, choices) -> list[tuple[str, str, int]]:
+    """(code, label, count) of the unannulled disciplines of `queryset` for every form."""
+    forms = dict(
+        queryset.filter(annulled_on__isnull=True)
+        .values_list("form")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(code, label, forms.get(code, 0)) for code, label in choices]
+
+
+def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Statistics:
+    """Inspections by kind and target, violations, remedies, cases and discipline by form for
+    the subtree at `root_path` in the years [year_from, year_to]."""
+    start, end = date(year_from, 1, 1), date(year_to, 12, 31)
+    inspections = Inspection.objects.filter(
+        organization__path__startswith=root_path,
+        programme__year__gte=year_from,
+        programme__year__lte=year_to,
+    )
+    result = Statistics()
+    result.rows, result.totals = _inspection_rows(inspections)
     result.remedies = Remedy.objects.filter(inspection__in=inspections.values("pk")).aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=Remedy.Status.DONE)),
@@ -87,30 +104,16 @@ def statistics(root_path: str, year_from: int, year_to: int, today: date) -> Sta
         answered=Count("id", filter=Q(status=Complaint.Status.ANSWERED)),
         overdue=Count("id", filter=~Q(status=Complaint.Status.ANSWERED) & Q(due_on__lt=today)),
     )
-    member_forms = dict(
+    result.member_discipline = _by_form(
         Discipline.objects.filter(
-            member__org_path__startswith=root_path,
-            decided_on__range=(start, end),
-            annulled_on__isnull=True,
-        )
-        .values_list("form")
-        .annotate(n=Count("id"))
-        .order_by()
+            member__org_path__startswith=root_path, decided_on__range=(start, end)
+        ),
+        DisciplineForm.choices,
     )
-    result.member_discipline = [
-        (code, label, member_forms.get(code, 0)) for code, label in DisciplineForm.choices
-    ]
-    org_forms = dict(
+    result.org_discipline = _by_form(
         OrgDiscipline.objects.filter(
-            organization__path__startswith=root_path,
-            decided_on__range=(start, end),
-            annulled_on__isnull=True,
-        )
-        .values_list("form")
-        .annotate(n=Count("id"))
-        .order_by()
+            organization__path__startswith=root_path, decided_on__range=(start, end)
+        ),
+        OrgDisciplineForm.choices,
     )
-    result.org_discipline = [
-        (code, label, org_forms.get(code, 0)) for code, label in OrgDisciplineForm.choices
-    ]
     return result

@@ -329,17 +329,9 @@ def _delta(name: str, to_month: int, before: int):
 _SUMMED = (*tally.FIELDS[:12],)
 
 
-def subtree_stats(
-    root: Organization, year: int, from_month: int, to_month: int, threshold, today=None
-) -> tuple[list[StatsRow], StatsRow]:
-    """The figures of `subtree_stats_live`, read from the cumulative month tallies: per cell
-    the row of `to_month` (and of the last month already over) minus the row before the
-    period (and before its first whole quarter), then summed per child of `root` in the
-    database — three small queries, a row per child back (not per cell). Meetings under the
-    attendance threshold are judged by the threshold in force for their cell on their day."""
-    today = today or timezone.localdate()
-    due, months, running = _period(year, from_month, to_month, today)
-    threshold = Decimal(str(threshold))
+def _child_rows(root: Organization, months: int, threshold: Decimal):
+    """The empty StatsRow of each child of `root` (root itself when it holds members), keyed
+    by path, and the width of a child's path."""
     holds = root.org_type.holds_members
     width = len(root.path) + (0 if holds else Organization.steplen)
     nodes = (
@@ -355,13 +347,18 @@ def subtree_stats(
         n.path: StatsRow(path=n.path, name=n.name, pk=n.pk, months=months, threshold=threshold)
         for n in nodes
     }
+    return rows, width
 
-    def row(path):
-        if path not in rows:
-            rows[path] = StatsRow(path=path, months=months, threshold=threshold)
-        return rows[path]
 
-    for child, cells in (
+def _row(rows: dict, path: str, months: int, threshold: Decimal) -> StatsRow:
+    if path not in rows:
+        rows[path] = StatsRow(path=path, months=months, threshold=threshold)
+    return rows[path]
+
+
+def _cells_per_child(root: Organization, width: int):
+    """(child path, active cells under it)."""
+    return (
         Organization.objects.filter(
             path__startswith=root.path, org_type__holds_members=True, is_active=True
         )
@@ -369,13 +366,12 @@ def subtree_stats(
         .annotate(n=Count("id"))
         .order_by()
         .values_list("child", "n")
-    ):
-        row(child).cells += cells
+    )
 
-    quarters = rules.required_quarters(from_month, due)
-    quarter_base = 3 * ((from_month + 4) // 3 - 1)  # the month before the first whole quarter
-    before = from_month - 1
-    due = max(due, before)  # nothing over yet: the deltas at `due` are 0
+
+def _tally_sums(root, year, to_month, due, before, quarter_base, width, months, quarters) -> list:
+    """Per child of `root`: the summed period deltas of the cells' month tallies, then the
+    cells meeting every due month and every due quarter (one grouped query)."""
     per_cell = (
         MonthTally.objects.filter(
             year=year,
@@ -406,24 +402,51 @@ def subtree_stats(
         f"FROM ({inner}) t WHERE t.held > 0 GROUP BY 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (width, months, len(quarters), *params))
-        per_child = cursor.fetchall()
+        cursor.execute(sql, (width, months, quarters, *params))
+        return cursor.fetchall()
+
+
+def _add_figures(r: StatsRow, figures) -> None:
+    values = dict(zip((*_SUMMED, "regular_due"), figures, strict=True))
+    r.held += int(values["held"])
+    r.held_regular += int(values["regular"])
+    r.held_regular_due += int(values["regular_due"])
+    r.held_thematic += int(values["thematic"])
+    r.attended += int(values["attended"])
+    r.attendance_expected += int(values["expected"])
+    r.low_attendance_meetings += int(values["low"])
+    r.scored += int(values["scored"])
+    r.score_sum += Decimal(str(values["score_sum"] or 0)).quantize(Decimal("0.1"))
+    for code in GRADES:
+        r.grades[code] += int(values[f"g_{code}"])
+
+
+def subtree_stats(
+    root: Organization, year: int, from_month: int, to_month: int, threshold, today=None
+) -> tuple[list[StatsRow], StatsRow]:
+    """The figures of `subtree_stats_live`, read from the cumulative month tallies: per cell
+    the row of `to_month` (and of the last month already over) minus the row before the
+    period (and before its first whole quarter), then summed per child of `root` in the
+    database — three small queries, a row per child back (not per cell). Meetings under the
+    attendance threshold are judged by the threshold in force for their cell on their day."""
+    today = today or timezone.localdate()
+    due, months, running = _period(year, from_month, to_month, today)
+    threshold = Decimal(str(threshold))
+    rows, width = _child_rows(root, months, threshold)
+    for child, cells in _cells_per_child(root, width):
+        _row(rows, child, months, threshold).cells += cells
+
+    quarters = rules.required_quarters(from_month, due)
+    quarter_base = 3 * ((from_month + 4) // 3 - 1)  # the month before the first whole quarter
+    before = from_month - 1
+    due = max(due, before)  # nothing over yet: the deltas at `due` are 0
+    per_child = _tally_sums(
+        root, year, to_month, due, before, quarter_base, width, months, len(quarters)
+    )
     complete_months: dict[str, int] = {}
     complete_quarters: dict[str, int] = {}
     for child, *figures, full_months, full_quarters in per_child:
-        r = row(child)
-        values = dict(zip((*_SUMMED, "regular_due"), figures, strict=True))
-        r.held += int(values["held"])
-        r.held_regular += int(values["regular"])
-        r.held_regular_due += int(values["regular_due"])
-        r.held_thematic += int(values["thematic"])
-        r.attended += int(values["attended"])
-        r.attendance_expected += int(values["expected"])
-        r.low_attendance_meetings += int(values["low"])
-        r.scored += int(values["scored"])
-        r.score_sum += Decimal(str(values["score_sum"] or 0)).quantize(Decimal("0.1"))
-        for code in GRADES:
-            r.grades[code] += int(values[f"g_{code}"])
+        _add_figures(_row(rows, child, months, threshold), figures)
         complete_months[child] = int(full_months)
         complete_quarters[child] = int(full_quarters)
     return _finish(

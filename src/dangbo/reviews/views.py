@@ -30,6 +30,7 @@ from dangbo.reviews.models import (
     ReviewYear,
 )
 from dangbo.reviews.services import ScoreRow
+from dangbo.reviews.services.confirmation import _committee_reviews
 
 ORG_REVIEW_RELATED = ("organization__org_type", "review_year__organization")
 
@@ -307,7 +308,7 @@ class ConfirmView(OrgReviewMixin, View):
     def render_panel(self, request, grades=None, outstanding=False, error=None, extra=None):
         review_year, org = self.org_review.review_year, self.org_review.organization
         panel = services.quota_panel(review_year, org, grades, outstanding)
-        reviews = list(services._committee_reviews(review_year, org))
+        reviews = list(_committee_reviews(review_year, org))
         lines = [
             {
                 "review": r,

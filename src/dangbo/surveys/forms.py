@@ -2,17 +2,12 @@
 check the rules."""
 
 from django import forms
+from django.apps import apps
 
 from dangbo.core.forms import CleanTextMixin, scoped
 from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, Visit
-
-
-def _model(label):
-    from django.apps import apps
-
-    return apps.get_model(*label.split("."))
 
 
 class CampaignForm(UserFormMixin, forms.Form):
@@ -42,8 +37,8 @@ class CampaignForm(UserFormMixin, forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(
             is_active=True, org_type__holds_members=False
         ).order_by("path")
-        documents = _model("programmes.Document").objects.order_by("-issued_on", "-id")
-        programmes = _model("programmes.Programme").objects.order_by("-starts_on", "-id")
+        documents = apps.get_model("programmes", "Document").objects.order_by("-issued_on", "-id")
+        programmes = apps.get_model("programmes", "Programme").objects.order_by("-starts_on", "-id")
         self.fields["document"].queryset = documents
         self.fields["programme"].queryset = programmes
         scoped(self.fields["document"], "programmes.view")

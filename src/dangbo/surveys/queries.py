@@ -90,17 +90,11 @@ class Results:
         return [q for q in self.questions if q.verdict == "not_worked"]
 
 
-def results(version, *, thresholds: dict | None = None, text_limit: int | None = 50) -> Results:
-    """All results of one questionnaire version, with every figure of fewer respondents than
-    the k-anonymity floor (`surveys.min_group_respondents`) hidden (`rules.hidden_columns`):
-    screens, exports and the API all read this."""
-    thresholds = thresholds or {}
-    k = int(thresholds.get("surveys.min_group_respondents", rules.MIN_GROUP_RESPONDENTS))
-    questions = list(version.questions.all())
-    groups = list(version.groups.all())
-    responses = Response.objects.filter(version=version)
+def _columns(version, groups) -> tuple[dict, list[Column], list[Column]]:
+    """Responses per column (everyone, each group, each org type) and the breakdown columns."""
     per_column = defaultdict(int)
     type_ids = set()
+    responses = Response.objects.filter(version=version)
     for row in responses.values("group_id", "org_type_id").annotate(n=Count("id")).order_by():
         per_column[(ALL,)] += row["n"]
         per_column[("group", row["group_id"])] += row["n"]
@@ -112,15 +106,13 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
         Column(("type", pk), types.get(pk, "Không rõ tổ chức"))
         for pk in sorted(type_ids, key=lambda pk: (pk is None, types.get(pk, ""), pk or 0))
     ]
-    columns = [Column((ALL,), "Chung"), *group_columns, *type_columns]
-    breakdowns = [
-        list(range(1, 1 + len(group_columns))),
-        list(range(1 + len(group_columns), len(columns))),
-    ]
+    return per_column, group_columns, type_columns
 
+
+def _answer_counts(kinds: dict) -> tuple[dict, dict]:
+    """Counts of every option/value and respondents, by (question, column key[, bucket])."""
     counts: dict[tuple, int] = defaultdict(int)
     respondents: dict[tuple, int] = defaultdict(int)
-    kinds = {q.pk: q.kind for q in questions}
     closed = [pk for pk, kind in kinds.items() if kind != QuestionKind.TEXT]
     multiple = [pk for pk, kind in kinds.items() if kind == QuestionKind.MULTIPLE]
     text_questions = [pk for pk, kind in kinds.items() if kind == QuestionKind.TEXT]
@@ -146,7 +138,11 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
         ):
             for key in _keys(row):
                 respondents[(row["question_id"], key)] += row["n"]
+    return counts, respondents
 
+
+def _texts(text_questions: list, text_limit: int | None) -> dict:
+    """The free-text answers of each text question, in entry order (up to `text_limit`)."""
     texts = defaultdict(list)
     for pk in text_questions if text_limit != 0 else []:
         listing = (
@@ -156,6 +152,68 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
             .order_by("id")
         )
         texts[pk] = list(listing if text_limit is None else listing[:text_limit])
+    return texts
+
+
+def _text_result(result: QuestionResult, answered, hidden, columns, texts) -> None:
+    result.text_count = answered[0]
+    result.texts = [] if hidden[0] else texts[result.question.pk]
+    hidden_groups = {
+        c.key[1] for c, h in zip(columns, hidden, strict=True) if h and c.key[0] == "group"
+    }
+    for answer in result.texts:  # a group under the floor is not named
+        group = answer.response.group
+        answer.group_label = "" if group.pk in hidden_groups else group.name
+
+
+def _closed_rows(result: QuestionResult, answered, hidden, columns, counts) -> None:
+    question = result.question
+    buckets = (
+        list(enumerate(question.options, start=1))
+        if question.kind != QuestionKind.SCALE
+        else [(v, str(v)) for v in range(rules.SCALE_MIN, rules.SCALE_MAX + 1)]
+    )
+    for bucket, label in buckets:
+        n = [counts[(question.pk, c.key, bucket)] for c in columns]
+        shares = [rules.share(x, t) for x, t in zip(n, answered, strict=True)]
+        result.rows.append(Row(label, _mask(n, hidden), _mask(shares, hidden)))
+
+
+def _scale_verdict(result: QuestionResult, answered, hidden, columns, counts, thresholds):
+    question = result.question
+    averages = [
+        rules.scale_average(
+            {v: counts[(question.pk, c.key, v)] for v in range(1, rules.SCALE_MAX + 1)}
+        )
+        for c in columns
+    ]
+    result.averages = _mask(averages, hidden)
+    result.verdict = rules.verdict(
+        result.averages[0],
+        answered[0],
+        thresholds.get("surveys.worked_min_average", rules.WORKED_MIN_AVERAGE),
+        thresholds.get("surveys.not_worked_max_average", rules.NOT_WORKED_MAX_AVERAGE),
+        thresholds.get("surveys.min_answers_for_verdict", rules.MIN_ANSWERS_FOR_VERDICT),
+    )
+
+
+def results(version, *, thresholds: dict | None = None, text_limit: int | None = 50) -> Results:
+    """All results of one questionnaire version, with every figure of fewer respondents than
+    the k-anonymity floor (`surveys.min_group_respondents`) hidden (`rules.hidden_columns`):
+    screens, exports and the API all read this."""
+    thresholds = thresholds or {}
+    k = int(thresholds.get("surveys.min_group_respondents", rules.MIN_GROUP_RESPONDENTS))
+    questions = list(version.questions.all())
+    groups = list(version.groups.all())
+    per_column, group_columns, type_columns = _columns(version, groups)
+    columns = [Column((ALL,), "Chung"), *group_columns, *type_columns]
+    breakdowns = [
+        list(range(1, 1 + len(group_columns))),
+        list(range(1 + len(group_columns), len(columns))),
+    ]
+    kinds = {q.pk: q.kind for q in questions}
+    counts, respondents = _answer_counts(kinds)
+    texts = _texts([pk for pk, kind in kinds.items() if kind == QuestionKind.TEXT], text_limit)
 
     out = []
     for question in questions:
@@ -163,39 +221,11 @@ def results(version, *, thresholds: dict | None = None, text_limit: int | None =
         hidden = rules.hidden_columns(answered, breakdowns, k)
         result = QuestionResult(question, _mask(answered, hidden), hidden=hidden)
         if question.kind == QuestionKind.TEXT:
-            result.text_count = answered[0]
-            result.texts = [] if hidden[0] else texts[question.pk]
-            hidden_groups = {
-                c.key[1] for c, h in zip(columns, hidden, strict=True) if h and c.key[0] == "group"
-            }
-            for answer in result.texts:  # a group under the floor is not named
-                group = answer.response.group
-                answer.group_label = "" if group.pk in hidden_groups else group.name
+            _text_result(result, answered, hidden, columns, texts)
         else:
-            buckets = (
-                list(enumerate(question.options, start=1))
-                if question.kind != QuestionKind.SCALE
-                else [(v, str(v)) for v in range(rules.SCALE_MIN, rules.SCALE_MAX + 1)]
-            )
-            for bucket, label in buckets:
-                n = [counts[(question.pk, c.key, bucket)] for c in columns]
-                shares = [rules.share(x, t) for x, t in zip(n, answered, strict=True)]
-                result.rows.append(Row(label, _mask(n, hidden), _mask(shares, hidden)))
+            _closed_rows(result, answered, hidden, columns, counts)
         if question.kind == QuestionKind.SCALE:
-            averages = [
-                rules.scale_average(
-                    {v: counts[(question.pk, c.key, v)] for v in range(1, rules.SCALE_MAX + 1)}
-                )
-                for c in columns
-            ]
-            result.averages = _mask(averages, hidden)
-            result.verdict = rules.verdict(
-                result.averages[0],
-                answered[0],
-                thresholds.get("surveys.worked_min_average", rules.WORKED_MIN_AVERAGE),
-                thresholds.get("surveys.not_worked_max_average", rules.NOT_WORKED_MAX_AVERAGE),
-                thresholds.get("surveys.min_answers_for_verdict", rules.MIN_ANSWERS_FOR_VERDICT),
-            )
+            _scale_verdict(result, answered, hidden, columns, counts, thresholds)
         out.append(result)
     by_column = [per_column[c.key] for c in columns]
     hidden_responses = rules.hidden_columns(by_column, breakdowns, k)

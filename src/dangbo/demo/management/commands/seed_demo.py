@@ -6,17 +6,17 @@ from django.db import connection
 from dangbo.demo.generator import SIZES, plan_tree
 from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.lifecycle import seed_lifecycle
+from dangbo.demo.meetings import generate_meetings
 from dangbo.demo.modules import seed_modules
 from dangbo.demo.portal import seed_portal
+from dangbo.demo.reviews import seed_history as seed_review_history
 from dangbo.demo.surveys import seed_surveys
 from dangbo.demo.users import DEMO_PASSWORD, create_demo_users
 from dangbo.demo.writer import BULK_TABLES, BULK_THRESHOLD, write_all
-from dangbo.meetings.demo import generate_meetings
 from dangbo.members import summary
 from dangbo.organizations.models import Organization
 from dangbo.reports import summaries as report_summaries
 from dangbo.reports import upkeep
-from dangbo.reviews.demo import seed_history as seed_review_history
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.demo import reviews as demo
 from dangbo.organizations.models import Organization
-from dangbo.reviews import demo, services
+from dangbo.reviews import services
 from dangbo.reviews.models import ReviewYear
 
 

@@ -96,6 +96,74 @@ def _split(total: Decimal, criteria) -> dict:
     return {k: str(v) for k, v in scores.items()}
 
 
+def _member_grades(present, reference, shares, unit_width, rng):
+    """The grade of each member classified in the year (admitted 6 months before the
+    reference date), Excellent spread over the confirming units within their quotas: grade by
+    member id, the good-or-better members by unit, the units judged outstanding."""
+    classified = [m for m in present if months_between(m[3], reference) >= 6]
+    counts = allocate(len(classified), shares)
+    pool = list(classified)
+    rng.shuffle(pool)
+    grade_of = {}
+    for grade in (K, C):
+        for m in pool[: counts[grade]]:
+            grade_of[m[0]] = grade
+        pool = pool[counts[grade] :]
+    units = defaultdict(list)
+    for m in pool:
+        units[m[2][:unit_width]].append(m)
+    outstanding = {key for key in units if rng.random() < 0.35}
+    excellent = _spread_excellent(units, counts[E], outstanding, rng)
+    for key, unit in units.items():
+        rng.shuffle(unit)
+        for index, m in enumerate(unit):
+            grade_of[m[0]] = E if index < excellent.get(key, 0) else G
+    return grade_of, units, outstanding
+
+
+def _member_review(review_year, m, grade, criteria, rng, now) -> MemberReview:
+    """A final member review (scored and confirmed through every step), or an exempt one."""
+    review = MemberReview(
+        review_year=review_year,
+        member_id=m[0],
+        organization_id=m[1],
+        exemption="" if grade else rules.RECENTLY_ADMITTED,
+    )
+    if grade:
+        total, done, exceed = _score_for(grade, rng)
+        review.scores = _split(total, criteria)
+        general, task = rules.split_total(
+            {k: Decimal(v) for k, v in review.scores.items()},
+            [(c.code, c.group, c.max_points) for c in criteria],
+        )
+        review.general_score, review.task_score, review.total_score = general, task, total
+        review.all_tasks_done, review.exceed_percent = done, exceed
+        review.proposed_grade = review.cell_grade = grade
+        review.committee_grade = review.final_grade = grade
+        review.self_grade = grade
+        review.scored_at = review.cell_at = review.committee_at = review.final_at = now
+    return review
+
+
+def _confirmations(review_year, units, grade_of, outstanding, orgs, user) -> None:
+    for key, unit in units.items():
+        good = sum(1 for m in unit if grade_of[m[0]] == G)
+        best = sum(1 for m in unit if grade_of[m[0]] == E)
+        percent = 25 if key in outstanding else 20
+        org = next((o for o in orgs if o.path == key), None)
+        if org is not None:
+            Confirmation.objects.create(
+                review_year=review_year,
+                organization=org,
+                outstanding_unit=key in outstanding,
+                excellent_count=best,
+                good_count=good,
+                quota_percent=percent,
+                quota_limit=rules.excellent_limit(good, percent),
+                confirmed_by=user,
+            )
+
+
 @transaction.atomic
 def seed_history(root: Organization, seed: int = 1, years=SEED_SHARES, user=None) -> list:
     """Write closed review years for `root` (one per entry of `years`) and open OPEN_YEAR."""
@@ -130,66 +198,17 @@ def seed_history(root: Organization, seed: int = 1, years=SEED_SHARES, user=None
         )
         created.append(review_year)
         present = [m for m in members if m[3] <= reference]
-        classified = [m for m in present if months_between(m[3], reference) >= 6]
-        counts = allocate(len(classified), member_shares)
-        pool = list(classified)
-        rng.shuffle(pool)
-        grade_of = {}
-        for grade in (K, C):
-            for m in pool[: counts[grade]]:
-                grade_of[m[0]] = grade
-            pool = pool[counts[grade] :]
-        units = defaultdict(list)
-        for m in pool:
-            units[m[2][:unit_width]].append(m)
-        outstanding = {key for key in units if rng.random() < 0.35}
-        excellent = _spread_excellent(units, counts[E], outstanding, rng)
-        for key, unit in units.items():
-            rng.shuffle(unit)
-            for index, m in enumerate(unit):
-                grade_of[m[0]] = E if index < excellent.get(key, 0) else G
-        rows = []
-        for m in present:
-            grade = grade_of.get(m[0], "")
-            review = MemberReview(
-                review_year=review_year,
-                member_id=m[0],
-                organization_id=m[1],
-                exemption="" if grade else rules.RECENTLY_ADMITTED,
-            )
-            if grade:
-                total, done, exceed = _score_for(grade, rng)
-                review.scores = _split(total, member_criteria)
-                general, task = rules.split_total(
-                    {k: Decimal(v) for k, v in review.scores.items()},
-                    [(c.code, c.group, c.max_points) for c in member_criteria],
-                )
-                review.general_score, review.task_score, review.total_score = general, task, total
-                review.all_tasks_done, review.exceed_percent = done, exceed
-                review.proposed_grade = review.cell_grade = grade
-                review.committee_grade = review.final_grade = grade
-                review.self_grade = grade
-                review.scored_at = review.cell_at = review.committee_at = review.final_at = now
-            rows.append(review)
+        grade_of, units, outstanding = _member_grades(
+            present, reference, member_shares, unit_width, rng
+        )
+        rows = [
+            _member_review(review_year, m, grade_of.get(m[0], ""), member_criteria, rng, now)
+            for m in present
+        ]
         MemberReview.objects.bulk_create(rows, batch_size=2000)
         _org_reviews(review_year, orgs, org_shares, org_criteria, rng, now)
         services.tally_members(review_year)
-        for key, unit in units.items():
-            good = sum(1 for m in unit if grade_of[m[0]] == G)
-            best = sum(1 for m in unit if grade_of[m[0]] == E)
-            percent = 25 if key in outstanding else 20
-            org = next((o for o in orgs if o.path == key), None)
-            if org is not None:
-                Confirmation.objects.create(
-                    review_year=review_year,
-                    organization=org,
-                    outstanding_unit=key in outstanding,
-                    excellent_count=best,
-                    good_count=good,
-                    quota_percent=percent,
-                    quota_limit=rules.excellent_limit(good, percent),
-                    confirmed_by=user,
-                )
+        _confirmations(review_year, units, grade_of, outstanding, orgs, user)
         ReviewStep.objects.create(
             review_year=review_year,
             kind=ReviewStep.Kind.CLOSED,

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from dangbo.meetings.demo import generate_meetings
+from dangbo.demo.meetings import generate_meetings
 
 
 class Command(BaseCommand):

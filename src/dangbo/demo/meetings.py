@@ -74,6 +74,116 @@ def _meeting_day(year: int, month: int, rng: random.Random, taken: set) -> date:
     return date(year, month, 28)
 
 
+def _roster(rng: random.Random) -> tuple[dict[int, list[int]], set[int]]:
+    """Active members by cell, and the few chronic absentees."""
+    roster: dict[int, list[int]] = defaultdict(list)
+    for member_id, org_id in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+        "pk", "organization_id"
+    ):
+        roster[org_id].append(member_id)
+    chronic = {m for ids in roster.values() for m in ids if rng.random() < 0.006}
+    return roster, chronic
+
+
+def _month_kinds(rng: random.Random, month: int, separate_thematic: bool) -> list[str]:
+    kinds = []
+    if rng.random() > 0.03:  # a few months are missed
+        quarter_end = month % 3 == 0
+        if quarter_end and not separate_thematic:
+            kinds.append(rules.COMBINED)
+        else:
+            kinds.append(rules.REGULAR)
+        if quarter_end and separate_thematic:
+            kinds.append(rules.THEMATIC)
+    return kinds
+
+
+def _statuses(rng: random.Random, members: list[int], chronic: set) -> dict[int, tuple[str, str]]:
+    statuses = {}
+    for member_id in members:
+        roll = rng.random()
+        if member_id in chronic and roll < 0.85:
+            statuses[member_id] = ("unexcused", "")
+        elif roll < 0.90:
+            statuses[member_id] = ("present", "")
+        elif roll < 0.94:
+            statuses[member_id] = ("online", "")
+        elif roll < 0.99:
+            statuses[member_id] = ("excused", rng.choice(["Ốm", "Đi công tác"]))
+        else:
+            statuses[member_id] = ("unexcused", "")
+    return statuses
+
+
+def _meeting(rng, cell_id, kind, day, members, statuses, quality, criteria_set, score_share):
+    """One held meeting of the cell on `day`, its figures drawn from `statuses`."""
+    counts = rules.count_attendance(s for s, _ in statuses.values())
+    minimum = rules.minimum_minutes(kind)
+    minutes = minimum - rng.randint(5, 30) if rng.random() < 0.05 else minimum + rng.randint(0, 45)
+    start = timezone.make_aware(datetime.combine(day, time(8, 0)))
+    score = None
+    if criteria_set is not None and rng.random() < score_share:
+        score = Decimal(str(max(30.0, min(100.0, rng.gauss(quality, 6))))).quantize(Decimal("0.1"))
+    return Meeting(
+        organization_id=cell_id,
+        kind=kind,
+        status=MeetingStatus.HELD,
+        planned_on=day,
+        topic=f"Chuyên đề quý {rules.quarter_of(day.month)}"
+        if kind in rules.THEMATIC_KINDS
+        else "",
+        agenda="Đánh giá kết quả tháng; phương hướng nhiệm vụ tháng tới.",
+        started_at=start,
+        ended_at=start + timedelta(minutes=minutes),
+        chair_id=members[0],
+        secretary_id=members[1] if len(members) > 1 else members[0],
+        expected_count=counts.expected,
+        attended_count=counts.attended,
+        excused_count=counts.excused,
+        unexcused_count=counts.unexcused,
+        score=score,
+        criteria_set=criteria_set if score is not None else None,
+        grade=rules.grade_for(score) if score is not None else "",
+    )
+
+
+def _write_scores(meetings: list[Meeting], criteria: dict) -> None:
+    """Criterion scores of the scored meetings, in proportion to their total."""
+    CriterionScore.objects.bulk_create(
+        (
+            CriterionScore(
+                meeting_id=meeting.pk,
+                criterion=c,
+                points=(c.max_points * meeting.score / 100).quantize(Decimal("0.1")),
+            )
+            for meeting in meetings
+            if meeting.score is not None
+            for c in criteria[meeting.criteria_set_id]
+        ),
+        batch_size=5000,
+    )
+
+
+def _invite_superiors(rng: random.Random, meetings: list[Meeting]) -> list[InvitedSuperior]:
+    superiors = []
+    for meeting in meetings:
+        if rng.random() < 0.25:
+            name, position = rng.choice(SUPERIOR_NAMES)
+            online = rng.random() < 0.3
+            superiors.append(
+                InvitedSuperior(
+                    meeting=meeting,
+                    full_name=name,
+                    position=position,
+                    mode="online" if online else "in_person",
+                    online_link="https://hop.dangbo.example/phong" if online else "",
+                    attended=rng.random() < 0.85,
+                ).copy_meeting(meeting)
+            )
+    InvitedSuperior.objects.bulk_create(superiors, batch_size=5000)
+    return superiors
+
+
 @transaction.atomic
 def generate_meetings(
     *,
@@ -95,12 +205,7 @@ def generate_meetings(
         .order_by("path")
         .values_list("pk", "path")
     )
-    roster: dict[int, list[int]] = defaultdict(list)
-    for member_id, org_id in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list(
-        "pk", "organization_id"
-    ):
-        roster[org_id].append(member_id)
-    chronic = {m for ids in roster.values() for m in ids if rng.random() < 0.006}
+    roster, chronic = _roster(rng)
     sets = list(CriteriaSet.objects.filter(valid_to__isnull=True).select_related("organization"))
     criteria = {s.pk: list(s.criteria.all()) for s in sets}
     calendar = _months_ending(end, months)
@@ -116,104 +221,33 @@ def generate_meetings(
         criteria_set = max(matches, key=lambda s: len(s.organization.path)) if matches else None
         taken: set[date] = set()
         for year, month in calendar:
-            kinds = []
-            if rng.random() > 0.03:  # a few months are missed
-                quarter_end = month % 3 == 0
-                if quarter_end and not separate_thematic:
-                    kinds.append(rules.COMBINED)
-                else:
-                    kinds.append(rules.REGULAR)
-                if quarter_end and separate_thematic:
-                    kinds.append(rules.THEMATIC)
-            for kind in kinds:
+            for kind in _month_kinds(rng, month, separate_thematic):
                 day = _meeting_day(year, month, rng, taken)
                 taken.add(day)
-                statuses = {}
-                for member_id in members:
-                    roll = rng.random()
-                    if member_id in chronic and roll < 0.85:
-                        statuses[member_id] = ("unexcused", "")
-                    elif roll < 0.90:
-                        statuses[member_id] = ("present", "")
-                    elif roll < 0.94:
-                        statuses[member_id] = ("online", "")
-                    elif roll < 0.99:
-                        statuses[member_id] = ("excused", rng.choice(["Ốm", "Đi công tác"]))
-                    else:
-                        statuses[member_id] = ("unexcused", "")
-                counts = rules.count_attendance(s for s, _ in statuses.values())
-                minimum = rules.minimum_minutes(kind)
-                minutes = (
-                    minimum - rng.randint(5, 30)
-                    if rng.random() < 0.05
-                    else minimum + rng.randint(0, 45)
-                )
-                start = timezone.make_aware(datetime.combine(day, time(8, 0)))
-                score = None
-                if criteria_set is not None and rng.random() < score_share:
-                    score = Decimal(str(max(30.0, min(100.0, rng.gauss(quality, 6))))).quantize(
-                        Decimal("0.1")
-                    )
+                statuses = _statuses(rng, members, chronic)
                 meetings.append(
-                    Meeting(
-                        organization_id=cell_id,
-                        kind=kind,
-                        status=MeetingStatus.HELD,
-                        planned_on=day,
-                        topic=f"Chuyên đề quý {rules.quarter_of(month)}"
-                        if kind in rules.THEMATIC_KINDS
-                        else "",
-                        agenda="Đánh giá kết quả tháng; phương hướng nhiệm vụ tháng tới.",
-                        started_at=start,
-                        ended_at=start + timedelta(minutes=minutes),
-                        chair_id=members[0],
-                        secretary_id=members[1] if len(members) > 1 else members[0],
-                        expected_count=counts.expected,
-                        attended_count=counts.attended,
-                        excused_count=counts.excused,
-                        unexcused_count=counts.unexcused,
-                        score=score,
-                        criteria_set=criteria_set if score is not None else None,
-                        grade=rules.grade_for(score) if score is not None else "",
+                    _meeting(
+                        rng,
+                        cell_id,
+                        kind,
+                        day,
+                        members,
+                        statuses,
+                        quality,
+                        criteria_set,
+                        score_share,
                     )
                 )
                 plans.append((len(meetings) - 1, statuses))
     Meeting.objects.bulk_create(meetings, batch_size=2000)
-    CriterionScore.objects.bulk_create(
-        (
-            CriterionScore(
-                meeting_id=meeting.pk,
-                criterion=c,
-                points=(c.max_points * meeting.score / 100).quantize(Decimal("0.1")),
-            )
-            for meeting in meetings
-            if meeting.score is not None
-            for c in criteria[meeting.criteria_set_id]
-        ),
-        batch_size=5000,
-    )
+    _write_scores(meetings, criteria)
     attendance_rows = [
         (meetings[index].pk, member_id, status, reason)
         for index, statuses in plans
         for member_id, (status, reason) in statuses.items()
     ]
     _write_attendance(attendance_rows)
-    superiors = []
-    for meeting in meetings:
-        if rng.random() < 0.25:
-            name, position = rng.choice(SUPERIOR_NAMES)
-            online = rng.random() < 0.3
-            superiors.append(
-                InvitedSuperior(
-                    meeting=meeting,
-                    full_name=name,
-                    position=position,
-                    mode="online" if online else "in_person",
-                    online_link="https://hop.dangbo.example/phong" if online else "",
-                    attended=rng.random() < 0.85,
-                ).copy_meeting(meeting)
-            )
-    InvitedSuperior.objects.bulk_create(superiors, batch_size=5000)
+    superiors = _invite_superiors(rng, meetings)
     tally.rebuild()
     absences.rebuild()
     return {

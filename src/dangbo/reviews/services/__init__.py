@@ -1,0 +1,123 @@
+"""Use cases of the annual review. Each is one transaction: validate → write → record the step.
+
+The package splits them by responsibility; every name is re-exported here, so callers keep
+`from dangbo.reviews import services` / `services.open_year(...)`.
+"""
+
+from dangbo.reviews.services.common import (
+    commitment_effect,
+    commitment_min_percent,
+    commitment_results,
+    discipline_caps,
+    grade_rules,
+    quota_percent,
+)
+from dangbo.reviews.services.confirmation import (
+    QuotaPanel,
+    confirm,
+    correct_final,
+    decide_appeal,
+    file_appeal,
+    quota_panel,
+)
+from dangbo.reviews.services.entry import CELL_ENTRY_FIELDS, ScoreRow, enter_cell, self_assess
+from dangbo.reviews.services.orgs import close_year, decide_orgs, decide_root, score_org
+from dangbo.reviews.services.past_org_results import (
+    PAST_ORG_RESULT_FIELDS,
+    PastOrgResult,
+    check_past_org_results,
+    past_org_result_snapshots,
+    record_past_org_results,
+    undo_past_org_results,
+)
+from dangbo.reviews.services.past_results import (
+    CHUNK,
+    PAST_RESULT_FIELDS,
+    PastResult,
+    PastResultCheck,
+    RecordedResult,
+    check_past_results,
+    past_result_snapshots,
+    record_past_results,
+    undo_past_results,
+)
+from dangbo.reviews.services.tallies import (
+    TALLY,
+    TALLY_GRADES,
+    YearShares,
+    averages,
+    excellent_streaks,
+    grade_choices_up_to,
+    grade_counts,
+    grades_by_child,
+    member_counts,
+    org_counts,
+    org_excellent_streaks,
+    progress_by_child,
+    shares,
+    tally_members,
+)
+from dangbo.reviews.services.years import (
+    classified_org,
+    confirming_unit,
+    end_absence,
+    open_year,
+    record_absence,
+)
+
+__all__ = [
+    "grade_rules",
+    "discipline_caps",
+    "commitment_min_percent",
+    "commitment_results",
+    "commitment_effect",
+    "quota_percent",
+    "classified_org",
+    "confirming_unit",
+    "open_year",
+    "record_absence",
+    "end_absence",
+    "self_assess",
+    "ScoreRow",
+    "CELL_ENTRY_FIELDS",
+    "enter_cell",
+    "QuotaPanel",
+    "quota_panel",
+    "confirm",
+    "file_appeal",
+    "decide_appeal",
+    "correct_final",
+    "score_org",
+    "decide_orgs",
+    "decide_root",
+    "close_year",
+    "PAST_RESULT_FIELDS",
+    "CHUNK",
+    "PastResult",
+    "PastResultCheck",
+    "check_past_results",
+    "RecordedResult",
+    "past_result_snapshots",
+    "record_past_results",
+    "undo_past_results",
+    "PAST_ORG_RESULT_FIELDS",
+    "PastOrgResult",
+    "check_past_org_results",
+    "past_org_result_snapshots",
+    "record_past_org_results",
+    "undo_past_org_results",
+    "TALLY",
+    "TALLY_GRADES",
+    "tally_members",
+    "progress_by_child",
+    "grades_by_child",
+    "grade_counts",
+    "member_counts",
+    "org_counts",
+    "YearShares",
+    "shares",
+    "averages",
+    "grade_choices_up_to",
+    "excellent_streaks",
+    "org_excellent_streaks",
+]
