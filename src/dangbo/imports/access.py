@@ -10,8 +10,12 @@ from dangbo.organizations.models import Organization
 
 # What writing each kind needs beside imports.change (default: "<kind>.change"). Final grades
 # are a committee's decision: the code that confirms them on the review screens.
-WRITE_PERMISSION = {Kind.REVIEWS: "reviews.confirm", Kind.ORG_REVIEWS: "reviews.confirm"}
-VIEW_PERMISSION = {Kind.ORG_REVIEWS: "reviews.view"}
+WRITE_PERMISSION = {
+    Kind.REVIEWS: "reviews.confirm",
+    Kind.ORG_REVIEWS: "reviews.confirm",
+    Kind.USERS: "core.admin",
+}
+VIEW_PERMISSION = {Kind.ORG_REVIEWS: "reviews.view", Kind.USERS: "core.admin"}
 
 
 def check_can_import(user, root: Organization, kind: str) -> None:

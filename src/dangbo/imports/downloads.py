@@ -6,11 +6,13 @@ from auditlog.signals import accessed
 from dangbo.admissions.models import AdmissionFile
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask, new_workbook, workbook_bytes
+from dangbo.core.models import Role
 from dangbo.core.permissions import has_permission
 from dangbo.core.text import normalize
 from dangbo.imports import pipeline, rules, xlsx
 from dangbo.imports.access import VIEW_PERMISSION, check_can_import
 from dangbo.imports.models import DataExport, ImportJob, Kind
+from dangbo.imports.user_import import user_rows
 from dangbo.imports.writers import BATCH
 from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members.models import Member
@@ -64,6 +66,12 @@ def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
     if kind in (Kind.MEMBERS, Kind.MEETINGS, Kind.ADMISSIONS, Kind.REVIEWS):
         cells = _org_labels(root, is_active=True, org_type__holds_members=True)
         return {"organization": sorted(cells.values())}
+    if kind == Kind.USERS:
+        return {
+            "organization": sorted(_org_labels(root, is_active=True).values()),
+            "role_organization": sorted(_org_labels(root, is_active=True).values()),
+            "role": [role.name for role in Role.objects.order_by("name")],
+        }
     if kind == Kind.ORG_REVIEWS:
         return {"organization": sorted(_org_labels(root, is_active=True).values())}
     parents = _org_labels(root, is_active=True, org_type__holds_members=False)
@@ -92,6 +100,7 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
         Kind.ADMISSIONS: _candidate_rows,
         Kind.REVIEWS: _review_rows,
         Kind.ORG_REVIEWS: _org_review_rows,
+        Kind.USERS: _user_rows,
     }
     rows = list(source[kind](user, root))
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
@@ -331,3 +340,7 @@ def _org_review_rows(user, root: Organization):
     )
     for org_id, year, grade in qs.iterator(chunk_size=BATCH):
         yield [org_id, orgs.get(org_id, f"#{org_id}"), year, grades.get(grade, grade), None]
+
+
+def _user_rows(user, root: Organization):
+    return user_rows(user, root, _org_labels(root))

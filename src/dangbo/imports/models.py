@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     ADMISSIONS = "admissions", "Quần chúng ưu tú (hồ sơ kết nạp)"
     REVIEWS = "reviews", "Kết quả xếp loại đảng viên"
     ORG_REVIEWS = "org_reviews", "Kết quả xếp loại tổ chức đảng"
+    USERS = "users", "Người dùng và vai trò"
 
 
 class ImportJob(RestrictedModelMixin, TimeStampedModel):

@@ -47,6 +47,7 @@ from dangbo.imports.plan_reviews import (  # noqa: F401
     plan_org_reviews,
     plan_reviews,
 )
+from dangbo.imports.plan_users import plan_users
 from dangbo.imports.planning import (  # noqa: F401
     CONFLICT_LABELS,
     DATE_FIELDS,
@@ -79,4 +80,5 @@ PLANNERS = {
     "admissions": plan_admissions,
     "reviews": plan_reviews,
     "org_reviews": plan_org_reviews,
+    "users": plan_users,
 }

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
-from dangbo.imports import bulk, pipeline, rules, undo
+from dangbo.imports import bulk, pipeline, rules, undo, user_import
 from dangbo.imports.access import (  # noqa: F401  (import paths kept)
     VIEW_PERMISSION,
     WRITE_PERMISSION,
@@ -44,7 +44,7 @@ from dangbo.imports.downloads import (  # noqa: F401  (import paths kept)
     template_bytes,
 )
 from dangbo.imports.limits import import_limits
-from dangbo.imports.models import ImportJob, ImportRow
+from dangbo.imports.models import ImportJob, ImportRow, Kind
 from dangbo.imports.undo import rollback_problems  # noqa: F401  (import path kept)
 from dangbo.imports.writers import (  # noqa: F401  (import paths kept)
     APPLY,
@@ -61,6 +61,7 @@ from dangbo.organizations.models import Organization
 logger = logging.getLogger(__name__)
 
 State = ImportJob.State
+APPLY[Kind.USERS] = user_import.apply_users
 
 
 # ---------------------------------------------------------------- upload and mapping

@@ -372,6 +372,65 @@ ORG_REVIEW_SHAPE = Shape(
     example=(None, "Chi bộ Văn phòng", 2024, "Hoàn thành tốt nhiệm vụ", None),
 )
 
+USER_SHAPE = Shape(
+    kind="users",
+    title="Người dùng và vai trò",
+    columns=(
+        Column("id", "Mã hệ thống", "system_id", aliases=("id",), note="Để trống khi thêm mới."),
+        Column(
+            "username",
+            "Tên đăng nhập",
+            "text",
+            True,
+            max_length=150,
+            aliases=("username", "tai khoan", "ten tai khoan", "user"),
+            note="Chữ, số và . @ + - _ (không dấu cách). Không ghi mật khẩu trong tệp: quản "
+            "trị đặt mật khẩu cho từng tài khoản ở màn hình Người dùng sau khi nhập.",
+        ),
+        Column(
+            "full_name",
+            "Họ và tên",
+            "text",
+            True,
+            max_length=150,
+            aliases=("ho ten", "full name", "name"),
+        ),
+        Column("email", "Thư điện tử", "text", max_length=254, aliases=("email", "e-mail")),
+        Column(
+            "organization",
+            "Đơn vị",
+            "org",
+            True,
+            aliases=("to chuc", "don vi cong tac", "organization"),
+            note="Đơn vị quản lý tài khoản (trong phạm vi quản trị của bạn)." + SAME_NAME_NOTE,
+        ),
+        Column(
+            "role",
+            "Vai trò",
+            "text",
+            max_length=100,
+            aliases=("role", "quyen", "vai tro duoc giao"),
+            note="Tên hoặc mã vai trò; chỉ những vai trò bạn được phép giao.",
+        ),
+        Column(
+            "role_organization",
+            "Giao vai trò tại",
+            "org",
+            aliases=("pham vi vai tro", "role organization"),
+            note="Để trống: giao tại chính đơn vị của tài khoản.",
+        ),
+    ),
+    example=(
+        None,
+        "nguyenvana",
+        "Nguyễn Văn A",
+        "nguyenvana@example.vn",
+        "Chi bộ Văn phòng",
+        "Chỉ xem",
+        None,
+    ),
+)
+
 SHAPES = {
     s.kind: s
     for s in (
@@ -381,5 +440,6 @@ SHAPES = {
         ADMISSION_SHAPE,
         REVIEW_SHAPE,
         ORG_REVIEW_SHAPE,
+        USER_SHAPE,
     )
 }
