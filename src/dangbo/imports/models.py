@@ -152,3 +152,23 @@ class DataExport(RestrictedModelMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Xuất {self.get_kind_display().lower()} — {self.organization} ({self.row_count})"
+
+
+class SavedMapping(TimeStampedModel):
+    """The column mapping a user last confirmed for one kind of import, by header key (header
+    without diacritics, case, remarks; "" = the column is skipped). Offered on the next upload
+    of that kind: a province's sheets keep their headers from one import to the next."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("loại dữ liệu", max_length=20, choices=Kind.choices)
+    columns = models.JSONField("ghép cột theo tiêu đề", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "cách ghép cột đã lưu"
+        verbose_name_plural = "cách ghép cột đã lưu"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="uniq_saved_mapping_user_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"Ghép cột {self.get_kind_display().lower()} của {self.user}"

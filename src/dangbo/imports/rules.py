@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from dangbo.core.params import parse_int
 from dangbo.core.text import clean_spaces, mask_id_number, normalize
+from dangbo.imports.headers import auto_mapping, header_key  # noqa: F401
 from dangbo.imports.shapes import (  # noqa: F401  (import paths kept)
     ADMISSION_SHAPE,
     EXEMPTION_SYNONYMS,
@@ -304,33 +305,6 @@ def parse_cell(column: Column, raw):
 
 
 # ---------------------------------------------------------------- header mapping
-
-_PARENTHESES = re.compile(r"\(.*?\)|\*")
-
-
-def header_key(header) -> str:
-    """A header as a comparison key: no diacritics, no '*', no '(…)' remarks."""
-    try:
-        text = _as_text(header)
-    except CellError:
-        return ""
-    return normalize(_PARENTHESES.sub(" ", text))
-
-
-def auto_mapping(headers: list, shape: Shape) -> dict[int, str]:
-    """Column index → field, matched by header text (with or without diacritics, aliases)."""
-    keys = {}
-    for column in shape.columns:
-        for key in (normalize(column.header), column.field.replace("_", " "), *column.aliases):
-            keys.setdefault(key, column.field)
-    mapping: dict[int, str] = {}
-    used: set[str] = set()
-    for index, header in enumerate(headers):
-        target = keys.get(header_key(header))
-        if target and target not in used:
-            mapping[index] = target
-            used.add(target)
-    return mapping
 
 
 def mapping_problems(mapping: dict[int, str], shape: Shape) -> list[str]:

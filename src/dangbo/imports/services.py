@@ -30,6 +30,7 @@ from django.utils import timezone
 from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
 from dangbo.imports import bulk, pipeline, rules, undo, user_import
+from dangbo.imports import headers as headers_rules
 from dangbo.imports.access import (  # noqa: F401  (import paths kept)
     VIEW_PERMISSION,
     WRITE_PERMISSION,
@@ -44,7 +45,7 @@ from dangbo.imports.downloads import (  # noqa: F401  (import paths kept)
     template_bytes,
 )
 from dangbo.imports.limits import import_limits
-from dangbo.imports.models import ImportJob, ImportRow, Kind
+from dangbo.imports.models import ImportJob, ImportRow, Kind, SavedMapping
 from dangbo.imports.undo import rollback_problems  # noqa: F401  (import path kept)
 from dangbo.imports.writers import (  # noqa: F401  (import paths kept)
     APPLY,
@@ -88,7 +89,7 @@ def start_import(*, user, root: Organization, kind: str, uploaded) -> ImportJob:
     checked.file.seek(0)
     shape = rules.SHAPES[kind]
     headers = [rules.parse_text(h) if _safe_text(h) else "" for h in sheet.headers]
-    mapping = rules.auto_mapping(headers, shape)
+    mapping = headers_rules.auto_mapping(headers, shape, remembered_mapping(user, kind))
     job = ImportJob(
         kind=kind,
         organization=root,
@@ -147,7 +148,30 @@ def set_mapping(job: ImportJob, mapping: dict[int, str], *, user) -> ImportJob:
         raise DomainError(" ".join(problems), "mapping")
     job.mapping = {str(k): v for k, v in mapping.items()}
     job.save(update_fields=["mapping", "updated_at"])
+    remember_mapping(user, job.kind, job.headers, mapping)
     return _enqueue(job, State.VALIDATING, "validate")
+
+
+def remembered_mapping(user, kind: str) -> dict[str, str]:
+    """The mapping `user` last confirmed for `kind` (header key → field, "" = skipped)."""
+    saved = SavedMapping.objects.filter(user=user, kind=kind).values_list("columns", flat=True)
+    return saved.first() or {}
+
+
+def remember_mapping(user, kind: str, headers: list, mapping: dict[int, str]) -> None:
+    """Keep the choices where the user overrode the recognition, header by header, on top of
+    those of earlier files (a choice equal to the recognition is forgotten)."""
+    columns = remembered_mapping(user, kind)
+    automatic = headers_rules.auto_mapping(headers, rules.SHAPES[kind])
+    for index, header in enumerate(headers):
+        key = headers_rules.header_key(header)
+        if not key:
+            continue
+        if mapping.get(index, "") == automatic.get(index, ""):
+            columns.pop(key, None)
+        else:
+            columns[key] = mapping.get(index, "")
+    SavedMapping.objects.update_or_create(user=user, kind=kind, defaults={"columns": columns})
 
 
 # ---------------------------------------------------------------- background steps
