@@ -129,6 +129,8 @@ def kept_file_copy(job: ImportJob, user) -> tuple[bytes, int]:
     a formula stays text. The original stays untouched in storage. (bytes, rows)."""
     if not may_download_file(job, user):
         raise DomainError("Bạn không được xem số định danh đầy đủ của phạm vi này.", "file")
+    if not job.file:
+        raise DomainError("Tệp của lần nhập đã hủy không còn được lưu.", "file")
     book = new_workbook(write_only=True, letterhead=False)  # the upload as read
     sheet = book.create_sheet("Dữ liệu")
     rows = 0

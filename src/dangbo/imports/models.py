@@ -33,6 +33,7 @@ class ImportJob(RestrictedModelMixin, TimeStampedModel):
         ROLLING_BACK = "rolling_back", "Đang hoàn tác"
         ROLLED_BACK = "rolled_back", "Đã hoàn tác"
         FAILED = "failed", "Thất bại"
+        DISCARDED = "discarded", "Đã hủy"
 
     RUNNING_STATES = (State.VALIDATING, State.COMMITTING, State.ROLLING_BACK)
 
@@ -71,6 +72,12 @@ class ImportJob(RestrictedModelMixin, TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rolled_back_at = models.DateTimeField("hoàn tác lúc", null=True, blank=True)
+    # «Hủy»: an upload never committed, set aside (kept; its file may be removed). No user:
+    # it expired after imports.upload_expiry_days.
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discarded_at = models.DateTimeField("hủy lúc", null=True, blank=True)
 
     restrict_path_field = "organization__path"
     objects = RestrictedQuerySet.as_manager()

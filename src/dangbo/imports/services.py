@@ -31,6 +31,7 @@ from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
 from dangbo.imports import bulk, pipeline, rules, undo, user_import
 from dangbo.imports import headers as headers_rules
+from dangbo.imports.abandoned import discard, may_discard  # noqa: F401  (import paths kept)
 from dangbo.imports.access import (  # noqa: F401  (import paths kept)
     VIEW_PERMISSION,
     WRITE_PERMISSION,
