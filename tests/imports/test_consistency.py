@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangbo.core.errors import DomainError
-from dangbo.imports import rules, services
+from dangbo.imports import rules, services, writers
 from dangbo.imports.models import ImportJob
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
@@ -74,7 +74,7 @@ def outcome(job, tree, events_after):
 
 
 def run_path(tree, officer, run_import, monkeypatch, threshold):
-    monkeypatch.setattr(services, "BULK_THRESHOLD", threshold)
+    monkeypatch.setattr(writers, "BULK_THRESHOLD", threshold)
     job = run_import(officer, tree["bloc"], xlsx_bytes(MEMBER_HEADERS, rows_for(tree)))
     events_after = MemberEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     job = services.request_commit(job, user=officer, skip_errors=True)

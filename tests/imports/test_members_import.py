@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dangbo.core.errors import DomainError
-from dangbo.imports import services
+from dangbo.imports import services, writers
 from dangbo.imports.models import ImportJob, ImportRow
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
@@ -203,8 +203,8 @@ def test_fault_mid_commit_leaves_nothing_and_retry_works(
     tree, officer, run_import, monkeypatch, bulk
 ):
     if bulk:
-        monkeypatch.setattr(services, "BULK_THRESHOLD", 1)
-        monkeypatch.setattr(services, "BATCH", 2)
+        monkeypatch.setattr(writers, "BULK_THRESHOLD", 1)
+        monkeypatch.setattr(writers, "BATCH", 2)
     rows = [member_row(f"Lỗi Giữa Chừng {n}", id_number=f"77777777770{n}") for n in range(5)]
     rows.append(
         member_row(
@@ -230,7 +230,7 @@ def test_fault_mid_commit_leaves_nothing_and_retry_works(
         if done >= 2:
             raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "checkpoint", killed)
+    monkeypatch.setattr(writers, "checkpoint", killed)
     job = services.request_commit(job, user=officer, skip_errors=False)
     assert job.state == State.FAILED and job.step == "commit"
     assert "dữ liệu không thay đổi" in job.error_message
@@ -243,7 +243,7 @@ def test_fault_mid_commit_leaves_nothing_and_retry_works(
     )
     assert Member.objects.get(pk=tree["members_a"][0].pk).workplace == ""
 
-    monkeypatch.setattr(services, "checkpoint", lambda step, done: None)
+    monkeypatch.setattr(writers, "checkpoint", lambda step, done: None)
     job = services.retry(job, user=officer)
     assert job.state == State.COMMITTED
     assert Member.objects.filter(full_name__startswith="Lỗi Giữa Chừng").count() == 5

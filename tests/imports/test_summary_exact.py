@@ -3,7 +3,7 @@ rollback on both paths (services and bulk)."""
 
 import pytest
 
-from dangbo.imports import services
+from dangbo.imports import services, writers
 from dangbo.members import summary
 from tests.imports.helpers import MEMBER_HEADERS, member_row, xlsx_bytes
 from tests.members.test_summary import assert_exact
@@ -12,7 +12,7 @@ from tests.members.test_summary import assert_exact
 @pytest.mark.parametrize("bulk", [False, True], ids=["services", "bulk"])
 def test_summary_exact_after_import_and_rollback(tree, officer, run_import, monkeypatch, bulk):
     if bulk:
-        monkeypatch.setattr(services, "BULK_THRESHOLD", 1)
+        monkeypatch.setattr(writers, "BULK_THRESHOLD", 1)
     summary.rebuild()
     existing = tree["members_a"][1]  # Trần Thị Hằng: the file corrects her gender
     content = xlsx_bytes(

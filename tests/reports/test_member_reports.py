@@ -198,3 +198,37 @@ def test_dashboard_and_quality(admin_client, tree):
     assert "Bùi Thị Loan" in page.content.decode()
     sizes = dict(dashboard.cells_by_size(tree["province"]))
     assert sizes["<3"] == 3 and sizes["3–8"] == 0
+
+
+def test_quality_small_cells_follow_the_dated_minimum(admin_client, tree):
+    """«Under N official members» reads org.min_official_members in force on the day (#22)."""
+    from dangbo.core.models import RuleParameter
+    from dangbo.reports import dashboard
+
+    today = TODAY()
+    cells = {"Chi bộ Văn phòng", "Chi bộ Phòng Nghiệp vụ", "Chi bộ Thôn Đông"}
+    assert dashboard.quality_problems(tree["province"], today)["minimum"] == 3
+    RuleParameter.objects.create(
+        key="org.min_official_members", value=2, valid_from=today, org_path=""
+    )
+    quality = dashboard.quality_problems(tree["province"], today)
+    assert quality["minimum"] == 2
+    official = {o.name: o.official for o in quality["small_orgs"]}
+    assert official and all(n < 2 for n in official.values())
+    RuleParameter.objects.create(
+        key="org.min_official_members",
+        value=50,
+        valid_from=date(today.year + 1, 1, 1),
+        org_path="",
+    )
+    assert dashboard.quality_problems(tree["province"], today)["minimum"] == 2
+    RuleParameter.objects.create(
+        key="org.min_official_members",
+        value=50,
+        valid_from=date(2001, 1, 1),
+        org_path=tree["province"].path,
+    )
+    quality = dashboard.quality_problems(tree["province"], today)
+    assert {o.name for o in quality["small_orgs"]} >= cells
+    page = admin_client.get(reverse("reports:quality"), {"org": tree["province"].pk})
+    assert "Chi bộ dưới 50 đảng viên chính thức" in page.content.decode()

@@ -72,7 +72,11 @@ def _check_password(password: str, account) -> None:
 
 
 @transaction.atomic
-def create_user(*, admin, username: str, full_name: str, email: str, organization, password: str):
+def create_user(
+    *, admin, username: str, full_name: str, email: str, organization, password: str | None
+):
+    """A new account on `organization`. Without a password (imported accounts) it cannot sign
+    in until an administrator sets one on the account's password screen."""
     username = (username or "").strip()
     if not username:
         raise DomainError("Cần nhập tên đăng nhập.", "username")
@@ -81,8 +85,11 @@ def create_user(*, admin, username: str, full_name: str, email: str, organizatio
         raise DomainError(f"Tên đăng nhập «{username}» đã có.", "username")
     _check_org(admin, organization)
     account = model(username=username, first_name=full_name.strip(), email=email.strip())
-    _check_password(password, account)
-    account.set_password(password)
+    if password is None:
+        account.set_unusable_password()
+    else:
+        _check_password(password, account)
+        account.set_password(password)
     account.save()
     UserProfile.objects.create(user=account, organization=organization)
     return account

@@ -177,6 +177,13 @@ class ImportJobViewSet(
 
     @extend_schema(request=None, responses=ImportJobSerializer)
     @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        """Set aside an upload never committed (kept, marked discarded; its file removed)."""
+        job = self.get_object()
+        return self._answer(services.discard(job, user=request.user))
+
+    @extend_schema(request=None, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         """Run a failed step again (the failure left the data unchanged)."""
         job = self.get_object()

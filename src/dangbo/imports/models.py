@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     ADMISSIONS = "admissions", "Quần chúng ưu tú (hồ sơ kết nạp)"
     REVIEWS = "reviews", "Kết quả xếp loại đảng viên"
     ORG_REVIEWS = "org_reviews", "Kết quả xếp loại tổ chức đảng"
+    USERS = "users", "Người dùng và vai trò"
 
 
 class ImportJob(RestrictedModelMixin, TimeStampedModel):
@@ -32,6 +33,7 @@ class ImportJob(RestrictedModelMixin, TimeStampedModel):
         ROLLING_BACK = "rolling_back", "Đang hoàn tác"
         ROLLED_BACK = "rolled_back", "Đã hoàn tác"
         FAILED = "failed", "Thất bại"
+        DISCARDED = "discarded", "Đã hủy"
 
     RUNNING_STATES = (State.VALIDATING, State.COMMITTING, State.ROLLING_BACK)
 
@@ -70,6 +72,12 @@ class ImportJob(RestrictedModelMixin, TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rolled_back_at = models.DateTimeField("hoàn tác lúc", null=True, blank=True)
+    # «Hủy»: an upload never committed, set aside (kept; its file may be removed). No user:
+    # it expired after imports.upload_expiry_days.
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discarded_at = models.DateTimeField("hủy lúc", null=True, blank=True)
 
     restrict_path_field = "organization__path"
     objects = RestrictedQuerySet.as_manager()
@@ -151,3 +159,23 @@ class DataExport(RestrictedModelMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Xuất {self.get_kind_display().lower()} — {self.organization} ({self.row_count})"
+
+
+class SavedMapping(TimeStampedModel):
+    """The column mapping a user last confirmed for one kind of import, by header key (header
+    without diacritics, case, remarks; "" = the column is skipped). Offered on the next upload
+    of that kind: a province's sheets keep their headers from one import to the next."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("loại dữ liệu", max_length=20, choices=Kind.choices)
+    columns = models.JSONField("ghép cột theo tiêu đề", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "cách ghép cột đã lưu"
+        verbose_name_plural = "cách ghép cột đã lưu"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="uniq_saved_mapping_user_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"Ghép cột {self.get_kind_display().lower()} của {self.user}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/mapping/", views.MappingView.as_view(), name="mapping"),
     path("<int:pk>/commit/", views.CommitView.as_view(), name="commit"),
     path("<int:pk>/rollback/", views.RollbackView.as_view(), name="rollback"),
+    path("<int:pk>/discard/", views.DiscardView.as_view(), name="discard"),
     path("<int:pk>/retry/", views.RetryView.as_view(), name="retry"),
     path("<int:pk>/file/", views.JobFileView.as_view(), name="file"),
 ]

@@ -15,7 +15,7 @@ from dangbo.core.exports import XLSX, file_response
 from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission
 from dangbo.core.views import RestrictedViewMixin, ServiceFormView
-from dangbo.imports import forms, services
+from dangbo.imports import abandoned, forms, services
 from dangbo.imports.models import ImportJob, Kind
 from dangbo.organizations.models import Organization
 
@@ -35,6 +35,7 @@ class JobListView(JobQuerysetMixin, RestrictedViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         services.reap_stale_jobs()
+        abandoned.request_expiry()
         context = super().get_context_data(**kwargs)
         roots = list(services.import_roots(self.request.user).with_labels())
         context.update(
@@ -43,6 +44,11 @@ class JobListView(JobQuerysetMixin, RestrictedViewMixin, ListView):
             kinds=Kind.choices,
             can_import=has_permission(self.request.user, "imports.change"),
             first_run=self.request.user.is_superuser and not Organization.objects.exists(),
+            discardable=set(
+                abandoned.discardable()
+                .filter(pk__in=[job.pk for job in context["object_list"]])
+                .values_list("pk", flat=True)
+            ),
         )
         return context
 
@@ -95,8 +101,9 @@ class JobDetailView(JobQuerysetMixin, RestrictedViewMixin, DetailView):
         context.update(
             title=str(job),
             report=services.report_for(job, self.request.user),
-            can_download=services.may_download_file(job, self.request.user),
+            can_download=bool(job.file) and services.may_download_file(job, self.request.user),
             can_change=can_change,
+            can_discard=can_change and abandoned.may_discard(job),
             commit_form=forms.CommitForm(initial={"skip_errors": job.skip_errors}),
             written=job.rows.count() if job.state == ImportJob.State.COMMITTED else 0,
         )
@@ -152,6 +159,17 @@ class RollbackView(JobActionView):
 
     def perform(self, job):
         services.request_rollback(job, user=self.request.user)
+
+
+class DiscardView(JobActionView):
+    success_message = "Đã hủy lần nhập (chưa ghi gì); tệp tải lên đã được xóa."
+
+    def perform(self, job):
+        abandoned.discard(job, user=self.request.user)
+
+    def post(self, request, pk):
+        response = super().post(request, pk)
+        return redirect("imports:index") if request.POST.get("back") == "list" else response
 
 
 class RetryView(JobActionView):

@@ -7,9 +7,11 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dangbo.core.models import RuleParameter
 from dangbo.members import queries as member_queries
 from dangbo.members.choices import ACTIVE_STATUSES, LEFT_STATUSES, Status
 from dangbo.members.models import Member, OrgMemberSummary, StatusPeriod
+from dangbo.organizations import rules as org_rules
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.reports import queries, summaries
 
@@ -171,13 +173,32 @@ def quality_problems(root: Organization, today: date, limit: int = 200):
         count = qs.count()
         flagged.update(ids)
         problems.append((label, count, list(qs.order_by("name_search")[:20])))
+    minimum = min_official_members(root, today)
     small_orgs = list(
         Organization.objects.filter(
             path__startswith=root.path, is_active=True, org_type__holds_members=True
         )
         .annotate(official=Count("members", filter=Q(members__status=Status.OFFICIAL)))
-        .filter(official__lt=3)
+        .filter(official__lt=minimum)
         .order_by("path")[:limit]
     )
     score = 100.0 if total == 0 else round(100 * (1 - len(flagged) / total), 1)
-    return {"total": total, "problems": problems, "small_orgs": small_orgs, "score": score}
+    return {
+        "total": total,
+        "problems": problems,
+        "small_orgs": small_orgs,
+        "minimum": minimum,
+        "score": score,
+    }
+
+
+MIN_OFFICIAL_KEY = "org.min_official_members"
+
+
+def min_official_members(root: Organization, on: date) -> int:
+    """The dated rule parameter «under N official members» in force on `on` for root."""
+    return int(
+        RuleParameter.value_on(
+            MIN_OFFICIAL_KEY, on, root.path, default=org_rules.DEFAULT_MIN_OFFICIAL_MEMBERS
+        )
+    )
