@@ -8,6 +8,8 @@ packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+# Liberation Serif has the metrics of Times New Roman: PDFs break lines as Word would.
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || packages+=(fonts-liberation)
 if ((${#packages[@]})); then
   echo "Installing ${packages[*]} (apt-get)…"
   sudo=""

@@ -13,8 +13,9 @@ from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
-from dangbo.core.exports import XLSX, file_response, issued_document_response
+from dangbo.core.exports import XLSX, file_response
 from dangbo.core.params import get_id, get_year
+from dangbo.core.pdf import issued_response
 from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.organizations.documents import issuing_org_for_admission
@@ -289,7 +290,7 @@ class DecisionView(LoginRequiredMixin, View):
         if not can(request.user, "admissions.change", issuer):
             messages.error(request, f"Quyết định kết nạp do {issuer.name} ban hành.")
             return redirect(detail)
-        return issued_document_response(
+        return issued_response(
             request,
             lambda: papers.admission_decision(file, request.user),
             back=detail,

@@ -248,5 +248,9 @@ class OutgoingDocument(RestrictedModelMixin, TimeStampedModel):
         """ "12-QĐ/ĐU" as cited."""
         return f"{self.number}-{self.symbol}"
 
+    @property
+    def is_workbook(self) -> bool:
+        return self.file_name.endswith(".xlsx")
+
     def get_absolute_url(self) -> str:
         return reverse("organizations:document_file", args=[self.pk])

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.views.generic import FormView
 
 from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import DOCX, file_response
+from dangbo.core.pdf import document_response
 from dangbo.core.permissions import top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
@@ -151,6 +152,11 @@ class OrgDetailView(ObjectDetailView):
             periods=org.periods.select_related("parent")[:50],
             can_change=self.can("change", org) and org.is_active,
             audit_entries=timeline(org, [org.events.all(), org.periods.all()])[:50],
+            # papers issued by or about the org (decisions, minutes, lists), kept in registers
+            issued_documents=OutgoingDocument.objects.restrict(self.request.user, "members.view")
+            .filter(Q(organization=org) | Q(subject_org=org))
+            .select_related("organization")
+            .defer("content")[:50],
         )
         return context
 
@@ -222,17 +228,12 @@ class DocumentFileView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         kept = OutgoingDocument.objects.restrict(request.user, "members.view")
-        document = get_object_or_404(kept, pk=pk)
-        return file_response(
-            request,
-            bytes(document.content),
-            content_type=DOCX,
-            filename=document.file_name,
-            what=OutgoingDocument,
-            rows=1,
-            document=document.pk,
-            checksum=document.checksum,
-        )
+        document = get_object_or_404(kept.select_related("subject_member"), pk=pk)
+        if document.subject_member_id:
+            back = reverse("members:detail", args=[document.subject_member_id])
+        else:
+            back = reverse("organizations:detail", args=[document.organization_id])
+        return document_response(request, document, back=back, what=OutgoingDocument)
 
 
 class FirstRunView(LoginRequiredMixin, FormView):

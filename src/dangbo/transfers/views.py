@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import issued_document_response, xlsx_response
+from dangbo.core.exports import xlsx_response
+from dangbo.core.pdf import issued_response
 from dangbo.core.permissions import can, has_permission
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
 from dangbo.members.models import Member
@@ -222,7 +223,7 @@ class LetterView(LoginRequiredMixin, View):
         ):
             messages.error(request, "Giấy giới thiệu do tổ chức cơ sở đảng nơi đi cấp.")
             return redirect(detail)
-        return issued_document_response(
+        return issued_response(
             request,
             lambda: papers.introduction_letter(transfer, request.user),
             back=detail,

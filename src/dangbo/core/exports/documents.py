@@ -71,6 +71,8 @@ class DocumentWriter:
         table = self.document.add_table(rows=1, cols=2)
         table.autofit = False
         widths = (Mm(left_mm), Mm(self.text_width_mm - left_mm))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # the grid LibreOffice lays out by
         for target, width, lines in zip(table.rows[0].cells, widths, (left, right), strict=True):
             target.width = width
             first = True
