@@ -251,6 +251,42 @@ def work_sources() -> list[WorkSource]:
     return sorted(_work_sources.values(), key=lambda s: (s.order, s.key))
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the top bar's search: a link to the record and a line telling it apart."""
+
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A kind of record the top bar's search finds (``core.views_search``).
+
+    ``search(request, text, limit)`` returns up to ``limit`` ``SearchHit``s of the user's reach
+    for ``permission`` (restricted with ``restrict()``; a source of personal records logs the
+    listing like the app's own lists do); it is not called when the user holds ``permission``
+    nowhere."""
+
+    key: str
+    title: str
+    search: Callable
+    permission: str
+    order: int = 100
+
+
+_search_sources: dict[str, SearchSource] = {}
+
+
+def register_search(source: SearchSource) -> None:
+    _search_sources[source.key] = source
+
+
+def search_sources() -> list[SearchSource]:
+    return sorted(_search_sources.values(), key=lambda s: (s.order, s.key))
+
+
 # Sent by meetings when a meeting's resolutions are recorded: kwargs ``meeting``,
 # ``resolution`` (the meetings.Resolution row), ``user``. Programmes creates the tasks.
 resolution_adopted = Signal()
