@@ -11,6 +11,7 @@ from django.urls import include, path
 
 from dangbo.core import ops
 from dangbo.core.views_home import HomeView
+from dangbo.core.views_search import SearchView
 
 
 def app_urlpatterns():
@@ -26,6 +27,7 @@ def app_urlpatterns():
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("search/", SearchView.as_view(), name="search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("dangbo.api.urls")),

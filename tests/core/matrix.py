@@ -1,6 +1,7 @@
 """Permission matrix rows for core: home, administration screens, API reference data."""
 
 from dangbo.core.models import Role, RuleParameter
+from dangbo.core.text import normalize
 from tests.permission_matrix import Case, api_list, pk
 
 
@@ -14,6 +15,9 @@ def _role_id(data):
 
 CASES = [
     Case("home"),
+    # The top bar's search: any signed-in user; each source within its own permission.
+    # Unaccented, so the echoed query is not the outside name the check looks for.
+    Case("search", query=lambda d: {"q": normalize(d["outside_member"].full_name)}),
     Case("api-root"),
     Case("api-schema"),
     Case("api-docs"),

@@ -33,6 +33,7 @@ SCREENS = {
     "training:statistics": [],
     "portal:accounts": [],
     "portal:corrections": [],
+    "search": [],
 }
 ODD = st.one_of(
     st.sampled_from(

@@ -7,4 +7,4 @@ class AdmissionsConfig(AppConfig):
     verbose_name = "Kết nạp đảng viên"
 
     def ready(self):
-        from dangbo.admissions import audit, hooks  # noqa: F401
+        from dangbo.admissions import audit, hooks, work  # noqa: F401

@@ -19,6 +19,7 @@ import copy
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.dispatch import Signal
@@ -208,6 +209,82 @@ def register_widget(widget: Widget) -> None:
 
 def widgets() -> list[Widget]:
     return sorted(_widgets.values(), key=lambda w: (w.order, w.key))
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of «Việc cần làm» (the home page): what to do, the page where the user does
+    it (one they may open and act on: the source checks the view's permission), how many
+    records wait behind it, and the date it is due."""
+
+    label: str
+    url: str
+    count: int | None = None
+    due: date | None = None
+    tone: str = "secondary"  # danger: overdue; warning: due soon; info: to do
+
+
+@dataclass(frozen=True)
+class WorkSource:
+    """A kind of work an app asks of its users, listed on the home page.
+
+    ``items(user, today)`` returns the ``WorkItem``s of the user's reach for ``permission``
+    (restricted with ``restrict()``) in a bounded number of queries (two at most: a count and
+    the first few rows); it is not called when the user holds ``permission`` (a code, or a
+    tuple of codes of which any will do) nowhere."""
+
+    key: str
+    title: str
+    items: Callable
+    permission: str | tuple[str, ...]
+    order: int = 100
+
+
+_work_sources: dict[str, WorkSource] = {}
+
+
+def register_work(source: WorkSource) -> None:
+    _work_sources[source.key] = source
+
+
+def work_sources() -> list[WorkSource]:
+    return sorted(_work_sources.values(), key=lambda s: (s.order, s.key))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the top bar's search: a link to the record and a line telling it apart."""
+
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A kind of record the top bar's search finds (``core.views_search``).
+
+    ``search(request, text, limit)`` returns up to ``limit`` ``SearchHit``s of the user's reach
+    for ``permission`` (restricted with ``restrict()``; a source of personal records logs the
+    listing like the app's own lists do); it is not called when the user holds ``permission``
+    nowhere."""
+
+    key: str
+    title: str
+    search: Callable
+    permission: str
+    order: int = 100
+
+
+_search_sources: dict[str, SearchSource] = {}
+
+
+def register_search(source: SearchSource) -> None:
+    _search_sources[source.key] = source
+
+
+def search_sources() -> list[SearchSource]:
+    return sorted(_search_sources.values(), key=lambda s: (s.order, s.key))
 
 
 # Sent by meetings when a meeting's resolutions are recorded: kwargs ``meeting``,

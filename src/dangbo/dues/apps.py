@@ -7,4 +7,4 @@ class DuesConfig(AppConfig):
     verbose_name = "Đảng phí"
 
     def ready(self):
-        from dangbo.dues import audit  # noqa: F401
+        from dangbo.dues import audit, work  # noqa: F401

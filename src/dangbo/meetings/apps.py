@@ -7,4 +7,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Sinh hoạt chi bộ"
 
     def ready(self):
-        from dangbo.meetings import audit, hooks  # noqa: F401
+        from dangbo.meetings import audit, hooks, work  # noqa: F401

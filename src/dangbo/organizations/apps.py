@@ -7,4 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "Tổ chức đảng"
 
     def ready(self):
-        from dangbo.organizations import audit  # noqa: F401
+        from dangbo.organizations import audit, search  # noqa: F401

@@ -7,4 +7,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Văn bản, chương trình công tác"
 
     def ready(self):
-        from dangbo.programmes import audit, hooks  # noqa: F401
+        from dangbo.programmes import audit, hooks, work  # noqa: F401

@@ -7,4 +7,4 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Đánh giá, xếp loại"
 
     def ready(self):
-        from dangbo.reviews import audit, hooks  # noqa: F401
+        from dangbo.reviews import audit, hooks, work  # noqa: F401

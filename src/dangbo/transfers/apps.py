@@ -7,4 +7,4 @@ class TransfersConfig(AppConfig):
     verbose_name = "Chuyển sinh hoạt đảng"
 
     def ready(self):
-        from dangbo.transfers import audit, hooks  # noqa: F401
+        from dangbo.transfers import audit, hooks, work  # noqa: F401

@@ -1,0 +1,72 @@
+"""«Việc cần làm» of dues (core.hooks.register_work): the cells the user keeps dues for whose
+ledger of this month is not written yet («lập sổ») or whose last month is not remitted to
+the level above (a remitted month is closed) — each a link to the cell's dues page for that
+month, where both are done."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from dangbo.core import hooks
+from dangbo.dues.models import LedgerEntry, Remittance
+from dangbo.organizations.models import Organization
+
+SHOWN = 5
+
+
+def months_to_close(user, today) -> list[hooks.WorkItem]:
+    """At most two queries: the first cells with both flags, and the count when more."""
+    month = today.replace(day=1)
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    cells = (
+        Organization.objects.restrict(user, "dues.change")
+        .filter(is_active=True, org_type__holds_members=True)
+        .annotate(
+            has_ledger=Exists(LedgerEntry.objects.filter(organization=OuterRef("pk"), month=month)),
+            remitted=Exists(
+                Remittance.objects.filter(organization=OuterRef("pk"), month=last_month)
+            ),
+        )
+        .filter(Q(has_ledger=False) | Q(remitted=False))
+    )
+    rows = list(cells.only("id", "name").order_by("path")[: SHOWN + 1])
+    index = reverse("dues:index")
+    items = []
+    for cell in rows[:SHOWN]:
+        if not cell.remitted:
+            items.append(
+                hooks.WorkItem(
+                    label=f"Nộp đảng phí tháng {last_month:%m/%Y} lên cấp trên — {cell.name}",
+                    url=f"{index}?org={cell.pk}&month={last_month:%m/%Y}",
+                    tone="warning",
+                )
+            )
+        if not cell.has_ledger:
+            items.append(
+                hooks.WorkItem(
+                    label=f"Lập sổ thu đảng phí tháng {month:%m/%Y} — {cell.name}",
+                    url=f"{index}?org={cell.pk}&month={month:%m/%Y}",
+                    tone="info",
+                )
+            )
+    if len(rows) > SHOWN:
+        items.append(
+            hooks.WorkItem(
+                label="Tất cả chi bộ chưa lập sổ hoặc chưa nộp đảng phí",
+                url=index,
+                count=cells.count(),
+            )
+        )
+    return items
+
+
+hooks.register_work(
+    hooks.WorkSource(
+        key="dues.months_to_close",
+        title="Đảng phí",
+        items=months_to_close,
+        permission="dues.change",
+        order=40,
+    )
+)

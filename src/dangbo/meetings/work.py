@@ -1,0 +1,84 @@
+"""«Việc cần làm» of meetings (core.hooks.register_work): the cells the user runs meetings for
+with no meeting recorded this month — the planned meeting to record, or the month to plan."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+
+from dangbo.core import hooks
+from dangbo.meetings.models import Meeting, MeetingStatus
+from dangbo.organizations.models import Organization
+
+SHOWN = 5
+
+
+def meetings_to_record(user, today) -> list[hooks.WorkItem]:
+    """At most two queries: the first cells (with this month's first planned meeting), and the
+    count when there are more."""
+    month_start = today.replace(day=1)
+    this_month = Meeting.objects.filter(
+        organization=OuterRef("pk"), planned_on__gte=month_start, planned_on__lte=_month_end(today)
+    )
+    planned = this_month.filter(status=MeetingStatus.PLANNED).order_by("planned_on", "id")
+    cells = (
+        Organization.objects.restrict(user, "meetings.change")
+        .filter(is_active=True, org_type__holds_members=True)
+        .exclude(Exists(this_month.filter(status=MeetingStatus.HELD)))
+    )
+    rows = list(
+        cells.annotate(
+            meeting_id=Subquery(planned.values("id")[:1]),
+            meeting_on=Subquery(planned.values("planned_on")[:1]),
+        )
+        .only("id", "name")
+        .order_by("path")[: SHOWN + 1]
+    )
+    items = [_item(cell, today) for cell in rows[:SHOWN]]
+    if len(rows) > SHOWN:
+        items.append(
+            hooks.WorkItem(
+                label=f"Tất cả chi bộ chưa ghi biên bản sinh hoạt tháng {today:%m/%Y}",
+                url=reverse("meetings:stats"),
+                count=cells.count(),
+            )
+        )
+    return items
+
+
+def _item(cell, today) -> hooks.WorkItem:
+    if cell.meeting_id is None:
+        return hooks.WorkItem(
+            label=f"Lập kế hoạch sinh hoạt tháng {today:%m/%Y} — {cell.name}",
+            url=reverse("meetings:plan", args=[cell.pk]),
+            tone="warning",
+        )
+    if cell.meeting_on <= today:
+        return hooks.WorkItem(
+            label=f"Ghi biên bản, điểm danh buổi sinh hoạt — {cell.name}",
+            url=reverse("meetings:record", args=[cell.meeting_id]),
+            due=cell.meeting_on,
+            tone="warning",
+        )
+    return hooks.WorkItem(
+        label=f"Chuẩn bị buổi sinh hoạt — {cell.name}",
+        url=reverse("meetings:prepare", args=[cell.meeting_id]),
+        due=cell.meeting_on,
+        tone="info",
+    )
+
+
+def _month_end(day):
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+hooks.register_work(
+    hooks.WorkSource(
+        key="meetings.to_record",
+        title="Sinh hoạt chi bộ tháng này",
+        items=meetings_to_record,
+        permission="meetings.change",
+        order=20,
+    )
+)

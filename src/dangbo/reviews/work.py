@@ -1,0 +1,56 @@
+"""«Việc cần làm» of reviews (core.hooks.register_work): the cells of an open review year in
+the user's reach whose members are not all proposed a grade (or exempted) — each a link to
+the cell's entry form."""
+
+from django.db.models import F
+from django.urls import reverse
+
+from dangbo.core import hooks
+from dangbo.reviews.models import OrgReview, ReviewYear
+
+SHOWN = 5
+
+
+def reviews_to_finish(user, today) -> list[hooks.WorkItem]:
+    """At most two queries, on the org rows' kept tallies (no member rows read)."""
+    open_cells = (
+        OrgReview.objects.restrict(user, "reviews.change")
+        .filter(
+            review_year__state=ReviewYear.State.OPEN,
+            organization__org_type__holds_members=True,
+            members_total__gt=F("members_exempt") + F("members_proposed"),
+        )
+        .select_related("organization", "review_year")
+    )
+    rows = list(open_cells.order_by("review_year__year", "organization__path")[: SHOWN + 1])
+    items = [
+        hooks.WorkItem(
+            label=(
+                f"Đánh giá, xếp loại năm {row.review_year.year} — {row.organization.name}: "
+                f"còn {row.members_total - row.members_exempt - row.members_proposed} đảng viên"
+            ),
+            url=reverse("reviews:entry", args=[row.pk]),
+            tone="warning" if row.review_year.year < today.year else "info",
+        )
+        for row in rows[:SHOWN]
+    ]
+    if len(rows) > SHOWN:
+        items.append(
+            hooks.WorkItem(
+                label="Tất cả chi bộ chưa đề xuất xếp loại xong",
+                url=reverse("reviews:index"),
+                count=open_cells.count(),
+            )
+        )
+    return items
+
+
+hooks.register_work(
+    hooks.WorkSource(
+        key="reviews.to_finish",
+        title="Đánh giá, xếp loại chưa xong",
+        items=reviews_to_finish,
+        permission="reviews.change",
+        order=30,
+    )
+)
