@@ -56,7 +56,7 @@ def _build(d, side) -> dict:
         form="reprimand",
         decided_on=date(2025, 7, 1),
         decision_number="21-QĐ/UBKT",
-        authority="Ủy ban kiểm tra",
+        authority_org=d["province"],
         reason="Vi phạm quy chế làm việc",
     )
     appeal = services.lodge_appeal(case, lodged_on=date(2025, 7, 10), grounds="Chưa thỏa đáng")
@@ -72,7 +72,7 @@ def _build(d, side) -> dict:
         form="reprimand",
         decided_on=date(2025, 7, 1),
         decision_number="23-QĐ/UBKT",
-        authority="Ủy ban kiểm tra",
+        authority_org=d["province"],
         reason="Buông lỏng lãnh đạo",
     )
     complaint = services.register_complaint(

@@ -7,6 +7,7 @@ from dangbo.core.models import RuleParameter
 from dangbo.inspections import queries, services
 from dangbo.inspections.models import Appeal, Case, Inspection, OrgDiscipline, Programme, Remedy
 from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
 from tests.inspections.conftest import plan
 
 
@@ -134,6 +135,10 @@ def _case(tree, **kwargs):
     return services.open_case(**data)
 
 
+def _bloc():
+    return Organization.objects.get(name="Đảng ủy Khối các cơ quan tỉnh")
+
+
 def _decision(**overrides):
     data = dict(
         form="warning",
@@ -142,6 +147,7 @@ def _decision(**overrides):
         authority="Ủy ban Kiểm tra Đảng ủy Khối",
         reason="Vi phạm quy định về quản lý tài chính",
     )
+    data.setdefault("authority_org", _bloc())
     data.update(overrides)
     return data
 
@@ -234,3 +240,85 @@ def test_statistics_for_subtree(programme, tree, concluded):
     assert stats.cases["discipline"] == 1
     elsewhere = queries.statistics(tree["commune"].path, 2021, 2025, date(2025, 10, 1))
     assert elsewhere.totals["planned"] == 0 and elsewhere.remedies["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("authority", "form", "allowed"),
+    [
+        ("cell_a", "warning", True),  # a cell warns its own members
+        ("cell_a", "expulsion", False),  # but expels no one
+        ("committee", "dismissal", True),
+        ("committee", "expulsion", False),  # unless a province empowers it (dated table)
+        ("bloc", "expulsion", True),
+        ("cell_b", "reprimand", False),  # another cell: not above the member
+        ("commune", "reprimand", False),  # another branch of the tree
+    ],
+)
+def test_only_an_empowered_org_above_the_member_imposes_a_form(tree, authority, form, allowed):
+    member = tree["members_a"][0]
+    case = services.open_case(
+        member=member,
+        opened_on=date(2025, 6, 1),
+        decision_number="30-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra",
+        signs="Dấu hiệu vi phạm",
+    )
+    decide = lambda: services.discipline_member(  # noqa: E731
+        case, **_decision(form=form, authority_org=tree[authority], authority="")
+    )
+    if allowed:
+        discipline = decide()
+        assert discipline.authority_org == tree[authority]
+        assert discipline.authority == tree[authority].name  # named after the org when blank
+    else:
+        with pytest.raises(DomainError) as refused:
+            decide()
+        assert refused.value.field == "authority_org" and tree[authority].name in str(refused.value)
+        assert not Member.objects.get(pk=member.pk).disciplines.exists()
+        assert Case.objects.get(pk=case.pk).status == case.status  # nothing changed
+
+
+def test_a_province_empowers_grassroots_committees_to_expel_from_a_date(tree):
+    from dangbo.members import rules as member_rules
+
+    table = {**member_rules.DEFAULT_DISCIPLINE_AUTHORITY}
+    table["member"] = {**table["member"], "grassroots_committee": ["reprimand", "expulsion"]}
+    RuleParameter.objects.create(
+        key=member_rules.DISCIPLINE_AUTHORITY_KEY,
+        valid_from=date(2025, 7, 1),
+        org_path=tree["bloc"].path,
+        value=table,
+        source="Ủy quyền của Tỉnh ủy",
+    )
+    member = tree["members_a"][1]
+    case = services.open_case(
+        member=member,
+        opened_on=date(2025, 6, 1),
+        decision_number="31-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra",
+        signs="Dấu hiệu vi phạm",
+    )
+    early = _decision(
+        form="expulsion", decided_on=date(2025, 6, 30), authority_org=tree["committee"]
+    )
+    with pytest.raises(DomainError, match="không có thẩm quyền"):
+        services.discipline_member(case, **early)
+    late = {**early, "decided_on": date(2025, 7, 1)}
+    assert services.discipline_member(case, **late).form == "expulsion"
+
+
+def test_an_org_is_disciplined_only_from_above(tree):
+    case = services.open_case(
+        organization=tree["cell_b"],
+        opened_on=date(2025, 6, 1),
+        decision_number="32-QĐ/UBKT",
+        authority="Ủy ban Kiểm tra",
+        signs="Không sinh hoạt",
+    )
+    with pytest.raises(DomainError, match="không phải cấp có thẩm quyền"):
+        services.discipline_org(case, **_decision(form="reprimand", authority_org=tree["cell_b"]))
+    with pytest.raises(DomainError, match="không có thẩm quyền"):
+        services.discipline_org(
+            case, **_decision(form="dissolution", authority_org=tree["committee"])
+        )
+    assert services.discipline_org(case, **_decision(form="dissolution")).authority_org == _bloc()

@@ -206,6 +206,7 @@ def test_case_discipline_form_and_member_record(officer_client, tree, concluded)
             "form": "warning",
             "decided_on": "01/07/2025",
             "decision_number": "35-QĐ/UBKT",
+            "authority_org": tree["bloc"].pk,
             "authority": "Ủy ban Kiểm tra Đảng ủy Khối",
             "reason": "Vi phạm quản lý tài chính",
         },
@@ -268,6 +269,7 @@ def test_org_case_discipline_and_appeal_through_forms(officer_client, tree):
             "form": "warning",
             "decided_on": "01/07/2025",
             "decision_number": "36-QĐ/UBKT",
+            "authority_org": tree["bloc"].pk,
             "authority": "Ban Thường vụ Đảng ủy Khối",
             "reason": "Không duy trì sinh hoạt chi bộ",
         },
@@ -338,7 +340,7 @@ def test_case_promises_the_cap_the_review_applies(officer_client, tree, configur
         form="reprimand",
         decided_on=date(2025, 7, 1),
         decision_number="35-QĐ/UBKT",
-        authority="Ủy ban Kiểm tra Đảng ủy Khối",
+        authority_org=tree["bloc"],
         reason="Vi phạm",
     )
     page = officer_client.get(case.get_absolute_url()).content.decode()

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from dangbo.core.errors import DomainError
 from dangbo.members import rules, services
 from dangbo.members.models import Discipline, Member
+from dangbo.organizations.models import Organization
 
 FORMS = ["reprimand", "warning", "dismissal", "expulsion"]
 
@@ -84,6 +85,7 @@ def _decide(member, form="reprimand", **overrides):
         reason="Vi phạm quy định về những điều đảng viên không được làm",
     )
     data.update(overrides)
+    data.setdefault("authority_org", Organization.objects.get(name="Đảng ủy Khối các cơ quan tỉnh"))
     return services.record_discipline(member, **data)
 
 
@@ -101,7 +103,8 @@ def test_bad_input_names_the_field(tree):
     member = tree["members_a"][0]
     for overrides, field in [
         ({"decision_number": " "}, "decision_number"),
-        ({"authority": ""}, "authority"),
+        ({"authority_org": None}, "authority_org"),
+        ({"authority_org": tree["commune"]}, "authority_org"),  # not above the member
         ({"reason": ""}, "reason"),
         ({"decided_on": date(2099, 1, 1)}, "decided_on"),
         ({"decided_on": date(2000, 1, 1)}, "decided_on"),
@@ -145,3 +148,23 @@ def test_annulment_checks(tree):
             services.annul_discipline(discipline, **kwargs)
         assert err.value.field == field
     assert Discipline.objects.get(pk=discipline.pk).annulled_on is None
+
+
+@given(
+    st.sampled_from(["member", "org"]),
+    st.sampled_from(["reprimand", "warning", "dismissal", "expulsion", "dissolution"]),
+    st.sampled_from(["cell", "grassroots_cell", "grassroots_committee", "superior", "x"]),
+    st.booleans(),
+)
+def test_discipline_authority_rule_is_the_table_and_the_tree(target, form, org_type, above):
+    problem = rules.discipline_authority_problem(
+        target=target,
+        form=form,
+        authority_type=org_type,
+        authority_name="Tổ chức A",
+        over_target=above,
+    )
+    allowed = above and form in rules.DEFAULT_DISCIPLINE_AUTHORITY[target].get(org_type, [])
+    assert (problem is None) == allowed
+    if problem:
+        assert "Tổ chức A" in problem

@@ -201,6 +201,7 @@ def _case(rng, inspection, today) -> None:
         form=rng.choice(["reprimand", "reprimand", "warning"]),
         decided_on=decided,
         decision_number=f"{rng.randint(1, 300)}-QĐ/UBKT",
+        authority_org=inspection.programme.organization,
         authority="Ủy ban Kiểm tra " + inspection.programme.organization.name,
         reason="Vi phạm quy định về những điều đảng viên không được làm",
     )

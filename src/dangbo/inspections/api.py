@@ -104,6 +104,7 @@ class OrgDisciplineSerializer(serializers.ModelSerializer):
             "decided_on",
             "decision_number",
             "authority",
+            "authority_org",
             "annulled_on",
         ]
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from dangbo.core.forms import unscoped
 from dangbo.inspections.models import (
     Body,
     Complaint,
@@ -189,16 +190,38 @@ class DisciplineDecisionForm(UserFormMixin, forms.Form):
     form = forms.ChoiceField(label="Hình thức kỷ luật", choices=DisciplineForm.choices)
     decided_on = date_field("Ngày quyết định", today=True)
     decision_number = forms.CharField(label="Số quyết định", max_length=60)
-    authority = forms.CharField(label="Cấp quyết định", max_length=255)
+    authority_org = unscoped(
+        forms.ModelChoiceField(
+            label="Tổ chức đảng quyết định kỷ luật",
+            queryset=Organization.objects.none(),
+            help_text="Chi bộ, đảng ủy hoặc cấp ủy cấp trên; thẩm quyền theo hình thức được"
+            " kiểm tra theo quy định.",
+        ),
+        "the deciding committee may lie above the recording user's reach; the choices are the"
+        " case's own org and the orgs above it, set in __init__",
+    )
+    authority = forms.CharField(
+        label="Cơ quan ra quyết định (nếu khác tên tổ chức)", max_length=255, required=False
+    )
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}))
     conclusion = forms.CharField(
         label="Kết luận vụ việc", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, for_org=False, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for_org = case is not None and case.member_id is None
         if for_org:
             self.fields["form"].choices = OrgDisciplineForm.choices
+        if case is not None:
+            # the case's org and the orgs above it (an org is disciplined from above)
+            org = case.organization
+            paths = [org.path[:end] for end in range(org.steplen, len(org.path) + 1, org.steplen)]
+            if for_org:
+                paths = paths[:-1]
+            self.fields["authority_org"].queryset = Organization.objects.filter(
+                path__in=paths
+            ).order_by("-depth")
 
 
 class AppealForm(UserFormMixin, forms.Form):

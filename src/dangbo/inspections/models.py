@@ -326,6 +326,15 @@ class OrgDiscipline(Restricted, TimeStampedModel):
     decided_on = models.DateField("ngày quyết định")
     decision_number = models.CharField("số quyết định", max_length=60)
     authority = models.CharField("cấp quyết định", max_length=255)
+    authority_org = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tổ chức quyết định",
+        help_text="Trống ở các quyết định ghi trước khi hệ thống kiểm tra thẩm quyền.",
+    )
     reason = models.TextField("lý do")
     annulled_on = models.DateField("ngày hủy bỏ", null=True, blank=True)
     annulment_note = models.CharField("căn cứ hủy bỏ", max_length=255, blank=True)

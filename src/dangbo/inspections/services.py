@@ -411,8 +411,9 @@ def discipline_member(
     form: str,
     decided_on: date,
     decision_number: str,
-    authority: str,
+    authority_org,
     reason: str,
+    authority: str = "",
     conclusion: str = "",
     user=None,
 ) -> Discipline:
@@ -428,6 +429,7 @@ def discipline_member(
         form=form,
         decided_on=decided_on,
         decision_number=decision_number,
+        authority_org=authority_org,
         authority=authority,
         reason=reason,
         user=user,
@@ -445,8 +447,9 @@ def discipline_org(
     form: str,
     decided_on: date,
     decision_number: str,
-    authority: str,
+    authority_org,
     reason: str,
+    authority: str = "",
     conclusion: str = "",
     user=None,
 ) -> OrgDiscipline:
@@ -460,13 +463,19 @@ def discipline_org(
     _not_future(decided_on, "decided_on", "ngày quyết định")
     if decided_on < case.opened_on:
         raise DomainError("Ngày quyết định không được trước ngày mở vụ việc.", "decided_on")
+    problem = member_services.discipline_authority_problem(
+        "org", case.organization.path, form, authority_org, decided_on
+    )
+    if problem:
+        raise DomainError(problem, "authority_org")
     discipline = OrgDiscipline.objects.create(
         organization=case.organization,
         case=case,
         form=form,
         decided_on=decided_on,
         decision_number=_required(decision_number, "decision_number", "số quyết định"),
-        authority=_required(authority, "authority", "cấp quyết định kỷ luật"),
+        authority=clean_spaces(authority) or authority_org.name,
+        authority_org=authority_org,
         reason=_required(reason, "reason", "lý do kỷ luật"),
         recorded_by=_actor(user),
     )

@@ -390,7 +390,7 @@ class CaseDisciplineView(CaseActionView):
     success_message = "Đã ghi nhận quyết định kỷ luật."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "for_org": self.object.member_id is None}
+        return {**super().get_form_kwargs(), "case": self.object}
 
     def perform(self, form):
         if self.object.member_id:

@@ -418,6 +418,15 @@ class Discipline(TimeStampedModel):
     decided_on = models.DateField("ngày quyết định")
     decision_number = models.CharField("số quyết định", max_length=60)
     authority = models.CharField("cấp quyết định", max_length=255)
+    authority_org = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tổ chức quyết định",
+        help_text="Trống ở các quyết định ghi trước khi hệ thống kiểm tra thẩm quyền.",
+    )
     reason = models.TextField("lý do")
     annulled_on = models.DateField(
         "ngày hủy bỏ (khi khiếu nại được chấp nhận)", null=True, blank=True

@@ -136,6 +136,53 @@ def discipline_form_problem(member_status: str, form: str) -> str | None:
     return None
 
 
+# Who may impose which form (Điều lệ Đảng, Điều 36; Quy định 22-QĐ/TW 2021, Điều 9–10): a
+# cell reprimands or warns its members; a grassroots committee also dismisses from posts (and
+# expels only where it is empowered to admit — a province adds it per subtree); the committees
+# above decide every form for the members and orgs under them. An org is disciplined by a
+# committee above it. Dated rule parameter (by org type code), tunable per subtree.
+DISCIPLINE_AUTHORITY_KEY = "members.discipline_authority"
+_ALL_MEMBER_FORMS = ["reprimand", "warning", "dismissal", "expulsion"]
+_ALL_ORG_FORMS = ["reprimand", "warning", "dissolution"]
+DEFAULT_DISCIPLINE_AUTHORITY = {
+    "member": {
+        "cell": ["reprimand", "warning"],
+        "grassroots_cell": ["reprimand", "warning"],
+        "sub_committee": [],
+        "grassroots_committee": ["reprimand", "warning", "dismissal"],
+        "superior": _ALL_MEMBER_FORMS,
+        "province": _ALL_MEMBER_FORMS,
+        "central": _ALL_MEMBER_FORMS,
+    },
+    "org": {
+        "grassroots_committee": ["reprimand", "warning"],
+        "superior": _ALL_ORG_FORMS,
+        "province": _ALL_ORG_FORMS,
+        "central": _ALL_ORG_FORMS,
+    },
+}
+
+
+def discipline_authority_problem(
+    *,
+    target: str,
+    form: str,
+    authority_type: str,
+    authority_name: str,
+    over_target: bool,
+    table: Mapping = DEFAULT_DISCIPLINE_AUTHORITY,
+) -> str | None:
+    """Why the org `authority_name` (of type `authority_type`) may not impose `form` on the
+    `target` ("member" or "org"), or None. `over_target`: the authority is the member's org or
+    above it (for an org: strictly above it) on the decision day."""
+    whom = "đảng viên" if target == "member" else "tổ chức đảng"
+    if not over_target:
+        return f"{authority_name} không phải cấp có thẩm quyền đối với {whom} này."
+    if form not in table.get(target, {}).get(authority_type, []):
+        return f"{authority_name} không có thẩm quyền quyết định hình thức kỷ luật này với {whom}."
+    return None
+
+
 def badge_delay_months(forms_in_force: Iterable[str]) -> int:
     """The longest badge delay among the discipline decisions in force."""
     return max((DISCIPLINE_BADGE_DELAY_MONTHS.get(f, 0) for f in forms_in_force), default=0)

@@ -505,11 +505,13 @@ def record_discipline(
     form: str,
     decided_on: date,
     decision_number: str,
-    authority: str,
+    authority_org: Organization,
     reason: str,
+    authority: str = "",
     user=None,
 ) -> Discipline:
-    """Record a discipline decision on a member; expulsion also ends the membership."""
+    """Record a discipline decision on a member by the org `authority_org` (checked: above the
+    member on that day and empowered for the form); expulsion also ends the membership."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if form not in DisciplineForm.values:
         raise DomainError("Hình thức kỷ luật không hợp lệ.", "form")
@@ -529,9 +531,12 @@ def record_discipline(
     decision_number = clean_spaces(decision_number)
     if not decision_number:
         raise DomainError("Cần nhập số quyết định.", "decision_number")
-    authority = clean_spaces(authority)
-    if not authority:
-        raise DomainError("Cần nhập cấp quyết định kỷ luật.", "authority")
+    problem = discipline_authority_problem(
+        "member", _placed_path(member, decided_on), form, authority_org, decided_on
+    )
+    if problem:
+        raise DomainError(problem, "authority_org")
+    authority = clean_spaces(authority) or authority_org.name
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Cần nêu lý do kỷ luật.", "reason")
@@ -541,6 +546,7 @@ def record_discipline(
         decided_on=decided_on,
         decision_number=decision_number,
         authority=authority,
+        authority_org=authority_org,
         reason=reason,
         recorded_by=_actor(user),
     )
@@ -554,6 +560,40 @@ def record_discipline(
             user=user,
         )
     return discipline
+
+
+def _placed_path(member: Member, on: date) -> str:
+    """The path of the org the member belonged to on `on` (today's when not placed then)."""
+    placed = (
+        Placement.objects.filter(Placement.valid_on(on), member=member)
+        .values_list("organization__path", flat=True)
+        .first()
+    )
+    return placed or member.org_path
+
+
+def discipline_authority_problem(
+    target: str, target_path: str, form: str, authority_org: Organization, on: date
+) -> str | None:
+    """Why `authority_org` may not impose `form` on the member or org ("member"/"org") at
+    `target_path` on `on` (rules.discipline_authority_problem under the dated table)."""
+    if authority_org is None:
+        return "Cần chọn tổ chức đảng quyết định kỷ luật."
+    authority_org = Organization.objects.select_related("org_type").get(pk=authority_org.pk)
+    table = RuleParameter.value_on(
+        rules.DISCIPLINE_AUTHORITY_KEY, on, target_path, rules.DEFAULT_DISCIPLINE_AUTHORITY
+    )
+    above = target_path.startswith(authority_org.path) and (
+        target == "member" or target_path != authority_org.path
+    )
+    return rules.discipline_authority_problem(
+        target=target,
+        form=form,
+        authority_type=authority_org.org_type.code,
+        authority_name=authority_org.name,
+        over_target=above,
+        table=table,
+    )
 
 
 @transaction.atomic
