@@ -79,7 +79,10 @@ def test_plan_conclude_remedy_and_discipline(page, live_server, login, tree):
     page.get_by_role("link", name="Quyết định kỷ luật").click()
     page.get_by_label("Hình thức kỷ luật").select_option("reprimand")
     page.get_by_label("Số quyết định").fill("35-QĐ/UBKT")
-    page.get_by_label("Cấp quyết định").fill("Ủy ban Kiểm tra Đảng ủy Khối")
+    page.get_by_label("Tổ chức đảng quyết định kỷ luật").select_option(
+        label="Đảng ủy Khối các cơ quan tỉnh — Đảng bộ tỉnh Sông Hồng"
+    )
+    page.get_by_label("Cơ quan ra quyết định").fill("Ủy ban Kiểm tra Đảng ủy Khối")
     page.get_by_label("Lý do").fill("Không tham gia sinh hoạt đảng nhiều kỳ")
     page.get_by_role("button", name="Lưu").click()
     assert "lùi 6 tháng" in page.locator("#discipline-effects").inner_text()
