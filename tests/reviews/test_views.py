@@ -89,6 +89,23 @@ def test_cell_secretary_enters_own_cell_only(client, year, tree):
     assert grades == sorted(["", rules.EXCELLENT, rules.GOOD, rules.COMPLETED])
 
 
+def test_entry_refuses_a_control_character_naming_row_member_and_field(client, year, tree):
+    secretary = factories.user(role_code="cell_secretary", on=tree["cell_a"])
+    client.force_login(secretary)
+    own = org_review(year, tree["cell_a"])
+    data = entry_data(year, tree["cell_a"], ["95", "80", "60"])
+    reviews = [k for k in data if k.startswith("exceed-")]
+    data[reviews[1]] = "4\x0b0"
+    response = client.post(reverse("reviews:entry", args=[own.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    error = page[page.index('id="entry-error"') :].split("</div>")[0]
+    assert "Dòng 2 (" in error and "Vượt mức (%)" in error and "U+000B" in error
+    first = next(k for k in data if k.startswith("s-"))
+    assert f'name="{first}" value="{data[first]}"' in page  # the posted values are kept
+    assert not MemberReview.objects.exclude(proposed_grade="").exists()
+
+
 def test_committee_confirm_refused_over_quota_then_confirmed(client, year, tree):
     committee = factories.user(role_code="grassroots_committee", on=tree["committee"])
     client.force_login(committee)

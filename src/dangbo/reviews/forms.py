@@ -1,12 +1,16 @@
 from django import forms
 from django.db.models import Q
+from django.forms.formsets import ManagementForm
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from dangbo.core.forms import date_field
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import CleanTextMixin, date_field
 from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
 from dangbo.reviews import rules
 from dangbo.reviews.models import Grade
+from dangbo.reviews.services import ScoreRow
 
 
 class OpenYearForm(UserFormMixin, forms.Form):
@@ -95,3 +99,86 @@ class EndAbsenceForm(UserFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_to"].initial = timezone.localdate()
+
+
+class MemberScoreForm(CleanTextMixin, forms.Form):
+    """One member's row of the cell's entry screen. Its fields keep the screen's names, by the
+    review: `s-<id>-<criterion>`, `done-<id>`, `exceed-<id>`, `cell-<id>`. Values stay text:
+    `services.enter_cell` reads them and names the row of a bad one."""
+
+    done = forms.CharField(label="Hoàn thành tất cả nhiệm vụ", required=False, strip=False)
+    exceed = forms.CharField(label="Vượt mức (%)", required=False)
+    cell = forms.CharField(label="Chi bộ đề xuất", required=False, strip=False)
+
+    def __init__(self, *args, review, criteria, **kwargs):
+        self.review = review
+        self.criteria = criteria
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"s_{criterion.code}"] = forms.CharField(
+                label=criterion.name, required=False
+            )
+
+    def add_prefix(self, field_name):
+        if field_name.startswith("s_"):
+            return f"s-{self.review.pk}-{field_name[2:]}"
+        return f"{field_name}-{self.review.pk}"
+
+    def score_row(self) -> ScoreRow:
+        """The row for `services.enter_cell` (valid form), or the values as posted."""
+        if self.is_valid():
+            data = self.cleaned_data
+        else:  # shown again as posted
+            data = {name: self[name].value() or "" for name in self.fields}
+        return ScoreRow(
+            self.review.pk,
+            {c.code: data[f"s_{c.code}"] for c in self.criteria},
+            data["done"] == "on",
+            data["exceed"] or "0",
+            data["cell"],
+        )
+
+
+class BaseMemberScoreFormSet(forms.BaseFormSet):
+    """The rows of a cell's entry screen: one per member review not exempt. Their number comes
+    from the reviews, not from a posted management form."""
+
+    def __init__(self, *args, reviews, criteria, **kwargs):
+        self.reviews = [r for r in reviews if not r.is_exempt]
+        self.criteria = criteria
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self):
+        return len(self.reviews)
+
+    def initial_form_count(self):
+        return len(self.reviews)
+
+    @cached_property
+    def management_form(self):
+        count = len(self.reviews)
+        form = ManagementForm(
+            {f"{self.prefix}-TOTAL_FORMS": count, f"{self.prefix}-INITIAL_FORMS": count},
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
+
+    def get_form_kwargs(self, index):
+        return {"review": self.reviews[index], "criteria": self.criteria}
+
+    def score_rows(self) -> list[ScoreRow]:
+        return [form.score_row() for form in self.forms]
+
+    def first_error(self) -> DomainError | None:
+        """The first refused value as the service would name it (row, field)."""
+        for number, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                label = form.fields[name].label
+                return DomainError(f"{label}: {errors[0]}", name, row=number)
+        return None
+
+
+MemberScoreFormSet = forms.formset_factory(
+    MemberScoreForm, formset=BaseMemberScoreFormSet, extra=0, absolute_max=100_000
+)

@@ -252,23 +252,14 @@ class EntryView(OrgReviewMixin, View):
 
     def post(self, request, pk):
         reviews = self.reviews()
-        criteria = _criteria(self.org_review.review_year)
-        rows = []
-        for review in reviews:
-            if review.is_exempt:
-                continue
-            rows.append(
-                ScoreRow(
-                    review.pk,
-                    {
-                        c.code: request.POST.get(f"s-{review.pk}-{c.code}", "").strip()
-                        for c in criteria
-                    },
-                    request.POST.get(f"done-{review.pk}") == "on",
-                    request.POST.get(f"exceed-{review.pk}", "").strip() or "0",
-                    request.POST.get(f"cell-{review.pk}", ""),
-                )
-            )
+        formset = forms.MemberScoreFormSet(
+            request.POST, reviews=reviews, criteria=_criteria(self.org_review.review_year)
+        )
+        rows = formset.score_rows()
+        if not formset.is_valid():
+            posted = {row.review_id: row for row in rows}
+            error = formset.first_error()
+            return self.render_form(request, reviews, posted, _row_error(error, rows, reviews))
         try:
             count = services.enter_cell(
                 review_year=self.org_review.review_year,
