@@ -479,6 +479,20 @@ def small_cells_warning(labels: list[str], minimum: int) -> str | None:
     )
 
 
+def likely_duplicates_warning(notes: list[str]) -> str | None:
+    """The warning naming (up to 10 of) the new rows that may be a person already recorded."""
+    if not notes:
+        return None
+    shown = "; ".join(notes[:MAX_WARNED_CELLS])
+    more = len(notes) - MAX_WARNED_CELLS
+    tail = f" và {more} trường hợp khác" if more > 0 else ""
+    return (
+        f"{len(notes)} dòng thêm mới có thể trùng người đã có (cùng họ tên và ngày sinh): "
+        f"{shown}{tail}. Kiểm tra trước khi ghi; nếu cùng một người, sửa dòng để cập nhật hồ sơ "
+        "đã có (ghi mã hệ thống hoặc số định danh)."
+    )
+
+
 def undeclared_theory_warning(count: int) -> str | None:
     """New members with a blank theory level are counted as «Chưa khai» (not declared), not as
     «Chưa qua đào tạo»: say so before commit, so a missing column is noticed."""

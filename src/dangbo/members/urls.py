@@ -5,6 +5,7 @@ from dangbo.members import views
 app_name = "members"
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
+    path("duplicates/", views.DuplicatesView.as_view(), name="duplicates"),
     path("new/", views.MemberCreateView.as_view(), name="create"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
