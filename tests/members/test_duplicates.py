@@ -3,8 +3,10 @@ scoped) and the warning of the member import preview."""
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
+from dangbo.core.errors import DomainError
 from dangbo.imports import services as import_services
 from dangbo.members import duplicates
 from tests import factories
@@ -59,3 +61,46 @@ def test_member_import_preview_flags_likely_duplicates(tree, settings, tmp_path)
     assert "dòng 5 — dòng 4 của tệp" in warning
     assert "dòng 3 — một đảng viên ngoài phạm vi của bạn" in warning  # Đặng Thị Thủy
     assert job.counts["create"] == 4  # a warning, never a block
+
+
+def test_merge_keeps_both_histories_and_leaves_the_counts(client, tree):
+    from dangbo.members.choices import Status
+    from dangbo.members.models import Member, MemberEvent
+
+    first = tree["members_a"][0]
+    twin = factories.member(tree["cell_b"], "Nguyễn Văn Bình", birth_date=first.birth_date)
+    other = factories.member(tree["cell_b"], "Người Khác", birth_date=first.birth_date)
+    officer = factories.user(role_code="org_board_officer", on=tree["bloc"])
+    active = Member.objects.filter(status__in=(Status.OFFICIAL, Status.PROBATIONARY)).count()
+    events_before = MemberEvent.objects.filter(member=twin).count()
+    client.force_login(officer)
+    page = client.get(reverse("members:duplicates")).content.decode()
+    assert "data-merge-form" in page
+    url = reverse("members:merge_duplicate", args=[twin.pk, first.pk])
+    refused = client.post(url, {"reason": ""}, follow=True).content.decode()
+    assert "Cần ghi lý do gộp" in refused
+    response = client.post(url, {"reason": "Cùng quê quán, cùng lý lịch"})
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.status == Status.MERGED and twin.merged_into == first
+    assert Member.objects.filter(pk=twin.pk).exists()  # never deleted
+    assert MemberEvent.objects.filter(member=twin).count() == events_before + 1
+    assert MemberEvent.objects.filter(member=first, kind=MemberEvent.Kind.MERGED).exists()
+    assert (
+        Member.objects.filter(status__in=(Status.OFFICIAL, Status.PROBATIONARY)).count()
+        == active - 1
+    )
+    assert duplicates.duplicate_groups(officer) == []
+    detail = client.get(reverse("members:detail", args=[twin.pk])).content.decode()
+    assert 'id="merged-into"' in detail
+    assert (
+        'id="merged-records"'
+        in client.get(reverse("members:detail", args=[first.pk])).content.decode()
+    )
+    with pytest.raises(DomainError, match="cùng họ tên và ngày sinh"):
+        duplicates.merge(other, first, reason="x", user=officer)
+    with pytest.raises(DomainError, match="đã được gộp"):
+        duplicates.merge(twin, first, reason="x", user=officer)
+    outsider = factories.member(tree["village"], "Nguyễn Văn Bình", birth_date=first.birth_date)
+    with pytest.raises(DomainError, match="ngoài phạm vi"):
+        duplicates.merge(outsider, first, reason="x", user=officer)
