@@ -82,13 +82,13 @@ def test_preview_finds_members_and_names_row_column_and_problem(tree, officer, r
         "total": 14,
     }, job.report["errors"]
     errors = errors_of(job)
-    assert "Có 2 đảng viên «Nguyễn Văn Bình» sinh ngày 15/03/1985" in errors[(5, "Họ và tên *")]
+    assert "Có 2 đảng viên «Nguyễn Văn Bình» sinh ngày 15/03/1985" in errors[(5, "Họ và tên")]
     assert "mã hệ thống 999999" in errors[(7, "Mã hệ thống đảng viên")]
     assert errors[(8, "Năm đánh giá *")] == f"Năm {FUTURE} chưa kết thúc (sau năm {FUTURE - 1})."
     assert "không có trong danh mục" in errors[(9, "Xếp loại")]
     assert errors[(10, "Năm đánh giá *")] == "Đảng viên đã có kết quả năm 2023 ở dòng 2."
     assert "trong phạm vi được giao" in errors[(11, "Mã hệ thống đảng viên")]
-    assert errors[(12, "Họ và tên *")] == "Họ tên không khớp với đảng viên tìm được («Lê Đức Anh»)."
+    assert errors[(12, "Họ và tên")] == "Họ tên không khớp với đảng viên tìm được («Lê Đức Anh»)."
     assert "không hợp lệ" in errors[(13, "Năm đánh giá *")]
     assert "Năm 2025 đang đánh giá theo quy trình" in errors[(14, "Năm đánh giá *")]
     creates = {c["row"]: c for c in job.report["creates"]}
@@ -296,3 +296,41 @@ def test_org_results_preview_commit_export_round_trip_rollback(tree, officer, ru
     job = services.request_rollback(job, user=officer)
     assert job.state == "rolled_back", job.error_message
     assert not ReviewYear.objects.exists() and not OrgReview.objects.exists()
+
+
+def test_a_2015_result_by_id_number_alone_with_a_score_counts_in_reports(
+    tree, officer, run_import, admin_user
+):
+    """#22: years before any criteria set, a grade and optional score, the member found by
+    ID number alone (no name column at all), counted like any result."""
+    from decimal import Decimal
+
+    from dangbo.reports import catalogue
+
+    member = tree["members_a"][0]  # admitted 19/05/2010
+    headers = ["Số CCCD", "Năm", "Xếp loại", "Điểm"]
+    content = xlsx_bytes(
+        headers,
+        [
+            [member.id_number, 2015, "HTTNV", "85,5"],
+            [member.id_number, 2016, "Hoàn thành tốt nhiệm vụ", 101],
+            ["", 2015, "HTTNV", None],
+        ],
+    )
+    job = run_import(officer, tree["bloc"], content, kind="reviews")
+    errors = errors_of(job)
+    assert job.counts["create"] == 1, job.report["errors"]
+    assert errors[(3, "Điểm")] == "Điểm phải từ 0 đến 100."
+    assert [m for (r, _c), m in errors.items() if r == 4] == [
+        "Cần mã hệ thống, số định danh, hoặc họ tên và ngày sinh để tìm đảng viên."
+    ]
+    job = services.request_commit(job, user=officer, skip_errors=True)
+    review = MemberReview.objects.get(member=member, review_year__year=2015)
+    assert review.final_grade == rules.GOOD and review.total_score == Decimal("85.5")
+    assert review.review_year.state == ReviewYear.State.IMPORTED
+    assert review.review_year.member_criteria is None
+    table = catalogue.build_table(
+        catalogue.REPORTS["member_reviews"], tree["province"], 2015, date.today(), admin_user
+    )
+    assert table.total.values["reviewed"] == 1
+    assert table.total.values["good_or_better"] == 1

@@ -138,7 +138,9 @@ def test_the_open_year_and_other_bad_results_are_refused_by_row(tree, officer):
             PastResult(a3.pk, 2021, row=6),  # neither grade nor exemption
             PastResult(a3.pk, 2022, rules.GOOD, exemption=rules.EXCUSED, row=7),
             PastResult(outsider.pk, 2022, rules.GOOD, row=8),  # not under the bloc
-            PastResult(a1.pk, 2015, rules.GOOD, row=9),  # no criteria set in force in 2015
+            PastResult(
+                a1.pk, 2015, rules.GOOD, row=9
+            ),  # no criteria set in 2015: a grade is enough
             PastResult(a1.pk, 2022, rules.GOOD, row=10),  # fine
             PastResult(a1.pk, 2022, rules.COMPLETED, row=11),  # same member and year
             # closed 2023 (decided through the process): changing it needs a decision number
@@ -155,7 +157,7 @@ def test_the_open_year_and_other_bad_results_are_refused_by_row(tree, officer):
     assert problems[6]["grade"] == "Cần ghi mức xếp loại hoặc lý do không xếp loại."
     assert "không ghi lý do không xếp loại" in problems[7]["exemption"]
     assert problems[8]["member"] == "Không tìm thấy đảng viên trong phạm vi được giao."
-    assert "Chưa có bộ tiêu chí đánh giá có hiệu lực năm 2015" in problems[9]["year"]
+    assert problems[9] == {} and checks[7].action == "create"  # no criteria needed (#22)
     assert problems[10] == {} and checks[8].action == "create"
     assert problems[11]["year"] == "Đảng viên đã có kết quả năm 2022 ở dòng 10."
     assert "cần ghi số quyết định điều chỉnh" in problems[12]["decision"]

@@ -310,9 +310,10 @@ def _review_rows(user, root: Organization):
             "review_year__year",
             "final_grade",
             "exemption",
+            "total_score",
         )
     )
-    for member_id, name, birth, number, path, org_id, year, grade, exemption in qs.iterator(
+    for member_id, name, birth, number, path, org_id, year, grade, exemption, score in qs.iterator(
         chunk_size=BATCH
     ):
         yield [
@@ -325,6 +326,7 @@ def _review_rows(user, root: Organization):
             labels["grade"].get(grade, grade),
             labels["exemption"].get(exemption, exemption),
             None,
+            float(score) if score is not None else None,
         ]
 
 

@@ -27,6 +27,7 @@ from dangbo.imports.rules import (
 )
 from dangbo.imports.sheets import Sheet
 from dangbo.members.choices import Status
+from dangbo.members.duplicates import same_person_rows
 from dangbo.members.models import Member
 from dangbo.members.services import IDENTITY_FIELDS
 from dangbo.organizations import rules as org_rules
@@ -78,6 +79,9 @@ def plan_members(
     names = {ref.id: ref.name for ref in orgs.by_id.values()}
     plan = Plan(MEMBER_SHAPE, rows, labels_for(sheet.headers, mapping), names)
     plan.warnings = member_warnings(rows, orgs, root, today)
+    warning = duplicate_warning(rows, root.path, paths)
+    if warning:
+        plan.warnings.append(warning)
     return plan
 
 
@@ -120,6 +124,28 @@ def member_warnings(rows: list[RowPlan], orgs: "OrgIndex", root: Organization, t
         if warning:
             warnings.append(warning)
     return warnings
+
+
+def duplicate_warning(rows: list[RowPlan], root_path: str, paths) -> str | None:
+    """New rows that look like a person already registered (same accent-folded name and
+    birth date, anywhere in the register) or like another new row of the file (#22)."""
+    creates = [r for r in rows if r.action == "create" and r.data.get("birth_date")]
+    keyed = [((rules.key_of(r.data["full_name"]), r.data["birth_date"]), r) for r in creates]
+    found = same_person_rows([key for key, _row in keyed])
+    notes: list[str] = []
+    first_row: dict = {}
+    for key, row in keyed:
+        for member in found.get(key, []):
+            where = (
+                f"#{member['pk']} {member['full_name']} ({member['organization__name']})"
+                if _in_scope(member["org_path"], root_path, paths)
+                else "một đảng viên ngoài phạm vi của bạn"
+            )
+            notes.append(f"dòng {row.row} — {where}")
+        if key in first_row:
+            notes.append(f"dòng {row.row} — dòng {first_row[key]} của tệp")
+        first_row.setdefault(key, row.row)
+    return rules.likely_duplicates_warning(notes)
 
 
 def _decide_member(plan, mapped, orgs, paths, root_path, by_pk, by_number, today) -> None:

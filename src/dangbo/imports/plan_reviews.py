@@ -88,6 +88,7 @@ def plan_reviews(
             exemption=plan.values.get("exemption") or "",
             decision=plan.values.get("decision") or "",
             row=plan.row,
+            score=plan.values.get("score"),
         )
         for plan, member in located
     ]
@@ -197,6 +198,7 @@ def _decide_review(plan: RowPlan, member: dict, result, check) -> None:
         "grade": result.grade,
         "exemption": result.exemption,
         "decision": result.decision,
+        "score": result.score,
     }
     if check.action == "update":
         old = {"grade": check.current["final_grade"], "exemption": check.current["exemption"]}

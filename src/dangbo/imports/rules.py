@@ -8,6 +8,7 @@ number, date, time, bool, None, or anything else) and returns a clean value or r
 import math
 import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from dangbo.core.params import parse_int
@@ -271,6 +272,32 @@ def parse_count(raw) -> int | None:
     return value
 
 
+_SCORE_TEXT = re.compile(r"^(\d{1,3})(?:[.,](\d))?$")
+
+
+def parse_score(raw) -> Decimal | None:
+    """A total score from 0 to 100 with at most one decimal (85, 85.5, «85,5»)."""
+    if isinstance(raw, bool):
+        raise CellError("Điểm phải là số từ 0 đến 100.")
+    if isinstance(raw, int | float):
+        if not math.isfinite(raw):
+            raise CellError("Điểm phải là số từ 0 đến 100.")
+        value = Decimal(str(raw)).quantize(Decimal("0.1"))
+        if value != Decimal(str(raw)):
+            raise CellError("Điểm ghi tối đa một chữ số thập phân.")
+    else:
+        text = _as_text(raw)
+        if not text:
+            return None
+        match = _SCORE_TEXT.match(text)
+        if not match:
+            raise CellError(f"«{text[:30]}» không phải điểm (số từ 0 đến 100, ví dụ 85,5).")
+        value = Decimal(f"{match.group(1)}.{match.group(2) or 0}")
+    if not Decimal(0) <= value <= Decimal(100):
+        raise CellError("Điểm phải từ 0 đến 100.")
+    return value
+
+
 def ascii_int(text: str, digits: int) -> int | None:
     """A whole number of at most `digits` ASCII digits ('¹'.isdigit() is True), else None."""
     if len(text) > digits:
@@ -295,6 +322,8 @@ def parse_cell(column: Column, raw):
         value = parse_system_id(raw)
     elif column.kind == "count":
         value = parse_count(raw)
+    elif column.kind == "score":
+        value = parse_score(raw)
     elif column.kind in ("org", "org_type"):
         value = parse_reference(raw)
     else:
@@ -447,6 +476,20 @@ def small_cells_warning(labels: list[str], minimum: int) -> str | None:
     tail = f" và {more} chi bộ khác" if more > 0 else ""
     return (
         f"{len(labels)} chi bộ sau khi nhập có dưới {minimum} đảng viên chính thức: {shown}{tail}."
+    )
+
+
+def likely_duplicates_warning(notes: list[str]) -> str | None:
+    """The warning naming (up to 10 of) the new rows that may be a person already recorded."""
+    if not notes:
+        return None
+    shown = "; ".join(notes[:MAX_WARNED_CELLS])
+    more = len(notes) - MAX_WARNED_CELLS
+    tail = f" và {more} trường hợp khác" if more > 0 else ""
+    return (
+        f"{len(notes)} dòng thêm mới có thể trùng người đã có (cùng họ tên và ngày sinh): "
+        f"{shown}{tail}. Kiểm tra trước khi ghi; nếu cùng một người, sửa dòng để cập nhật hồ sơ "
+        "đã có (ghi mã hệ thống hoặc số định danh)."
     )
 
 

@@ -26,7 +26,8 @@ class Column:
 
     field: str
     header: str
-    kind: str  # text | date | choice | id_number | system_id | org | org_type | count | year
+    # text | date | choice | id_number | system_id | org | org_type | count | year | score
+    kind: str
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int = 255
@@ -284,7 +285,14 @@ REVIEW_SHAPE = Shape(
             note="Mã hệ thống của đảng viên (như tệp xuất đảng viên). Có thể để trống khi ghi "
             "số định danh, hoặc họ tên và ngày sinh.",
         ),
-        MEMBER_SHAPE.column("full_name"),
+        Column(
+            "full_name",
+            "Họ và tên",
+            "text",
+            max_length=120,
+            aliases=("ho ten",),
+            note="Không bắt buộc khi có mã hệ thống hoặc số định danh; nếu ghi thì phải khớp.",
+        ),
         Column("birth_date", "Ngày sinh", "date"),
         MEMBER_SHAPE.column("id_number"),
         Column(
@@ -323,6 +331,13 @@ REVIEW_SHAPE = Shape(
             note="Bắt buộc khi điều chỉnh kết quả của năm đã được cấp ủy quyết định theo quy "
             "trình trên hệ thống.",
         ),
+        Column(
+            "score",
+            "Tổng điểm",
+            "score",
+            aliases=("diem", "tong diem", "diem danh gia", "score"),
+            note="Không bắt buộc: tổng điểm đã báo cáo năm đó (0–100), ghi cùng kết quả mới.",
+        ),
     ),
     example=(
         None,
@@ -332,6 +347,7 @@ REVIEW_SHAPE = Shape(
         "Chi bộ Văn phòng",
         2024,
         "Hoàn thành tốt nhiệm vụ",
+        None,
         None,
         None,
     ),

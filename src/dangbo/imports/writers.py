@@ -404,6 +404,7 @@ def _apply_reviews(job: ImportJob, plan: pipeline.Plan, user) -> list[dict]:
             exemption=row.data["exemption"],
             decision=row.data["decision"],
             row=row.row,
+            score=row.data.get("score"),
             expected=(row.current.get("final_grade", ""), row.current.get("exemption", "")),
         )
         for row in plan.rows

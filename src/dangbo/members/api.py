@@ -96,7 +96,9 @@ class MemberCorrectionSerializer(MemberWriteSerializer):
 
 
 class StatusChangeSerializer(serializers.Serializer):
-    new_status = serializers.ChoiceField(choices=Status.choices)
+    new_status = serializers.ChoiceField(
+        choices=[c for c in Status.choices if c[0] != Status.MERGED]
+    )
     on = serializers.DateField()
     decision_number = serializers.CharField(max_length=60)
     reason = serializers.CharField(max_length=500)

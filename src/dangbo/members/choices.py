@@ -16,6 +16,9 @@ class Status(models.TextChoices):
     RESIGNED = "resigned", "Xin ra Đảng"
     DECEASED = "deceased", "Từ trần"
     TRANSFERRED_OUT = "transferred_out", "Chuyển ra ngoài hệ thống"
+    # A second record of a person recorded twice, merged into the survivor (#22): kept with
+    # its history, counted nowhere (neither active nor left).
+    MERGED = "merged", "Hồ sơ trùng (đã gộp)"
 
 
 ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)

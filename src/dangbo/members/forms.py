@@ -65,7 +65,9 @@ class MemberForm(UserFormMixin, forms.ModelForm):
 
 
 class StatusChangeForm(UserFormMixin, forms.Form):
-    new_status = forms.ChoiceField(label="Trạng thái mới", choices=Status.choices)
+    new_status = forms.ChoiceField(
+        label="Trạng thái mới", choices=[c for c in Status.choices if c[0] != Status.MERGED]
+    )
     on = forms.DateField(label="Ngày hiệu lực", widget=DateInput())
     decision_number = forms.CharField(label="Số quyết định", max_length=60)
     reason = forms.CharField(label="Lý do", max_length=500)

@@ -205,6 +205,15 @@ class Member(RestrictedModelMixin, TimeStampedModel):
     # Copy of organization.path so subtree filters need no join (kept in step on moves). "C"
     # collation on PostgreSQL (migration 0007): an AlterField must keep it.
     org_path = models.CharField(max_length=255, editable=False)
+    # Set when this record was a duplicate merged into another (status MERGED); never deleted.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        verbose_name="đã gộp vào",
+    )
 
     objects = MemberQuerySet.as_manager()
 
@@ -388,6 +397,7 @@ class MemberEvent(TimeStampedModel):
         REORGANISED = "reorganised", "Thay đổi do sắp xếp tổ chức"
         LEFT = "left", "Ra khỏi Đảng"
         READMITTED = "readmitted", "Kết nạp lại"
+        MERGED = "merged", "Gộp hồ sơ trùng"
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("sự kiện", max_length=20, choices=Kind.choices)

@@ -5,6 +5,12 @@ from dangbo.members import views
 app_name = "members"
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
+    path("duplicates/", views.DuplicatesView.as_view(), name="duplicates"),
+    path(
+        "<int:pk>/merge-into/<int:survivor>/",
+        views.MergeDuplicateView.as_view(),
+        name="merge_duplicate",
+    ),
     path("new/", views.MemberCreateView.as_view(), name="create"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),

@@ -2,17 +2,27 @@
 and the restructurings of cells that move members (merge, split)."""
 
 from auditlog.signals import accessed
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
 
 from dangbo.core import hooks
-from dangbo.core.audit import access_entries, timeline
+from dangbo.core.audit import access_entries, log_listing, timeline
+from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask
 from dangbo.core.permissions import reachable_paths
-from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
-from dangbo.members import forms, namesearch, rules, services, summary
+from dangbo.core.views import (
+    ObjectDetailView,
+    ObjectListView,
+    RestrictedViewMixin,
+    ServiceFormView,
+)
+from dangbo.members import duplicates, forms, namesearch, rules, services, summary
 from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
 from dangbo.members.tables import MemberTable
@@ -250,3 +260,45 @@ class SplitOrgView(OrgActionView):
         return reverse(
             "organizations:detail", args=[Organization.objects.get_parent(self.object).pk]
         )
+
+
+class DuplicatesView(RestrictedViewMixin, TemplateView):
+    """Worklist of likely duplicate persons (same accent-folded name and birth date) within
+    the user's reach; each view is logged like a list of members."""
+
+    model = Member
+    template_name = "members/duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        self.require("view")
+        groups = duplicates.duplicate_groups(self.request.user)
+        log_listing(self.request, Member, sum(len(g) for g in groups), list="duplicates")
+        shown = IdentityMask(self.request.user)
+        return super().get_context_data(
+            title="Đảng viên có thể trùng hồ sơ",
+            groups=[[(m, shown(m.id_number, m.org_path)) for m in group] for group in groups],
+            limit=duplicates.MAX_GROUPS,
+            can_merge=self.can("change"),
+            **kwargs,
+        )
+
+
+class MergeDuplicateView(RestrictedViewMixin, View):
+    """POST: merge record `pk` into `survivor` (members.duplicates.merge); both histories kept."""
+
+    model = Member
+    permission_action = "change"
+
+    def post(self, request, pk, survivor):
+        records = self.get_queryset()
+        duplicate = get_object_or_404(records, pk=pk)
+        kept = get_object_or_404(records, pk=survivor)
+        try:
+            duplicates.merge(
+                duplicate, kept, reason=request.POST.get("reason", ""), user=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.full_message)
+            return redirect("members:duplicates")
+        messages.success(request, f"Đã gộp hồ sơ #{duplicate.pk} vào hồ sơ #{kept.pk}.")
+        return redirect("members:detail", pk=kept.pk)

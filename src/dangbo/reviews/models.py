@@ -105,11 +105,23 @@ class ReviewYear(RestrictedModelMixin, TimeStampedModel):
         "ngày đánh giá", help_text="Ngày dùng để xác định đảng viên được miễn đánh giá."
     )
     state = models.CharField("tình trạng", max_length=10, choices=State.choices, default=State.OPEN)
+    # None only for an IMPORTED year before any criteria set: past results come in as final
+    # grades (and an optional score), never scored against criteria (#22).
     member_criteria = models.ForeignKey(
-        CriteriaSet, on_delete=models.PROTECT, related_name="+", verbose_name="tiêu chí đảng viên"
+        CriteriaSet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tiêu chí đảng viên",
     )
     org_criteria = models.ForeignKey(
-        CriteriaSet, on_delete=models.PROTECT, related_name="+", verbose_name="tiêu chí tổ chức"
+        CriteriaSet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tiêu chí tổ chức",
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -179,6 +179,8 @@ class CloseYearView(OrgReviewMixin, View):
 
 
 def _criteria(review_year):
+    if review_year.member_criteria is None:  # an imported year before any criteria set
+        return []
     return list(review_year.member_criteria.criteria.all())
 
 
@@ -405,7 +407,8 @@ class OrgScoreView(ServiceFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["criteria"] = self.object.review_year.org_criteria.criteria.all()
+        criteria = self.object.review_year.org_criteria
+        kwargs["criteria"] = criteria.criteria.all() if criteria else []
         initial = {f"c_{k}": v for k, v in self.object.scores.items()}
         initial.update(
             all_tasks_done=self.object.all_tasks_done,

@@ -115,7 +115,9 @@ def _score(
     return obj.proposed_grade
 
 
-def _criteria(criteria_set: CriteriaSet):
+def _criteria(criteria_set: CriteriaSet | None):
+    if criteria_set is None:  # an imported year before any criteria set (#22)
+        return []
     return [(c.code, c.name, c.group, c.max_points) for c in criteria_set.criteria.all()]
 
 

@@ -21,7 +21,6 @@ from dangbo.reviews.services.past_results import (
     PastResultCheck,
     RecordedResult,
     _chunks,
-    _criteria_checker,
     _discard_empty_imported,
     _ensure_org_rows,
     _open_imported_years,
@@ -128,7 +127,6 @@ def check_past_org_results(
         for row in existing.values(*_ORG_REVIEW_VALUES):
             rows[(row["organization_id"], row["review_year__year"])] = row
     year_rows = _years_around(root, years)
-    has_criteria = _criteria_checker()
     checks, seen = [], {}
     for number, result in enumerate(results, start=1):
         check = PastResultCheck()
@@ -165,7 +163,7 @@ def check_past_org_results(
             else:
                 seen_grade = ""
                 check.action = "create"
-                _place_in_year(check, result.year, org["path"], root.path, year_rows, has_criteria)
+                _place_in_year(check, result.year, org["path"], root.path, year_rows)
             if result.expected is not None and result.expected != seen_grade:
                 check.problems.append(
                     ("organization", "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại.")

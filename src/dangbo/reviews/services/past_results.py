@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -57,6 +58,7 @@ class PastResult:
     row: int | None = None
     # (final_grade, exemption) the caller saw when it previewed; refused when it changed since
     expected: tuple | None = None
+    score: Decimal | None = None  # the total score reported then, if any (new results only)
 
 
 @dataclass
@@ -151,7 +153,6 @@ def check_past_results(
         for year in years
         if year <= today.year
     }
-    has_criteria = _criteria_checker()
 
     def reachable(path: str) -> bool:
         return _reachable(path, root.path, paths)
@@ -197,16 +198,12 @@ def check_past_results(
         )
         check.problems.extend(problems.items())
         if "year" not in problems:
-            _place_past_result(
-                check, result, member, existing, root.path, year_rows, reachable, has_criteria
-            )
+            _place_past_result(check, result, member, existing, root.path, year_rows, reachable)
         check.action = "error" if check.problems else check.action
     return checks
 
 
-def _place_past_result(
-    check, result, member, existing, root_path, year_rows, reachable, has_criteria
-):
+def _place_past_result(check, result, member, existing, root_path, year_rows, reachable):
     """Which review the result goes to: an existing one (update/unchanged), a new one in an
     existing closed year, or one in a year to open at `year_root`."""
     year = result.year
@@ -253,7 +250,7 @@ def _place_past_result(
     else:
         seen = ("", "")
         check.action = "create"
-        _place_in_year(check, year, member["org_path"], root_path, year_rows, has_criteria)
+        _place_in_year(check, year, member["org_path"], root_path, year_rows)
     if result.expected is not None and tuple(result.expected) != seen:
         check.problems.append(("member", "Dữ liệu đã thay đổi trong lúc ghi; hãy thử lại."))
 
@@ -391,6 +388,7 @@ def record_past_results(
             organization_id=check.organization_id,
             exemption=result.exemption,
             discipline_cap=check.cap,
+            total_score=result.score,
             committee_grade=result.grade,
             final_grade=result.grade,
             final_by=actor,
@@ -631,22 +629,7 @@ def _years_around(root: Organization, years) -> dict[int, list[dict]]:
     return result
 
 
-def _criteria_checker():
-    known: dict[int, bool] = {}
-
-    def has_criteria(year: int) -> bool:
-        if year not in known:
-            on = date(year, 12, 1)
-            known[year] = all(
-                CriteriaSet.in_force(subject, on) is not None
-                for subject in (CriteriaSet.Subject.MEMBER, CriteriaSet.Subject.ORG)
-            )
-        return known[year]
-
-    return has_criteria
-
-
-def _place_in_year(check, year, path, root_path, year_rows, has_criteria) -> None:
+def _place_in_year(check, year, path, root_path, year_rows) -> None:
     """A new result goes into the year covering `path`, or into a year to open (IMPORTED) on
     the highest org under the root whose subtree holds no review of that year."""
     rows = year_rows.get(year, [])
@@ -664,11 +647,3 @@ def _place_in_year(check, year, path, root_path, year_rows, has_criteria) -> Non
     check.year_root = rules.imported_year_root(path, root_path, taken, Organization.steplen) or ""
     if not check.year_root:
         check.problems.append(("organization", "Không thuộc phạm vi được giao."))
-    elif not has_criteria(year):
-        check.problems.append(
-            (
-                "year",
-                f"Chưa có bộ tiêu chí đánh giá có hiệu lực năm {year}: thêm bộ tiêu chí "
-                "(với ngày hiệu lực) trước khi nhập kết quả năm này.",
-            )
-        )
