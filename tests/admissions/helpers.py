@@ -70,3 +70,13 @@ def walk(file, tree, until, user=None):
         if stage == until:
             break
     return file
+
+
+def walk_on(file, until, user=None):
+    """Continue a file from its current stage to `until` (the steps after the current one)."""
+    stages = [stage for stage, _on, _data in STEPS]
+    for stage, on, data in STEPS[stages.index(file.stage) + 1 :]:
+        file = services.record_step(file, stage, on=on, user=user, **(data or {}))
+        if stage == until:
+            break
+    return file

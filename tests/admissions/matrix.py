@@ -62,6 +62,16 @@ def decided(d):
     return d["admission_decided"]
 
 
+def recognised(d):
+    """The inside file walked on to its official recognition; cached."""
+    if "admission_recognised" not in d:
+        from dangbo.admissions.rules import Stage
+        from tests.admissions.helpers import walk_on
+
+        d["admission_recognised"] = walk_on(decided(d), Stage.RECOGNISED)
+    return d["admission_recognised"]
+
+
 def _target(side):
     return lambda d: {"pk": _files(d)[f"target_{side}"].pk}
 

@@ -37,6 +37,7 @@ from dangbo.core.exports import clean_text, is_formula_like
 from dangbo.core.models import Role
 from dangbo.core.text import mask_id_number
 from dangbo.imports.models import ImportJob
+from dangbo.meetings import services as meeting_services
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization, OrgPeriod
 from dangbo.programmes.models import ProgrammeItem
@@ -48,6 +49,9 @@ from tests import factories
 from tests.admissions import matrix as admissions_matrix
 from tests.committees import matrix as committees_matrix
 from tests.imports.helpers import MEMBER_HEADERS, member_row
+from tests.inspections import matrix as inspections_matrix
+from tests.meetings.conftest import held_meeting
+from tests.organizations import matrix as organizations_matrix
 from tests.permission_matrix import build_data
 from tests.programmes import matrix as programmes_matrix
 from tests.reviews import matrix as reviews_matrix
@@ -74,7 +78,14 @@ ORG_NAMES = {
 # What the files may show of them (control characters dropped).
 PAYLOADS = [clean_text(n) for n in [*MEMBER_NAMES.values(), *ORG_NAMES.values()]]
 KEPT_FILE_ID = "079123456789"  # in the uploaded file of the import job only
-NO_IDENTITY = ["*.view", "*.change", "*.view_planning", "*.confirm", "inspections.view"]
+NO_IDENTITY = [
+    "*.view",
+    "*.change",
+    "*.view_planning",
+    "*.confirm",
+    "inspections.view",
+    "inspections.change",
+]
 
 
 def _rename(data: dict) -> None:
@@ -150,6 +161,39 @@ def _kept_document(d):
         file = AdmissionFile.objects.get(pk=_decision(d)["pk"])
         d["_kept_document"] = admission_papers.admission_decision(file, None)
     return {"pk": d["_kept_document"].pk}
+
+
+def _recognised(d):
+    """The inside file recognised as an official member, named like a formula."""
+    file = admissions_matrix.recognised(d)
+    AdmissionFile.objects.filter(pk=file.pk).update(full_name=HYPERLINK)
+    return file
+
+
+def _held_meeting(d):
+    """A held meeting of cell_a with everyone on its roll that day (whatever was registered
+    before: the render test downloads every export on one data set)."""
+    if "_held_meeting" not in d:
+        on = date(2026, 3, 12)
+        roll = list(meeting_services.roll(d["cell_a"], on).order_by("name_search"))
+        d["_held_meeting"] = held_meeting(d["cell_a"], roll, on=on)
+    return d["_held_meeting"]
+
+
+def _resolved_meeting(d):
+    """The held meeting with a resolution and its task."""
+    meeting = _held_meeting(d)
+    if not meeting.resolutions.exists():
+        meeting_services.adopt_resolution(
+            meeting,
+            content="=Tổ chức sinh hoạt chuyên đề quý II",
+            tasks=[
+                meeting_services.TaskInput(
+                    "Chuẩn bị tài liệu", d["members_a"][0].pk, date(2026, 4, 1)
+                )
+            ],
+        )
+    return meeting
 
 
 def _step(d):
@@ -260,6 +304,41 @@ EXPORTS = [
         payload=lambda d: {},
     ),
     Export(
+        "admissions-recognition",
+        "admissions:decision",
+        "docx",
+        at("admissions:decision", lambda d: {"pk": _recognised(d).pk}),
+        payload=lambda d: {"paper": "recognition"},
+    ),
+    Export(
+        "discipline-decision",
+        "inspections:case_decision",
+        "docx",
+        at("inspections:case_decision", inspections_matrix.obj("case")),
+        payload=lambda d: {},
+    ),
+    Export(
+        "founding-decision",
+        "organizations:event_decision",
+        "docx",
+        at("organizations:event_decision", organizations_matrix.founded("cell_a")),
+        payload=lambda d: {},
+    ),
+    Export(
+        "meeting-minutes",
+        "meetings:paper",
+        "docx",
+        at("meetings:paper", lambda d: {"pk": _held_meeting(d).pk}),
+        payload=lambda d: {"paper": "minutes"},
+    ),
+    Export(
+        "meeting-resolution",
+        "meetings:paper",
+        "docx",
+        at("meetings:paper", lambda d: {"pk": _resolved_meeting(d).pk}),
+        payload=lambda d: {"paper": "resolution"},
+    ),
+    Export(
         "kept-document",
         "organizations:document_file",
         "docx",
@@ -349,6 +428,16 @@ EXPORTS = [
         "recognition:ceremony",
         "xlsx",
         at("recognition:ceremony", query=lambda d: {"org": d["committee"].pk, "day": "02/09/2025"}),
+        prepare=_badge,
+    ),
+    Export(
+        "ceremony-docx",
+        "recognition:ceremony",
+        "docx",
+        at(
+            "recognition:ceremony",
+            query=lambda d: {"org": d["committee"].pk, "day": "02/09/2025", "export": "docx"},
+        ),
         prepare=_badge,
     ),
     *(

@@ -5,8 +5,6 @@ guidance's margins, the letterhead and the signing block. Read back with openpyx
 python-docx."""
 
 import io
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -14,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from dangbo.core import exports, paper
+from dangbo.core import exports, paper, pdf
 from dangbo.core.paper import (
     date_line,
     letterhead_lines,
@@ -23,6 +21,8 @@ from dangbo.core.paper import (
     signing_titles,
     text_width,
 )
+from tests.paper.pdfcheck import read as read_pdf
+from tests.paper.pdfcheck import render
 
 DAY = date(2026, 12, 7)
 
@@ -254,26 +254,12 @@ def test_document_tables_repeat_their_header_row():
 # ---------------------------------------------------------------- rendering (LibreOffice)
 
 
-def test_documents_render_to_one_a4_page_with_libreoffice(tmp_path):
-    """Rendered through LibreOffice as an office opens them. Skipped where `soffice` is not
-    installed (the Debian package libreoffice-writer-nogui + libreoffice-calc-nogui)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice (soffice) is not installed: the PDF render check needs it")
+@render
+def test_documents_render_to_one_a4_page_with_libreoffice():
+    """Rendered through LibreOffice as an office opens them (core.pdf; skipped with the
+    reason where LibreOffice or poppler is not installed)."""
     doc = exports.new_document(paper=paper.Paper(on=DAY, org_lines=["CHI BỘ VĂN PHÒNG"]))
     doc.paragraph("Tiếng Việt: Đảng viên, ưu tú, Nguyễn Thị Hằng.")
-    (tmp_path / "a.docx").write_bytes(doc.to_bytes())
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), "a.docx"],
-        cwd=tmp_path,
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    pdf = (tmp_path / "a.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, check=True
-        ).stdout.decode()
-        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Nguyễn Thị Hằng" in text
+    result = read_pdf(pdf.to_pdf(doc.to_bytes()))
+    assert len(result.pages) == 1 and result.pages[0].a4
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in result.flat and "Nguyễn Thị Hằng" in result.flat

@@ -199,6 +199,8 @@ CASES = [
     _screen("case", "case"),
     _change("case_close", "org_case"),
     _change("case_discipline", "org_case"),
+    # issues the discipline decision in the member's grassroots register (once), answers DOCX
+    _screen("case_decision", "case", "inspections.change", method="post"),
     _change("appeal", "case"),
     _change("appeal_decide", "appeal"),
     _list("complaints", "complaint", lambda c: c.concerning),

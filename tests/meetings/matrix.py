@@ -130,6 +130,8 @@ CASES = [
     _on("record", "meetings.change", meeting),
     _on("resolution", "meetings.change", meeting),
     _on("score", "meetings.change", meeting),
+    # issues the minutes in the cell's register (once), answers DOCX
+    _on("paper", "meetings.change", meeting, method="post"),
     _on("task_done", "meetings.change", task),
     # API
     api_list("meeting-list", "meetings.view", query=outside_ids),

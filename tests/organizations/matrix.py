@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dangbo.organizations.models import OrgType, OutgoingDocument
+from dangbo.organizations.models import OrgEvent, OrgType, OutgoingDocument
 from tests.permission_matrix import Case, api_list, outside_ids, pk
 
 
@@ -29,7 +29,24 @@ def _document(key):
     return kwargs
 
 
+def founded(key):
+    """The FOUNDED event of the org (recorded when the tree was built)."""
+
+    def kwargs(d):
+        return {"pk": OrgEvent.objects.get(organization=d[key], kind="founded").pk}
+
+    return kwargs
+
+
 CASES = [
+    # issues the founding decision in the superior's register (once), answers DOCX
+    Case(
+        "organizations:event_decision",
+        "organizations.change",
+        inside=founded("cell_a"),
+        outside=founded("village"),
+        method="post",
+    ),
     Case(
         "organizations:document_file",
         "members.view",

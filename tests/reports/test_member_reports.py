@@ -111,6 +111,9 @@ def test_report_screen_drilldown_and_exports(admin_client, tree):
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     total_row = next(r for r in values if r[1] == "Tổng cộng")
     assert total_row[2] == 5
+    texts = [str(v) for r in values for v in r if v is not None]
+    # signed once: the letterhead's signing block, no second «NGƯỜI LẬP BIỂU» block
+    assert "NGƯỜI LẬP BIỂU" not in texts and texts.count("BÍ THƯ") == 1
     docx = Document(
         io.BytesIO(admin_client.get(reverse("reports:export", args=["docx"]), params).content)
     )

@@ -292,7 +292,9 @@ class DecisionView(LoginRequiredMixin, View):
             return redirect(detail)
         return issued_response(
             request,
-            lambda: papers.admission_decision(file, request.user),
+            lambda: papers.PAPERS.get(request.POST.get("paper", ""), papers.admission_decision)(
+                file, request.user
+            ),
             back=detail,
             what=AdmissionFile,
             file=file.pk,

@@ -191,3 +191,21 @@ def issued_response(request, issue, *, back: str, what, **details):
         messages.error(request, error.message)
         return redirect(back)
     return document_response(request, document, back=back, what=what, **details)
+
+
+def pdf_response(request, body: bytes, fmt: str, *, filename: str, back: str, what, rows, **d):
+    """An export written by `core.exports` (DOCX or XLSX bytes) as a logged PDF attachment;
+    where no PDF can be made the message is shown on the page at `back`."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from dangbo.core.exports import file_response
+
+    try:
+        converted = to_pdf(body, fmt)
+    except PdfUnavailable as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    return file_response(
+        request, converted, content_type=PDF, filename=pdf_name(filename), what=what, rows=rows, **d
+    )

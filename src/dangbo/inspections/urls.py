@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/close/", views.CloseCaseView.as_view(), name="case_close"),
     path("cases/<int:pk>/discipline/", views.CaseDisciplineView.as_view(), name="case_discipline"),
+    path("cases/<int:pk>/decision/", views.CaseDecisionView.as_view(), name="case_decision"),
     path("cases/<int:pk>/appeal/", views.AppealView.as_view(), name="appeal"),
     path("appeals/<int:pk>/decide/", views.AppealDecideView.as_view(), name="appeal_decide"),
     path("complaints/", views.ComplaintListView.as_view(), name="complaints"),

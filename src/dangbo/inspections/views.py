@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core.exports import new_workbook, xlsx_response
+from dangbo.core.issuing import IssueView
 from dangbo.core.params import get_id
 from dangbo.core.permissions import has_permission, top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
-from dangbo.inspections import forms, queries, rules, services
+from dangbo.inspections import forms, papers, queries, rules, services
 from dangbo.inspections.filters import (
     CaseFilter,
     ComplaintFilter,
@@ -588,3 +589,19 @@ class PickMemberView(LoginRequiredMixin, View):
             "inspections/_pick_member.html",
             {"results": results, "field": request.GET.get("field", "")},
         )
+
+
+class CaseDecisionView(IssueView):
+    """POST: the discipline decision of a case ended in a member's discipline, numbered in the
+    register of the member's grassroots party organisation (asked again: the kept one)."""
+
+    model = Case
+    permission = "inspections.change"
+    select_related = ("organization", "member__organization", "member_discipline")
+    refused = "Quyết định kỷ luật do {issuer} ban hành."
+
+    def issuer(self, obj):
+        return papers.issuer_of(obj)
+
+    def issue(self, obj, user):
+        return papers.discipline_decision(obj, user)

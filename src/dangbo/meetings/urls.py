@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("<int:pk>/record/", views.RecordView.as_view(), name="record"),
     path("<int:pk>/resolutions/", views.ResolutionView.as_view(), name="resolution"),
+    path("<int:pk>/paper/", views.PaperView.as_view(), name="paper"),
     path("<int:pk>/score/", views.ScoreView.as_view(), name="score"),
     path("tasks/<int:pk>/done/", views.TaskDoneView.as_view(), name="task_done"),
     path("criteria/", views.CriteriaListView.as_view(), name="criteria"),

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core import hooks, uploads
+from dangbo.core.issuing import IssueView
 from dangbo.core.params import get_id, get_month_number, get_year
 from dangbo.core.permissions import can, has_permission, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
-from dangbo.meetings import forms, queries, rules, services
+from dangbo.meetings import forms, papers, queries, rules, services
 from dangbo.meetings.filters import CriteriaSetFilter, MeetingFilter
 from dangbo.meetings.models import (
     CriteriaSet,
@@ -548,3 +549,16 @@ class CriteriaCreateView(ServiceFormView):
 
     def perform(self, form):
         return services.create_criteria_set(user=self.request.user, **form.cleaned_data)
+
+
+class PaperView(IssueView):
+    """POST: the minutes (`paper=minutes`) or the resolution (`paper=resolution`) of a held
+    meeting, numbered in the cell's register (asked again: the kept one)."""
+
+    model = Meeting
+    permission = "meetings.change"
+    select_related = ("organization__org_type", "chair", "secretary")
+
+    def issue(self, obj, user):
+        kind = papers.PAPERS.get(self.request.POST.get("paper", ""), papers.MINUTES)
+        return papers.meeting_paper(obj, kind, user)

@@ -22,6 +22,12 @@ from dangbo.organizations.models import Organization, OutgoingDocument
 KIND_SYMBOL = {
     OutgoingDocument.Kind.ADMISSION_DECISION: "QĐ",
     OutgoingDocument.Kind.TRANSFER_LETTER: "GGT",
+    OutgoingDocument.Kind.RECOGNITION_DECISION: "QĐ",
+    OutgoingDocument.Kind.DISCIPLINE_DECISION: "QĐ",
+    OutgoingDocument.Kind.FOUNDING_DECISION: "QĐ",
+    OutgoingDocument.Kind.MERGER_DECISION: "QĐ",
+    OutgoingDocument.Kind.MEETING_MINUTES: "BB",
+    OutgoingDocument.Kind.MEETING_RESOLUTION: "NQ",
 }
 
 
@@ -85,6 +91,31 @@ def issue(
         checksum=hashlib.sha256(body).hexdigest(),
         issued_by=user,
     )
+
+
+def decision_authority(paper) -> str:
+    """The body that decides, as a decision names it above its grounds."""
+    issuer = paper.org_lines[-1] if paper.org_lines else ""
+    if paper.signing and paper.signing[0] == "T/M BAN THƯỜNG VỤ":
+        return f"BAN THƯỜNG VỤ {issuer}"
+    return issuer
+
+
+def write_decision(doc, paper, grounds, articles) -> None:
+    """A decision's text after its title: the deciding body, the grounds (italic), "QUYẾT
+    ĐỊNH:" and the articles ("Điều 1. …")."""
+    doc.paragraph(decision_authority(paper), align="center").runs[0].bold = True
+    for ground in grounds:
+        doc.paragraph(ground, align="justify").runs[0].italic = True
+    doc.paragraph("QUYẾT ĐỊNH:", align="center").runs[0].bold = True
+    for number, article in enumerate(articles, start=1):
+        doc.paragraph(f"Điều {number}. {article}", align="justify")
+
+
+CHARTER_GROUNDS = (
+    "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+    "Căn cứ Quy định thi hành Điều lệ Đảng và các hướng dẫn của Trung ương hiện hành;",
+)
 
 
 def grassroots_of(org: Organization) -> Organization:

@@ -176,6 +176,12 @@ class OutgoingDocument(RestrictedModelMixin, TimeStampedModel):
     class Kind(models.TextChoices):
         ADMISSION_DECISION = "admission_decision", "Quyết định kết nạp đảng viên"
         TRANSFER_LETTER = "transfer_letter", "Giấy giới thiệu sinh hoạt đảng"
+        RECOGNITION_DECISION = "recognition_decision", "Quyết định công nhận đảng viên chính thức"
+        DISCIPLINE_DECISION = "discipline_decision", "Quyết định thi hành kỷ luật"
+        FOUNDING_DECISION = "founding_decision", "Quyết định thành lập tổ chức đảng"
+        MERGER_DECISION = "merger_decision", "Quyết định hợp nhất tổ chức đảng"
+        MEETING_MINUTES = "meeting_minutes", "Biên bản sinh hoạt chi bộ"
+        MEETING_RESOLUTION = "meeting_resolution", "Nghị quyết chi bộ"
 
     restrict_path_field = "organization__path"
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/rename/", views.RenameOrgView.as_view(), name="rename"),
     path("<int:pk>/move/", views.MoveOrgView.as_view(), name="move"),
     path("<int:pk>/dissolve/", views.DissolveOrgView.as_view(), name="dissolve"),
+    path("events/<int:pk>/decision/", views.EventDecisionView.as_view(), name="event_decision"),
     path("documents/<int:pk>/", views.DocumentFileView.as_view(), name="document_file"),
 ]

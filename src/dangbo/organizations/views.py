@@ -11,12 +11,13 @@ from django.views.generic import FormView
 
 from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
+from dangbo.core.issuing import IssueView
 from dangbo.core.pdf import document_response
-from dangbo.core.permissions import top_orgs
+from dangbo.core.permissions import restrict, top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
-from dangbo.organizations import forms, services
-from dangbo.organizations.models import Organization, OutgoingDocument
+from dangbo.organizations import forms, papers, services
+from dangbo.organizations.models import Organization, OrgEvent, OutgoingDocument
 from dangbo.organizations.queries import (
     member_counts_by_child,
     member_counts_for_nodes,
@@ -151,6 +152,7 @@ class OrgDetailView(ObjectDetailView):
             events=org.events.select_related("recorded_by")[:50],
             periods=org.periods.select_related("parent")[:50],
             can_change=self.can("change", org) and org.is_active,
+            can_issue=self.can("change", org),
             audit_entries=timeline(org, [org.events.all(), org.periods.all()])[:50],
             # papers issued by or about the org (decisions, minutes, lists), kept in registers
             issued_documents=OutgoingDocument.objects.restrict(self.request.user, "members.view")
@@ -280,3 +282,27 @@ class FirstRunView(LoginRequiredMixin, FormView):
             "chức, rồi đảng viên, từ tệp Excel.",
         )
         return redirect("imports:index")
+
+
+class EventDecisionView(IssueView):
+    """POST: the founding or merging decision of an org's recorded event, issued by the
+    superior org in its register (asked again: the kept one)."""
+
+    model = OrgEvent
+    permission = "organizations.change"
+    refused = "Quyết định do {issuer} ban hành."
+
+    def get_queryset(self, user):
+        events = OrgEvent.objects.filter(kind__in=papers.KINDS).select_related(
+            "organization__org_type"
+        )
+        return restrict(events, user, self.permission, "organization__path")
+
+    def back(self, obj) -> str:
+        return reverse("organizations:detail", args=[obj.organization_id])
+
+    def issuer(self, obj):
+        return papers.issuer_of(obj)
+
+    def issue(self, obj, user):
+        return papers.event_decision(obj, user)

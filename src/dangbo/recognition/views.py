@@ -16,13 +16,14 @@ from django.utils.html import format_html
 from django.views import View
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import new_workbook, xlsx_response
+from dangbo.core.exports import docx_response, xlsx_response
+from dangbo.core.pdf import pdf_response
 from dangbo.core.permissions import can
 from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
 from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
 from dangbo.organizations.models import Organization
-from dangbo.recognition import rules, services
+from dangbo.recognition import papers, rules, services
 from dangbo.recognition.models import BadgeAward, Commendation, CommendationProposal
 
 
@@ -126,7 +127,8 @@ class DecideView(BadgeScopeMixin, View):
 
 
 class CeremonyExportView(BadgeScopeMixin, View):
-    """The list of badges awarded for an award day, as XLSX for the ceremony."""
+    """The list of badges awarded for an award day for the ceremony: XLSX, or DOCX / PDF
+    (`?export=docx|pdf`)."""
 
     def get(self, request):
         org, day, _today = self.scope()
@@ -136,27 +138,29 @@ class CeremonyExportView(BadgeScopeMixin, View):
             .select_related("member", "member__organization")
             .order_by("-milestone", "member__name_search")
         )
-        wb = new_workbook(write_only=True, org=org)
-        ws = wb.create_sheet("Huy hieu")
-        ws.append([f"DANH SÁCH ĐẢNG VIÊN ĐƯỢC TẶNG HUY HIỆU ĐẢNG ĐỢT {day:%d/%m/%Y}"])
-        ws.append([org.name])
-        ws.append(
-            ["STT", "Họ và tên", "Năm sinh", "Chi bộ", "Huy hiệu", "Ngày vào Đảng", "Quyết định"]
-        )
-        index = 0
-        for index, award in enumerate(awards, start=1):
-            m = award.member
-            ws.append(
-                [
-                    index,
-                    m.full_name,
-                    m.birth_date.year,
-                    m.organization.name,
-                    f"{award.milestone} năm",
-                    m.admitted_on.strftime("%d/%m/%Y"),
-                    f"{award.decision_number} ngày {award.decided_on:%d/%m/%Y}",
-                ]
+        awards = list(awards)
+        fmt = request.GET.get("export", "xlsx")
+        name = f"huy-hieu-{day:%Y%m%d}"
+        what = "Danh sách tặng huy hiệu Đảng"
+        if fmt in ("docx", "pdf"):
+            doc = papers.ceremony_document(org, day, awards)
+            if fmt == "docx":
+                return docx_response(
+                    request, doc, filename=f"{name}.docx", what=what, rows=len(awards), org=org.pk
+                )
+            back = f"{reverse('recognition:index')}?org={org.pk}&day={day:%d/%m/%Y}"
+            return pdf_response(
+                request,
+                doc.to_bytes(),
+                "docx",
+                filename=f"{name}.docx",
+                back=back,
+                what=what,
+                rows=len(awards),
+                org=org.pk,
             )
+        wb = papers.ceremony_workbook(org, day, awards)
+        index = len(awards)
         return xlsx_response(
             request,
             wb,

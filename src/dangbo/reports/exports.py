@@ -95,8 +95,7 @@ def to_xlsx(grid: Grid) -> bytes:
     ws.column_dimensions["B"].width = 42
     for col in range(3, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 13
-    ws.cell(row + 2, max(2, width - 1), "NGƯỜI LẬP BIỂU").font = Font(bold=True)
-    ws.cell(row + 3, max(2, width - 1), "(Ký, ghi rõ họ tên)").font = Font(italic=True)
+    # signed once: the letterhead's signing block under the table (core.exports)
     return workbook_bytes(wb)
 
 
