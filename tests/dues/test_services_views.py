@@ -67,7 +67,7 @@ def test_bad_basis_refused(tree):
             region=1,
             wage_percent=Decimal("0.9"),
         )
-    assert "0.2" in err.value.message
+    assert "0,2%" in err.value.message
     with pytest.raises(DomainError):
         services.set_income_basis(
             tree["members_a"][0],

@@ -362,10 +362,10 @@ def test_programme_docx_report_read_back(admin_client, client, tree, programme, 
     assert response.status_code == 200
     doc = DocxDocument(BytesIO(response.content))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Đã hoàn thành 0/1 mục; tiến độ chung 50.0%" in text
+    assert "Đã hoàn thành 0/1 mục; tiến độ chung 50,0%" in text
     table = own_tables(doc)[0]
     assert table.rows[1].cells[1].text == "Kết nạp đảng viên mới"
-    assert table.rows[1].cells[4].text == "50.0"
+    assert table.rows[1].cells[4].text == "50,0"
     assert len(doc.inline_shapes) == 1  # the chart
     client.force_login(officer)
     assert client.get(reverse("programmes:programme_docx", args=[programme.pk])).status_code == 404

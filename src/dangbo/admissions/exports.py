@@ -2,10 +2,10 @@
 each step (its minutes, resolution or decision) as its own DOCX for printing and signing."""
 
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from dangbo.admissions.rules import Stage
 from dangbo.core.exports import new_document, new_workbook, workbook_bytes
+from dangbo.core.text import vi_percent
 
 COLUMNS = [
     ("Họ và tên", lambda f: f.full_name),
@@ -34,9 +34,9 @@ def _share(share) -> str:
     """A ratio as reported: «87,5%», «112,5% (vượt 12,5%)» (decimal comma)."""
     if share is None:
         return ""
-    text = f"{number_format(share.share, 1)}%"
+    text = vi_percent(share.share, 1)
     if share.excess is not None:
-        text += f" (vượt {number_format(share.excess, 1)}%)"
+        text += f" (vượt {vi_percent(share.excess, 1)})"
     return text
 
 

@@ -34,6 +34,7 @@ from dangbo.committees.models import (
 )
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
+from dangbo.core.text import vi_percent
 from dangbo.members.choices import ACTIVE_STATUSES
 
 # Posts that only a member of the committee can hold (they end with the committee seat).
@@ -258,7 +259,7 @@ def _check_additional_election(organization, on: date, votes, voters) -> None:
     )
     if not rules.passes(votes, voters, threshold):
         raise DomainError(
-            f"Không trúng cử: {rules.percent(votes, voters)}% số phiếu hợp lệ, "
+            f"Không trúng cử: {vi_percent(rules.percent(votes, voters), None)} số phiếu hợp lệ, "
             f"phải quá {threshold}.",
             "votes",
         )

@@ -7,7 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Nền tảng"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from dangbo.core import audit  # noqa: F401  (registers the audited models)
+        from dangbo.core.collation import register_sqlite
+
+        connection_created.connect(register_sqlite, dispatch_uid="dangbo.vi_collation")
 
         _hide_second_factor_devices_from_admin_site()
 

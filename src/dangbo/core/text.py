@@ -46,6 +46,19 @@ def control_character(text: str, multiline: bool = False) -> str | None:
     )
 
 
+def vi_percent(value, decimals: int | None = 1) -> str:
+    """A share as Vietnamese write it in the system: decimal comma, the sign right after the
+    number ("92,9%"; `decimals` None keeps the value's places, trailing zeros dropped)."""
+    if value is None:
+        return "—"
+    if decimals is None:
+        from decimal import Decimal
+
+        text = f"{Decimal(str(value)).normalize():f}"
+        return f"{vi_number(Decimal(text))}%"
+    return f"{vi_number(value, decimals)}%"
+
+
 def vi_number(value, decimals: int | None = None) -> str:
     """A number as Vietnamese write it: thousands dot, decimal comma ("110.391.900", "92,9").
     `decimals` fixes the places (None: as many as the value has); None shows as "—"."""
@@ -53,6 +66,11 @@ def vi_number(value, decimals: int | None = None) -> str:
 
     if value is None:
         return "—"
+    if decimals is not None and not isinstance(value, int):
+        # numberformat cuts the places off; round half up first ("92,96" → "93,0").
+        from decimal import ROUND_HALF_UP, Decimal
+
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     return numberformat.format(
         value,
         decimal_sep=",",

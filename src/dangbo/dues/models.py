@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from dangbo.core.models import RestrictedModelMixin, RestrictedQuerySet, TimeStampedModel
-from dangbo.core.text import vi_number
+from dangbo.core.text import vi_number, vi_percent
 
 
 class IncomeType(models.TextChoices):
@@ -86,7 +86,10 @@ class RemittanceRule(TimeStampedModel):
         verbose_name_plural = "tỷ lệ trích giữ lại"
 
     def __str__(self) -> str:
-        return f"{self.org_type}: giữ {self.retain_percent}% từ {self.valid_from:%d/%m/%Y}"
+        return (
+            f"{self.org_type}: giữ {vi_percent(self.retain_percent, None)} "
+            f"từ {self.valid_from:%d/%m/%Y}"
+        )
 
 
 class IncomeBasis(RestrictedModelMixin, TimeStampedModel):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from dangbo.core.text import vi_percent
+
 
 class DuesError(ValueError):
     """A dues basis that the rate table cannot price (Vietnamese message)."""
@@ -70,7 +72,8 @@ def monthly_due(basis: Basis, rate: Rate, regional_wage: int | None = None) -> i
     percent = basis.wage_percent if basis.wage_percent is not None else rate.wage_percent_min
     if percent is None or not (rate.wage_percent_min <= percent <= rate.wage_percent_max):
         raise DuesError(
-            f"Tỷ lệ phải từ {rate.wage_percent_min}% đến {rate.wage_percent_max}% "
+            f"Tỷ lệ phải từ {vi_percent(rate.wage_percent_min, None)} đến "
+            f"{vi_percent(rate.wage_percent_max, None)} "
             "lương tối thiểu vùng."
         )
     return round_vnd(Decimal(regional_wage) * percent / 100, rate.round_to)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import new_workbook, xlsx_response
 from dangbo.core.params import get_id, get_month
@@ -57,7 +58,7 @@ class IndexView(DuesScopeMixin, View):
                 LedgerEntry.objects.restrict(request.user)
                 .filter(organization=org, month=month)
                 .select_related("member")
-                .order_by("member__name_search")
+                .order_by(*vi_name_order("member__full_name"), "id")
             )
         remittance = org.remittances.filter(month=month).first()
         return render(

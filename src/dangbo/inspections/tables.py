@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from dangbo.core.text import vi_percent
 from dangbo.inspections.models import Case, Complaint, Inspection, Programme, Remedy
 
 
@@ -19,7 +20,7 @@ class ProgrammeTable(tables.Table):
         empty_text = "Chưa có chương trình kiểm tra, giám sát."
 
     def render_rate(self, record):
-        return f"{100 * record.done / record.planned:.0f}%" if record.planned else "—"
+        return vi_percent(100 * record.done / record.planned, 0) if record.planned else "—"
 
 
 class InspectionTable(tables.Table):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dangbo.core import hooks, uploads
 from dangbo.core.accounts import actor as _actor
+from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
@@ -101,7 +102,7 @@ def roll(org: Organization, day: date):
         members = members.in_org_on(org.pk, day)
     if away is not None:
         members = members.exclude(pk__in=away.exclude(to_org_id=org.pk).values("member_id"))
-    return members.order_by("name_search", "id")
+    return members.order_by(*vi_name_order(), "id")
 
 
 # --- plan and prepare -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 
 from dangbo.core import hooks
 from dangbo.core.audit import log_listing
+from dangbo.core.collation import vi_name_order
 from dangbo.members.models import Member
 
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -23,7 +24,7 @@ def search_members(request, text: str, limit: int) -> list[hooks.SearchHit]:
         found = members.matching_name(text)
         logged = f"q={text}"
         path = request.get_full_path()
-    rows = list(found.select_related("organization").order_by("name_search", "id")[:limit])
+    rows = list(found.select_related("organization").order_by(*vi_name_order(), "id")[:limit])
     log_listing(request, Member, len(rows), filters=logged, source="search", path=path)
     return [
         hooks.SearchHit(

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from dangbo.core.audit import timeline
+from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.issuing import IssueView
 from dangbo.core.pdf import document_response
@@ -148,7 +149,7 @@ class OrgDetailView(ObjectDetailView):
             direct_count=total,
             warnings=size_warnings(caps, official, total) if org.is_active else [],
             show_members=show_members,
-            members=direct.order_by("name_search")[:20] if show_members else [],
+            members=direct.order_by(*vi_name_order(), "id")[:20] if show_members else [],
             events=org.events.select_related("recorded_by")[:50],
             periods=org.periods.select_related("parent")[:50],
             can_change=self.can("change", org) and org.is_active,

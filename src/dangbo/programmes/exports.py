@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from dangbo.core.exports import new_document, new_workbook, pyplot, workbook_bytes
+from dangbo.core.text import vi_number, vi_percent
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -86,7 +87,7 @@ def programme_docx(programme, summary: dict, rows: list[dict], on: date) -> byte
     doc.paragraph(
         f"{programme.organization.name} — số liệu đến ngày {on:%d/%m/%Y}. "
         f"Đã hoàn thành {summary['done']}/{summary['total']} mục; tiến độ chung "
-        f"{summary['percent']:.1f}%; {summary['overdue']} phần việc quá hạn."
+        f"{vi_percent(summary['percent'])}; {summary['overdue']} phần việc quá hạn."
     )
     doc.table(
         ["STT", "Nội dung", "Chủ trì", "Thời hạn", "Tiến độ (%)", "Tình trạng"],
@@ -96,7 +97,7 @@ def programme_docx(programme, summary: dict, rows: list[dict], on: date) -> byte
                 row["item"].title,
                 row["item"].organization.name,
                 f"{row['item'].due_on:%d/%m/%Y}",
-                f"{row['percent']:.1f}",
+                vi_number(row["percent"], 1),
                 row["status"]["label"],
             ]
             for n, row in enumerate(rows, start=1)

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from dangbo.core.exports import csv_bytes, new_document, new_workbook, pyplot, workbook_bytes
+from dangbo.core.text import vi_number
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -38,7 +39,7 @@ def _format(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return vi_number(value, 1)
     return str(value)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from dangbo.core import hooks
+from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
 from dangbo.core.params import ids_in_keys
@@ -203,7 +204,7 @@ class EntryView(OrgReviewMixin, View):
                 review_year=self.org_review.review_year, organization=self.org_review.organization
             )
             .select_related("member")
-            .order_by("member__name_search", "id")
+            .order_by(*vi_name_order("member__full_name"), "id")
         )
 
     def render_form(self, request, reviews, posted=None, error=None):

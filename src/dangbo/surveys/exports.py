@@ -9,11 +9,12 @@ from django.db.models import Count
 from openpyxl.styles import Font
 
 from dangbo.core.exports import cell, new_document, new_workbook, pyplot
+from dangbo.core.text import vi_percent
 from dangbo.surveys.models import Answer, FindingKind, QuestionKind, Response
 
 
 def _pct(value) -> str:
-    return "" if value is None else f"{value:.1f}%".replace(".", ",")
+    return "" if value is None else vi_percent(value, 1)
 
 
 def _num(value) -> str:

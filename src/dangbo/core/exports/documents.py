@@ -159,22 +159,50 @@ class DocumentWriter:
     def table(self, header=None, rows: Iterable[Iterable] = (), *, style="Table Grid", bold=False):
         """A table with an optional header row (bold if asked; repeated on every page) and the
         rows."""
+        from dangbo.core import doctable
+
         columns = len(header) if header else None
-        rows = list(rows)
+        rows, numbers = doctable.aligned_numbers(rows)  # one count of decimals per column
         if columns is None:
             columns = len(rows[0]) if rows else 1
         table = self.document.add_table(rows=1 if header else 0, cols=columns)
         if style:
             table.style = style
+        self._fit(table, header, rows)
         if header:
             for target, value in zip(table.rows[0].cells, header, strict=True):
                 target.text = self.text(value)
                 for run in target.paragraphs[0].runs:
                     run.bold = bold or None
             _repeat_header(table.rows[0])
-        for values in rows:
-            self.add_row(table, values)
+        for values, flags in zip(rows, numbers, strict=True):
+            cells = self.add_row(table, values)
+            for target, number in zip(cells, flags, strict=False):
+                if number:
+                    self._align(target.paragraphs[0], "right")
         return table
+
+    def _fit(self, table, header, rows) -> None:
+        """Column widths from the content (no header word broken); a table too wide for the
+        portrait page turns the page to landscape."""
+        from docx.enum.section import WD_ORIENT
+        from docx.shared import Mm
+
+        from dangbo.core import doctable
+
+        texts = [[self.text(v) for v in r] for r in rows]
+        widths, landscape = doctable.column_widths(
+            [self.text(v) for v in header or []], texts, self.text_width_mm
+        )
+        section = self.document.sections[-1]
+        if landscape and section.orientation != WD_ORIENT.LANDSCAPE:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = section.page_height, section.page_width
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=False):
+            column.width = Mm(width)  # the grid: rows added later take it
+            for target in column.cells:
+                target.width = Mm(width)
 
     def add_row(self, table, values: Iterable):
         cells = table.add_row().cells

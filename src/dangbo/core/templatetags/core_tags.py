@@ -3,7 +3,7 @@
 from django import template
 
 from dangbo.core import permissions
-from dangbo.core.text import vi_number
+from dangbo.core.text import vi_number, vi_percent
 
 register = template.Library()
 
@@ -33,3 +33,31 @@ def vn(value, decimals=None):
         return vi_number(value, None if decimals is None else int(decimals))
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def percent(value, decimals=1):
+    """`{{ share|percent }}` → "92,9%", `{{ share|percent:0 }}` → "93%", `|percent:"-"` keeps
+    the value's places without trailing zeros (core.text.vi_percent)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return vi_percent(value, None if decimals == "-" else int(decimals))
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def vndate(value):
+    """`{{ d|vndate }}` → "dd/mm/yyyy" for a date or a stored ISO string (step evidence kept as
+    JSON); anything else as it is."""
+    from datetime import date
+
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return "—" if value in (None, "") else value
