@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inspections', '0003_committees_see_inspections'),
-        ('organizations', '0004_remove_undated_admission_target'),
+        ('organizations', '0005_remove_undated_admission_target'),
     ]
 
     operations = [

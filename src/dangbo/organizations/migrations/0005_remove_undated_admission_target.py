@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0003_outgoing_documents'),
+        ('organizations', '0004_more_outgoing_kinds'),
     ]
 
     operations = [

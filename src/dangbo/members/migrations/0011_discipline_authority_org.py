@@ -43,8 +43,8 @@ def authority_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0009_period_date_indexes"),
-        ("organizations", "0004_remove_undated_admission_target"),
+        ("members", "0010_merged_duplicates"),
+        ("organizations", "0005_remove_undated_admission_target"),
         ("core", "0002_default_roles_and_rules"),
     ]
 
