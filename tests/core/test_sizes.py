@@ -1,5 +1,5 @@
-"""Functions of at most 80 lines (DEVELOPING.md, issue #26): a longer one is split by
-responsibility. Migrations are generated and left out."""
+"""Functions of at most 80 lines and modules under 800 (HELPER rules, issue #26): a longer one
+is split by responsibility. Migrations are generated and left out."""
 
 import ast
 from pathlib import Path
@@ -8,6 +8,7 @@ import dangbo
 
 SRC = Path(dangbo.__file__).parent
 MAX_FUNCTION_LINES = 80
+MAX_MODULE_LINES = 799
 
 
 def long_functions(source: str, limit: int = MAX_FUNCTION_LINES) -> list[tuple[str, int]]:
@@ -27,6 +28,16 @@ def test_no_function_is_longer_than_80_lines():
         for path in sorted(SRC.rglob("*.py"))
         if "migrations" not in path.parts
         for name, lines in long_functions(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_no_module_reaches_800_lines():
+    found = [
+        f"{path.relative_to(SRC)}: {lines} lines"
+        for path in sorted(SRC.rglob("*.py"))
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     ]
     assert found == []
 
