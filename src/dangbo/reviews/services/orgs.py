@@ -26,7 +26,7 @@ from dangbo.reviews.services.entry import ScoreRow, _criteria, _score
 def score_org(review: OrgReview, *, row: ScoreRow, self_grade: str = "", user=None) -> OrgReview:
     """An org's own scoring against the org criteria (and its self-grade)."""
     review = (
-        OrgReview.objects.select_for_update()
+        OrgReview.objects.select_for_update(of=("self", "review_year"))
         .select_related("review_year", "review_year__org_criteria", "review_year__organization")
         .get(pk=review.pk)
     )
