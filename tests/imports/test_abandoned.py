@@ -85,3 +85,21 @@ def test_discard_through_the_api(client, tree, officer, run_import):
     response = client.post(f"/api/v1/import-jobs/{job.pk}/discard/")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "discarded"
+
+
+def test_a_busy_job_list_queues_one_expiry_run(tree, officer, run_import, settings):
+    """With the database queue, each list load asks for the expiry only while none waits."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dangbo.imports import tasks
+
+    job = run_import(officer, tree["bloc"], _content())
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    asked = [abandoned.request_expiry() for _ in range(3)]
+    assert asked == [True, False, False]
+    waiting = DBTaskResult.objects.filter(
+        task_path=tasks.expire_uploads.module_path, status="READY"
+    )
+    assert waiting.count() == 1
+    assert ImportJob.objects.get(pk=job.pk).state == State.PREVIEWED  # the worker's to do

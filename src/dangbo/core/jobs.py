@@ -118,6 +118,22 @@ def _task_model():
         return None
 
 
+def waiting_args(task, limit: int = 20) -> list[list] | None:
+    """The arguments of `task`'s runs queued and not yet started, so a caller can skip asking
+    again; None when tasks do not go to the database queue (the inline backend of tests runs
+    them at once)."""
+    from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
+
+    model = _task_model()
+    if model is None or type(task_backends["default"]).__module__.split(".")[0] != (
+        "django_tasks_db"
+    ):
+        return None
+    queued = model.objects.filter(task_path=task.module_path, status=TaskResultStatus.READY)
+    return [row.get("args") or [] for row in queued.values_list("args_kwargs", flat=True)[:limit]]
+
+
 def fail_tasks(task_ids: list[str], message: str) -> int:
     """Mark the django-tasks rows of these ids FAILED if still RUNNING (the library's own
     `set_failed`, which records the exception class and text)."""

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from dangbo.core import jobs as core_jobs
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.imports.access import check_can_import
@@ -96,8 +97,8 @@ def request_expiry() -> bool:
     """On the job list: queue the expiry in the task worker when something has expired."""
     from dangbo.imports import tasks
 
-    jobs, _days = expired()
-    if not jobs.exists():
-        return False
+    expired_jobs, _days = expired()
+    if core_jobs.waiting_args(tasks.expire_uploads) or not expired_jobs.exists():
+        return False  # one queued run sets aside every expired upload
     tasks.expire_uploads.enqueue()
     return True

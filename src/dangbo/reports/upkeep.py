@@ -15,7 +15,7 @@ from datetime import date
 from django.db import transaction
 from django.dispatch import receiver
 
-from dangbo.core import hooks
+from dangbo.core import hooks, jobs
 
 logger = logging.getLogger(__name__)
 
@@ -25,25 +25,23 @@ EVERYTHING = None  # the breakdowns and the default month ends
 def request_recount(dates: list[date] | None = EVERYTHING) -> bool:
     """Queue a recount (after the current transaction commits); False when an equal or wider
     request is already waiting."""
+    from dangbo.reports import tasks
+
     wanted = None if dates is None else sorted({day.isoformat() for day in dates})
-    if _keeps_queue():
-        # The database queue is transactional: the row is seen by later requests of this
-        # transaction (no duplicate) and by the worker only once the change is committed.
-        if _already_queued(wanted):
-            return False
-        _enqueue(wanted)
-    else:
+    waiting = jobs.waiting_args(tasks.recount)
+    if waiting is None:  # not the database queue: run once the change is committed
         transaction.on_commit(lambda: _enqueue(wanted))
+        return True
+    # The database queue is transactional: the row is seen by later requests of this
+    # transaction (no duplicate) and by the worker only once the change is committed.
+    if any(_covers((args or [None])[0], wanted) for args in waiting):
+        return False
+    _enqueue(wanted)
     return True
 
 
-def _keeps_queue() -> bool:
-    """Whether tasks go to the database queue (`dangbo db_worker`); the inline backend of
-    tests runs them at once."""
-    from django_tasks import task_backends
-
-    backend = task_backends["default"]
-    return type(backend).__module__.split(".")[0] == "django_tasks_db"
+def _covers(pending: list[str] | None, wanted: list[str] | None) -> bool:
+    return pending is None or (wanted is not None and set(wanted) <= set(pending))
 
 
 def _enqueue(wanted: list[str] | None) -> None:
@@ -53,23 +51,6 @@ def _enqueue(wanted: list[str] | None) -> None:
         tasks.recount.enqueue(wanted)
     except Exception:  # a report must not fail because the queue is unreachable
         logger.exception("could not queue a recount of the report counts")
-
-
-def _already_queued(wanted: list[str] | None) -> bool:
-    """Whether a queued (not yet started) recount covers `wanted`."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from dangbo.reports import tasks
-
-    queued = DBTaskResult.objects.filter(
-        task_path=tasks.recount.module_path, status=TaskResultStatus.READY
-    )
-    for args_kwargs in queued.values_list("args_kwargs", flat=True)[:20]:
-        pending = (args_kwargs.get("args") or [None])[0]
-        if pending is None or (wanted is not None and set(wanted) <= set(pending)):
-            return True
-    return False
 
 
 def recount(dates: list[str] | None = EVERYTHING) -> int:
