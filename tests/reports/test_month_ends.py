@@ -242,6 +242,22 @@ def test_a_date_between_month_ends_is_the_month_end_before_plus_the_changes(tree
     assert at[date(2024, 6, 20)] != at[date(2024, 6, 19)]
 
 
+def test_while_the_month_end_before_waits_an_earlier_counted_one_serves(tree):
+    """15/06/2024 with 31/05 not counted yet: counted 31/03 plus the changes since equals
+    the live count, and 31/05 is queued for the worker."""
+    _history(tree)
+    march = date(2024, 3, 31)
+    month_ends.refresh([march], today=date(2026, 11, 24))
+    _june_changes(tree)
+    today = timezone.localdate()
+    province = Organization.objects.get(pk=tree["province"].pk)
+    for on in JUNE_2024:
+        for code in month_ends.BREAKDOWNS:
+            found = month_ends.counts_since_month_end(province, on, code, True, today)
+            assert found is not None and found[1].on == march
+            assert found[0] == queries.count_table(province, on, code, today, True), (on, code)
+
+
 def test_a_tree_change_between_month_ends_sends_the_report_live(tree, admin_client):
     month_ends.refresh([date(2024, 5, 31)], today=date(2026, 11, 24))
     province = Organization.objects.get(pk=tree["province"].pk)

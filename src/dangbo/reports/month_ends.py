@@ -188,15 +188,18 @@ def changed_member_ids(since: date, on: date, limit: int | None = None) -> list[
 
 
 def counts_since_month_end(root: Organization, on: date, breakdown: str, by_child: bool, today):
-    """A past date's table from the month end before it: its counted rows, minus what the
+    """A past date's table from the month end before it (or, while that one waits to be
+    counted, the latest counted before it): its counted rows, minus what the
     members changed since then counted that day, plus what they count on `on` (both live,
     for those members only). (table, run) or None: that month end is not counted or trusted,
     the tree under `root` changed in between, or too many members did (the report then
     counts live)."""
-    since = previous_month_end(on)
-    run = serving_run(root, since, breakdown, by_child)
+    run = serving_run(root, previous_month_end(on), breakdown, by_child) or _earlier_run(
+        root, on, breakdown, by_child
+    )
     if run is None:
         return None
+    since = run.on
     if OrgPeriod.objects.filter(_window_q(since, on), path__startswith=root.path).exists():
         return None
     changed = changed_member_ids(since, on)
@@ -208,6 +211,17 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
         counts.subtract(queries.count_table(root, since, breakdown, today, by_child, only))
         counts.update(queries.count_table(root, on, breakdown, today, by_child, only))
     return {key: n for key, n in counts.items() if n}, run
+
+
+def _earlier_run(root: Organization, on: date, breakdown: str, by_child: bool):
+    """While the month end before `on` waits to be counted (it was just queued), the latest
+    counted one before it (a year end, say): the changes since then are still few."""
+    candidates = MonthEndRun.objects.filter(on__lt=previous_month_end(on)).order_by("-on")
+    for candidate in candidates.values_list("on", flat=True)[:3]:
+        run = serving_run(root, candidate, breakdown, by_child)
+        if run is not None:
+            return run
+    return None
 
 
 def serving_run(root: Organization, on: date, breakdown: str, by_child: bool):
