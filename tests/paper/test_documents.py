@@ -186,3 +186,17 @@ def test_badge_ceremony_list_as_word(client, tree):
     assert "DANH SÁCH ĐẢNG VIÊN ĐƯỢC TẶNG HUY HIỆU ĐẢNG ĐỢT 02/09/2025" in text
     assert member.full_name in text and "125-QĐ/TU ngày 20/08/2025" in text
     assert "Danh sách có 1 đồng chí." in text
+
+
+def test_member_record_form(client, tree):
+    member = tree["members_a"][0]
+    client.force_login(factories.user("bithu", "cell_secretary", on=tree["cell_a"]))
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    url = reverse("members:record_form", args=[member.pk])
+    assert url in page and f"{url}?export=pdf" in page
+    response = client.get(url)
+    assert response.status_code == 200
+    text = _texts(response.content)
+    assert "PHIẾU ĐẢNG VIÊN" in text and member.full_name in text
+    assert f"{member.admitted_on:%d/%m/%Y}" in text and "Chi bộ Văn phòng" in text
+    assert "T/M CHI ỦY" in text  # signed for the cell
