@@ -157,7 +157,7 @@ def _discipline():
         form="reprimand",
         decided_on=today,
         decision_number="21-QĐ/UBKT",
-        authority="Ủy ban kiểm tra Đảng ủy",
+        authority_org=member.organization,  # a cell reprimands its member
         reason="Vi phạm quy chế làm việc của chi bộ",
     )
     case.refresh_from_db()

@@ -92,7 +92,7 @@ def test_discipline_decision_from_the_case(client, tree):
         form="reprimand",
         decided_on=date(2026, 7, 1),
         decision_number="21-QĐ/UBKT",
-        authority="Ủy ban kiểm tra Đảng ủy",
+        authority_org=tree["committee"],  # the deciding org issues the decision
         reason="Vi phạm quy chế làm việc",
     )
     text, document = _issued_twice(client, url)
@@ -101,6 +101,7 @@ def test_discipline_decision_from_the_case(client, tree):
     assert "Căn cứ Quyết định kiểm tra số 20-QĐ/UBKT ngày 01/06/2026" in text
     assert "Lý do: Vi phạm quy chế làm việc" in text and "Số 1-QĐ/ĐU" in text
     assert document.subject_member == member and document.issued_on == date(2026, 7, 1)
+    assert document.organization == tree["committee"]
     _listed(client, reverse("members:detail", args=[member.pk]), document)
     # the case page offers it
     page = client.get(reverse("inspections:case", args=[case.pk])).content.decode()
