@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/dangbo
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export DANGBO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install test-deps run test test-sqlite test-postgres bench load recipe lint format
+.PHONY: install test-deps run test test-sqlite test-postgres bench load recipe lint format gallery
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,14 @@ test-sqlite:
 test-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1; }
 	DANGBO_DATABASE_URL=$(PG_URL) $(PYTEST) -q -n 2 --dist loadgroup
+
+# docs/paper/: the first page of every document type, printed from a fresh demo database.
+GALLERY_DB ?= sqlite:///$(DANGBO_DATA_DIR)/gallery.sqlite3
+gallery: install test-deps
+	@mkdir -p $(DANGBO_DATA_DIR) && rm -f $(DANGBO_DATA_DIR)/gallery.sqlite3
+	DANGBO_DATABASE_URL=$(GALLERY_DB) $(DANGBO) migrate --noinput -v0
+	DANGBO_DATABASE_URL=$(GALLERY_DB) $(DANGBO) seed_demo --size small
+	DANGBO_DATABASE_URL=$(GALLERY_DB) $(VENV)/bin/python scripts/paper_gallery.py docs/paper
 
 bench: install
 	$(VENV)/bin/python bench/run.py

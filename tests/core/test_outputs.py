@@ -339,6 +339,13 @@ EXPORTS = [
         payload=lambda d: {"paper": "resolution"},
     ),
     Export(
+        "record-form",
+        "members:record_form",
+        "docx",
+        at("members:record_form", lambda d: {"pk": d["members_a"][0].pk}),
+        holds_ids=True,
+    ),
+    Export(
         "kept-document",
         "organizations:document_file",
         "docx",

@@ -199,8 +199,10 @@ CASES = [
     _screen("case", "case"),
     _change("case_close", "org_case"),
     _change("case_discipline", "org_case"),
-    # issues the discipline decision in the member's grassroots register (once), answers DOCX
-    _screen("case_decision", "case", "inspections.change", method="post"),
+    # the discipline decision is issued in the register of the deciding org (the province
+    # here, above the roles' node): allowed roles are sent back to the case with the reason
+    # (tests/paper/test_documents.py issues one as the deciding committee)
+    _screen("case_decision", "case", "inspections.change", method="post", ok=302),
     _change("appeal", "case"),
     _change("appeal_decide", "appeal"),
     _list("complaints", "complaint", lambda c: c.concerning),

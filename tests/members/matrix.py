@@ -44,6 +44,12 @@ CASES = [
         "members:edit", "members.change", inside=pk("inside_member"), outside=pk("outside_member")
     ),
     Case(
+        "members:record_form",
+        "members.view",
+        inside=pk("inside_member"),
+        outside=pk("outside_member"),
+    ),
+    Case(
         "members:status", "members.change", inside=pk("inside_member"), outside=pk("outside_member")
     ),
     Case(

@@ -90,21 +90,13 @@ def read(data: bytes) -> Rendered:
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 
-def check_paper(
-    name: str, rendered: Rendered, expected=(), *, max_pages: int = 20, party_wraps=False
-) -> None:
-    """A4 pages, nothing off the page, the party's header (in a sheet's merged cells it may
-    wrap: then its words, capitals with their marks, on the first page) and the expected
-    texts."""
+def check_paper(name: str, rendered: Rendered, expected=(), *, max_pages: int = 20) -> None:
+    """A4 pages, nothing off the page, the party's name on one line (capitals with their
+    marks) and the expected texts."""
     assert 1 <= len(rendered.pages) <= max_pages, (name, len(rendered.pages))
     for number, page in enumerate(rendered.pages, start=1):
         assert page.a4, (name, number, page.width, page.height)
         assert not page.outside(), (name, number, page.outside()[:10])
     flat = rendered.flat
-    if party_wraps:
-        first = {w[4] for w in rendered.pages[0].words}
-        assert set(PARTY.split()) <= first, (name, sorted(first)[:40])
-    else:
-        expected = (PARTY, *expected)
-    for text in expected:
+    for text in (PARTY, *expected):
         assert " ".join(text.split()) in flat, (name, text, flat[:600])

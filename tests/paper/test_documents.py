@@ -92,7 +92,7 @@ def test_discipline_decision_from_the_case(client, tree):
         form="reprimand",
         decided_on=date(2026, 7, 1),
         decision_number="21-QĐ/UBKT",
-        authority="Ủy ban kiểm tra Đảng ủy",
+        authority_org=tree["committee"],  # the deciding org issues the decision
         reason="Vi phạm quy chế làm việc",
     )
     text, document = _issued_twice(client, url)
@@ -101,6 +101,7 @@ def test_discipline_decision_from_the_case(client, tree):
     assert "Căn cứ Quyết định kiểm tra số 20-QĐ/UBKT ngày 01/06/2026" in text
     assert "Lý do: Vi phạm quy chế làm việc" in text and "Số 1-QĐ/ĐU" in text
     assert document.subject_member == member and document.issued_on == date(2026, 7, 1)
+    assert document.organization == tree["committee"]
     _listed(client, reverse("members:detail", args=[member.pk]), document)
     # the case page offers it
     page = client.get(reverse("inspections:case", args=[case.pk])).content.decode()
@@ -186,3 +187,17 @@ def test_badge_ceremony_list_as_word(client, tree):
     assert "DANH SÁCH ĐẢNG VIÊN ĐƯỢC TẶNG HUY HIỆU ĐẢNG ĐỢT 02/09/2025" in text
     assert member.full_name in text and "125-QĐ/TU ngày 20/08/2025" in text
     assert "Danh sách có 1 đồng chí." in text
+
+
+def test_member_record_form(client, tree):
+    member = tree["members_a"][0]
+    client.force_login(factories.user("bithu", "cell_secretary", on=tree["cell_a"]))
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    url = reverse("members:record_form", args=[member.pk])
+    assert url in page and f"{url}?export=pdf" in page
+    response = client.get(url)
+    assert response.status_code == 200
+    text = _texts(response.content)
+    assert "PHIẾU ĐẢNG VIÊN" in text and member.full_name in text
+    assert f"{member.admitted_on:%d/%m/%Y}" in text and "Chi bộ Văn phòng" in text
+    assert "T/M CHI ỦY" in text  # signed for the cell

@@ -62,5 +62,4 @@ def _check(name: str, body: bytes) -> None:
         name,
         result,
         (DATE_LINE, *EXPECTED.get(export_id, ())),
-        party_wraps=name.endswith(".xlsx"),
     )

@@ -2,9 +2,9 @@
 register of outgoing documents (`organizations.documents`) and kept there:
 
 - the discipline decision (Quyết định thi hành kỷ luật đảng viên) of a case that ended in
-  discipline of a member, issued by the member's grassroots party organisation, dated on the
-  decision day recorded (the form, the reason and the deciding level as recorded; the level
-  that decides is `Discipline.authority`, the number is the register's).
+  discipline of a member, issued by the org that decided it (`Discipline.authority_org`; for
+  decisions recorded before it was kept, the member's grassroots party organisation), dated
+  on the decision day recorded, numbered in that org's register.
 """
 
 from dangbo.core.errors import DomainError
@@ -22,6 +22,9 @@ def source_of(case) -> str:
 
 
 def issuer_of(case):
+    discipline = case.member_discipline
+    if discipline is not None and discipline.authority_org_id:
+        return discipline.authority_org
     member = case.member
     return documents.grassroots_of(member.organization if member else case.organization)
 
@@ -37,7 +40,7 @@ def discipline_body(doc, paper, case, discipline) -> None:
             "Căn cứ Quy định của Ban Chấp hành Trung ương về xử lý kỷ luật đảng viên vi phạm;",
             f"Căn cứ Quyết định kiểm tra số {case.decision_number} ngày "
             f"{case.opened_on:%d/%m/%Y} của {case.authority};",
-            f"Xét kết luận kiểm tra và đề nghị của {discipline.authority},",
+            f"Xét kết luận kiểm tra của {case.authority},",
         ],
         [
             f"Thi hành kỷ luật bằng hình thức {form} đối với đồng chí {member.full_name}, sinh "

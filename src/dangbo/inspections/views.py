@@ -597,7 +597,11 @@ class CaseDecisionView(IssueView):
 
     model = Case
     permission = "inspections.change"
-    select_related = ("organization", "member__organization", "member_discipline")
+    select_related = (
+        "organization",
+        "member__organization",
+        "member_discipline__authority_org__org_type",
+    )
     refused = "Quyết định kỷ luật do {issuer} ban hành."
 
     def issuer(self, obj):

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("new/", views.MemberCreateView.as_view(), name="create"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("<int:pk>/record-form/", views.RecordFormView.as_view(), name="record_form"),
     path("<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
     path("<int:pk>/status/", views.MemberStatusView.as_view(), name="status"),
     path("<int:pk>/leave/", views.MemberLeaveView.as_view(), name="leave"),

@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 from dangbo.core import hooks
 from dangbo.core.audit import access_entries, log_listing, timeline
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import IdentityMask
+from dangbo.core.exports import IdentityMask, docx_response
+from dangbo.core.pdf import pdf_response
 from dangbo.core.permissions import reachable_paths
 from dangbo.core.views import (
     ObjectDetailView,
@@ -22,7 +23,7 @@ from dangbo.core.views import (
     RestrictedViewMixin,
     ServiceFormView,
 )
-from dangbo.members import duplicates, forms, namesearch, rules, services, summary
+from dangbo.members import duplicates, forms, namesearch, papers, rules, services, summary
 from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
 from dangbo.members.tables import MemberTable
@@ -302,3 +303,23 @@ class MergeDuplicateView(RestrictedViewMixin, View):
             return redirect("members:duplicates")
         messages.success(request, f"Đã gộp hồ sơ #{duplicate.pk} vào hồ sơ #{kept.pk}.")
         return redirect("members:detail", pk=kept.pk)
+
+
+class RecordFormView(ObjectDetailView):
+    """The member record form (Phiếu đảng viên) as DOCX, or PDF with `?export=pdf`."""
+
+    model = Member
+
+    def get_base_queryset(self):
+        return Member.objects.select_related("organization__org_type")
+
+    def get(self, request, *args, **kwargs):
+        member = self.get_object()
+        doc = papers.record_form(member, IdentityMask(request.user))
+        name = f"phieu-dang-vien-{member.pk}.docx"
+        if request.GET.get("export") == "pdf":
+            back = reverse("members:detail", args=[member.pk])
+            return pdf_response(
+                request, doc.to_bytes(), "docx", filename=name, back=back, what=Member, rows=1
+            )
+        return docx_response(request, doc, filename=name, what=Member, rows=1, member=member.pk)

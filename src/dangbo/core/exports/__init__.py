@@ -29,7 +29,6 @@ from dangbo.core.exports.responses import (
     csv_response,
     docx_response,
     file_response,
-    issued_document_response,
     stored_file_response,
     xlsx_response,
 )
@@ -69,7 +68,6 @@ __all__ = [
     "pyplot",
     "csv_bytes",
     "file_response",
-    "issued_document_response",
     "xlsx_response",
     "docx_response",
     "csv_response",

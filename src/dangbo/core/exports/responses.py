@@ -4,13 +4,10 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.contrib import messages
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from dangbo.core.audit import log_export
-from dangbo.core.errors import DomainError
 from dangbo.core.exports.documents import DocumentWriter
 from dangbo.core.exports.sheets import workbook_bytes
 from dangbo.core.exports.text import CSV, DOCX, XLSX, csv_value
@@ -40,26 +37,6 @@ def file_response(
     # quoted, or RFC 6266 filename* for names from uploads (non-ASCII, quotes, line breaks)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def issued_document_response(request, issue, *, back: str, what, **details):
-    """The DOCX of a document issued (or found kept) by `issue()`, as a logged attachment; a
-    DomainError from it is shown on the page at `back` instead."""
-    try:
-        document = issue()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    return file_response(
-        request,
-        bytes(document.content),
-        content_type=DOCX,
-        filename=document.file_name,
-        what=what,
-        rows=1,
-        document=document.pk,
-        **details,
-    )
 
 
 def xlsx_response(request, workbook, *, filename: str, what, rows: int, **details):

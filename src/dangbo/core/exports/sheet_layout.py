@@ -114,7 +114,10 @@ def _font(style: dict) -> Font:
 
 
 def _align(style: dict) -> Alignment:
-    return Alignment(horizontal=style.get("align", "center"), vertical="center", wrap_text=True)
+    horizontal = style.get("align", "center")
+    if style.get("one_line"):  # shrunk to its merged cells rather than broken in two
+        return Alignment(horizontal=horizontal, vertical="center", shrink_to_fit=True)
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
 
 
 def _halves(cols: int) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -134,7 +137,8 @@ def _letterhead(paper, cols: int) -> list[list[tuple[int, int, str, dict]]]:
         left.append(("*", {}))
     if paper.number:
         left.append((paper.number, {}))
-    right = [(layout.PARTY_NAME, {"bold": True, "underline": True, "size": layout.PARTY_PT})]
+    party = {"bold": True, "underline": True, "size": layout.PARTY_PT, "one_line": True}
+    right = [(layout.PARTY_NAME, party)]
     date_row = max(len(left) - 1, 1)
     while len(right) < date_row:
         right.append(("", {}))
@@ -182,6 +186,8 @@ def _line_height(sheet, parts) -> float:
     """A block row tall enough for its longest part wrapped within its columns."""
     lines = 1
     for first, last, text, style in parts:
+        if style.get("one_line"):
+            continue
         span = sum(
             sheet.column_dimensions[get_column_letter(c)].width or 13
             for c in range(first, last + 1)
