@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views import View
 
 from dangbo.core.audit import log_listing
@@ -19,7 +18,7 @@ from dangbo.core.params import get_date, get_id, get_year
 from dangbo.core.permissions import can, has_permission
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
-from dangbo.reports import catalogue, dashboard, exports, queries, services, summaries
+from dangbo.reports import catalogue, charts, dashboard, exports, queries, services, summaries
 from dangbo.reports.models import ExportJob, ReportSnapshot
 from dangbo.reports.report import build_member_table, member_grid
 
@@ -31,11 +30,6 @@ EXPORT_TYPES = {
     ),
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
 }
-
-
-def svg_inline(svg: bytes) -> str:
-    """An SVG document as inline markup (without its XML declaration)."""
-    return mark_safe(svg.decode("utf-8").split("?>", 1)[-1])
 
 
 def visible_reports(user) -> list:
@@ -119,7 +113,7 @@ class MemberReportView(ReportMixin, View):
                 "title": table.title,
                 "table": table,
                 "ancestors": ancestors,
-                "chart": svg_inline(exports.chart(member_grid(table))),
+                "chart": charts.grid_chart(member_grid(table)),
                 "query": request.GET.urlencode(),
                 "breakdowns": queries.BREAKDOWNS.values(),
             },
@@ -259,7 +253,7 @@ class ModuleReportView(ModuleReportMixin, View):
             {
                 "title": table.report.title,
                 "table": table,
-                "chart": svg_inline(exports.chart(grid)),
+                "chart": charts.grid_chart(grid),
                 "query": request.GET.urlencode(),
                 "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
             },
