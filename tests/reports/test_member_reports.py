@@ -1,6 +1,7 @@
 """Figures checked against independently computed expectations, today and before changes."""
 
 import io
+import re
 from datetime import date
 
 from django.urls import reverse
@@ -184,6 +185,12 @@ def test_dashboard_and_quality(admin_client, tree):
         reverse("reports:dashboard"), {"org": tree["province"].pk, "year": 2025}
     ).content.decode()
     assert "Biến động năm 2025" in body
+    # each composition row carries its share as a bar beside the figure
+    gender = body.split('id="dash-gender"', 1)[1].split("</table>", 1)[0]
+    shares = [
+        int(w) for w in re.findall(r'class="progress-bar bg-danger" style="width: (\d+)%"', gender)
+    ]
+    assert len(shares) >= 2 and 98 <= sum(shares) <= 100  # shares of one whole, rounded down
     from dangbo.reports import dashboard
 
     changes = dashboard.changes_in_year(tree["province"], 2025)
