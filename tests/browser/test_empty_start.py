@@ -1,14 +1,15 @@
 """From an empty database to the figures a province reports, through screens only (#22):
 the superuser signs in, the first-run page founds the root and the first officer, who imports
-the org tree and the members from spreadsheets and reads the member report — no shell, no
-admin, no demo data."""
+the org tree, the members and a past year's classification results (2020: no criteria set
+exists for it) from spreadsheets and reads the member report and the classification report —
+no shell, no admin, no demo data."""
 
 import io
 
 import pytest
 from openpyxl import Workbook
 
-from dangbo.imports.rules import MEMBER_SHAPE, ORG_SHAPE
+from dangbo.imports.rules import MEMBER_SHAPE, ORG_SHAPE, REVIEW_SHAPE
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from tests import factories
@@ -80,6 +81,16 @@ MEMBERS = [
 ]
 
 
+# 2020 as reported then: 2 excellent, 4 good, 2 completed (HTXSNV/HTTNV/HTNV as offices write)
+GRADES_2020 = ["HTXSNV", "Hoàn thành tốt", "HTTNV", "Xuất sắc", "HTTNV", "HTNV", "Tốt", "HTNV"]
+
+
+def review(row, grade):
+    values = dict(zip([c.field for c in MEMBER_SHAPE.columns], row, strict=True))
+    values.update(year=2020, grade=grade)
+    return [values.get(c.field) for c in REVIEW_SHAPE.columns]
+
+
 def upload_and_commit(page, live_server, kind_label, path, created):
     page.goto(f"{live_server.url}/imports/")
     page.get_by_role("link", name="Tải tệp lên").click()
@@ -140,3 +151,21 @@ def test_empty_database_to_member_report(page, live_server, tmp_path):
     finance = page.locator("#report-table tbody tr", has_text="Đảng bộ Sở Tài chính")
     assert finance.get_by_role("link", name="4").count() == 1  # 2 + 2 in its cells
     assert Member.objects.filter(status="probationary").count() == 1
+
+    # a past year's results, without a criteria set for 2020, by name, birth date and cell
+    rows = [review(row, grade) for row, grade in zip(MEMBERS, GRADES_2020, strict=True)]
+    upload_and_commit(
+        page,
+        live_server,
+        "Kết quả xếp loại đảng viên",
+        sheet(tmp_path / "xep_loai_2020.xlsx", REVIEW_SHAPE, rows),
+        8,
+    )
+    page.goto(f"{live_server.url}/reports/module/member_reviews/?year=2020")
+    total = page.locator("#total-row")
+    figures = {
+        measure: total.locator(f'[data-measure="{measure}"]').inner_text()
+        for measure in ("grade_htxs", "grade_htt", "grade_ht", "grade_kht")
+    }
+    assert figures == {"grade_htxs": "2", "grade_htt": "4", "grade_ht": "2", "grade_kht": "0"}
+    assert total.locator('[data-ratio="good_or_better"]').inner_text().startswith("75")
