@@ -1,7 +1,9 @@
 """Each demo role's day on a 390 px phone: starting at the home page, visit the same-origin links
 shown to that role (breadth-first, one URL per pattern, bounded) on the small demo data set and
-fail on a page that scrolls sideways or on a shown link that answers 4xx/5xx for that role.
-Then the first pages again on a 1366 px desk: no sideways scroll, the main bar on one line.
+fail on a page that scrolls sideways or on a shown link that answers 4xx/5xx for that role,
+and on the axe-core rules' serious or critical violations on the role's first pages (axe-core
+as packaged by axe-playwright-python: no network at run time). Then the first pages again on a
+1366 px desk: no sideways scroll, the main bar on one line.
 
 Like every browser test it runs once, on PostgreSQL (`make test-sqlite` leaves the browser tests
 out): what the browser draws and which links a role is shown do not depend on the database, and
@@ -16,6 +18,7 @@ from collections import deque
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from dangbo.demo.users import DEMO_PASSWORD, DEMO_USERS
@@ -29,6 +32,8 @@ pytestmark = [
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
 DESK_PAGES = 8  # the home page and the sections' first pages, again on a desk
+AXE_PAGES = 8  # pages checked with axe-core per role (the home page and the first reached)
+SEVERE = {"serious", "critical"}
 MAX_PAGES = 30  # pages drawn per role
 MAX_CHECKS = 100  # links whose status is checked per role (one per URL pattern)
 # Sign-out, files and downloads (exports are checked by tests/core/test_outputs.py).
@@ -47,7 +52,24 @@ def pattern(url: str) -> tuple[str, tuple[str, ...]]:
     return path, tuple(sorted(keys))
 
 
-def crawl(context, base: str, username: str) -> tuple[list[str], list[str], int]:
+def accessibility(page, axe, path: str, username: str, tally: dict) -> list[str]:
+    """axe-core on the page drawn: every violation counted by impact, the serious and critical
+    ones returned as failures (rule, help, the first elements)."""
+    results = axe.run(page)
+    failures = []
+    for violation in results.response["violations"]:
+        impact = violation.get("impact") or "minor"
+        tally[impact] = tally.get(impact, 0) + len(violation["nodes"])
+        if impact in SEVERE:
+            targets = ", ".join(str(n["target"][0]) for n in violation["nodes"][:3])
+            failures.append(
+                f"{username}: {path} axe {impact} {violation['id']} ({violation['help']}): "
+                f"{targets}"
+            )
+    return failures
+
+
+def crawl(context, base: str, username: str, tally: dict) -> tuple[list[str], list[str], int]:
     """Visit what `username` is shown; returns (failures, pages drawn, links checked)."""
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -58,6 +80,7 @@ def crawl(context, base: str, username: str) -> tuple[list[str], list[str], int]
     page.wait_for_url(f"{base}/")
 
     failures, drawn = [], []
+    axe = Axe()
     seen = {pattern(f"{base}/")}
     queue = deque([(f"{base}/", "(đăng nhập)")])
     checked = 0
@@ -69,6 +92,8 @@ def crawl(context, base: str, username: str) -> tuple[list[str], list[str], int]
             failures.append(f"{username}: {path} → {response and response.status} (từ {shown_on})")
             continue
         drawn.append(path)
+        if len(drawn) <= AXE_PAGES:
+            failures += accessibility(page, axe, path, username, tally)
         if page.evaluate(OVERFLOW):
             width = page.evaluate("document.documentElement.scrollWidth")
             failures.append(f"{username}: {path} tràn ngang {width}px > {PHONE['width']}px")
@@ -111,14 +136,14 @@ def crawl(context, base: str, username: str) -> tuple[list[str], list[str], int]
 
 def test_every_role_reaches_what_it_is_shown_on_a_phone(browser, live_server, capsys):
     call_command("seed_demo", size="small", stdout=io.StringIO())
-    failures, figures = [], []
+    failures, figures, tally = [], [], {}
     for username, _, _ in DEMO_USERS:
         started = time.monotonic()
         context = browser.new_context(
             locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport=PHONE
         )
         try:
-            found, drawn, checked = crawl(context, live_server.url, username)
+            found, drawn, checked = crawl(context, live_server.url, username, tally)
         finally:
             context.close()
         failures += found
@@ -126,6 +151,7 @@ def test_every_role_reaches_what_it_is_shown_on_a_phone(browser, live_server, ca
             f"{username}: {len(drawn)} trang, {checked} liên kết, "
             f"{len(found)} lỗi, {time.monotonic() - started:.0f}s"
         )
+    figures.append(f"axe-core, phần tử vi phạm theo mức: {dict(sorted(tally.items()))}")
     with capsys.disabled():
         print("\n" + "\n".join(figures))
     assert not failures, "\n".join(failures)

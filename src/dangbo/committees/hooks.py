@@ -109,3 +109,25 @@ def signer(org, on) -> dict:
         "has_committee": bool(kinds - {PartyPost.SECRETARY}),
         "has_standing": PartyPost.STANDING_MEMBER in kinds,
     }
+
+
+def committee_facts(org, today) -> list[tuple]:
+    """Who leads the org today (the signer's query)."""
+    lead = signer(org, today)
+    if not lead or not lead.get("name"):
+        return [("Bí thư", "chưa có", None)]
+    title = "Phó Bí thư (phụ trách)" if lead["deputy"] else "Bí thư"
+    rows = [(title, lead["name"], None)]
+    rows.append(("Cấp ủy", "có" if lead["has_committee"] else "chưa có", None))
+    return rows
+
+
+hooks.register_org_facts(
+    hooks.OrgFacts(
+        key="committees.lead",
+        title="Cấp ủy",
+        facts=committee_facts,
+        permission="committees.view",
+        order=10,
+    )
+)

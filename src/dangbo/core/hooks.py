@@ -287,6 +287,31 @@ def search_sources() -> list[SearchSource]:
     return sorted(_search_sources.values(), key=lambda s: (s.order, s.key))
 
 
+@dataclass(frozen=True)
+class OrgFacts:
+    """A part of an organisation's one-stop page (``organizations:detail``).
+
+    ``facts(org, today)`` returns ``[(label, value, url or None)]`` about the org, in one
+    query; it is called only when the user holds ``permission`` on the org."""
+
+    key: str
+    title: str
+    facts: Callable
+    permission: str
+    order: int = 100
+
+
+_org_facts: dict[str, OrgFacts] = {}
+
+
+def register_org_facts(source: OrgFacts) -> None:
+    _org_facts[source.key] = source
+
+
+def org_facts() -> list[OrgFacts]:
+    return sorted(_org_facts.values(), key=lambda s: (s.order, s.key))
+
+
 # Sent by meetings when a meeting's resolutions are recorded: kwargs ``meeting``,
 # ``resolution`` (the meetings.Resolution row), ``user``. Programmes creates the tasks.
 resolution_adopted = Signal()

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from dangbo.core import hooks
+from dangbo.core.text import vi_number
 from dangbo.dues.models import LedgerEntry, Remittance
 from dangbo.organizations.models import Organization
 
@@ -59,6 +60,32 @@ def months_to_close(user, today) -> list[hooks.WorkItem]:
             )
         )
     return items
+
+
+def last_remittance(org, today) -> list[tuple]:
+    """The org's last month passed up to the level above (one query)."""
+    row = Remittance.objects.filter(organization=org).order_by("-month").first()
+    url = f"{reverse('dues:index')}?org={org.pk}"
+    if row is None:
+        return [("Nộp đảng phí lên cấp trên", "chưa có", url)]
+    return [
+        (
+            f"Đã nộp đảng phí tháng {row.month:%m/%Y}",
+            f"{vi_number(row.remitted)} đ (thu {vi_number(row.collected)} đ)",
+            f"{url}&month={row.month:%m/%Y}",
+        )
+    ]
+
+
+hooks.register_org_facts(
+    hooks.OrgFacts(
+        key="dues.remittance",
+        title="Đảng phí",
+        facts=last_remittance,
+        permission="dues.view",
+        order=40,
+    )
+)
 
 
 hooks.register_work(

@@ -46,7 +46,7 @@ def meeting_flags(meeting: Meeting, config: dict) -> list[str]:
 
 
 class MeetingTable(tables.Table):
-    planned_on = tables.Column(verbose_name="Ngày", linkify=True)
+    planned_on = tables.Column(verbose_name="Ngày")  # rendered as the link
     organization = tables.Column(verbose_name="Chi bộ", order_by=("organization__path",))
     kind = tables.Column()
     status = tables.Column()

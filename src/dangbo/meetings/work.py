@@ -3,10 +3,11 @@ with no meeting recorded this month — the planned meeting to record, or the mo
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 
 from dangbo.core import hooks
+from dangbo.core.text import vi_number
 from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.organizations.models import Organization
 
@@ -71,6 +72,33 @@ def _item(cell, today) -> hooks.WorkItem:
 def _month_end(day):
     following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return following - timedelta(days=1)
+
+
+def meeting_quality(org, today) -> list[tuple]:
+    """A cell's meetings held this year: how many, the mean score, the last one (one query)."""
+    if not org.org_type.holds_members:
+        return []
+    year = Meeting.objects.filter(
+        organization=org, status=MeetingStatus.HELD, planned_on__year=today.year
+    ).aggregate(held=Count("id"), score=Avg("score"), last=Max("planned_on"))
+    url = reverse("meetings:cell", args=[org.pk])
+    rows = [(f"Buổi sinh hoạt đã họp năm {today.year}", vi_number(year["held"]), url)]
+    if year["score"] is not None:
+        rows.append(("Điểm chất lượng trung bình", vi_number(year["score"], 1), url))
+    if year["last"]:
+        rows.append(("Buổi gần nhất", f"{year['last']:%d/%m/%Y}", url))
+    return rows
+
+
+hooks.register_org_facts(
+    hooks.OrgFacts(
+        key="meetings.quality",
+        title="Sinh hoạt chi bộ",
+        facts=meeting_quality,
+        permission="meetings.view",
+        order=20,
+    )
+)
 
 
 hooks.register_work(

@@ -6,15 +6,17 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
+from dangbo.core import hooks
 from dangbo.core.audit import timeline
 from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.issuing import IssueView
 from dangbo.core.pdf import document_response
-from dangbo.core.permissions import restrict, top_orgs
+from dangbo.core.permissions import can, restrict, top_orgs
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.organizations import forms, papers, services
@@ -116,6 +118,19 @@ class PickView(OrgPickerView):
         return orgs.filter(is_active=True)
 
 
+def _facts(user, org) -> list[dict]:
+    """The parts of the org's page other apps give (core.hooks.register_org_facts)."""
+    today = timezone.localdate()
+    parts = []
+    for source in hooks.org_facts():
+        if not can(user, source.permission, org):
+            continue
+        rows = source.facts(org, today)
+        if rows:
+            parts.append({"source": source, "rows": rows})
+    return parts
+
+
 class OrgDetailView(ObjectDetailView):
     model = Organization
     template_name = "organizations/detail.html"
@@ -149,6 +164,7 @@ class OrgDetailView(ObjectDetailView):
             direct_count=total,
             warnings=size_warnings(caps, official, total) if org.is_active else [],
             show_members=show_members,
+            facts=_facts(self.request.user, org),
             members=direct.order_by(*vi_name_order(), "id")[:20] if show_members else [],
             events=org.events.select_related("recorded_by")[:50],
             periods=org.periods.select_related("parent")[:50],

@@ -45,6 +45,37 @@ def reviews_to_finish(user, today) -> list[hooks.WorkItem]:
     return items
 
 
+def classification(org, today) -> list[tuple]:
+    """The org's latest final classification (one query)."""
+    row = (
+        OrgReview.objects.filter(organization=org)
+        .exclude(final_grade="")
+        .select_related("review_year")
+        .order_by("-review_year__year")
+        .first()
+    )
+    if row is None:
+        return []
+    return [
+        (
+            f"Xếp loại năm {row.review_year.year}",
+            row.get_final_grade_display(),
+            reverse("reviews:overview", args=[row.pk]),
+        )
+    ]
+
+
+hooks.register_org_facts(
+    hooks.OrgFacts(
+        key="reviews.classification",
+        title="Đánh giá, xếp loại",
+        facts=classification,
+        permission="reviews.view",
+        order=30,
+    )
+)
+
+
 hooks.register_work(
     hooks.WorkSource(
         key="reviews.to_finish",
