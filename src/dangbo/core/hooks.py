@@ -312,6 +312,31 @@ def org_facts() -> list[OrgFacts]:
     return sorted(_org_facts.values(), key=lambda s: (s.order, s.key))
 
 
+@dataclass(frozen=True)
+class MemberFacts:
+    """A part of a member's one-stop record (``members:detail``).
+
+    ``facts(member, today)`` returns ``[(label, value, url or None)]`` about the member, in one
+    query; it is called only when the user holds ``permission`` on the member's org."""
+
+    key: str
+    title: str
+    facts: Callable
+    permission: str
+    order: int = 100
+
+
+_member_facts: dict[str, MemberFacts] = {}
+
+
+def register_member_facts(source: MemberFacts) -> None:
+    _member_facts[source.key] = source
+
+
+def member_facts() -> list[MemberFacts]:
+    return sorted(_member_facts.values(), key=lambda s: (s.order, s.key))
+
+
 # Sent by meetings when a meeting's resolutions are recorded: kwargs ``meeting``,
 # ``resolution`` (the meetings.Resolution row), ``user``. Programmes creates the tasks.
 resolution_adopted = Signal()

@@ -16,7 +16,7 @@ from dangbo.core.audit import access_entries, log_listing, timeline
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import IdentityMask, docx_response
 from dangbo.core.pdf import pdf_response
-from dangbo.core.permissions import reachable_paths
+from dangbo.core.permissions import can, reachable_paths
 from dangbo.core.views import (
     ObjectDetailView,
     ObjectListView,
@@ -91,6 +91,20 @@ class MemberListView(ObjectListView):
         return summary.list_count(reach, org_path, data)
 
 
+def _member_facts(user, member) -> list[dict]:
+    """The parts of the member's record other apps give (core.hooks.register_member_facts),
+    each under its own permission on the member's org."""
+    today = timezone.localdate()
+    parts = []
+    for source in hooks.member_facts():
+        if not can(user, source.permission, member.organization):
+            continue
+        rows = source.facts(member, today)
+        if rows:
+            parts.append({"source": source, "rows": rows})
+    return parts
+
+
 class MemberDetailView(ObjectDetailView):
     """A member's record. Every view is written to the access log."""
 
@@ -118,6 +132,8 @@ class MemberDetailView(ObjectDetailView):
             can_change=self.can("change", member),
             show_id=IdentityMask(self.request.user).shows(member.org_path),
             access_log=access_entries(member)[:20],
+            # grades by year, badges and commendations, training (other apps' parts)
+            facts=_member_facts(self.request.user, member),
             # party and agency posts (the committees app, when installed)
             positions_html=hooks.call("committees.member_positions", member, self.request),
             # papers issued about the member, kept in the issuers' registers

@@ -7,4 +7,4 @@ class RecognitionConfig(AppConfig):
     verbose_name = "Huy hiệu, khen thưởng"
 
     def ready(self):
-        from dangbo.recognition import audit, receivers  # noqa: F401
+        from dangbo.recognition import audit, receivers, work  # noqa: F401

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from dangbo.core import hooks
-from dangbo.reviews.models import OrgReview, ReviewYear
+from dangbo.reviews.models import Grade, MemberReview, OrgReview, ReviewYear
 
 SHOWN = 5
 
@@ -83,5 +83,36 @@ hooks.register_work(
         items=reviews_to_finish,
         permission="reviews.change",
         order=30,
+    )
+)
+
+
+def grades_by_year(member, today) -> list[tuple]:
+    """The member's classification of each year, latest first (one query)."""
+    rows = (
+        MemberReview.objects.filter(member=member)
+        .select_related("review_year")
+        .order_by("-review_year__year")[:10]
+    )
+    url = reverse("reviews:member", args=[member.pk])
+    return [
+        (
+            f"Năm {row.review_year.year}",
+            row.get_exemption_display()
+            if row.exemption
+            else (Grade(row.current_grade).label if row.current_grade else "Chưa xếp loại"),
+            url,
+        )
+        for row in rows
+    ]
+
+
+hooks.register_member_facts(
+    hooks.MemberFacts(
+        key="reviews.grades",
+        title="Xếp loại chất lượng các năm",
+        facts=grades_by_year,
+        permission="reviews.view",
+        order=10,
     )
 )

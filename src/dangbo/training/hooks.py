@@ -6,9 +6,11 @@
 
 from datetime import date
 
+from django.urls import reverse
+
 from dangbo.core import hooks
 from dangbo.training import services
-from dangbo.training.models import CourseKind
+from dangbo.training.models import CourseKind, Enrolment
 
 
 @hooks.provide("training.valid_certificate")
@@ -30,3 +32,32 @@ def valid_certificate(
         "valid_until": found.certificate_valid_until,
         "class_name": found.training_class.name,
     }
+
+
+def training_record(member, today) -> list[tuple]:
+    """The member's classes and results, latest first (one query)."""
+    rows = (
+        Enrolment.objects.filter(member=member)
+        .select_related("training_class")
+        .order_by("-training_class__ends_on")[:10]
+    )
+    return [
+        (
+            row.training_class.name,
+            row.get_result_display()
+            + (f", giấy chứng nhận {row.certificate_number}" if row.certificate_number else ""),
+            reverse("training:detail", args=[row.training_class_id]),
+        )
+        for row in rows
+    ]
+
+
+hooks.register_member_facts(
+    hooks.MemberFacts(
+        key="training.record",
+        title="Đào tạo, bồi dưỡng",
+        facts=training_record,
+        permission="training.view",
+        order=30,
+    )
+)
