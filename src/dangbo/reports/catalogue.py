@@ -273,11 +273,24 @@ def _row(report, label, path, org_id, values) -> ModuleRow:
 
 
 def drill_rows(
-    report: ModuleReport, measure: Measure, path: str, year: int, today: date, user
+    report: ModuleReport,
+    measure: Measure,
+    path: str,
+    year: int,
+    today: date,
+    user,
+    direct: bool = False,
 ) -> QuerySet:
     """The rows behind one number (`path` a child's prefix or the root's own path, as of the
-    reference date: the paths of `build_table`'s rows)."""
+    reference date: the paths of `build_table`'s rows). `direct`: the root's own records only
+    (the row «Trực thuộc trực tiếp», not the total)."""
     qs = measure.restricted(year, today, path, user, report.permission)
+    if direct:
+        return (
+            qs.none()
+            if measure.covering
+            else qs.filter(**{REF_PATH: path}).order_by(*measure.order_by)
+        )
     if measure.covering:
         qs = qs.filter(pk__in=[pk for pk, _v in _covering_rows(measure, qs, path).values()])
     return qs.order_by(*measure.order_by)

@@ -308,7 +308,8 @@ class ModuleRowsView(ModuleReportMixin, View):
         path = request.GET.get("path") or prefix
         if not path.startswith(prefix):
             raise Http404
-        qs = catalogue.drill_rows(report, measure, path, year, today, request.user)
+        direct = request.GET.get("direct") == "1"  # the root's own records, not the total
+        qs = catalogue.drill_rows(report, measure, path, year, today, request.user, direct)
         headers = [label for label, _lookup in measure.columns]
         if request.GET.get("format") == "csv":
             rows = [
