@@ -65,27 +65,32 @@ class Tree:
         for p in OrgPeriod.objects.all():
             self.periods[p.organization_id].append(p)
 
-    def path_on(self, org_id: int, on: date) -> str:
-        begun = [p for p in self.periods[org_id] if p.valid_from <= on]
-        if not begun:
-            return self.orgs[org_id].path
-        return max(begun, key=lambda p: (p.valid_from, p.pk)).path
+    def nearest(self, org_id: int, on: date):
+        periods = sorted(self.periods[org_id], key=lambda p: (p.valid_from, p.pk))
+        begun = [p for p in periods if p.valid_from <= on]
+        return begun[-1] if begun else (periods[0] if periods else None)
 
-    def children_on(self, prefix: str, on: date) -> set[str]:
+    def path_on(self, org_id: int, on: date) -> str:
+        """Latest period begun by `on`, else the first (older records), else the current."""
+        period = self.nearest(org_id, on)
+        return period.path if period else self.orgs[org_id].path
+
+    def children_on(self, prefix: str, on: date, since: date) -> set[str]:
+        """Child paths shown: orgs placed right under `prefix` that existed in [since, on]
+        (or, active, entered the tree only later)."""
         width = len(prefix) + Organization.steplen
         found = set()
         for org_id, org in self.orgs.items():
             periods = self.periods[org_id]
+            path = self.path_on(org_id, on)
             if not periods:
-                path = org.path if org.is_active else ""
+                shown = org.is_active
             else:
-                valid = [
-                    p
+                shown = any(
+                    p.valid_from <= on and (p.valid_to is None or p.valid_to > since)
                     for p in periods
-                    if p.valid_from <= on and (p.valid_to is None or p.valid_to > on)
-                ]
-                path = valid[0].path if valid else ""
-            if len(path) == width and path.startswith(prefix):
+                ) or (org.is_active and all(p.valid_from > on for p in periods))
+            if shown and len(path) == width and path.startswith(prefix):
                 found.add(path)
         return found
 
@@ -240,7 +245,7 @@ def check_report(report, root, year, user):
     table = catalogue.build_table(report, root, year, TODAY, user)
     assert table.total.path == prefix
     children = {r.path for r in table.rows if r.org_id is not None}
-    assert children == (tree.children_on(prefix, on) if root.numchild else set())
+    assert children == (tree.children_on(prefix, on, date(year, 1, 1)) if root.numchild else set())
     where = f"{report.key} {root.name} {year}"
     for measure in report.measures:
         figures = expected[measure.key]
@@ -371,12 +376,10 @@ def generate(tree, h):
         )
     for i, (month, paid) in enumerate(h["dues"]):
         member = new[i % len(new)]
-        LedgerEntry.objects.create(
+        LedgerEntry.objects.get_or_create(
             member=member,
-            organization=cells[i % 3],
             month=date(2024 + month // 12, month % 12 + 1, 1),
-            due=5000,
-            paid=5000 if paid else 0,
+            defaults={"organization": cells[i % 3], "due": 5000, "paid": 5000 if paid else 0},
         )
     orgs = [tree["province"], tree["bloc"], tree["committee"], tree["cell_a"], tree["commune"]]
     for i, (year, target) in enumerate(h["targets"]):

@@ -18,7 +18,6 @@ from datetime import date
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     BigIntegerField,
-    CharField,
     Count,
     F,
     OuterRef,
@@ -27,7 +26,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Coalesce, Substr
 
 from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
@@ -39,9 +38,17 @@ from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members import queries as member_queries
 from dangbo.members.models import Member, Placement
 from dangbo.organizations import rules as org_rules
-from dangbo.organizations.models import Organization, OrgPeriod
+from dangbo.organizations.models import Organization
 from dangbo.programmes.models import ProgrammeItem
 from dangbo.recognition.models import BadgeAward
+from dangbo.reports.tree_on import (
+    children_on,
+    org_path_on,
+    org_path_subquery,
+    orgs_maybe_under,
+    reference_date,
+    root_path,
+)
 from dangbo.reviews.models import Grade as ReviewGrade
 from dangbo.reviews.models import MemberReview, OrgReview
 from dangbo.training.models import Enrolment
@@ -60,52 +67,6 @@ OPEN_ADMISSION_STAGES = [
 
 # The annotation every measure places its rows by: the org's path on the reference date.
 REF_PATH = "ref_path"
-
-
-def reference_date(year: int, today: date) -> date:
-    """The day the tree is taken as of for a year's report: its last day, or today."""
-    return min(date(year, 12, 31), today)
-
-
-def _org_path_on(org_ref: str, on: date):
-    """The path of the org `org_ref` (a lookup of its id) on `on`: its latest period begun by
-    then (a dissolved org keeps its last path), else its current path."""
-    then = (
-        OrgPeriod.objects.filter(organization_id=OuterRef(org_ref), valid_from__lte=on)
-        .order_by("-valid_from", "-id")
-        .values("path")[:1]
-    )
-    current = Organization.objects.filter(pk=OuterRef(org_ref)).values("path")[:1]
-    return Coalesce(Subquery(then), Subquery(current), output_field=CharField())
-
-
-def org_path_on(org: Organization, on: date) -> str:
-    period = org.periods.filter(valid_from__lte=on).order_by("-valid_from", "-id").first()
-    return period.path if period else org.path
-
-
-def root_path(root: Organization, year: int, today: date) -> str:
-    """The report root's path as the tree stood on the reference date (drill-down paths)."""
-    return org_path_on(root, reference_date(year, today))
-
-
-def children_on(root: Organization, on: date) -> list[tuple[str, str, int]]:
-    """(path, name, pk) of the root's direct children on `on`, by their periods; an org with no
-    period at all by its current place (as `_org_path_on` places its rows)."""
-    prefix = org_path_on(root, on)
-    width = len(prefix) + Organization.steplen
-    valid = Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-    rows = set(
-        OrgPeriod.objects.alias(path_length=Length("path"))
-        .filter(valid, path__startswith=prefix, path_length=width)
-        .values_list("path", "name", "organization_id")
-    )
-    rows |= set(
-        Organization.objects.filter(
-            path__startswith=prefix, depth=root.depth + 1, is_active=True, periods__isnull=True
-        ).values_list("path", "name", "pk")
-    )
-    return sorted(rows)
 
 
 @dataclass(frozen=True)
@@ -139,8 +100,8 @@ class Measure:
         """The rows counted under `path_prefix` (a path as of the reference date)."""
         base = self.source(year, today) if self.source else self.model.objects.all()
         on = reference_date(year, today)
-        base = base.filter(self.where(year, today))
-        base = base.annotate(**{REF_PATH: _org_path_on(self.org_ref(), on)})
+        base = base.filter(self.where(year, today), orgs_maybe_under(self.org_ref(), path_prefix))
+        base = base.annotate(**{REF_PATH: org_path_subquery(self.org_ref(), on)})
         return base.filter(**{f"{REF_PATH}__startswith": path_prefix})
 
     def restricted(self, year, today, path_prefix, user, permission) -> QuerySet:
@@ -247,7 +208,7 @@ def build_table(
     per_measure = {
         m.key: grouped(m, root, year, today, user, report.permission) for m in report.measures
     }
-    children = children_on(root, on) if by_child and root.numchild else []
+    children = children_on(root, on, date(year, 1, 1)) if by_child and root.numchild else []
     rows = []
     for path, name, pk in children:
         values = {key: counts.get(path, 0) for key, counts in per_measure.items()}
