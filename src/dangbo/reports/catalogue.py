@@ -4,7 +4,10 @@ broken down by the root's direct children; every number drills down to the rows 
 A measure is one aggregate (a count or a sum) over one model's rows of the year, filtered by
 an org path prefix and grouped by the child prefix of that path — one GROUP BY query per
 measure, no per-org loop. Records are placed by the org they belong to (the cell that held the
-meeting, the org whose target it is); they follow that org when the tree is reorganised.
+meeting, the org whose target it is) at that org's path on the report's reference date (31/12
+of the year, or today for the current year) — its `OrgPeriod` then, in valid time, like the
+member reports: a report for a past year shows the tree as it stood, whatever reorganisations
+came later (issue #23). An org without any period keeps its current path.
 Ratios are computed from two measures of the same row (shown as %).
 """
 
@@ -13,8 +16,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Substr
 
 from dangbo.admissions.models import AdmissionFile, AdmissionTarget
 from dangbo.admissions.rules import Stage
@@ -24,11 +36,19 @@ from dangbo.inspections.models import Inspection, InspectionStatus
 from dangbo.meetings.models import Grade as MeetingGrade
 from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.members import queries as member_queries
-from dangbo.members.models import Member
+from dangbo.members.models import Member, Placement
 from dangbo.organizations import rules as org_rules
 from dangbo.organizations.models import Organization
 from dangbo.programmes.models import ProgrammeItem
 from dangbo.recognition.models import BadgeAward
+from dangbo.reports.tree_on import (
+    children_on,
+    org_path_on,
+    org_path_subquery,
+    orgs_maybe_under,
+    reference_date,
+    root_path,
+)
 from dangbo.reviews.models import Grade as ReviewGrade
 from dangbo.reviews.models import MemberReview, OrgReview
 from dangbo.training.models import Enrolment
@@ -44,6 +64,9 @@ OPEN_ADMISSION_STAGES = [
     Stage.COMMITTEE_VOTED,
     Stage.RECEIVED,
 ]
+
+# The annotation every measure places its rows by: the org's path on the reference date.
+REF_PATH = "ref_path"
 
 
 @dataclass(frozen=True)
@@ -66,10 +89,26 @@ class Measure:
     # Each row covers its org's whole subtree (a target): an org's figure is its own row, else
     # the topmost rows below it (organizations.rules.covering) — never a row and its children's.
     covering: bool = False
+    # Lookup of the id of the org the row belongs to (default: `path` with `__path` → `_id`);
+    # the row is placed by that org's path on the reference date (`REF_PATH`).
+    org: str = ""
+
+    def org_ref(self) -> str:
+        return self.org or self.path.removesuffix("__path") + "_id"
 
     def rows(self, year: int, today: date, path_prefix: str) -> QuerySet:
+        """The rows counted under `path_prefix` (a path as of the reference date)."""
         base = self.source(year, today) if self.source else self.model.objects.all()
-        return base.filter(self.where(year, today), **{f"{self.path}__startswith": path_prefix})
+        on = reference_date(year, today)
+        base = base.filter(self.where(year, today), orgs_maybe_under(self.org_ref(), path_prefix))
+        base = base.annotate(**{REF_PATH: org_path_subquery(self.org_ref(), on)})
+        return base.filter(**{f"{REF_PATH}__startswith": path_prefix})
+
+    def restricted(self, year, today, path_prefix, user, permission) -> QuerySet:
+        """`rows` within the user's reach: the org's path now or on the reference date."""
+        return restrict(
+            self.rows(year, today, path_prefix), user, permission, (self.path, REF_PATH)
+        )
 
     def aggregate(self):
         return Sum(self.sum_of) if self.sum_of else Count("pk")
@@ -113,6 +152,7 @@ class ModuleTable:
     year: int
     rows: list[ModuleRow]
     total: ModuleRow
+    on: date | None = None  # the reference date: the tree as it stood that day
 
 
 def _ratio(values: dict[str, int], ratio: Ratio) -> float | None:
@@ -125,13 +165,15 @@ def _ratio(values: dict[str, int], ratio: Ratio) -> float | None:
 def grouped(
     measure: Measure, root: Organization, year: int, today: date, user, permission: str
 ) -> dict[str, int]:
-    """{child path (or the root's own path for its direct records): value} in one query."""
-    width = len(root.path) + Organization.steplen
-    qs = restrict(measure.rows(year, today, root.path), user, permission, measure.path)
+    """{child path (or the root's own path for its direct records): value} in one query, the
+    paths as they stood on the reference date."""
+    prefix = root_path(root, year, today)
+    width = len(prefix) + Organization.steplen
+    qs = measure.restricted(year, today, prefix, user, permission)
     if measure.covering:
-        return _covering_groups(measure, qs, root, width)
+        return _covering_groups(measure, qs, prefix, width)
     rows = (
-        qs.annotate(child=Substr(measure.path, 1, width))
+        qs.annotate(child=Substr(REF_PATH, 1, width))
         .values("child")
         .annotate(value=measure.aggregate())
         .order_by()
@@ -141,54 +183,49 @@ def grouped(
 
 def _covering_rows(measure: Measure, qs: QuerySet, path: str) -> dict[str, tuple[int, int]]:
     """{org path: (pk, value)} of the rows that make up the figure of the org at `path`."""
-    rows = {p: (pk, v or 0) for pk, p, v in qs.values_list("pk", measure.path, measure.sum_of)}
+    rows = {p: (pk, v or 0) for pk, p, v in qs.values_list("pk", REF_PATH, measure.sum_of)}
     chosen = org_rules.covering({p: v for p, (_pk, v) in rows.items()}, path)
     return {p: rows[p] for p in chosen}
 
 
-def _covering_groups(measure: Measure, qs: QuerySet, root: Organization, width: int):
+def _covering_groups(measure: Measure, qs: QuerySet, prefix: str, width: int):
     """Like `grouped` for a covering measure: each child's figure, and the root's under its
     own path (the total, not a 'direct' row)."""
-    rows = {p: v or 0 for p, v in qs.values_list(measure.path, measure.sum_of)}
+    rows = {p: v or 0 for p, v in qs.values_list(REF_PATH, measure.sum_of)}
     children = {p[:width] for p in rows if len(p) >= width}
     values = {child: sum(org_rules.covering(rows, child).values()) for child in children}
-    values[root.path] = sum(org_rules.covering(rows, root.path).values())
+    values[prefix] = sum(org_rules.covering(rows, prefix).values())
     return values
 
 
 def build_table(
     report: ModuleReport, root: Organization, year: int, today: date, user, by_child: bool = True
 ) -> ModuleTable:
+    """The report for `root` and `year`, broken down by the root's children — the tree as it
+    stood on the reference date (`reference_date`)."""
+    on = reference_date(year, today)
+    prefix = org_path_on(root, on)
     per_measure = {
         m.key: grouped(m, root, year, today, user, report.permission) for m in report.measures
     }
-    children = []
-    if by_child and root.numchild:
-        children = list(
-            Organization.objects.filter(
-                path__startswith=root.path, depth=root.depth + 1, is_active=True
-            )
-            .order_by("path")
-            .values_list("path", "name", "pk")
-        )
+    children = children_on(root, on, date(year, 1, 1)) if by_child and root.numchild else []
     rows = []
     for path, name, pk in children:
         values = {key: counts.get(path, 0) for key, counts in per_measure.items()}
         rows.append(_row(report, name, path, pk, values))
     covering = {m.key for m in report.measures if m.covering}
     own = {
-        key: 0 if key in covering else counts.get(root.path, 0)
-        for key, counts in per_measure.items()
+        key: 0 if key in covering else counts.get(prefix, 0) for key, counts in per_measure.items()
     }
     if children and any(own.values()):
-        rows.append(_row(report, f"Trực thuộc trực tiếp {root.name}", root.path, None, own))
+        rows.append(_row(report, f"Trực thuộc trực tiếp {root.name}", prefix, None, own))
     totals = {
-        key: counts.get(root.path, 0) if key in covering else sum(counts.values())
+        key: counts.get(prefix, 0) if key in covering else sum(counts.values())
         for key, counts in per_measure.items()
     }
-    total = _row(report, "Tổng cộng", root.path, root.pk, totals)
+    total = _row(report, "Tổng cộng", prefix, root.pk, totals)
     total.is_total = True
-    return ModuleTable(report=report, root=root, year=year, rows=rows, total=total)
+    return ModuleTable(report=report, root=root, year=year, rows=rows, total=total, on=on)
 
 
 def _row(report, label, path, org_id, values) -> ModuleRow:
@@ -197,10 +234,24 @@ def _row(report, label, path, org_id, values) -> ModuleRow:
 
 
 def drill_rows(
-    report: ModuleReport, measure: Measure, path: str, year: int, today: date, user
+    report: ModuleReport,
+    measure: Measure,
+    path: str,
+    year: int,
+    today: date,
+    user,
+    direct: bool = False,
 ) -> QuerySet:
-    """The rows behind one number (`path` a child's prefix or the root's own path)."""
-    qs = restrict(measure.rows(year, today, path), user, report.permission, measure.path)
+    """The rows behind one number (`path` a child's prefix or the root's own path, as of the
+    reference date: the paths of `build_table`'s rows). `direct`: the root's own records only
+    (the row «Trực thuộc trực tiếp», not the total)."""
+    qs = measure.restricted(year, today, path, user, report.permission)
+    if direct:
+        return (
+            qs.none()
+            if measure.covering
+            else qs.filter(**{REF_PATH: path}).order_by(*measure.order_by)
+        )
     if measure.covering:
         qs = qs.filter(pk__in=[pk for pk, _v in _covering_rows(measure, qs, path).values()])
     return qs.order_by(*measure.order_by)
@@ -220,6 +271,23 @@ def _and(base: Callable[[int, date], Q], extra: Q) -> Callable[[int, date], Q]:
 def _admitted_in_year(year: int, today: date) -> QuerySet:
     """Members admitted in the year (members.queries.admitted_between, the one definition)."""
     return member_queries.admitted_in_year(None, year, names=True)
+
+
+AWARD_ORG = "award_org_id"
+
+
+def _badges_with_org(year: int, today: date) -> QuerySet:
+    """Badge awards with the org the member belonged to on the award day (placement in valid
+    time; the member's current org when the register's history does not reach back)."""
+    day = OuterRef("award_date")
+    then = (
+        Placement.objects.filter(member_id=OuterRef("member_id"), valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .order_by("-valid_from", "-id")
+        .values("organization_id")[:1]
+    )
+    org = Coalesce(Subquery(then), F("member__organization_id"), output_field=BigIntegerField())
+    return BadgeAward.objects.annotate(**{AWARD_ORG: org})
 
 
 _MEETING_COLUMNS = (
@@ -328,6 +396,7 @@ REPORTS: dict[str, ModuleReport] = {
                     order_by=("admitted_on", "name_search", "pk"),
                     source=_admitted_in_year,
                     rows_permission="members.view",
+                    org=member_queries.ADMISSION_ORG,
                 ),
                 Measure(
                     "open",
@@ -448,6 +517,8 @@ REPORTS: dict[str, ModuleReport] = {
                     BadgeAward,
                     "member__org_path",
                     _and(_year("award_date"), Q(status=status.value)),
+                    source=_badges_with_org,
+                    org=AWARD_ORG,
                     columns=(
                         ("Đảng viên", "member__full_name"),
                         ("Huy hiệu (năm)", "milestone"),
@@ -456,7 +527,7 @@ REPORTS: dict[str, ModuleReport] = {
                 )
                 for status in BadgeAward.Status
             ),
-            note="Theo nơi sinh hoạt hiện tại của đảng viên.",
+            note="Theo nơi sinh hoạt của đảng viên vào ngày trao (đợt) huy hiệu.",
         ),
         ModuleReport(
             key="dues",

@@ -298,10 +298,12 @@ class ModuleRowsView(ModuleReportMixin, View):
         if measure.rows_permission and not can(request.user, measure.rows_permission, root):
             raise Http404  # e.g. the members admitted: the members app's names
         year = get_year(request, default=today.year)
-        path = request.GET.get("path") or root.path
-        if not path.startswith(root.path):
+        prefix = catalogue.root_path(root, year, today)  # the tree as it stood then
+        path = request.GET.get("path") or prefix
+        if not path.startswith(prefix):
             raise Http404
-        qs = catalogue.drill_rows(report, measure, path, year, today, request.user)
+        direct = request.GET.get("direct") == "1"  # the root's own records, not the total
+        qs = catalogue.drill_rows(report, measure, path, year, today, request.user, direct)
         headers = [label for label, _lookup in measure.columns]
         if request.GET.get("format") == "csv":
             rows = [
