@@ -98,3 +98,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{part:<16} {counts.get(part, 0):>5} tests {total:>8.1f} s")
     total_tests, total_seconds = sum(counts.values()), sum(seconds.values())
     terminalreporter.write_line(f"{'total':<16} {total_tests:>5} tests {total_seconds:>8.1f} s")
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """A transactional test's database may have been flushed by another: the rows the data
+    migrations wrote (org types, roles, rules) are written again (idempotent). Not
+    serialized_rollback: after a flush, its reload collides with the recreated content types."""
+    factories.rerun_data_migrations()

@@ -47,6 +47,8 @@ def _grants(*codes):
 INSIDE, OUTSIDE = _job("cell_a"), _job("village")
 FAILED_INSIDE = _job("cell_a", ImportJob.State.FAILED)
 FAILED_OUTSIDE = _job("village", ImportJob.State.FAILED)
+COMMITTED_INSIDE = _job("cell_a", ImportJob.State.COMMITTED)
+COMMITTED_OUTSIDE = _job("village", ImportJob.State.COMMITTED)
 
 
 def _link(job_kwargs):
@@ -123,6 +125,16 @@ CASES = [
         method="post",
         ok=302,
     ),
+    # a committed job cannot be discarded: the refusal is a message (screen) or 400 (API), and
+    # the cached jobs stay as they are for the other cases
+    Case(
+        "imports:discard",
+        "imports.change",
+        inside=COMMITTED_INSIDE,
+        outside=COMMITTED_OUTSIDE,
+        method="post",
+        ok=302,
+    ),
     Case(
         "imports:retry",
         "imports.change",
@@ -150,6 +162,14 @@ CASES = [
         outside_body=lambda d: {"kind": "members", "organization": d["village"].pk},
     ),
     Case("importjob-detail", "imports.view", inside=INSIDE, outside=OUTSIDE),
+    Case(
+        "importjob-discard",
+        "imports.change",
+        inside=COMMITTED_INSIDE,
+        outside=COMMITTED_OUTSIDE,
+        method="post",
+        ok=400,
+    ),
     Case("importjob-report", "imports.view", inside=INSIDE, outside=OUTSIDE),
     *[
         Case(

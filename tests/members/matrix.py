@@ -30,6 +30,17 @@ CASES = [
         unlisted=lambda d: d["outside_member"].full_name,
         query=outside_ids,
     ),
+    Case("members:duplicates", "members.view"),
+    # without a reason every merge is refused (a message, nothing changed): the shared members
+    # stay as they are for the other cases
+    Case(
+        "members:merge_duplicate",
+        "members.change",
+        inside=lambda d: {"pk": d["inside_member"].pk, "survivor": d["inside_member"].pk},
+        outside=lambda d: {"pk": d["outside_member"].pk, "survivor": d["outside_member"].pk},
+        method="post",
+        ok=302,
+    ),
     Case("members:create", "members.change"),
     Case(
         "members:create",

@@ -130,8 +130,8 @@ def test_margin_distrusts_counts_begun_while_a_change_was_open(tree, settings):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_postgres_trusts_exactly_the_changes_the_count_saw(settings):
+@pytest.mark.django_db(transaction=True)
+def test_postgres_trusts_exactly_the_changes_the_count_saw(migration_data, settings):
     """A back-dated change open while the count ran is seen by its transaction id, not by a
     time margin: the count is distrusted once it commits, and a recount made right after is
     trusted at once (no minutes of live counting after a seed or an import)."""

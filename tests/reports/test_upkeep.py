@@ -30,9 +30,9 @@ def _queued() -> list:
 
 
 # Transactional: the worker closes its connection after each task, as in production.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_report_needing_an_uncounted_month_end_queues_one_recount(
-    tree, django_capture_on_commit_callbacks
+    migration_data, tree, django_capture_on_commit_callbacks
 ):
     province = Organization.objects.get(pk=tree["province"].pk)
     for _ in range(3):  # a busy report page: one queued recount, not three
