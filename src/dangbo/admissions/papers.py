@@ -10,7 +10,6 @@ of outgoing documents (`organizations.documents`) and kept there:
 
 from dangbo.admissions.rules import Stage
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import new_document
 from dangbo.organizations import documents
 from dangbo.organizations.models import OutgoingDocument
 
@@ -63,17 +62,12 @@ def admission_decision(file, user) -> OutgoingDocument:
         raise DomainError("Hồ sơ chưa có quyết định kết nạp.", "stage")
     issuer = documents.issuing_org_for_admission(file.organization)
 
-    def build(paper) -> bytes:
-        doc = new_document(paper=paper)
-        decision_body(doc, paper, file)
-        return doc.to_bytes()
-
     return documents.issue(
         org=issuer,
         kind=DECISION,
         on=file.decided_on,
         subject=f"Kết nạp đảng viên {file.full_name}",
-        build=build,
+        build=documents.written_by(lambda doc, paper: decision_body(doc, paper, file)),
         file_name=f"quyet-dinh-ket-nap-{file.pk}.docx",
         user=user,
         source=source_of(file),
@@ -118,17 +112,12 @@ def recognition_decision(file, user) -> OutgoingDocument:
         raise DomainError("Hồ sơ chưa được xét công nhận đảng viên chính thức.", "stage")
     issuer = documents.issuing_org_for_admission(file.organization)
 
-    def build(paper) -> bytes:
-        doc = new_document(paper=paper)
-        recognition_body(doc, paper, file, step)
-        return doc.to_bytes()
-
     return documents.issue(
         org=issuer,
         kind=RECOGNITION,
         on=step.date,
         subject=f"Công nhận đảng viên chính thức {file.full_name}",
-        build=build,
+        build=documents.written_by(lambda doc, paper: recognition_body(doc, paper, file, step)),
         file_name=f"quyet-dinh-cong-nhan-chinh-thuc-{file.pk}.docx",
         user=user,
         source=recognition_source(file),

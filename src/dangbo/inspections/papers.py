@@ -8,7 +8,6 @@ register of outgoing documents (`organizations.documents`) and kept there:
 """
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import new_document
 from dangbo.organizations import documents
 from dangbo.organizations.models import OutgoingDocument
 
@@ -66,17 +65,14 @@ def discipline_decision(case, user) -> OutgoingDocument:
     if discipline is None or case.member_id is None:
         raise DomainError("Vụ việc chưa có quyết định kỷ luật đảng viên.", "outcome")
 
-    def build(paper) -> bytes:
-        doc = new_document(paper=paper)
-        discipline_body(doc, paper, case, discipline)
-        return doc.to_bytes()
-
     return documents.issue(
         org=issuer_of(case),
         kind=DISCIPLINE,
         on=discipline.decided_on,
         subject=f"Kỷ luật {discipline.get_form_display().lower()} đồng chí {case.member.full_name}",
-        build=build,
+        build=documents.written_by(
+            lambda doc, paper: discipline_body(doc, paper, case, discipline)
+        ),
         file_name=f"quyet-dinh-ky-luat-{case.pk}.docx",
         user=user,
         source=source_of(case),

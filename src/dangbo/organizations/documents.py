@@ -41,6 +41,19 @@ def issued_for(kind: str, source: str) -> OutgoingDocument | None:
 
 
 @transaction.atomic
+def written_by(body: Callable) -> Callable[[Paper], bytes]:
+    """The usual `build` for `issue`: a new document on the issuer's paper, its text written by
+    `body(doc, paper)`."""
+    from dangbo.core.exports import new_document
+
+    def build(paper: Paper) -> bytes:
+        doc = new_document(paper=paper)
+        body(doc, paper)
+        return doc.to_bytes()
+
+    return build
+
+
 def issue(
     *,
     org: Organization,

@@ -9,7 +9,6 @@ Dated on the decision day recorded with the event; listed on the org's page.
 """
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import new_document
 from dangbo.organizations import documents
 from dangbo.organizations.models import Organization, OrgEvent, OutgoingDocument
 
@@ -99,17 +98,12 @@ def event_decision(event, user) -> OutgoingDocument:
         title = ["QUYẾT ĐỊNH", f"về việc hợp nhất {org.name} vào {target}"]
         body, subject, stem = merger_body, f"Hợp nhất {org.name} vào {target}", "hop-nhat"
 
-    def build(paper) -> bytes:
-        doc = new_document(paper=paper)
-        body(doc, paper, event)
-        return doc.to_bytes()
-
     return documents.issue(
         org=issuer_of(event),
         kind=kind,
         on=event.decision_date,
         subject=subject,
-        build=build,
+        build=documents.written_by(lambda doc, paper: body(doc, paper, event)),
         file_name=f"quyet-dinh-{stem}-{event.pk}.docx",
         user=user,
         source=source_of(event),

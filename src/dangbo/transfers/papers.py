@@ -3,7 +3,6 @@ member's grassroots party organisation on its paper, numbered in its register of
 documents (`organizations.documents`) and kept there: asked again, the kept letter."""
 
 from dangbo.core.errors import DomainError
-from dangbo.core.exports import new_document
 from dangbo.organizations import documents
 from dangbo.organizations.models import OutgoingDocument
 from dangbo.transfers.rules import Kind
@@ -62,17 +61,12 @@ def introduction_letter(transfer, user) -> OutgoingDocument:
         raise DomainError("Chuyển đến từ ngoài hệ thống: giấy giới thiệu do nơi đi cấp.", "kind")
     issuer = documents.grassroots_of(transfer.from_org)
 
-    def build(paper) -> bytes:
-        doc = new_document(paper=paper)
-        letter_body(doc, paper, transfer, issuer)
-        return doc.to_bytes()
-
     return documents.issue(
         org=issuer,
         kind=LETTER,
         on=transfer.issued_on,
         subject=f"Giới thiệu sinh hoạt đảng đồng chí {transfer.member.full_name}",
-        build=build,
+        build=documents.written_by(lambda doc, paper: letter_body(doc, paper, transfer, issuer)),
         file_name=f"giay-gioi-thieu-{transfer.pk}.docx",
         user=user,
         source=source_of(transfer),
