@@ -11,7 +11,6 @@ from dangbo.admissions.models import AdmissionFile
 from dangbo.admissions.rules import Stage
 from dangbo.core import hooks
 
-SHOWN = 5
 # Files at these stages wait on a cell step (the next one is in CELL_STAGES).
 CELL_WAITING = (Stage.IDENTIFIED, Stage.COURSE, Stage.APPLICATION, Stage.INTRODUCED, Stage.VERIFIED)
 COMMITTEE_WAITING = (Stage.CELL_VOTED, Stage.COMMITTEE_VOTED, Stage.RECEIVED, Stage.DECIDED)
@@ -24,13 +23,13 @@ def files_waiting(user, today) -> list[hooks.WorkItem]:
     ) | AdmissionFile.objects.restrict(user, "admissions.change").filter(
         Q(stage__in=COMMITTEE_WAITING) | Q(stage=Stage.CEREMONY, probation_ends_on__lte=today)
     )
-    rows = list(
+    rows = hooks.first_rows(
         files.select_related("organization__org_type").order_by(
             F("next_deadline").asc(nulls_last=True), "id"
-        )[: SHOWN + 1]
+        )
     )
     items = []
-    for file in rows[:SHOWN]:
+    for file in rows[: hooks.WORK_SHOWN]:
         stage = next(
             s
             for s in rules.next_stages(file.stage, file.organization.org_type.is_grassroots)
@@ -45,15 +44,13 @@ def files_waiting(user, today) -> list[hooks.WorkItem]:
                 tone="danger" if due and due < today else "info",
             )
         )
-    if len(rows) > SHOWN:
-        items.append(
-            hooks.WorkItem(
-                label="Tất cả hồ sơ kết nạp đang chờ bước tiếp theo",
-                url=reverse("admissions:index"),
-                count=files.count(),
-            )
-        )
-    return items
+    return hooks.with_more(
+        items,
+        rows,
+        files,
+        label="Tất cả hồ sơ kết nạp đang chờ bước tiếp theo",
+        url=reverse("admissions:index"),
+    )
 
 
 hooks.register_work(

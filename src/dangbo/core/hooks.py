@@ -243,6 +243,22 @@ class WorkSource:
 _work_sources: dict[str, WorkSource] = {}
 
 
+WORK_SHOWN = 5  # items a work source shows before "all of them"
+
+
+def first_rows(queryset) -> list:
+    """A work source's first rows, one more than shown (to know whether there are more)."""
+    return list(queryset[: WORK_SHOWN + 1])
+
+
+def with_more(items: list, rows: list, queryset, *, label: str, url: str) -> list:
+    """`items` (made from `rows[:WORK_SHOWN]`) and, when `rows` holds more, a link to all of
+    them with their count (the source's second query)."""
+    if len(rows) > WORK_SHOWN:
+        items.append(WorkItem(label=label, url=url, count=queryset.count()))
+    return items
+
+
 def register_work(source: WorkSource) -> None:
     _work_sources[source.key] = source
 

@@ -13,8 +13,6 @@ from dangbo.core.text import vi_number
 from dangbo.dues.models import LedgerEntry, Remittance
 from dangbo.organizations.models import Organization
 
-SHOWN = 5
-
 
 def months_to_close(user, today) -> list[hooks.WorkItem]:
     """At most two queries: the first cells with both flags, and the count when more."""
@@ -31,10 +29,10 @@ def months_to_close(user, today) -> list[hooks.WorkItem]:
         )
         .filter(Q(has_ledger=False) | Q(remitted=False))
     )
-    rows = list(cells.only("id", "name").order_by("path")[: SHOWN + 1])
+    rows = hooks.first_rows(cells.only("id", "name").order_by("path"))
     index = reverse("dues:index")
     items = []
-    for cell in rows[:SHOWN]:
+    for cell in rows[: hooks.WORK_SHOWN]:
         if not cell.remitted:
             items.append(
                 hooks.WorkItem(
@@ -51,15 +49,9 @@ def months_to_close(user, today) -> list[hooks.WorkItem]:
                     tone="info",
                 )
             )
-    if len(rows) > SHOWN:
-        items.append(
-            hooks.WorkItem(
-                label="Tất cả chi bộ chưa lập sổ hoặc chưa nộp đảng phí",
-                url=index,
-                count=cells.count(),
-            )
-        )
-    return items
+    return hooks.with_more(
+        items, rows, cells, label="Tất cả chi bộ chưa lập sổ hoặc chưa nộp đảng phí", url=index
+    )
 
 
 def last_remittance(org, today) -> list[tuple]:

@@ -11,8 +11,6 @@ from dangbo.core.text import vi_number
 from dangbo.meetings.models import Meeting, MeetingStatus
 from dangbo.organizations.models import Organization
 
-SHOWN = 5
-
 
 def meetings_to_record(user, today) -> list[hooks.WorkItem]:
     """At most two queries: the first cells (with this month's first planned meeting), and the
@@ -27,24 +25,22 @@ def meetings_to_record(user, today) -> list[hooks.WorkItem]:
         .filter(is_active=True, org_type__holds_members=True)
         .exclude(Exists(this_month.filter(status=MeetingStatus.HELD)))
     )
-    rows = list(
+    rows = hooks.first_rows(
         cells.annotate(
             meeting_id=Subquery(planned.values("id")[:1]),
             meeting_on=Subquery(planned.values("planned_on")[:1]),
         )
         .only("id", "name")
-        .order_by("path")[: SHOWN + 1]
+        .order_by("path")
     )
-    items = [_item(cell, today) for cell in rows[:SHOWN]]
-    if len(rows) > SHOWN:
-        items.append(
-            hooks.WorkItem(
-                label=f"Tất cả chi bộ chưa ghi biên bản sinh hoạt tháng {today:%m/%Y}",
-                url=reverse("meetings:stats"),
-                count=cells.count(),
-            )
-        )
-    return items
+    items = [_item(cell, today) for cell in rows[: hooks.WORK_SHOWN]]
+    return hooks.with_more(
+        items,
+        rows,
+        cells,
+        label=f"Tất cả chi bộ chưa ghi biên bản sinh hoạt tháng {today:%m/%Y}",
+        url=reverse("meetings:stats"),
+    )
 
 
 def _item(cell, today) -> hooks.WorkItem:

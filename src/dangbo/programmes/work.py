@@ -10,7 +10,6 @@ from dangbo.core.permissions import restrict
 from dangbo.programmes.models import Task
 
 SOON_DAYS = 14
-SHOWN = 5
 
 
 def due_tasks(user, today) -> list[hooks.WorkItem]:
@@ -21,7 +20,7 @@ def due_tasks(user, today) -> list[hooks.WorkItem]:
         "programmes.change",
         "assignee_org__path",
     )
-    rows = list(tasks.select_related("assignee_org").order_by("due_on", "id")[: SHOWN + 1])
+    rows = hooks.first_rows(tasks.select_related("assignee_org").order_by("due_on", "id"))
     items = [
         hooks.WorkItem(
             label=f"Báo cáo tiến độ: {task.title} — {task.assignee_org.name}",
@@ -29,17 +28,15 @@ def due_tasks(user, today) -> list[hooks.WorkItem]:
             due=task.due_on,
             tone="danger" if task.due_on < today else "warning",
         )
-        for task in rows[:SHOWN]
+        for task in rows[: hooks.WORK_SHOWN]
     ]
-    if len(rows) > SHOWN:
-        items.append(
-            hooks.WorkItem(
-                label="Tất cả nhiệm vụ được giao đến hạn, quá hạn",
-                url=reverse("programmes:tasks") + "?tab=mine",
-                count=tasks.count(),
-            )
-        )
-    return items
+    return hooks.with_more(
+        items,
+        rows,
+        tasks,
+        label="Tất cả nhiệm vụ được giao đến hạn, quá hạn",
+        url=reverse("programmes:tasks") + "?tab=mine",
+    )
 
 
 hooks.register_work(

@@ -8,8 +8,6 @@ from django.urls import reverse
 from dangbo.core import hooks
 from dangbo.reviews.models import Grade, MemberReview, OrgReview, ReviewYear
 
-SHOWN = 5
-
 
 def reviews_to_finish(user, today) -> list[hooks.WorkItem]:
     """At most two queries, on the org rows' kept tallies (no member rows read)."""
@@ -22,7 +20,7 @@ def reviews_to_finish(user, today) -> list[hooks.WorkItem]:
         )
         .select_related("organization", "review_year")
     )
-    rows = list(open_cells.order_by("review_year__year", "organization__path")[: SHOWN + 1])
+    rows = hooks.first_rows(open_cells.order_by("review_year__year", "organization__path"))
     items = [
         hooks.WorkItem(
             label=(
@@ -32,17 +30,15 @@ def reviews_to_finish(user, today) -> list[hooks.WorkItem]:
             url=reverse("reviews:entry", args=[row.pk]),
             tone="warning" if row.review_year.year < today.year else "info",
         )
-        for row in rows[:SHOWN]
+        for row in rows[: hooks.WORK_SHOWN]
     ]
-    if len(rows) > SHOWN:
-        items.append(
-            hooks.WorkItem(
-                label="Tất cả chi bộ chưa đề xuất xếp loại xong",
-                url=reverse("reviews:index"),
-                count=open_cells.count(),
-            )
-        )
-    return items
+    return hooks.with_more(
+        items,
+        rows,
+        open_cells,
+        label="Tất cả chi bộ chưa đề xuất xếp loại xong",
+        url=reverse("reviews:index"),
+    )
 
 
 def classification(org, today) -> list[tuple]:

@@ -9,8 +9,6 @@ from dangbo.core.permissions import restrict
 from dangbo.transfers.models import Transfer
 from dangbo.transfers.rules import Kind, State
 
-SHOWN = 5
-
 
 def _next_act(transfer) -> tuple[str, str, object]:
     """(act, label, due) of the receiving side's next step on an open transfer."""
@@ -32,9 +30,9 @@ def transfers_to_receive(user, today) -> list[hooks.WorkItem]:
         "transfers.change",
         "to_org__path",
     )
-    rows = list(waiting.select_related("member", "to_org").order_by("issued_on", "id")[: SHOWN + 1])
+    rows = hooks.first_rows(waiting.select_related("member", "to_org").order_by("issued_on", "id"))
     items = []
-    for transfer in rows[:SHOWN]:
+    for transfer in rows[: hooks.WORK_SHOWN]:
         act, label, due = _next_act(transfer)
         items.append(
             hooks.WorkItem(
@@ -44,15 +42,13 @@ def transfers_to_receive(user, today) -> list[hooks.WorkItem]:
                 tone="danger" if due and due < today else "warning",
             )
         )
-    if len(rows) > SHOWN:
-        items.append(
-            hooks.WorkItem(
-                label="Tất cả đảng viên chuyển đến chờ tiếp nhận",
-                url=reverse("transfers:index") + "?side=host",
-                count=waiting.count(),
-            )
-        )
-    return items
+    return hooks.with_more(
+        items,
+        rows,
+        waiting,
+        label="Tất cả đảng viên chuyển đến chờ tiếp nhận",
+        url=reverse("transfers:index") + "?side=host",
+    )
 
 
 hooks.register_work(
