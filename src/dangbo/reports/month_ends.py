@@ -151,9 +151,10 @@ def count_month_end(day: date) -> MonthEndRun:
 
 def count_table(root: Organization, run: MonthEndRun, breakdown: str, by_child: bool) -> dict:
     """{(child_path or '', value): count} from the rows of a `serving_run`."""
-    depth = root.depth + (1 if by_child else 0)
+    root_path = queries.path_on(root, run.on, timezone.localdate())
+    depth = len(root_path) // Organization.steplen + (1 if by_child else 0)
     rows = MonthEndCount.objects.filter(
-        on=run.on, depth=depth, path__startswith=root.path, status__in=ACTIVE_STATUSES
+        on=run.on, depth=depth, path__startswith=root_path, status__in=ACTIVE_STATUSES
     )
     grouped = rows.values("path", breakdown).annotate(n=Sum("members")).order_by()
     return {
@@ -200,7 +201,8 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
     if run is None:
         return None
     since = run.on
-    if OrgPeriod.objects.filter(_window_q(since, on), path__startswith=root.path).exists():
+    root_path = queries.path_on(root, on, timezone.localdate())
+    if OrgPeriod.objects.filter(_window_q(since, on), path__startswith=root_path).exists():
         return None
     changed = changed_member_ids(since, on)
     if changed is None:

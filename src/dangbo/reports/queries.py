@@ -73,6 +73,21 @@ def is_today(on: date, today: date) -> bool:
     return on >= today
 
 
+def path_on(root: Organization, on: date, today: date) -> str:
+    """The root's path as the tree stood on `on` (its org period then): a past date's report of
+    an org that moved since counts the subtree it had then. Today, or an org without a period
+    that day, its current path."""
+    if is_today(on, today):
+        return root.path
+    period = (
+        OrgPeriod.objects.filter(organization_id=root.pk, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .values_list("path", flat=True)
+        .first()
+    )
+    return period or root.path
+
+
 def members_on(root_path: str, on: date, today: date) -> QuerySet:
     """Members active in the subtree at `root_path` on `on` (one row per member)."""
     if is_today(on, today):
@@ -119,13 +134,14 @@ def count_table(
         counts = _summary_table(root, breakdown, by_child)
         if counts is not None:
             return counts
-    qs = members_on(root.path, on, today)
+    root_path = path_on(root, on, today)
+    qs = members_on(root_path, on, today)
     if members is not None:
         qs = qs.filter(members)
     qs = qs.annotate(value=_value_ref(breakdown, on, today))
     keys = ["value"]
     if by_child:
-        width = len(root.path) + Organization.steplen
+        width = len(root_path) + Organization.steplen
         qs = qs.annotate(child=Substr(_path_ref(on, today), 1, width))
         keys.append("child")
     rows = qs.values(*keys).annotate(total=Count("id")).order_by()
@@ -157,7 +173,8 @@ def filter_value(qs: QuerySet, breakdown: str, value: str, on: date, today: date
 
 def children_on(root: Organization, on: date, today: date) -> list[tuple[str, str]]:
     """(path, name) of the root's direct children as the tree stood on `on`."""
-    width = len(root.path) + Organization.steplen
+    root_path = path_on(root, on, today)
+    width = len(root_path) + Organization.steplen
     if is_today(on, today):
         rows = Organization.objects.filter(
             path__startswith=root.path, depth=root.depth + 1, is_active=True
@@ -165,7 +182,7 @@ def children_on(root: Organization, on: date, today: date) -> list[tuple[str, st
         return list(rows)
     rows = (
         OrgPeriod.objects.alias(path_length=Length("path"))  # the nation has 388k periods
-        .filter(path__startswith=root.path, path_length=width, valid_from__lte=on)
+        .filter(path__startswith=root_path, path_length=width, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .values_list("path", "name")
     )

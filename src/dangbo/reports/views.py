@@ -147,8 +147,9 @@ class MemberRowsView(ReportMixin, View):
         root, on, today = self.scope()
         if not can(request.user, "members.view", root):
             raise Http404  # the rows are members' names: the members app's data
-        scope_path = request.GET.get("path") or root.path
-        if not scope_path.startswith(root.path):
+        root_path = queries.path_on(root, on, today)  # the subtree it had on that day
+        scope_path = request.GET.get("path") or root_path
+        if not scope_path.startswith(root_path):
             raise Http404
         breakdown = request.GET.get("breakdown", "status")
         qs = queries.members_on(scope_path, on, today)
