@@ -148,6 +148,7 @@ class RecordForm(UserFormMixin, forms.Form):
                 max_length=255,
                 required=False,
                 initial=old.reason if old else "",
+                widget=forms.TextInput(attrs={"aria-label": f"Lý do vắng — {member.full_name}"}),
             )
             self.fields[f"status_{member.pk}"] = status
             self.fields[f"reason_{member.pk}"] = reason

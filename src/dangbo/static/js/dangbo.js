@@ -58,4 +58,20 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
   });
+
+  // A table wider than a phone scrolls sideways in its own box (static/css/dangbo.css): such a
+  // box takes the keyboard focus, so it can be scrolled without a mouse (WCAG 2.1.1).
+  function focusScrollables(root) {
+    root.querySelectorAll("main table, .table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    focusScrollables(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusScrollables(event.target);
+  });
 })();
