@@ -18,9 +18,10 @@ from datetime import date
 
 from dangbo.core.accounts import actor as _actor
 from dangbo.core.errors import DomainError
+from dangbo.imports import writers
 from dangbo.imports.models import ImportJob, ImportRow
 from dangbo.imports.shapes import HISTORY_PLACEMENT, OUTSIDE_TREE
-from dangbo.imports.writers import _reason, _written, checkpoint
+from dangbo.imports.writers import _reason, _written
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
 from dangbo.organizations.models import Organization
@@ -64,7 +65,7 @@ def apply_history(job: ImportJob, plan, user) -> list[dict]:
     names = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     written: list[dict] = []
     for done, (member_id, group) in enumerate(by_member.items()):
-        checkpoint("commit", done)
+        writers.checkpoint("commit", done)
         try:
             written += _apply_member(job, member_id, group, names, user)
         except DomainError as error:
@@ -188,7 +189,7 @@ def rollback_problems(rows: list[ImportRow]) -> list[str]:
 def rollback_history(job: ImportJob, rows: list[ImportRow], user) -> None:
     """Each member's periods and status as before the import; its events removed."""
     for done, (member_id, row) in enumerate(_by_member(rows).items()):
-        checkpoint("rollback", done)
+        writers.checkpoint("rollback", done)
         before, after = row.before, row.after
         MemberEvent.objects.filter(pk__in=after["events"]).delete()
         _restore(Placement, before["placements"], after["placements"], "organization_id")

@@ -230,23 +230,23 @@ def _spoil(group: list[RowPlan], field: str, noun: str) -> bool:
         if not plan.errors:
             plan.error(
                 field,
-                f"{noun} của đảng viên này còn dòng lỗi ({shown}): sửa rồi nhập lại cả {noun}.",
+                f"{noun.capitalize()} của đảng viên này còn dòng lỗi ({shown}): sửa rồi nhập "
+                f"lại cả {noun}.",
             )
     return True
 
 
 def _decide_placements(group: list[RowPlan], member: dict, recorded: list, today: date) -> None:
-    if _spoil(group, "valid_from", "quá trình sinh hoạt"):
-        return
+    dated = [p for p in group if p.data["valid_from"] and not _failed(p, "valid_to")]
     periods = [
         member_rules.PastPeriod(
             row=p.row,
             valid_from=p.data["valid_from"],
             valid_to=p.data["valid_to"],
-            in_tree=p.org_id is not None,
-            current=p.org_id == member["organization_id"],
+            in_tree=_in_tree(p),
+            current=p.org_id == member["organization_id"] or _failed(p, "organization"),
         )
-        for p in group
+        for p in dated
     ]
     problems = member_rules.placement_history_problems(periods, member["admitted_on"], today)
     for plan in group:
@@ -279,13 +279,18 @@ def _decide_placements(group: list[RowPlan], member: dict, recorded: list, today
             )
 
 
+def _in_tree(plan: RowPlan) -> bool:
+    text = plan.values.get("organization") or ""
+    return plan.org_id is not None or bool(text and rules.key_of(text) != OUTSIDE_KEY)
+
+
 def _decide_statuses(group: list[RowPlan], member: dict, recorded: list, today: date) -> None:
-    if _spoil(group, "status", "quá trình trạng thái"):
-        return
     held = set(recorded)
     steps = []
     for plan in group:
         plan.current = {"status": member["status"], "status_since": member["status_since"]}
+        if not (plan.data["status"] and plan.data["valid_from"]):
+            continue
         if (plan.data["status"], plan.data["valid_from"]) in held:
             plan.action = "unchanged"
         else:
