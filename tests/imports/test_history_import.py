@@ -14,6 +14,7 @@ from dangbo.imports.shapes import HISTORY_SHAPE
 from dangbo.members import services as member_services
 from dangbo.members.choices import Status
 from dangbo.members.models import Member, MemberEvent, Placement, StatusPeriod
+from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgPeriod
 from dangbo.reports import month_ends
 from dangbo.reports.report import build_member_table
@@ -321,3 +322,21 @@ def test_scope_and_permission(tree, run_import):
     rows = [hrow(a1, entry="Trạng thái", start="01/01/2020", status="Từ trần", decision_number="1")]
     job = run_import(cell_officer, tree["cell_b"], xlsx_bytes(HEADERS, rows), "history")
     assert "phạm vi được giao" in errors_of(job)[(2, "Mã hệ thống đảng viên")][0]
+
+
+def test_a_dissolved_cell_holds_past_periods_up_to_its_dissolution(tree, officer, run_import):
+    committee = Organization.objects.get(pk=tree["committee"].pk)  # founded in 2000 now
+    old = factories.org("Chi bộ Cũ", "cell", committee, effective=date(2000, 1, 1))
+    org_services.dissolve_org(old, decision=factories.decision(date(2015, 1, 1)))
+    a1, a2, _a3 = tree["members_a"]
+    rows = [
+        hrow(a1, start="19/05/2010", end="01/01/2015", organization="Chi bộ Cũ"),
+        hrow(a2, start="19/05/2010", end="01/06/2015", organization="Chi bộ Cũ"),
+    ]
+    job = run_import(officer, tree["bloc"], xlsx_bytes(HEADERS, rows), "history")
+    assert job.counts["create"] == 1
+    assert "đã giải thể từ 01/01/2015" in errors_of(job)[(3, "Đến ngày")][0]
+    job = services.request_commit(job, user=officer, skip_errors=True)
+    assert job.state == State.COMMITTED
+    assert cells_on(tree, date(2012, 12, 31))["Chi bộ Cũ"] == 1
+    assert cells_on(tree, date(2012, 12, 31))["Chi bộ Văn phòng"] == 2
