@@ -392,10 +392,18 @@ EXPORTS = [
             "imports:export",
             "xlsx",
             at("imports:export", lambda d, kind=kind: {"kind": kind}),
-            holds_ids=kind in ("members", "admissions"),
+            holds_ids=kind in ("members", "admissions", "history"),
             prepare=_admission_file if kind == "admissions" else (lambda d: None),
         )
-        for kind in ("members", "admissions", "reviews", "organizations", "meetings", "org_reviews")
+        for kind in (
+            "members",
+            "admissions",
+            "reviews",
+            "organizations",
+            "meetings",
+            "org_reviews",
+            "history",
+        )
     ),
     Export(
         "imports-kept-file",

@@ -105,6 +105,17 @@ CASES = [
         inside=lambda d: {"kind": "org_reviews"},
         allowed=_grants("imports.change", "reviews.confirm"),
     ),
+    # members' past placements and statuses: written with members.change (#22)
+    Case(
+        "imports:template",
+        inside=lambda d: {"kind": "history"},
+        allowed=_grants("imports.change", "members.change"),
+    ),
+    Case(
+        "imports:export",
+        inside=lambda d: {"kind": "history"},
+        allowed=_grants("imports.change", "members.view"),
+    ),
     Case("imports:detail", "imports.view", inside=INSIDE, outside=OUTSIDE),
     Case("imports:progress", "imports.view", inside=INSIDE, outside=OUTSIDE),
     # the kept upload: only to users who see ID numbers in full there (imports.views.JobFileView)

@@ -123,4 +123,4 @@ def test_classification_results_through_the_api_and_in_the_schema(api, tree, adm
 
     schema = admin_client.get("/api/v1/schema/?format=json").json()
     kinds = schema["components"]["schemas"]["ImportKindEnum"]["enum"]
-    assert {"reviews", "org_reviews"} <= set(kinds)
+    assert {"reviews", "org_reviews", "history"} <= set(kinds)

@@ -14,8 +14,13 @@ WRITE_PERMISSION = {
     Kind.REVIEWS: "reviews.confirm",
     Kind.ORG_REVIEWS: "reviews.confirm",
     Kind.USERS: "core.admin",
+    Kind.HISTORY: "members.change",  # a member's past placements and statuses
 }
-VIEW_PERMISSION = {Kind.ORG_REVIEWS: "reviews.view", Kind.USERS: "core.admin"}
+VIEW_PERMISSION = {
+    Kind.ORG_REVIEWS: "reviews.view",
+    Kind.USERS: "core.admin",
+    Kind.HISTORY: "members.view",
+}
 
 
 def check_can_import(user, root: Organization, kind: str) -> None:

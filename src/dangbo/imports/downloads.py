@@ -9,13 +9,14 @@ from dangbo.core.exports import IdentityMask, new_workbook, workbook_bytes
 from dangbo.core.models import Role
 from dangbo.core.permissions import has_permission
 from dangbo.core.text import normalize
-from dangbo.imports import pipeline, rules, xlsx
+from dangbo.imports import pipeline, rules, shapes, xlsx
 from dangbo.imports.access import VIEW_PERMISSION, check_can_import
 from dangbo.imports.models import DataExport, ImportJob, Kind
 from dangbo.imports.user_import import user_rows
 from dangbo.imports.writers import BATCH
 from dangbo.meetings.models import Meeting, MeetingStatus
-from dangbo.members.models import Member
+from dangbo.members.choices import Status
+from dangbo.members.models import Member, Placement, StatusPeriod
 from dangbo.organizations.models import LABEL_SEPARATOR, Organization, OrgEvent, OrgType
 from dangbo.reviews.models import MemberReview, OrgReview, ReviewYear
 
@@ -74,6 +75,9 @@ def _template_lists(kind: str, root: Organization) -> dict[str, list[str]]:
         }
     if kind == Kind.ORG_REVIEWS:
         return {"organization": sorted(_org_labels(root, is_active=True).values())}
+    if kind == Kind.HISTORY:  # past periods: dissolved cells too, or outside the system
+        cells = _org_labels(root, org_type__holds_members=True)
+        return {"organization": [shapes.OUTSIDE_TREE, *sorted(cells.values())]}
     parents = _org_labels(root, is_active=True, org_type__holds_members=False)
     return {
         "org_type": [t.name for t in OrgType.objects.all()],
@@ -101,6 +105,7 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
         Kind.REVIEWS: _review_rows,
         Kind.ORG_REVIEWS: _org_review_rows,
         Kind.USERS: _user_rows,
+        Kind.HISTORY: _history_rows,
     }
     rows = list(source[kind](user, root))
     content = xlsx.build_workbook(shape, rows, _template_lists(kind, root), example=False)
@@ -110,7 +115,7 @@ def export_bytes(kind: str, *, user, root: Organization) -> tuple[bytes, DataExp
             organization=root,
             user=user,
             row_count=len(rows),
-            with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS, Kind.REVIEWS)
+            with_identity=kind in (Kind.MEMBERS, Kind.ADMISSIONS, Kind.REVIEWS, Kind.HISTORY)
             and IdentityMask(user).anywhere,
         )
         accessed.send(sender=DataExport, instance=export)
@@ -348,3 +353,40 @@ def _org_review_rows(user, root: Organization):
 
 def _user_rows(user, root: Organization):
     return user_rows(user, root, _org_labels(root))
+
+
+def _history_rows(user, root: Organization):
+    """Each member's placements (the current one open) and statuses after the first, in the
+    import shape: imported back, a member's rows are «không đổi»."""
+    statuses = dict(Status.choices)
+    orgs = _org_labels(root)
+    shown_id = IdentityMask(user)
+    members = list(
+        Member.objects.restrict(user)
+        .filter(org_path__startswith=root.path)
+        .exclude(status=Status.MERGED)
+        .order_by("org_path", "name_search", "pk")
+        .values_list("pk", "full_name", "id_number", "org_path", "admitted_on")
+    )
+    for start in range(0, len(members), BATCH):
+        chunk = members[start : start + BATCH]
+        ids = [m[0] for m in chunk]
+        periods: dict[int, list] = {}
+        for member_id, *values in Placement.objects.filter(member_id__in=ids).values_list(
+            "member_id", "valid_from", "valid_to", "organization_id", "decision_number", "note"
+        ):
+            periods.setdefault(member_id, []).append(("Sinh hoạt", *values))
+        for member_id, *values in StatusPeriod.objects.filter(member_id__in=ids).values_list(
+            "member_id", "valid_from", "status", "decision_number", "note"
+        ):
+            periods.setdefault(member_id, []).append(("Trạng thái", *values))
+        for pk, name, number, path, admitted in chunk:
+            head = [pk, shown_id(number, path), name]
+            for entry, begin, *rest in sorted(periods.get(pk, []), key=lambda p: (p[0], p[1])):
+                if entry == "Sinh hoạt":
+                    end, org_id, decision, note = rest
+                    org = orgs.get(org_id, f"#{org_id}")
+                    yield [*head, entry, _d(begin), _d(end), org, None, decision, note]
+                elif not (rest[0] == Status.PROBATIONARY and begin == admitted):
+                    status, decision, note = rest
+                    yield [*head, entry, _d(begin), None, None, statuses[status], decision, note]

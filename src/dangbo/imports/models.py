@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     REVIEWS = "reviews", "Kết quả xếp loại đảng viên"
     ORG_REVIEWS = "org_reviews", "Kết quả xếp loại tổ chức đảng"
     USERS = "users", "Người dùng và vai trò"
+    HISTORY = "history", "Quá trình sinh hoạt và trạng thái của đảng viên"
 
 
 class ImportJob(RestrictedModelMixin, TimeStampedModel):

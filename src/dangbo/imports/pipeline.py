@@ -16,6 +16,7 @@ from dangbo.imports.plan_admissions import (  # noqa: F401
     _new_candidate,
     plan_admissions,
 )
+from dangbo.imports.plan_history import plan_history
 from dangbo.imports.plan_meetings import (  # noqa: F401
     MEETING_FIELDS,
     MEETING_TRACKED,
@@ -81,4 +82,5 @@ PLANNERS = {
     "reviews": plan_reviews,
     "org_reviews": plan_org_reviews,
     "users": plan_users,
+    "history": plan_history,
 }

@@ -282,6 +282,8 @@ def parse_score(raw) -> Decimal | None:
     if isinstance(raw, int | float):
         if not math.isfinite(raw):
             raise CellError("Điểm phải là số từ 0 đến 100.")
+        if not 0 <= raw <= 100:  # before quantize: 1e27 has no place for a decimal digit
+            raise CellError("Điểm phải từ 0 đến 100.")
         value = Decimal(str(raw)).quantize(Decimal("0.1"))
         if value != Decimal(str(raw)):
             raise CellError("Điểm ghi tối đa một chữ số thập phân.")

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dangbo.core import jobs, uploads
 from dangbo.core.errors import DomainError
-from dangbo.imports import bulk, pipeline, rules, undo, user_import
+from dangbo.imports import bulk, history_import, pipeline, rules, undo, user_import
 from dangbo.imports import headers as headers_rules
 from dangbo.imports.abandoned import discard, may_discard  # noqa: F401  (import paths kept)
 from dangbo.imports.access import (  # noqa: F401  (import paths kept)
@@ -64,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 State = ImportJob.State
 APPLY[Kind.USERS] = user_import.apply_users
+APPLY[Kind.HISTORY] = history_import.apply_history
 
 
 # ---------------------------------------------------------------- upload and mapping

@@ -13,6 +13,7 @@ from dangbo.members.choices import (
     Occupation,
     Qualification,
     Religion,
+    Status,
     TheoryLevel,
 )
 from dangbo.reviews import rules as review_rules
@@ -447,6 +448,116 @@ USER_SHAPE = Shape(
     ),
 )
 
+OUTSIDE_TREE = "Ngoài hệ thống"
+HISTORY_PLACEMENT, HISTORY_STATUS = "placement", "status"
+READMISSION = "readmission"  # parsed only to say it has its own screen
+
+HISTORY_SHAPE = Shape(
+    kind="history",
+    title="Sinh hoạt và trạng thái",
+    columns=(
+        Column(
+            "id",
+            "Mã hệ thống đảng viên",
+            "system_id",
+            aliases=("ma he thong", "ma dang vien", "id"),
+            note="Mã hệ thống của đảng viên đã có trong sổ (như tệp xuất đảng viên); có thể để "
+            "trống khi ghi số định danh.",
+        ),
+        MEMBER_SHAPE.column("id_number"),
+        Column(
+            "full_name",
+            "Họ và tên",
+            "text",
+            max_length=120,
+            aliases=("ho ten",),
+            note="Không bắt buộc; nếu ghi thì phải khớp với đảng viên (không phân biệt dấu, hoa "
+            "thường).",
+        ),
+        Column(
+            "entry",
+            "Loại",
+            "choice",
+            True,
+            ((HISTORY_PLACEMENT, "Sinh hoạt"), (HISTORY_STATUS, "Trạng thái")),
+            aliases=("loai thong tin", "loai qua trinh"),
+            note="«Sinh hoạt»: một thời gian sinh hoạt tại một tổ chức (hoặc ngoài hệ thống); "
+            "«Trạng thái»: công nhận chính thức hoặc ra khỏi Đảng.",
+            synonyms=(
+                (HISTORY_PLACEMENT, "Quá trình sinh hoạt"),
+                (HISTORY_PLACEMENT, "Nơi sinh hoạt"),
+                (HISTORY_STATUS, "Thay đổi trạng thái"),
+            ),
+        ),
+        Column(
+            "valid_from",
+            "Từ ngày",
+            "date",
+            True,
+            aliases=("tu", "ngay hieu luc", "ngay bat dau"),
+            note="Sinh hoạt: ngày bắt đầu; trạng thái: ngày hiệu lực.",
+        ),
+        Column(
+            "valid_to",
+            "Đến ngày",
+            "date",
+            aliases=("den", "ngay ket thuc"),
+            note="Chỉ với dòng «Sinh hoạt»: bắt buộc với nơi sinh hoạt trước đây; để trống chỉ "
+            "khi là chi bộ đảng viên đang sinh hoạt.",
+        ),
+        Column(
+            "organization",
+            "Tổ chức",
+            "org",
+            aliases=("chi bo", "chi bo sinh hoat", "noi sinh hoat", "to chuc dang"),
+            note="Chỉ với dòng «Sinh hoạt»: chi bộ (kể cả chi bộ đã giải thể), bằng tên, mã tổ "
+            f"chức hoặc #mã hệ thống; để trống hoặc ghi «{OUTSIDE_TREE}» cho thời gian sinh hoạt "
+            "ngoài hệ thống." + SAME_NAME_NOTE,
+        ),
+        Column(
+            "status",
+            "Trạng thái",
+            "choice",
+            False,
+            tuple(
+                (str(value), str(label))
+                for value, label in Status.choices
+                if value not in (Status.PROBATIONARY, Status.MERGED)
+            ),
+            aliases=("tinh trang", "trang thai moi"),
+            note="Chỉ với dòng «Trạng thái»: Chính thức, hoặc một hình thức ra khỏi Đảng (Xóa "
+            "tên, Khai trừ, Xin ra Đảng, Từ trần, Chuyển ra ngoài hệ thống).",
+            synonyms=(
+                (READMISSION, "Kết nạp lại"),
+                (str(Status.PROBATIONARY), str(Status.PROBATIONARY.label)),
+                (str(Status.DECEASED), "Chết"),
+                (str(Status.OFFICIAL), "Công nhận chính thức"),
+            ),
+        ),
+        Column(
+            "decision_number",
+            "Số quyết định",
+            "text",
+            max_length=60,
+            aliases=("so qd", "quyet dinh", "so giay gioi thieu"),
+            note="Bắt buộc với dòng «Trạng thái» (như trên màn hình).",
+        ),
+        Column("note", "Ghi chú", "text", aliases=("ly do", "noi dung")),
+    ),
+    example=(
+        None,
+        "001085001234",
+        "Nguyễn Văn Mẫu",
+        "Sinh hoạt",
+        "19/05/2010",
+        "01/03/2015",
+        "Chi bộ Văn phòng",
+        None,
+        "25-QĐ/ĐU",
+        "Chuyển sinh hoạt",
+    ),
+)
+
 SHAPES = {
     s.kind: s
     for s in (
@@ -457,5 +568,6 @@ SHAPES = {
         REVIEW_SHAPE,
         ORG_REVIEW_SHAPE,
         USER_SHAPE,
+        HISTORY_SHAPE,
     )
 }

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from dangbo.admissions.models import AdmissionFile, AdmissionStep
 from dangbo.core.errors import DomainError
-from dangbo.imports import pipeline, user_import, writers
+from dangbo.imports import history_import, pipeline, user_import, writers
 from dangbo.imports.models import ImportJob, ImportRow, Kind
 from dangbo.imports.writers import (
     _candidate_snapshot,
@@ -52,6 +52,8 @@ def rollback_problems(job: ImportJob) -> list[str]:
         return _org_review_rollback_problems(rows)
     if job.kind == Kind.USERS:
         return user_import.rollback_problems(rows)
+    if job.kind == Kind.HISTORY:
+        return history_import.rollback_problems(rows)
     return _org_rollback_problems(rows)
 
 
@@ -239,6 +241,8 @@ def _rollback(job: ImportJob, user) -> None:
             )
         elif job.kind == Kind.USERS:
             user_import.rollback_users(job, rows, user)
+        elif job.kind == Kind.HISTORY:
+            history_import.rollback_history(job, rows, user)
         elif job.kind == Kind.ADMISSIONS:
             ids = [r.object_id for r in rows]
             with _maybe_quiet(len(ids) >= writers.BULK_THRESHOLD):

@@ -4,6 +4,7 @@ import re
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import NamedTuple
 
 from dangbo.members.choices import AGE_BANDS, LEFT_STATUSES, Status
 
@@ -276,3 +277,156 @@ def discipline_grade_cap(
         if limit is not None:
             cap = lower_grade(limit, cap)
     return cap
+
+
+# ---------------------------------------------------------------- past history (imports)
+
+
+class PastPeriod(NamedTuple):
+    """One period of a member's placement history as a sheet states it: `row` (its number),
+    [valid_from, valid_to) with valid_to None for the current cell, `in_tree` False for time
+    spent outside the system (no org), `current` True when the org is the member's cell now."""
+
+    row: int
+    valid_from: date
+    valid_to: date | None
+    in_tree: bool = True
+    current: bool = False
+
+
+def _d(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def placement_history_problems(
+    periods: Iterable[PastPeriod], admitted_on: date, today: date
+) -> dict[int, list[tuple[str, str]]]:
+    """Why a member's stated placement history cannot stand, by row: (field, message) pairs.
+
+    The periods, sorted by start, must each end after they start, lie between the admission
+    decision and today, and not overlap; gaps between them are time outside the tree. At most
+    one period is open (no end): the member's current cell, which then runs to today, so it
+    must come last. Empty: the history is consistent."""
+    problems: dict[int, list[tuple[str, str]]] = {}
+
+    def add(row: int, field: str, message: str) -> None:
+        problems.setdefault(row, []).append((field, message))
+
+    ordered = sorted(periods, key=lambda p: (p.valid_from, p.row))
+    open_rows = [p.row for p in ordered if p.valid_to is None]
+    for period in ordered:
+        start, end = period.valid_from, period.valid_to
+        if start < admitted_on:
+            add(period.row, "valid_from", f"«Từ ngày» trước ngày vào Đảng ({_d(admitted_on)}).")
+        if start > today:
+            add(period.row, "valid_from", "«Từ ngày» không được sau ngày hôm nay.")
+        if end is None:
+            if not period.in_tree or not period.current:
+                add(
+                    period.row,
+                    "valid_to",
+                    "Cần ghi «Đến ngày»: chỉ nơi sinh hoạt hiện tại của đảng viên (chi bộ "
+                    "đang sinh hoạt) được để trống «Đến ngày».",
+                )
+            elif period.row != open_rows[0]:
+                add(
+                    period.row,
+                    "valid_to",
+                    f"Nơi sinh hoạt hiện tại đã ghi ở dòng {open_rows[0]}; dòng này cần ghi "
+                    "«Đến ngày».",
+                )
+            continue
+        if end <= start:
+            add(period.row, "valid_to", "«Đến ngày» phải sau «Từ ngày».")
+        if end > today:
+            add(period.row, "valid_to", "«Đến ngày» không được sau ngày hôm nay.")
+    reach: PastPeriod | None = None  # the period reaching furthest so far
+    for period in ordered:
+        if reach is not None and (reach.valid_to is None or period.valid_from < reach.valid_to):
+            until = _d(reach.valid_to) if reach.valid_to else "nay"
+            add(
+                period.row,
+                "valid_from",
+                f"Trùng thời gian với dòng {reach.row} ({_d(reach.valid_from)} – {until}).",
+            )
+        if reach is None or _ends_later(period, reach):
+            reach = period
+    return problems
+
+
+def _ends_later(period: PastPeriod, other: PastPeriod) -> bool:
+    if other.valid_to is None:
+        return False
+    return period.valid_to is None or period.valid_to > other.valid_to
+
+
+def arrival_date(periods: Iterable[PastPeriod], admitted_on: date) -> date:
+    """When the member's current placement starts, given a consistent history: the start of
+    the open period if the sheet states one, else the end of the latest closed period (a gap
+    before it is time outside the tree), else the admission decision."""
+    periods = list(periods)
+    for period in periods:
+        if period.valid_to is None:
+            return period.valid_from
+    return max((p.valid_to for p in periods), default=admitted_on)
+
+
+class StatusStep(NamedTuple):
+    """A dated change of status as a sheet states it (official recognition or leaving)."""
+
+    row: int
+    status: str
+    on: date
+    decision_number: str = ""
+
+
+def status_history_problems(
+    status: str, since: date, steps: Iterable[StatusStep], today: date
+) -> tuple[dict[int, list[tuple[str, str]]], str, date]:
+    """The steps applied in date order from the member's `status` held `since`, as
+    members.services.change_status would take them one by one: each allowed from the status
+    reached (transition_problem), dated from the day that status began and not after today,
+    with its decision number. A refused step is not applied. Re-admission (back to
+    probationary) is refused: it has its own screen and rules.
+
+    Returns (problems by row, the status reached, since when)."""
+    problems: dict[int, list[tuple[str, str]]] = {}
+    labels = dict(Status.choices)
+    for step in sorted(steps, key=lambda s: (s.on, s.row)):
+        found: list[tuple[str, str]] = []
+        if step.status == Status.PROBATIONARY:
+            found.append(
+                (
+                    "status",
+                    "Kết nạp lại (trở lại dự bị) không nhập bằng tệp: dùng chức năng «Kết nạp "
+                    "lại» trên hồ sơ đảng viên.",
+                )
+            )
+        elif step.status == status:
+            found.append(
+                (
+                    "status",
+                    f"Đảng viên đã ở trạng thái «{labels.get(status, status)}» từ {_d(since)}.",
+                )
+            )
+        else:
+            problem = transition_problem(status, step.status)
+            if problem:
+                found.append(("status", problem))
+        if step.on > today:
+            found.append(("valid_from", "Ngày hiệu lực không được sau ngày hôm nay."))
+        if step.on < since:
+            found.append(
+                (
+                    "valid_from",
+                    f"Ngày hiệu lực phải từ {_d(since)} trở đi (trạng thái "
+                    f"«{labels.get(status, status)}» từ ngày đó).",
+                )
+            )
+        if not (step.decision_number or "").strip():
+            found.append(("decision_number", "Cần nhập số quyết định."))
+        if found:
+            problems[step.row] = found
+        else:
+            status, since = step.status, step.on
+    return problems, status, since
