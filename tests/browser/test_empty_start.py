@@ -1,8 +1,10 @@
 """From an empty database to the figures a province reports, through screens only (#22):
 the superuser signs in, the first-run page founds the root and the first officer, who imports
 the org tree, the members and a past year's classification results (2020: no criteria set
-exists for it) from spreadsheets and reads the member report and the classification report —
-no shell, no admin, no demo data."""
+exists for it) from spreadsheets and reads the member report and the classification report;
+then records the congress that opened the term 2015–2020 and its admission target, and reads
+the term's admissions against it (the imported admission dates count, no file was processed
+in the system) — no shell, no admin, no demo data."""
 
 import io
 
@@ -169,3 +171,24 @@ def test_empty_database_to_member_report(page, live_server, tmp_path):
     }
     assert figures == {"grade_htxs": "2", "grade_htt": "4", "grade_ht": "2", "grade_kht": "0"}
     assert total.locator('[data-ratio="good_or_better"]').inner_text().startswith("75")
+
+    # the term as reported upward: «trong nhiệm kỳ kết nạp N đảng viên, vượt X% chỉ tiêu Đại hội»
+    root = Organization.objects.get(depth=1)
+    page.goto(f"{live_server.url}/committees/orgs/{root.pk}/congress/")
+    page.locator("#id_term_name").fill("2015–2020")
+    page.get_by_label("Đại hội lần thứ").fill("3")
+    page.get_by_label("Ngày đại hội").fill("10/04/2015")
+    page.get_by_label("Số đại biểu được triệu tập").fill("150")
+    page.get_by_label("Số đại biểu có mặt").fill("148")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã ghi đại hội").wait_for()
+    page.goto(f"{live_server.url}/admissions/targets/term/set/?org={root.pk}")
+    page.locator("#id_term").select_option(index=1)
+    page.get_by_label("Chỉ tiêu kết nạp trong nhiệm kỳ").fill("6")
+    page.get_by_label("Căn cứ (nghị quyết Đại hội)").fill("Nghị quyết Đại hội lần thứ III")
+    page.get_by_role("button", name="Lưu").click()
+    summary = page.locator("#term-summary")
+    summary.wait_for()
+    assert "kết nạp 8 đảng viên, chỉ tiêu Đại hội 6, vượt 33,3% chỉ tiêu Đại hội" in (
+        " ".join(summary.inner_text().split())
+    )
