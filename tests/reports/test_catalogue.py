@@ -255,3 +255,35 @@ def test_a_target_is_never_counted_with_the_targets_set_below_it(tree, admin_use
         assert sum(t.target for t in drilled) == expected
     committee = catalogue.build_table(report, tree["committee"], YEAR, TODAY, admin_user)
     assert committee.total.values["target"] == 3  # its own, not 3 + cell_a's 2
+
+
+def test_transfers_out_are_transfers_of_membership_not_temporary_attendance(tree, admin_user):
+    """«Chuyển đi (đã tiếp nhận)» counts official transfers received and transfers out of the
+    system; a temporary attendance that ended is no transfer out, though its introduction
+    paper counts among the papers issued (#23)."""
+    from dangbo.transfers import services as transfers
+
+    a1, a2, a3 = tree["members_a"]
+    official = transfers.issue(a1, to_org=tree["village"], on=date(YEAR, 3, 1), paper_number="1")
+    transfers.present(official, on=date(YEAR, 3, 5))
+    transfers.receive(official, on=date(YEAR, 3, 10))
+    temporary = transfers.start_temporary(
+        a2,
+        host_org=tree["cell_b"],
+        starts_on=date(YEAR, 4, 1),
+        ends_on=date(YEAR, 8, 1),
+        paper_number="2",
+    )
+    transfers.accept_temporary(temporary, on=date(YEAR, 4, 2))
+    transfers.end_temporary(temporary, on=date(YEAR, 8, 1))
+    transfers.transfer_out(
+        a3, destination="Đảng bộ Quân khu", on=date(YEAR, 9, 1), paper_number="3"
+    )
+    report = catalogue.REPORTS["transfers"]
+    table = catalogue.build_table(report, tree["committee"], YEAR, TODAY, admin_user)
+    assert table.total.values == {"out": 2, "issued": 3}
+    assert by_label(table)["Chi bộ Văn phòng"].values == {"out": 2, "issued": 3}
+    drilled = catalogue.drill_rows(
+        report, report.measure("out"), tree["committee"].path, YEAR, TODAY, admin_user
+    )
+    assert {t.kind for t in drilled} == {"official", "out"}

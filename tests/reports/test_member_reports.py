@@ -242,3 +242,42 @@ def test_quality_small_cells_follow_the_dated_minimum(admin_client, tree):
     assert {o.name for o in quality["small_orgs"]} >= cells
     page = admin_client.get(reverse("reports:quality"), {"org": tree["province"].pk})
     assert "Chi bộ dưới 50 đảng viên chính thức" in page.content.decode()
+
+
+def test_quality_under_18_is_the_age_in_whole_years(tree):
+    """«Vào Đảng trước 18 tuổi» is the age on the decision day in whole years (as
+    members.rules.date_order_problems): admitted the day before an 18th birthday whose 18 years
+    hold five 29 Februaries is under 18; on the birthday itself, and on 1 March for a 29
+    February birth in a common year, is not (#23)."""
+    from dangbo.reports import dashboard
+
+    def member(name, admitted_on):
+        return factories.member(tree["cell_b"], name, admitted_on=admitted_on, official_on=None)
+
+    day_before = member("Trước Một Ngày", date(2025, 4, 2))
+    birthday = member("Đúng Ngày", date(2025, 4, 2))
+    leap_early = member("Sinh 29 Hai", date(2018, 2, 28))
+    leap_ok = member("Sinh 29 Hai Đủ", date(2018, 3, 1))
+    Member.objects.filter(pk=day_before.pk).update(birth_date=date(2007, 4, 3))
+    Member.objects.filter(pk=birthday.pk).update(birth_date=date(2007, 4, 2))
+    Member.objects.filter(pk__in=[leap_early.pk, leap_ok.pk]).update(birth_date=date(2000, 2, 29))
+    problems = {
+        label: rows
+        for label, _n, rows in dashboard.quality_problems(tree["province"], TODAY())["problems"]
+    }
+    assert {m.full_name for m in problems["Vào Đảng trước 18 tuổi"]} == {
+        "Trước Một Ngày",
+        "Sinh 29 Hai",
+    }
+
+
+def test_quality_score_counts_every_flagged_member_whatever_the_list_limit(tree):
+    """The score is the share of members without a problem: the limit cuts the lists shown,
+    never the members counted (#23)."""
+    from dangbo.reports import dashboard
+
+    # Every member of the tree lacks a place of origin: none is clean.
+    assert dashboard.quality_problems(tree["province"], TODAY())["score"] == 0.0
+    quality = dashboard.quality_problems(tree["province"], TODAY(), limit=1)
+    assert quality["score"] == 0.0
+    assert len(quality["small_orgs"]) == 1

@@ -53,6 +53,8 @@ from dangbo.reviews.models import Grade as ReviewGrade
 from dangbo.reviews.models import MemberReview, OrgReview
 from dangbo.training.models import Enrolment
 from dangbo.transfers.models import Transfer
+from dangbo.transfers.rules import Kind as TransferKind
+from dangbo.transfers.rules import State as TransferState
 
 OPEN_ADMISSION_STAGES = [
     Stage.IDENTIFIED,
@@ -355,6 +357,13 @@ _GRADE_RATIOS = (
     Ratio("good_or_better", "% tốt trở lên", "good_or_better", "reviewed"),
 )
 
+
+# A transfer of the membership completed in the year: received by the new cell, or out of the
+# system; a temporary attendance (also given a completion day when it ends) is not one (#23).
+_transferred_out = _and(
+    _year("completed_on"),
+    Q(kind__in=[TransferKind.OFFICIAL, TransferKind.OUT], state=TransferState.COMPLETED),
+)
 
 _ITEM_COLUMNS = (
     ("Nội dung", "title"),
@@ -661,7 +670,7 @@ REPORTS: dict[str, ModuleReport] = {
                     "Chuyển đi (đã tiếp nhận)",
                     Transfer,
                     "from_org__path",
-                    _year("completed_on"),
+                    _transferred_out,
                     columns=(
                         ("Đảng viên", "member__full_name"),
                         ("Đến", "to_org__name"),

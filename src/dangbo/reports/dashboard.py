@@ -1,10 +1,12 @@
 """Figures for an org's dashboard: composition, changes in the year, orgs by type and size,
 and data-quality problems. Each is one aggregate query over the subtree's prefix range."""
 
-from datetime import date, timedelta
+from datetime import date
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from dangbo.core.models import RuleParameter
@@ -15,7 +17,7 @@ from dangbo.organizations import rules as org_rules
 from dangbo.organizations.models import Organization, OrgType
 from dangbo.reports import queries, summaries
 
-ADULT_DAYS = 18 * 365 + 4  # 18 years incl. leap days, to within a day
+ADULT_KEY = 18 * 10000  # 18 years as a difference of yyyymmdd keys (`_day_key`)
 SIZE_BANDS = [("<3", 0, 2), ("3–8", 3, 8), ("9–29", 9, 29), ("30+", 30, 10**9)]
 
 
@@ -153,26 +155,33 @@ def cells_by_size(root: Organization) -> list[tuple[str, int]]:
     return list(counts.items())
 
 
+def _day_key(field: str):
+    """yyyymmdd of a date column as an integer: whole years between two days compare as keys."""
+    return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+
+
 def quality_problems(root: Organization, today: date, limit: int = 200):
     """Worklist of data problems in the subtree, with a score (share of clean member rows)."""
-    members = Member.objects.filter(org_path__startswith=root.path, status__in=ACTIVE_STATUSES)
+    members = Member.objects.filter(
+        org_path__startswith=root.path, status__in=ACTIVE_STATUSES
+    ).alias(admitted_key=_day_key("admitted_on"), birth_key=_day_key("birth_date"))
     total = members.count()
     checks = {
         "Thiếu số định danh cá nhân": Q(id_number__isnull=True) | Q(id_number=""),
         "Thiếu quê quán": Q(place_of_origin=""),
         "Thiếu trình độ giáo dục phổ thông": Q(education=""),
         "Ngày chính thức trước ngày vào Đảng": Q(official_on__lt=F("admitted_on")),
-        "Vào Đảng trước 18 tuổi": Q(admitted_on__lt=F("birth_date") + timedelta(days=ADULT_DAYS)),
+        # Under 18 in whole years on the decision day (members.rules.age_in_years): before the
+        # 18th birthday, which a count of days misses by one when the years hold five 29/2.
+        "Vào Đảng trước 18 tuổi": Q(admitted_key__lt=F("birth_key") + ADULT_KEY),
         "Không có nơi sinh hoạt hiện tại": ~Q(placements__valid_to__isnull=True),
     }
     problems = []
-    flagged: set[int] = set()
     for label, condition in checks.items():
         qs = members.filter(condition).distinct()
-        ids = list(qs.values_list("pk", flat=True)[:limit])
-        count = qs.count()
-        flagged.update(ids)
-        problems.append((label, count, list(qs.order_by("name_search")[:20])))
+        problems.append((label, qs.count(), list(qs.order_by("name_search")[:20])))
+    # Every flagged member once, however many are listed (`limit` cuts the lists, not the score).
+    flagged = members.filter(reduce(or_, checks.values())).distinct().count()
     minimum = min_official_members(root, today)
     small_orgs = list(
         Organization.objects.filter(
@@ -182,7 +191,7 @@ def quality_problems(root: Organization, today: date, limit: int = 200):
         .filter(official__lt=minimum)
         .order_by("path")[:limit]
     )
-    score = 100.0 if total == 0 else round(100 * (1 - len(flagged) / total), 1)
+    score = 100.0 if total == 0 else round(100 * (1 - flagged / total), 1)
     return {
         "total": total,
         "problems": problems,
