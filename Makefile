@@ -48,13 +48,14 @@ test: install test-deps
 	@start=$$(date +%s); $(MAKE) --no-print-directory test-postgres; \
 	  echo "PostgreSQL half: $$(( $$(date +%s) - start )) s"
 
-# Browser tests run once, in the PostgreSQL half: what a page draws does not depend on the database.
+# Browser tests run once: what a page draws does not depend on the database. The journeys run in
+# the PostgreSQL half; the crawl of every role's pages (about five minutes) in the SQLite half.
 test-sqlite:
-	DANGBO_DATABASE_URL=sqlite:///$(DANGBO_DATA_DIR)/test.sqlite3 $(PYTEST) -q -n 2 --dist loadgroup -m "not browser"
+	DANGBO_DATABASE_URL=sqlite:///$(DANGBO_DATA_DIR)/test.sqlite3 $(PYTEST) -q -n 2 --dist loadgroup -m "not browser or crawl"
 
 test-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1; }
-	DANGBO_DATABASE_URL=$(PG_URL) $(PYTEST) -q -n 2 --dist loadgroup
+	DANGBO_DATABASE_URL=$(PG_URL) $(PYTEST) -q -n 2 --dist loadgroup -m "not crawl"
 
 # docs/paper/: the first page of every document type, printed from a fresh demo database.
 GALLERY_DB ?= sqlite:///$(DANGBO_DATA_DIR)/gallery.sqlite3

@@ -6,10 +6,11 @@ and critical violations fail; axe-core as packaged by axe-playwright-python: no 
 time) and again on a 1366 px desk (no sideways scroll); each role's first pages on the desk
 keep the main bar on one line.
 
-Like every browser test it runs once, on PostgreSQL (`make test-sqlite` leaves the browser tests
-out): what the browser draws and which links a role is shown do not depend on the database, and
-the views' permission checks are walked on both by the permission matrix. It seeds the demo
-before the crawl.
+Unlike the other browser tests it runs in the SQLite half (`make test-sqlite` selects it by its
+`crawl` mark, `make test-postgres` leaves it out): what the browser draws and which links a role
+is shown do not depend on the database, the views' permission checks are walked on both by the
+permission matrix, and the crawl's five minutes then run beside the SQLite half's tests rather
+than after the PostgreSQL half's browser journeys. It seeds the demo before the crawl.
 """
 
 import io
@@ -26,6 +27,7 @@ from dangbo.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.crawl,
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
@@ -153,6 +155,8 @@ def crawl(context, base: str, username: str, done: Checked) -> tuple[list[str], 
             failures.append(f"{username}: {path} → {response and response.status} (từ {shown_on})")
             continue
         drawn.append(path)
+        if page.locator('[hx-trigger~="load"]').count():  # cards drawn after the page
+            page.wait_for_load_state("networkidle")
         if pattern(url) not in done.patterns:
             done.patterns.add(pattern(url))
             new.append(path)
