@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from dangbo.core.text import vi_percent
+from dangbo.core.text import vi_number, vi_percent
 
 
 class DuesError(ValueError):
@@ -126,7 +126,7 @@ def carried_into(item_month: date, remittance_month: date, remitted_months) -> b
 
 def vnd(amount: int) -> str:
     """An amount in đồng written the Vietnamese way: 1.234.567."""
-    return f"{amount:,}".replace(",", ".")
+    return vi_number(amount)
 
 
 def arrears_streak(ledger: Sequence[tuple[date, int, int]], until: date) -> int:

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from dangbo.core import uploads
 from dangbo.core.errors import DomainError
+from dangbo.core.text import vi_number
 
 CHUNK = 4 * 1024 * 1024
 # A row or cell of a worksheet, with its reference (`r="B7"`) when it has one.
@@ -50,7 +51,7 @@ def import_limits() -> ImportLimits:
 
 
 def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return vi_number(value)
 
 
 def _column_index(letters: bytes) -> int:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from dangbo.core.params import parse_int
-from dangbo.core.text import clean_spaces, mask_id_number, normalize
+from dangbo.core.text import clean_spaces, mask_id_number, normalize, vi_number
 from dangbo.imports.headers import auto_mapping, header_key  # noqa: F401
 from dangbo.imports.shapes import (  # noqa: F401  (import paths kept)
     ADMISSION_SHAPE,
@@ -268,7 +268,7 @@ def parse_count(raw) -> int | None:
         if value is None:
             raise CellError(f"«{text[:30]}» không phải số nguyên không âm.")
     if not 0 <= value <= MAX_COUNT:
-        raise CellError(f"Số người phải từ 0 đến {MAX_COUNT:,}.".replace(",", "."))
+        raise CellError(f"Số người phải từ 0 đến {vi_number(MAX_COUNT)}.")
     return value
 
 

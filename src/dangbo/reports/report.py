@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dangbo.core.text import vi_number
 from dangbo.organizations.models import Organization
 from dangbo.reports import month_ends, queries
 
@@ -79,7 +80,7 @@ def member_grid(table: MemberTable):
         rows=[(row.label, [row.total, *row.cells]) for row in table.rows],
         totals=[table.grand_total, *table.totals],
         summary=(
-            f"Tổng số đảng viên: {table.grand_total:,}".replace(",", ".")
+            f"Tổng số đảng viên: {vi_number(table.grand_total)}"
             + ". Số liệu theo thời điểm hiệu lực (ngày quyết định), có thể đối chiếu từng dòng."
         ),
     )

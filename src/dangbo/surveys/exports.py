@@ -9,7 +9,7 @@ from django.db.models import Count
 from openpyxl.styles import Font
 
 from dangbo.core.exports import cell, new_document, new_workbook, pyplot
-from dangbo.core.text import vi_percent
+from dangbo.core.text import vi_number, vi_percent
 from dangbo.surveys.models import Answer, FindingKind, QuestionKind, Response
 
 
@@ -18,7 +18,7 @@ def _pct(value) -> str:
 
 
 def _num(value) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+    return "" if value is None else vi_number(value, 2)
 
 
 HIDDEN = "ẩn"

@@ -1,5 +1,6 @@
 from django import template
 
+from dangbo.core.text import vi_percent
 from dangbo.reviews import rules
 
 register = template.Library()
@@ -10,7 +11,7 @@ def pct(value) -> str:
     """A share as Vietnamese percent text (comma decimal), or a dash."""
     if value is None or value == "":
         return "—"
-    return f"{value:.2f}%".replace(".", ",")
+    return vi_percent(value, 2)
 
 
 @register.filter
