@@ -277,10 +277,6 @@ def _bench_users(size):
 def _measure(size, runs, out, Client, connection, reverse):
     from dangbo.members import summary
     from dangbo.organizations.models import Organization
-    from dangbo.organizations.queries import (
-        live_member_counts_by_child,
-        member_counts_by_child,
-    )
 
     if summary.state() is None:
         print(f"[{size}] rebuilding the member summary …", flush=True)
@@ -366,14 +362,14 @@ def _measure(size, runs, out, Client, connection, reverse):
     add(
         "per-child member counts, province (summary)",
         "counts_province_children",
-        lambda: member_counts_by_child(province.path, children),
+        lambda: summary.active_counts_by_child(province.path, children),
         lambda counts: sum(counts.values()),
-        note=f"organizations.queries.member_counts_by_child, {len(children)} children",
+        note=f"members.summary.active_counts_by_child, {len(children)} children",
     )
     add(
         "per-child member counts, province (live)",
         None,
-        lambda: live_member_counts_by_child(province.path, children),
+        lambda: summary.live_active_counts_by_child(province.path, children),
         lambda counts: sum(counts.values()),
         n=max(5, runs // 3),
         note="the fallback when the summary is not complete",
@@ -383,14 +379,14 @@ def _measure(size, runs, out, Client, connection, reverse):
         add(
             "per-province member counts, nation (summary)",
             "counts_nation_provinces",
-            lambda: member_counts_by_child(root.path, provinces),
+            lambda: summary.active_counts_by_child(root.path, provinces),
             lambda counts: sum(counts.values()),
-            note=f"organizations.queries.member_counts_by_child, {len(provinces)} provinces",
+            note=f"members.summary.active_counts_by_child, {len(provinces)} provinces",
         )
         add(
             "per-province member counts, nation (live)",
             None,
-            lambda: live_member_counts_by_child(root.path, provinces),
+            lambda: summary.live_active_counts_by_child(root.path, provinces),
             lambda counts: sum(counts.values()),
             n=3,
             note="the fallback when the summary is not complete",

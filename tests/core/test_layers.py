@@ -3,11 +3,20 @@ contract in pyproject.toml; a model named by string slips past it: `apps.get_mod
 the "app.Model" targets of ForeignKey / OneToOneField / ManyToManyField. These may not point to
 a higher layer, nor sideways to another app of an independent layer (`|`), as an import may not.
 Known crossings are listed below with their reason (architecture.md, "Where the code departs
-from the design"); a new one fails here, and so does an entry that no longer crosses."""
+from the design"); a new one fails here, and so does an entry that no longer crosses.
+
+A model is also reached without naming it: through the reverse side of a relation an upper app
+declares on a lower app's model (`org.members`, `Organization.members.field.model`,
+`filter(members__status=...)`), or by introspecting a relation (`.field.model`,
+`.related_model`, `_meta.related_objects`). The second half of this module scans for those
+(`REACH_ALLOWED`); the lower app asks through a hook instead (core/hooks.py)."""
 
 import ast
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
+
+from django.apps import apps
 
 import dangbo
 
@@ -197,3 +206,166 @@ def test_a_layer_of_dependent_apps_allows_sideways_references():
     source = 'x = models.ForeignKey("b.Thing", on_delete=models.PROTECT)'
     assert crossings("a", source, layers) == []
     assert [t for _, _, t in crossings("c", source, layers)] == ["b"]
+
+
+# --- reverse relations and relation introspection ---------------------------------------------
+
+# (module under src/dangbo, what): why it may reach a model it may not import. Reverse
+# relations from a lower app into an upper one: none (issue #26 moved the org tree's member
+# counts and lists behind members' hooks).
+REACH_ALLOWED = {
+    ("admissions/services.py", ".related_model"): "committees.Term reached through "
+    "AdmissionTermTarget.term (sideways; the string FK is listed in ALLOWED above)",
+    ("admissions/forms.py", ".related_model"): "the term choices of the admission target "
+    "form, through the same relation",
+    ("imports/undo.py", "_meta.related_objects"): "rollback walks every relation pointing at "
+    "the imported rows, whichever app declares it, to refuse undoing referenced records",
+    ("imports/undo.py", ".related_model"): "the same walk",
+    ("reports/catalogue.py", ".related_model"): "a measure's column lookup is followed "
+    "through the module's own models to show choice labels",
+}
+
+INTROSPECTION = {"related_model", "related_objects"}
+QUERY_CALLS = {
+    "filter", "exclude", "get", "annotate", "aggregate", "values", "values_list", "order_by",
+    "select_related", "prefetch_related", "only", "defer", "Count", "Sum", "Avg", "Min",
+    "Max", "F", "Prefetch", "OuterRef",
+}  # fmt: skip
+
+
+def _relation_names(field) -> list[str]:
+    """The reverse accessor and the lookup name of a forward relation field."""
+    names = []
+    accessor = field.remote_field.get_accessor_name()
+    if accessor and not field.remote_field.hidden:
+        names.append(accessor)
+    query = field.related_query_name()
+    if query and not query.endswith("+"):
+        names.append(query)
+    return names
+
+
+def reverse_names(app: str, layers: dict, models: Iterable) -> dict[str, str]:
+    """Attribute and lookup names by which `app` would reach, through the reverse side of a
+    relation, a model of an app it may not import: {name: "upper_app.Model"}. Relations
+    declared by such an app on a model of `app` or of a layer below it. A name that is also
+    one of the app's own reverse relations, or a lower app's (`member.disciplines` beside an
+    org's inspections `disciplines`), cannot be told apart in the source and is left out."""
+    level, independent = layers[app]
+    names: dict[str, str] = {}
+    own: set[str] = set()
+    for model in models:
+        owner = model._meta.app_label
+        if owner not in layers:
+            continue
+        above = layers[owner][0] < level
+        sideways = layers[owner][0] == level and independent and owner != app
+        for field in model._meta.get_fields(include_hidden=True):
+            if not (field.is_relation and field.concrete and field.related_model):
+                continue
+            if not (above or sideways):
+                own.update(_relation_names(field))
+                continue
+            target = field.related_model._meta.app_label
+            if target != app and (target not in layers or layers[target][0] <= level):
+                continue  # the reverse side lives on a model `app` does not hold
+            for name in _relation_names(field):
+                names[name] = f"{owner}.{model.__name__}"
+    return {name: label for name, label in names.items() if name not in own}
+
+
+def _lookup_hits(value: str, names: dict) -> list[str]:
+    head = value.split("__")[0]
+    return [head] if head in names else []
+
+
+def reaches(source: str, names: dict) -> list[tuple[int, str]]:
+    """(line, what) of every reach in `source`: an attribute or lookup named after a reverse
+    relation in `names`, or relation introspection (`.field.model`, `.related_model`,
+    `_meta.related_objects`)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            if node.attr in names:
+                found.append((node.lineno, f".{node.attr}"))
+            elif node.attr == "model" and isinstance(node.value, ast.Attribute):
+                if node.value.attr == "field":
+                    found.append((node.lineno, ".field.model"))
+            elif node.attr == "related_model":
+                found.append((node.lineno, ".related_model"))
+            elif node.attr == "related_objects":
+                found.append((node.lineno, "_meta.related_objects"))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called not in QUERY_CALLS:
+                continue
+            for keyword in node.keywords:
+                for name in _lookup_hits(keyword.arg or "", names):
+                    found.append((node.lineno, f"{name}__ lookup"))
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    for name in _lookup_hits(arg.value.lstrip("-"), names):
+                        found.append((node.lineno, f"{name}__ lookup"))
+    return sorted(set(found))
+
+
+def _all_reaches() -> dict[tuple[str, str], list[int]]:
+    layers = _layers()
+    models = apps.get_models(include_auto_created=True)
+    names_of: dict[str, dict] = {}
+    found: dict[tuple[str, str], list[int]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC)
+        if "migrations" in relative.parts or len(relative.parts) < 2:
+            continue
+        app = relative.parts[0]
+        if app not in layers or layers[app][0] == 0:
+            continue  # outside the contract, or the top layer (may use everything)
+        if app not in names_of:
+            names_of[app] = reverse_names(app, layers, models)
+        for line, what in reaches(path.read_text(encoding="utf-8"), names_of[app]):
+            found.setdefault((relative.as_posix(), what), []).append(line)
+    return found
+
+
+def test_no_app_reaches_a_model_it_may_not_import():
+    found = _all_reaches()
+    unlisted = sorted(
+        f"{path}: {what} line {', '.join(map(str, lines))}"
+        for (path, what), lines in found.items()
+        if (path, what) not in REACH_ALLOWED
+    )
+    assert unlisted == [], (
+        "a model above (or beside) the app is reached through a relation: ask through a hook"
+    )
+    assert sorted(set(REACH_ALLOWED) - set(found)) == [], "allowed, but no longer reached"
+
+
+BAD_TREE = """
+def count(org):
+    model = Organization.members.field.model
+    late = org.members.model.objects.count()
+    listed = org.members.filter(status="official")
+    kept = Organization.objects.filter(members__status="official").annotate(n=Count("members"))
+    fine = {"members": 1}["members"], org.periods.all(), self.model.objects.all()
+    return Organization.member_summary.field.model, Term._meta.get_field("x").related_model
+"""
+
+
+def test_reaches_are_found_in_a_bad_snippet():
+    layers = _layers()
+    names = reverse_names("organizations", layers, apps.get_models())
+    assert names["members"] == "members.Member"
+    assert names["member_summary"] == "members.OrgMemberSummary"
+    assert "periods" not in names  # organizations' own relation
+    assert sorted({what for _, what in reaches(BAD_TREE, names)}) == [
+        ".field.model",
+        ".member_summary",
+        ".members",
+        ".related_model",
+        "members__ lookup",
+    ]
+    assert [line for line, what in reaches(BAD_TREE, names) if what == ".members"] == [3, 4, 5]
+    # an upper app may follow the same relations down: members reaches no reverse name here
+    assert "members" not in reverse_names("members", layers, apps.get_models())

@@ -10,7 +10,6 @@ from django.urls import reverse
 from dangbo.core.errors import DomainError
 from dangbo.members import services, summary
 from dangbo.members.models import Member, MemberSummaryState, OrgMemberSummary
-from dangbo.organizations import queries
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, OrgType
 from tests import factories
@@ -103,7 +102,7 @@ def test_merge_split_and_move_keep_it_exact(built):
         built["committee"], new_parent=built["commune"], decision=factories.decision()
     )
     assert_exact()
-    assert queries.member_counts_by_child(
+    assert summary.active_counts_by_child(
         built["province"].path, [built["bloc"].path, built["commune"].path]
     ) == {built["bloc"].path: 0, built["commune"].path: 5}
 
@@ -128,9 +127,9 @@ def test_incomplete_summary_is_neither_read_nor_maintained(tree):
     factories.member(tree["cell_a"], "Ngô Văn Tài")
     assert not OrgMemberSummary.objects.exists()
     assert summary.counts([tree["province"].path]) is None
-    live = queries.member_counts_by_child(tree["province"].path, [tree["bloc"].path])
+    live = summary.active_counts_by_child(tree["province"].path, [tree["bloc"].path])
     summary.rebuild()
-    assert queries.member_counts_by_child(tree["province"].path, [tree["bloc"].path]) == live
+    assert summary.active_counts_by_child(tree["province"].path, [tree["bloc"].path]) == live
     summary.invalidate()
     assert summary.counts([tree["province"].path]) is None
 
@@ -138,10 +137,10 @@ def test_incomplete_summary_is_neither_read_nor_maintained(tree):
 def test_summary_and_live_counts_agree_for_the_tree(built):
     parent = built["province"].path
     children = [built["bloc"].path, built["commune"].path]
-    from_summary = queries.member_counts_by_child(parent, children)
+    from_summary = summary.active_counts_by_child(parent, children)
     summary.invalidate()
     assert (
-        queries.member_counts_by_child(parent, children)
+        summary.active_counts_by_child(parent, children)
         == from_summary
         == {
             built["bloc"].path: 4,

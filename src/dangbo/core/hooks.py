@@ -83,6 +83,42 @@ HOOKS: dict[str, Hook] = {
             "with the survey team added as invited superiors, or None without such a meeting.",
         ),
         Hook(
+            "members.active_counts",
+            "members",
+            "(paths) → {path: active (probationary, official) members in the subtree at each "
+            "path}, from the member summary while it is complete, else counted live. The org "
+            "tree's top nodes and an org's page.",
+            {},
+        ),
+        Hook(
+            "members.active_counts_by_child",
+            "members",
+            "(parent_path, child_paths) → the same for the children of `parent_path`; counted "
+            "live in one GROUP BY over its prefix range when the summary is incomplete.",
+            {},
+        ),
+        Hook(
+            "members.summary_state",
+            "members",
+            "() → the member summary's freshness (rebuilt_at, changed_at), or None while the "
+            "counts are taken live from the register. The org tree's note on its counts.",
+        ),
+        Hook(
+            "members.cell_roll",
+            "members",
+            "(org, limit=0) → {official, active, members}: the org's directly attached active "
+            "members counted (official ones apart) and the first `limit` of them by name, for "
+            "the org's page.",
+            {"official": 0, "active": 0, "members": []},
+        ),
+        Hook(
+            "members.active_in_subtree",
+            "members",
+            "(path) → active members under `path`, counted from the register; an org is not "
+            "dissolved while any remain.",
+            0,
+        ),
+        Hook(
             "portal.meeting_replies",
             "portal",
             "(meeting) → {member id: reply with status/reason}: the members' own answers, the "

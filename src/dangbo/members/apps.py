@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = "Đảng viên"
 
     def ready(self):
-        from dangbo.members import audit, receivers, search  # noqa: F401
+        from dangbo.members import audit, hooks, receivers, search  # noqa: F401

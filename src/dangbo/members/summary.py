@@ -12,8 +12,10 @@ from collections import defaultdict
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
+from django.db.models.functions import Substr
 from django.utils import timezone
 
+from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, MemberSummaryState, OrgMemberSummary
 from dangbo.organizations.models import Organization
 
@@ -188,6 +190,40 @@ def live_counts(paths: list[str], statuses=None, gender: str | None = None) -> d
             rows = rows.filter(gender=gender)
         result[path] = rows.count()
     return result
+
+
+def active_counts_by_child(parent_path: str, child_paths: list[str]) -> dict[str, int]:
+    """Active members under each child of `parent_path` (the org tree's counts): from the
+    summary while it is complete, else `live_active_counts_by_child`."""
+    if not child_paths:
+        return {}
+    found = counts(child_paths, ACTIVE_STATUSES)
+    if found is not None:
+        return found
+    return live_active_counts_by_child(parent_path, child_paths)
+
+
+def live_active_counts_by_child(parent_path: str, child_paths: list[str]) -> dict[str, int]:
+    """The same, counted from the register: one GROUP BY over a prefix range."""
+    width = len(parent_path) + STEP
+    rows = (
+        Member.objects.filter(org_path__startswith=parent_path, status__in=ACTIVE_STATUSES)
+        .annotate(child_path=Substr("org_path", 1, width))
+        .values("child_path")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    found = {row["child_path"]: row["total"] for row in rows}
+    return {path: found.get(path, 0) for path in child_paths}
+
+
+def active_counts(paths: list[str]) -> dict[str, int]:
+    """Active members under each of several unrelated nodes (a user's top nodes): from the
+    summary while it is complete, else one count per node."""
+    found = counts(paths, ACTIVE_STATUSES)
+    if found is not None:
+        return found
+    return live_counts(paths, ACTIVE_STATUSES)
 
 
 # Filters of the member list the summary can answer (anything else needs a live count).

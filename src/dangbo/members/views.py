@@ -24,6 +24,7 @@ from dangbo.core.views import (
     ServiceFormView,
 )
 from dangbo.members import duplicates, forms, namesearch, papers, rules, services, summary
+from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
 from dangbo.members.tables import MemberTable
@@ -263,7 +264,10 @@ class SplitOrgView(OrgActionView):
         return org
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "source": self.object}
+        people = Member.objects.filter(
+            organization=self.object, status__in=ACTIVE_STATUSES
+        ).order_by("name_search")
+        return {**super().get_form_kwargs(), "people": people}
 
     def perform(self, form):
         services.split_org(

@@ -89,25 +89,21 @@ class MergeOrgForm(DecisionForm):
 
 
 class SplitOrgForm(DecisionForm):
+    """Split a cell: the new cells' names and, for each of the cell's active members, the new
+    cell they go to. The list of people (objects with `pk` and `full_name`) is the register's
+    data: the members app's view passes it in (`people`); this form never queries members."""
+
     new_names = forms.CharField(
         label="Tên các chi bộ mới (mỗi dòng một tên)", widget=forms.Textarea(attrs={"rows": 3})
     )
     dissolve_source = forms.BooleanField(label="Giải thể chi bộ cũ", required=False)
     field_order = ["new_names", "dissolve_source"]
 
-    def __init__(self, *args, source=None, **kwargs):
+    def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = (
-            list(
-                source.members.filter(status__in=("probationary", "official")).order_by(
-                    "name_search"
-                )
-            )
-            if source
-            else []
-        )
+        self.people = list(people)
         self.names = []
-        for member in self.members:
+        for member in self.people:
             self.fields[f"part_{member.pk}"] = forms.IntegerField(
                 label=member.full_name,
                 min_value=0,
@@ -119,7 +115,7 @@ class SplitOrgForm(DecisionForm):
     def clean(self):
         data = super().clean()
         self.names = [n.strip() for n in (data.get("new_names") or "").splitlines() if n.strip()]
-        for member in self.members:
+        for member in self.people:
             part = data.get(f"part_{member.pk}") or 0
             if part > len(self.names):
                 self.add_error(f"part_{member.pk}", f"Chỉ có {len(self.names)} chi bộ mới.")
@@ -131,7 +127,7 @@ class SplitOrgForm(DecisionForm):
                 name,
                 [
                     m.pk
-                    for m in self.members
+                    for m in self.people
                     if (self.cleaned_data.get(f"part_{m.pk}") or 0) == index
                 ],
             )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from dangbo.core import hooks
 from dangbo.core.errors import DomainError
 from dangbo.core.models import RuleParameter
 from dangbo.core.text import clean_spaces
@@ -201,12 +202,9 @@ def move_org(
 
 
 def active_member_count(org: Organization) -> int:
-    """Members still in the org's subtree (through the reverse relation; no members import)."""
-    return (
-        org.members.model.objects.filter(org_path__startswith=org.path)
-        .filter(status__in=("probationary", "official"))
-        .count()
-    )
+    """Members still in the org's subtree, counted by the register (the members app answers
+    the declared hook; organizations never reaches the Member model)."""
+    return hooks.call("members.active_in_subtree", org.path)
 
 
 @transaction.atomic

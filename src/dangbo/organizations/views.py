@@ -12,7 +12,6 @@ from django.views.generic import FormView
 
 from dangbo.core import hooks
 from dangbo.core.audit import timeline
-from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.issuing import IssueView
 from dangbo.core.pdf import document_response
@@ -21,11 +20,6 @@ from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ServiceFormView
 from dangbo.organizations import forms, papers, services
 from dangbo.organizations.models import Organization, OrgEvent, OutgoingDocument
-from dangbo.organizations.queries import (
-    member_counts_by_child,
-    member_counts_for_nodes,
-    summary_state,
-)
 from dangbo.organizations.rules import size_warnings
 
 
@@ -33,6 +27,16 @@ def _with_counts(nodes, counts):
     for node in nodes:
         node.member_count = counts.get(node.path, 0)
     return nodes
+
+
+# Member counts and lists are the register's data, one layer up: organizations asks members
+# for them through declared hooks (core.hooks) and never reaches the Member model (#26).
+
+
+def _counts_by_child(parent, children) -> dict[str, int]:
+    if not children:
+        return {}
+    return hooks.call("members.active_counts_by_child", parent.path, [c.path for c in children])
 
 
 class TreeView(LoginRequiredMixin, View):
@@ -53,11 +57,11 @@ class TreeView(LoginRequiredMixin, View):
                 {"results": results, "q": query, "title": "Tổ chức đảng"},
             )
         roots = list(visible.filter(pk__in=top_orgs(request.user, "organizations.view")))
-        _with_counts(roots, member_counts_for_nodes([r.path for r in roots]))
+        _with_counts(roots, hooks.call("members.active_counts", [r.path for r in roots]))
         context = {
             "roots": roots,
             "title": "Tổ chức đảng",
-            "summary_state": summary_state(),
+            "summary_state": hooks.call("members.summary_state"),
             "first_run": request.user.is_superuser and not roots and services.needs_first_run(),
         }
         return render(request, "organizations/tree.html", context)
@@ -76,7 +80,7 @@ class ChildrenView(LoginRequiredMixin, View):
         show_inactive = request.GET.get("inactive") == "1"
         if not show_inactive:
             children = [c for c in children if c.is_active]
-        _with_counts(children, member_counts_by_child(parent.path, [c.path for c in children]))
+        _with_counts(children, _counts_by_child(parent, children))
         return render(request, "organizations/_children.html", {"nodes": children})
 
 
@@ -146,26 +150,22 @@ class OrgDetailView(ObjectDetailView):
                 path__startswith=org.path, depth=org.depth + 1
             ).select_related("org_type")
         )
-        _with_counts(children, member_counts_by_child(org.path, [c.path for c in children]))
-        member_model = Organization.members.field.model
-        direct = member_model.objects.filter(
-            organization=org, status__in=("probationary", "official")
-        )
-        official = direct.filter(status="official").count()
-        total = direct.count()
-        caps = services.capabilities(org.org_type)
+        _with_counts(children, _counts_by_child(org, children))
         show_members = self.can("members.view", org)  # names are the members app's data
+        roll = hooks.call("members.cell_roll", org, 20 if show_members else 0)
+        official, total = roll["official"], roll["active"]
+        caps = services.capabilities(org.org_type)
         context.update(
             title=org.name,
             ancestors=list(Organization.objects.get_ancestors(org)),
             children=children,
-            subtree_count=member_counts_for_nodes([org.path])[org.path],
+            subtree_count=hooks.call("members.active_counts", [org.path]).get(org.path, 0),
             official_count=official,
             direct_count=total,
             warnings=size_warnings(caps, official, total) if org.is_active else [],
             show_members=show_members,
             facts=_facts(self.request.user, org),
-            members=direct.order_by(*vi_name_order(), "id")[:20] if show_members else [],
+            members=roll["members"],
             events=org.events.select_related("recorded_by")[:50],
             periods=org.periods.select_related("parent")[:50],
             can_change=self.can("change", org) and org.is_active,
@@ -247,7 +247,7 @@ class DocumentFileView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         kept = OutgoingDocument.objects.restrict(request.user, "members.view")
-        document = get_object_or_404(kept.select_related("subject_member"), pk=pk)
+        document = get_object_or_404(kept, pk=pk)
         if document.subject_member_id:
             back = reverse("members:detail", args=[document.subject_member_id])
         else:
