@@ -153,6 +153,7 @@ RAW_REACH_ALLOWED = {
     "imports/plan_meetings.py": "bulk checks of imported rows test each row's org in memory",
     "imports/plan_members.py": "bulk checks of imported rows test each row's org in memory",
     "imports/plan_reviews.py": "bulk checks of imported rows test each row's org in memory",
+    "imports/plan_history.py": "bulk checks of imported rows test each row's member in memory",
     "core/exports/text.py": "IdentityMask tests each exported row's org path in memory",
     "transfers/filters.py": "which side of a transfer (sending or receiving) is in reach",
     "transfers/hooks.py": "the home-page flags split by side through transfers.filters.on_side",
