@@ -150,6 +150,12 @@ CASES = [
         query=lambda d: {"org": d["village"].pk},
         query_ok=404,
     ),
+    Case(
+        "admissions:term_admitted",
+        allowed=lambda role: role.grants("admissions.view") and role.grants("members.view"),
+        query=lambda d: {"org": d["village"].pk},
+        query_ok=404,
+    ),
     Case("admissions:target_set", "admissions.change", query=lambda d: {"org": d["village"].pk}),
     Case(
         "admissions:target_set",

@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -206,6 +207,27 @@ def test_term_target_set_on_screen_and_both_ratios_reported(client, tree, admitt
     earlier = services.target_report(tree["committee"], 2023, TODAY)[0]
     assert earlier["term_to"] == date(2023, 12, 31) and earlier["term_admitted"] == 1
     assert str(earlier["term_share"].share) == "33.3" and earlier["term_share"].excess is None
+
+
+def test_term_figure_equals_the_members_its_drill_down_lists(client, tree, admitted, term):
+    for name, day in (("Lương Văn Sớm", date(2023, 5, 5)), ("Tạ Văn Trước", date(2020, 10, 14))):
+        factories.member(tree["cell_b"], name, admitted_on=day, official_on=None)
+    services.set_term_target(organization=tree["committee"], term=term, target=3)
+    officer = factories.user("bantc_nk", role_code="grassroots_committee", on=tree["committee"])
+    client.force_login(officer)
+    targets = client.get(reverse("admissions:targets"), {"org": tree["committee"].pk, "year": YEAR})
+    link = reverse("admissions:term_admitted") + f"?org={tree['committee'].pk}&year={YEAR}"
+    figure = re.search(re.escape(link) + r'">(\d+)</a>', targets.content.decode())
+    assert figure, "the term figure links to its rows"
+    accesses = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    before = accesses.count()
+    body = client.get(
+        reverse("admissions:term_admitted"), {"org": tree["committee"].pk, "year": YEAR}
+    ).content.decode()
+    listed = set(re.findall(r'href="/members/\d+/">([^<]+)</a>', body))
+    assert len(listed) == int(figure.group(1)) == 5
+    assert "Lương Văn Sớm" in listed and "Tạ Văn Trước" not in listed  # before the term
+    assert accesses.count() == before + 1  # the list of names is logged
 
 
 def test_term_of_another_org_is_refused(client, tree, term):

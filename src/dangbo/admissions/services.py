@@ -705,6 +705,20 @@ def _term_figures(org: Organization, nodes, on: date, width: int) -> dict[int, d
     return result
 
 
+def term_admitted_rows(node: Organization, year: int, today: date):
+    """The members behind a row's «admitted in the term» figure of `target_report`: the term
+    in force for `node` on the report date, the same period and the same definition
+    (`admitted_between`), so the list has as many rows as the figure counts. (None, none)
+    when the org has no term in force then."""
+    on = report_date(year, today)
+    term = _terms_on([node], on).get(node.pk)
+    period = term and rules.term_period(term.starts_on, term.ends_on, on)
+    if not period:
+        return None, member_queries.admitted_between(node, on, on).none()
+    rows = member_queries.admitted_between(node, *period, names=True)
+    return (term, *period), rows.order_by("admitted_on", "name_search", "pk")
+
+
 def year_target(targets: dict[str, int], path: str) -> int | None:
     """An org's year target: its own, else the sum of the topmost targets set below it."""
     covering = org_rules.covering(targets, path)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("targets/", views.TargetsView.as_view(), name="targets"),
     path("targets/set/", views.TargetSetView.as_view(), name="target_set"),
     path("targets/term/set/", views.TermTargetSetView.as_view(), name="term_target_set"),
+    path("targets/term/admitted/", views.TermAdmittedView.as_view(), name="term_admitted"),
     path("<int:pk>/", views.FileDetailView.as_view(), name="detail"),
     path("<int:pk>/docx/", views.FileDocxView.as_view(), name="docx"),
     path("<int:pk>/steps/<int:step>/docx/", views.StepDocxView.as_view(), name="step_docx"),

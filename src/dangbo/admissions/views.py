@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,11 +14,13 @@ from dangbo.admissions.filters import AdmissionFileFilter
 from dangbo.admissions.models import AdmissionFile, AdmissionStep, AdmissionTarget
 from dangbo.admissions.rules import Stage
 from dangbo.admissions.tables import AdmissionFileTable
+from dangbo.core.audit import log_listing
 from dangbo.core.exports import XLSX, file_response
 from dangbo.core.params import get_id, get_year
 from dangbo.core.pdf import issued_response
 from dangbo.core.permissions import can, top_orgs
 from dangbo.core.views import ObjectDetailView, ObjectListView, ServiceFormView
+from dangbo.members.models import Member
 from dangbo.organizations.documents import issuing_org_for_admission
 from dangbo.organizations.models import Organization
 
@@ -251,6 +254,41 @@ class TargetsView(LoginRequiredMixin, View):
                 "can_change": can(user, "admissions.change", org),
                 # the admitted drill down to the report's rows: members' names
                 "can_drill": can(user, "reports.view", org) and can(user, "members.view", org),
+            },
+        )
+
+
+class TermAdmittedView(LoginRequiredMixin, View):
+    """The members behind «admitted in the term» of the targets page: their names, hence
+    members.view on the org besides admissions.view; each page shown is logged."""
+
+    def get(self, request):
+        user = request.user
+        visible = (
+            Organization.objects.restrict(user, "view")
+            .restrict(user, "admissions.view")
+            .restrict(user, "members.view")
+        )
+        org_id = get_id(request, "org")
+        if org_id is not None:
+            org = get_object_or_404(visible, pk=org_id)
+        else:
+            org = visible.filter(pk__in=top_orgs(user, "admissions.view").values("pk")).first()
+            if org is None:
+                raise Http404
+        year = get_year(request, default=timezone.localdate().year)
+        term, rows = services.term_admitted_rows(org, year, timezone.localdate())
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        log_listing(request, Member, len(page.object_list), org=org.pk, year=year, term=True)
+        return render(
+            request,
+            "admissions/term_admitted.html",
+            {
+                "title": f"Đảng viên kết nạp trong nhiệm kỳ — {org.name}",
+                "org": org,
+                "year": year,
+                "term": term,
+                "page": page,
             },
         )
 
