@@ -6,11 +6,11 @@ and critical violations fail; axe-core as packaged by axe-playwright-python: no 
 time) and again on a 1366 px desk (no sideways scroll); each role's first pages on the desk
 keep the main bar on one line.
 
-Unlike the other browser tests it runs in the SQLite half (`make test-sqlite` selects it by its
-`crawl` mark, `make test-postgres` leaves it out): what the browser draws and which links a role
-is shown do not depend on the database, the views' permission checks are walked on both by the
-permission matrix, and the crawl's five minutes then run beside the SQLite half's tests rather
-than after the PostgreSQL half's browser journeys. It seeds the demo before the crawl.
+Like every browser test it runs once, on PostgreSQL (`make test-sqlite` leaves the browser tests
+out): what the browser draws and which links a role is shown do not depend on the database, and
+the views' permission checks are walked on both by the permission matrix. (On SQLite the
+threaded live server shares the in-memory test database's one connection, and the concurrent
+requests of lazily drawn cards hung it.) It seeds the demo before the crawl.
 """
 
 import io
@@ -27,7 +27,6 @@ from dangbo.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.crawl,
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
