@@ -8,8 +8,10 @@ packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
-# Liberation Serif has the metrics of Times New Roman: PDFs break lines as Word would.
-fc-list 2>/dev/null | grep -qi "Liberation Serif" || packages+=(fonts-liberation)
+# Liberation Serif has the metrics of Times New Roman: PDFs break lines as Word would. Version 2
+# (fonts-liberation2) has the Vietnamese letters (ệ, ượ…); version 1 lacks them, and LibreOffice
+# then draws them from another font, breaking words apart in the PDF.
+fc-list ':charset=1ec7' family 2>/dev/null | grep -qi "Liberation Serif" || packages+=(fonts-liberation2)
 if ((${#packages[@]})); then
   echo "Installing ${packages[*]} (apt-get)…"
   sudo=""
