@@ -213,20 +213,28 @@ class ExtendView(ServiceFormView):
         return file.get_absolute_url()
 
 
+def _targets_org(request, *permissions: str) -> Organization:
+    """The org of a targets page: `?org=` among those the user sees with every permission,
+    else the user's top org for admissions.view."""
+    visible = Organization.objects.restrict(request.user, "view")
+    for permission in permissions:
+        visible = visible.restrict(request.user, permission)
+    org_id = get_id(request, "org")
+    if org_id is not None:
+        return get_object_or_404(visible, pk=org_id)
+    org = visible.filter(pk__in=top_orgs(request.user, "admissions.view").values("pk")).first()
+    if org is None:
+        raise Http404
+    return org
+
+
 class TargetsView(LoginRequiredMixin, View):
     """Admitted vs target for an org and its children in a year, with drill-down."""
 
     def get(self, request):
         user = request.user
-        visible = Organization.objects.restrict(user, "view").restrict(user, "admissions.view")
+        org = _targets_org(request, "admissions.view")
         year = get_year(request, default=timezone.localdate().year)
-        org_id = get_id(request, "org")
-        if org_id is not None:
-            org = get_object_or_404(visible, pk=org_id)
-        else:
-            org = visible.filter(pk__in=top_orgs(user, "admissions.view").values("pk")).first()
-            if org is None:
-                raise Http404
         today = timezone.localdate()
         rows = services.target_report(org, year, today)
         if request.GET.get("export") == "xlsx":
@@ -263,19 +271,7 @@ class TermAdmittedView(LoginRequiredMixin, View):
     members.view on the org besides admissions.view; each page shown is logged."""
 
     def get(self, request):
-        user = request.user
-        visible = (
-            Organization.objects.restrict(user, "view")
-            .restrict(user, "admissions.view")
-            .restrict(user, "members.view")
-        )
-        org_id = get_id(request, "org")
-        if org_id is not None:
-            org = get_object_or_404(visible, pk=org_id)
-        else:
-            org = visible.filter(pk__in=top_orgs(user, "admissions.view").values("pk")).first()
-            if org is None:
-                raise Http404
+        org = _targets_org(request, "admissions.view", "members.view")
         year = get_year(request, default=timezone.localdate().year)
         term, rows = services.term_admitted_rows(org, year, timezone.localdate())
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
