@@ -143,20 +143,27 @@ def _letterhead(paper, cols: int) -> list[list[tuple[int, int, str, dict]]]:
     while len(right) < date_row:
         right.append(("", {}))
     right.append((layout.date_line(paper.place, paper.on), {"italic": True, "align": "right"}))
-    lines = []
-    for n in range(max(len(left), len(right))):
-        parts = []
-        if n < len(left):
-            parts.append((l1, l2, *left[n]))
-        if n < len(right) and right[n][0]:
-            parts.append((r1, r2, *right[n]))
-        lines.append(parts)
+    lines = _side_by_side(left, right, (l1, l2), (r1, r2))
     lines.append([])
     for n, text in enumerate(paper.title):
         style = {"bold": True, "size": layout.TITLE_PT if n == 0 else layout.HEADER_PT}
         lines.append([(1, max(cols, 2), text, style)])
     if paper.title:
         lines.append([])
+    return lines
+
+
+def _side_by_side(left, right, left_span, right_span) -> list[list[tuple]]:
+    """Rows of two columns of (text, style) lines — the left half and the right half of the
+    sheet, as the letterhead and the signing block stand; a blank right line is left out."""
+    lines = []
+    for n in range(max(len(left), len(right))):
+        parts = []
+        if n < len(left):
+            parts.append((*left_span, *left[n]))
+        if n < len(right) and right[n][0]:
+            parts.append((*right_span, *right[n]))
+        lines.append(parts)
     return lines
 
 
@@ -171,14 +178,7 @@ def _signing(paper, cols: int) -> list[list[tuple[int, int, str, dict]]]:
     if paper.recipients:
         left.append((layout.RECIPIENTS_LABEL, {"bold": True, "italic": True, "align": "left"}))
         left += [(f"- {r}", {"size": layout.SMALL_PT, "align": "left"}) for r in paper.recipients]
-    lines = [[]]
-    for n in range(max(len(left), len(right))):
-        parts = []
-        if n < len(left):
-            parts.append((l1, l2, *left[n]))
-        if n < len(right) and right[n][0]:
-            parts.append((r1, r2, *right[n]))
-        lines.append(parts)
+    lines = [[], *_side_by_side(left, right, (l1, l2), (r1, r2))]
     return lines
 
 
