@@ -35,7 +35,7 @@ def test_open_year_enter_scores_quota_refusal_fix_confirm(page, live_server, log
 
     page.get_by_role("link", name="Đánh giá, xếp loại").first.click()
     page.get_by_role("link", name="Mở đợt đánh giá").click()
-    page.get_by_label("Tổ chức đảng").select_option(
+    page.locator("#id_organization").select_option(
         label="Đảng bộ Sở Tư pháp — Đảng ủy Khối các cơ quan tỉnh"
     )
     page.get_by_label("Năm đánh giá").fill("2025")
@@ -90,7 +90,7 @@ def test_record_and_end_an_excused_period(page, live_server, login, tree):
     login("capuy2")
     page.get_by_role("link", name="Đánh giá, xếp loại").first.click()
     page.get_by_role("link", name="Miễn, đình chỉ sinh hoạt").click()
-    page.get_by_label("Tìm đảng viên").fill("Nguyễn Văn Bình")
+    page.get_by_label("Tìm đảng viên", exact=True).fill("Nguyễn Văn Bình")
     page.get_by_role("button", name="Tìm").click()
     page.get_by_role("link", name="Ghi miễn/đình chỉ").first.click()
     page.get_by_label("Loại").select_option(label="Miễn công tác và sinh hoạt đảng")
