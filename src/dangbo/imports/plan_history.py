@@ -17,7 +17,14 @@ from datetime import date
 from dangbo.core.permissions import reachable_paths
 from dangbo.imports import rules
 from dangbo.imports.orgindex import OrgIndex
-from dangbo.imports.planning import Plan, RowPlan, _in_scope, _parse_rows, labels_for, member_rows
+from dangbo.imports.planning import (
+    Plan,
+    RowPlan,
+    _parse_rows,
+    labels_for,
+    member_by_code,
+    member_rows,
+)
 from dangbo.imports.rules import CellError
 from dangbo.imports.shapes import (
     HISTORY_PLACEMENT,
@@ -94,32 +101,10 @@ def plan_history(
 def _locate(plan: RowPlan, by_pk, by_number, root_path: str, paths) -> dict | None:
     """The member a row names by system id or ID number (a name, if given, must match)."""
     values = plan.values
-    number = values.get("id_number") or ""
     failed = {f for f, _ in plan.errors}
-    if values.get("id"):
-        member = by_pk.get(values["id"])
-        if member is None or not _in_scope(member["org_path"], root_path, paths):
-            plan.error(
-                "id",
-                f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
-            )
-            return None
-        if number and not (
-            rules.masked_matches(number, member["id_number"])
-            if rules.is_masked_id(number)
-            else number == member["id_number"]
-        ):
-            plan.error("id_number", "Số định danh không khớp với đảng viên có mã hệ thống này.")
-    elif number and not rules.is_masked_id(number):
-        member = by_number.get(number)
-        if member is None or not _in_scope(member["org_path"], root_path, paths):
-            plan.error(
-                "id_number",
-                f"Không tìm thấy đảng viên có số định danh {number} trong phạm vi được giao.",
-            )
-            return None
-    else:
-        if "id" not in failed and "id_number" not in failed:
+    named, member = member_by_code(plan, by_pk, by_number, root_path, paths)
+    if member is None:
+        if not named and "id" not in failed and "id_number" not in failed:
             plan.error(
                 "id",
                 "Cần ghi «Mã hệ thống đảng viên» hoặc «Số định danh cá nhân» (đủ 12 chữ số) "

@@ -14,6 +14,7 @@ from dangbo.imports.planning import (
     _in_scope,
     _parse_rows,
     labels_for,
+    member_by_code,
     member_rows,
 )
 from dangbo.imports.rules import (
@@ -115,28 +116,9 @@ def _find_member(plan, orgs, by_pk, by_number, by_name, root_path, paths) -> dic
             org = orgs.resolve(values["organization"], "chi bộ")
         except CellError as error:
             plan.error("organization", error.message)
-    if values.get("id"):
-        member = by_pk.get(values["id"])
-        if member is None or not _in_scope(member["org_path"], root_path, paths):
-            plan.error(
-                "id",
-                f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
-            )
-            return None
-        masked = rules.is_masked_id(number)
-        if number and not (
-            rules.masked_matches(number, member["id_number"])
-            if masked
-            else number == member["id_number"]
-        ):
-            plan.error("id_number", "Số định danh không khớp với đảng viên có mã hệ thống này.")
-    elif number and not rules.is_masked_id(number):
-        member = by_number.get(number)
-        if member is None or not _in_scope(member["org_path"], root_path, paths):
-            plan.error(
-                "id_number",
-                f"Không tìm thấy đảng viên có số định danh {number} trong phạm vi được giao.",
-            )
+    named, member = member_by_code(plan, by_pk, by_number, root_path, paths)
+    if named:
+        if member is None:
             return None
     elif number:
         plan.error(

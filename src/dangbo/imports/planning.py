@@ -160,3 +160,37 @@ def _in_scope(path: str, root_path: str, paths: list[str] | None) -> bool:
     if not path.startswith(root_path):
         return False
     return paths is None or any(path.startswith(p) for p in paths)
+
+
+def member_by_code(plan, by_pk, by_number, root_path: str, paths) -> tuple[bool, dict | None]:
+    """The register's member a row of a member-keyed import (past results, history) names by
+    system id or by a full ID number: (True, member); (True, None) with the row's error when
+    the one it names is not in reach; (False, None) when the row names neither (a blank or
+    masked ID number: each kind says what else it takes)."""
+    values = plan.values
+    number = values.get("id_number") or ""
+    if values.get("id"):
+        member = by_pk.get(values["id"])
+        if member is None or not _in_scope(member["org_path"], root_path, paths):
+            plan.error(
+                "id",
+                f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
+            )
+            return True, None
+        if number and not (
+            rules.masked_matches(number, member["id_number"])
+            if rules.is_masked_id(number)
+            else number == member["id_number"]
+        ):
+            plan.error("id_number", "Số định danh không khớp với đảng viên có mã hệ thống này.")
+        return True, member
+    if number and not rules.is_masked_id(number):
+        member = by_number.get(number)
+        if member is None or not _in_scope(member["org_path"], root_path, paths):
+            plan.error(
+                "id_number",
+                f"Không tìm thấy đảng viên có số định danh {number} trong phạm vi được giao.",
+            )
+            return True, None
+        return True, member
+    return False, None
