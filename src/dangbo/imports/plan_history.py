@@ -23,7 +23,7 @@ from dangbo.imports.planning import (
     _parse_rows,
     labels_for,
     member_by_code,
-    member_rows,
+    members_by_code,
 )
 from dangbo.imports.rules import CellError
 from dangbo.imports.shapes import (
@@ -59,15 +59,7 @@ def plan_history(
     rows = _parse_rows(sheet, mapping, HISTORY_SHAPE, progress)
     orgs = OrgIndex.for_user(user, root, "members.change")
     paths = reachable_paths(user, "members.change")
-    ids = {r.values["id"] for r in rows if r.values.get("id")}
-    numbers = {
-        r.values["id_number"]
-        for r in rows
-        if r.values.get("id_number") and not rules.is_masked_id(r.values["id_number"])
-    }
-    fields = HISTORY_MEMBER_FIELDS
-    by_pk = {m["pk"]: m for m in member_rows("pk", ids, fields)}
-    by_number = {m["id_number"]: m for m in member_rows("id_number", numbers, fields)}
+    by_pk, by_number = members_by_code(rows, HISTORY_MEMBER_FIELDS)
 
     groups: dict[tuple[int, str], list[RowPlan]] = defaultdict(list)
     members: dict[int, dict] = {}

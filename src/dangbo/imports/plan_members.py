@@ -19,7 +19,7 @@ from dangbo.imports.planning import (
     _in_scope,
     _parse_rows,
     labels_for,
-    member_rows,
+    members_by_code,
 )
 from dangbo.imports.rules import (
     MEMBER_SHAPE,
@@ -44,15 +44,8 @@ def plan_members(
     orgs = OrgIndex.for_user(user, root, "members.change")
     paths = reachable_paths(user, "members.change")
 
-    ids = {r.values["id"] for r in rows if r.values.get("id")}
-    numbers = {
-        r.values["id_number"]
-        for r in rows
-        if r.values.get("id_number") and not rules.is_masked_id(r.values["id_number"])
-    }
     fields = ["pk", *TRACKED_FIELDS, "org_path", "organization__name"]
-    by_pk = {row["pk"]: row for row in member_rows("pk", ids, fields)}
-    by_number = {row["id_number"]: row for row in member_rows("id_number", numbers, fields)}
+    by_pk, by_number = members_by_code(rows, fields)
 
     seen_numbers: dict[str, int] = {}
     seen_ids: dict[int, int] = {}

@@ -16,6 +16,7 @@ from dangbo.imports.planning import (
     labels_for,
     member_by_code,
     member_rows,
+    members_by_code,
 )
 from dangbo.imports.rules import (
     ORG_REVIEW_SHAPE,
@@ -59,19 +60,12 @@ def plan_reviews(
     orgs = OrgIndex.for_user(user, root, "reviews.confirm")
     paths = reachable_paths(user, "reviews.confirm")
     fields = REVIEW_MEMBER_FIELDS
-    ids = {r.values["id"] for r in rows if r.values.get("id")}
-    numbers = {
-        r.values["id_number"]
-        for r in rows
-        if r.values.get("id_number") and not rules.is_masked_id(r.values["id_number"])
-    }
+    by_pk, by_number = members_by_code(rows, fields)
     names = {
         rules.key_of(r.values["full_name"])
         for r in rows
         if r.values.get("full_name") and not r.values.get("id") and not r.values.get("id_number")
     }
-    by_pk = {row["pk"]: row for row in member_rows("pk", ids, fields)}
-    by_number = {row["id_number"]: row for row in member_rows("id_number", numbers, fields)}
     by_name: dict[tuple[str, date], list[dict]] = {}
     for row in member_rows("name_search", names, fields, org_path__startswith=root.path):
         by_name.setdefault((row["name_search"], row["birth_date"]), []).append(row)

@@ -156,6 +156,20 @@ def member_rows(field_name: str, values, fields, **filters) -> list[dict]:
     return rows
 
 
+def members_by_code(rows, fields) -> tuple[dict, dict]:
+    """The register's members the rows name, read once: {system id: row} and {full ID number:
+    row} (masked numbers name nobody), with `fields` of each."""
+    ids = {r.values["id"] for r in rows if r.values.get("id")}
+    numbers = {
+        r.values["id_number"]
+        for r in rows
+        if r.values.get("id_number") and not rules.is_masked_id(r.values["id_number"])
+    }
+    by_pk = {row["pk"]: row for row in member_rows("pk", ids, fields)}
+    by_number = {row["id_number"]: row for row in member_rows("id_number", numbers, fields)}
+    return by_pk, by_number
+
+
 def _in_scope(path: str, root_path: str, paths: list[str] | None) -> bool:
     if not path.startswith(root_path):
         return False
