@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, Placement
+from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization
 from dangbo.reports import month_ends, queries
 from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
@@ -158,26 +159,63 @@ def test_postgres_trusts_exactly_the_changes_the_count_saw(migration_data, setti
     assert month_ends.is_trusted(MonthEndRun.objects.get(on=DATES[0]))  # despite the margin
 
 
-def test_default_dates_and_month_end_rule():
-    dates = month_ends.default_dates(date(2026, 11, 24), months=3, years=2)
-    assert dates == [
-        date(2024, 12, 31),
-        date(2025, 12, 31),
-        date(2026, 8, 31),
-        date(2026, 9, 30),
-        date(2026, 10, 31),
-    ]
+def test_default_dates_are_every_month_end_since_the_register_began(tree):
+    dates = month_ends.default_dates(date(2026, 11, 24), since=date(2026, 8, 15))
+    assert dates == [date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31)]
+    first = month_ends.register_start()
+    assert first == min(Placement.objects.values_list("valid_from", flat=True))
+    every = month_ends.default_dates(date(2026, 11, 24))
+    assert every[0] == month_ends.month_end(first) and every[-1] == date(2026, 10, 31)
+    assert len(every) == len(set(every)) and all(map(month_ends.is_month_end, every))
     assert month_ends.is_month_end(date(2024, 2, 29)) and not month_ends.is_month_end(
         date(2023, 2, 28) + timedelta(days=1)
     )
 
 
+def test_one_pass_over_the_history_equals_each_month_end_counted_alone(tree):
+    """Every month end since the register began, counted in one pass (running sums of the
+    monthly changes), equals the grouped count of each date on its own — with a member who
+    left, a transfer, a moved org and a recognition in the history."""
+    _history(tree)
+    member_services.change_status(
+        tree["members_a"][2],
+        new_status="official",
+        on=date(2024, 3, 20),
+        decision_number="7-QĐ/ĐU",
+        reason="Công nhận chính thức",
+    )
+    org_services.move_org(
+        Organization.objects.get(pk=tree["committee"].pk),
+        new_parent=Organization.objects.get(pk=tree["commune"].pk),
+        decision=factories.decision(date(2024, 9, 10)),
+    )
+    today = date(2026, 11, 24)
+    every = month_ends.default_dates(today)
+    assert month_ends.refresh(today=today) == len(every) > month_ends.ONE_BY_ONE
+    bulk = _counted(every)
+    samples = [every[0], date(2018, 4, 30), date(2024, 2, 29), date(2024, 5, 31)]
+    samples += [date(2024, 8, 31), date(2024, 9, 30), every[-1]]
+    month_ends.refresh(samples, today=today, force=True)  # one by one
+    assert _counted(samples) == {day: bulk[day] for day in samples}
+    assert bulk[date(2024, 9, 30)] != bulk[date(2024, 8, 31)]  # the move shows
+    assert month_ends.refresh(today=today) == 0  # nothing touched since
+
+
+def _counted(dates):
+    rows = MonthEndCount.objects.filter(on__in=dates)
+    found = {day: set() for day in dates}
+    for row in rows.values_list("on", "path", "status", "gender", "members"):
+        found[row[0]].add(row[1:])
+    return found
+
+
 def test_refresh_command_counts_month_ends_after_the_summaries(tree):
-    call_command("refresh_report_summaries", "--months", "2", "--years", "1")
-    assert MonthEndRun.objects.count() == 3
+    call_command("refresh_report_summaries", "--since", "2026-08-01")
+    months = len(month_ends.default_dates(timezone.localdate(), date(2026, 8, 1)))
+    assert MonthEndRun.objects.count() == months
     assert MonthEndCount.objects.filter(depth=1, status="official").exists()
-    call_command("refresh_report_summaries", "--months", "2", "--years", "1")
-    assert MonthEndRun.objects.count() == 3  # nothing touched: nothing recounted
+    call_command("refresh_report_summaries", "--since", "2026-08-01")
+    assert MonthEndRun.objects.count() == months  # nothing touched: nothing recounted
 
 
 def test_the_report_page_says_when_a_month_end_was_counted(tree, admin_client):
@@ -259,23 +297,41 @@ def test_while_the_month_end_before_waits_an_earlier_counted_one_serves(tree):
             assert found[0] == queries.count_table(province, on, code, today, True), (on, code)
 
 
-def test_a_tree_change_between_month_ends_sends_the_report_live(tree, admin_client):
+def test_a_tree_change_between_month_ends_is_counted_exactly(tree, admin_client):
+    """A grassroots committee moved to another superior, a cell founded under it and a member
+    placed in the new cell, all inside June: the month end before plus the changes (the members of the reorganised orgs
+    among them) equals the live count on every day, by child and in total."""
     month_ends.refresh([date(2024, 5, 31)], today=date(2026, 11, 24))
     province = Organization.objects.get(pk=tree["province"].pk)
     today = timezone.localdate()
-    assert month_ends.counts_since_month_end(province, date(2024, 6, 20), "status", True, today)
     url = reverse("reports:members")
     params = {"org": province.pk, "on": "20/06/2024", "breakdown": "status"}
+    org_services.move_org(
+        Organization.objects.get(pk=tree["committee"].pk),
+        new_parent=Organization.objects.get(pk=tree["commune"].pk),
+        decision=factories.decision(date(2024, 6, 11)),
+    )
+    new = factories.org(
+        "Chi bộ Mới Lập",
+        "cell",
+        Organization.objects.get(pk=tree["committee"].pk),
+        effective=date(2024, 6, 18),
+    )
+    member_services.place_members(
+        [tree["members_a"][0].pk], new, date(2024, 6, 19), summary="Chuyển sinh hoạt"
+    )
+    assert set(tree["members_b"]) and {m.pk for m in tree["members_b"]} <= set(
+        month_ends.changed_member_ids(date(2024, 5, 31), date(2024, 6, 30))
+    )
+    for org in (province, tree["bloc"], tree["commune"], tree["committee"]):
+        org.refresh_from_db()
+        for on in JUNE_2024:
+            for by_child in (True, False)[org.depth // 3 :]:  # kept down to depth 3
+                found = month_ends.counts_since_month_end(org, on, "status", by_child, today)
+                live = queries.count_table(org, on, "status", today, by_child)
+                assert found is not None and found[0] == live, (org.name, on, by_child)
     page = admin_client.get(url, params).content.decode()
     assert "= số đã đếm ngày cuối tháng 31/05/2024" in page
-    factories.org("Chi bộ Mới Lập", "cell", tree["committee"], effective=date(2024, 6, 18))
-    province.refresh_from_db()
-    assert (
-        month_ends.counts_since_month_end(province, date(2024, 6, 20), "status", True, today)
-        is None
-    )
-    assert month_ends.counts_since_month_end(province, date(2024, 6, 17), "status", True, today)
-    assert 'id="month-end-note"' not in admin_client.get(url, params).content.decode()
 
 
 def test_too_many_changes_since_the_month_end_send_the_report_live(tree, monkeypatch):

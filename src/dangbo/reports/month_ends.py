@@ -27,7 +27,7 @@ from django.utils import timezone
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Placement, StatusPeriod
 from dangbo.organizations.models import Organization, OrgPeriod
-from dangbo.reports import queries, upkeep
+from dangbo.reports import month_history, queries, upkeep
 from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
 
 DEPTH = 3  # nation, provinces and their direct children
@@ -46,16 +46,22 @@ def is_month_end(day: date) -> bool:
     return month_end(day) == day
 
 
-def default_dates(today: date, months: int = 24, years: int = 10) -> list[date]:
-    """The month ends of the last `months` months and the year ends of the `years` years
-    before the last month end's year: the dates reports are usually made for."""
-    last = today.replace(day=1) - timedelta(days=1)
-    dates, day = [], last
-    for _ in range(months):
+def register_start() -> date | None:
+    """The first day anyone was placed in the tree: no earlier month end has members."""
+    return Placement.objects.order_by("valid_from").values_list("valid_from", flat=True).first()
+
+
+def default_dates(today: date, since: date | None = None) -> list[date]:
+    """Every month end from `since` (default: the register's first month) to the last one
+    before today: any past date is then a counted month end plus at most a month of changes."""
+    since = since or register_start()
+    if since is None:
+        return []
+    dates, day = [], previous_month_end(today)
+    while day >= since:
         dates.append(day)
-        day = day.replace(day=1) - timedelta(days=1)
-    dates += [date(year, 12, 31) for year in range(last.year - years, last.year)]
-    return sorted(set(dates))
+        day = previous_month_end(day)
+    return dates[::-1]
 
 
 def is_trusted(run: MonthEndRun | None) -> bool:
@@ -96,23 +102,68 @@ def refresh(dates: list[date] | None = None, today: date | None = None, force=Fa
     today = today or timezone.localdate()
     dates = [d for d in (dates or default_dates(today)) if is_month_end(d) and d < today]
     todo = dates if force else stale_dates(dates)
-    for day in todo:
-        count_month_end(day)
+    if len(todo) > ONE_BY_ONE:
+        count_month_ends(todo)
+    else:
+        for day in todo:
+            count_month_end(day)
     return len(todo)
+
+
+# Up to this many month ends are counted one by one (a grouped query each); more in one pass
+# over the whole history (month_history): ~800 month ends cost about as much as a few.
+ONE_BY_ONE = 3
+
+
+def _begin_count():
+    """(start time, snapshot, own transaction id): on PostgreSQL, what the count can see
+    (is_trusted); elsewhere the clock."""
+    if connection.vendor != "postgresql":
+        return timezone.now(), "", None
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            "SELECT clock_timestamp(), pg_current_snapshot()::text, "
+            "pg_current_xact_id()::text::bigint"
+        )
+        return cursor.fetchone()
+
+
+@transaction.atomic
+def count_month_ends(dates: list[date]) -> int:
+    """Count many month ends in one pass over the history; returns the rows written."""
+    dates = sorted(set(dates))
+    started, snapshot, xact = _begin_count()
+    step = Organization.steplen
+    changes = month_history.monthly_changes(DEPTH * step, dates[0], dates[-1])
+    MonthEndCount.objects.filter(on__in=dates).delete()
+    MonthEndRun.objects.filter(on__in=dates).delete()
+    written, runs = 0, []
+    for day, totals in month_history.counts_at(changes, dates, step):
+        _write_counts(day, totals)
+        written += len(totals)
+        runs.append(MonthEndRun(on=day, rows=len(totals)))
+    finished = timezone.now()
+    for run in runs:
+        run.started_at, run.finished_at, run.snapshot, run.xact = started, finished, snapshot, xact
+    MonthEndRun.objects.bulk_create(runs, batch_size=1000)
+    return written
+
+
+def _write_counts(day: date, totals: dict) -> None:
+    step = Organization.steplen
+    MonthEndCount.objects.bulk_create(
+        [
+            MonthEndCount(on=day, path=p, depth=len(p) // step, status=s, gender=g, members=n)
+            for (p, s, g), n in totals.items()
+        ],
+        batch_size=5000,
+    )
 
 
 @transaction.atomic
 def count_month_end(day: date) -> MonthEndRun:
-    started, snapshot, xact = timezone.now(), "", None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            # The database's clock and the transactions this count can see (is_trusted).
-            cursor.execute(
-                "SELECT clock_timestamp(), pg_current_snapshot()::text, "
-                "pg_current_xact_id()::text::bigint"
-            )
-            started, snapshot, xact = cursor.fetchone()
+    started, snapshot, xact = _begin_count()
     step = Organization.steplen
     path = "placements__organization__periods__path"
     grouped = (
@@ -129,13 +180,7 @@ def count_month_end(day: date) -> MonthEndRun:
             key = (prefix[: depth * step], row["period_status"], row["gender"])
             totals[key] = totals.get(key, 0) + row["n"]
     MonthEndCount.objects.filter(on=day).delete()  # derived rows of that day, replaced whole
-    MonthEndCount.objects.bulk_create(
-        [
-            MonthEndCount(on=day, path=p, depth=len(p) // step, status=s, gender=g, members=n)
-            for (p, s, g), n in totals.items()
-        ],
-        batch_size=5000,
-    )
+    _write_counts(day, totals)
     run, _ = MonthEndRun.objects.update_or_create(
         on=day,
         defaults={
@@ -177,13 +222,21 @@ CHANGED_LIMIT = 30_000
 
 
 def changed_member_ids(since: date, on: date, limit: int | None = None) -> list[int] | None:
-    """Members whose placement or status differs between the two dates; None: over `limit`
-    (CHANGED_LIMIT)."""
+    """Members whose count may differ between the two dates: their placement or status
+    changed, or the org they were placed in changed its period (moved with its subtree,
+    renamed, founded, dissolved) in between. None: over `limit` (CHANGED_LIMIT)."""
     limit = CHANGED_LIMIT if limit is None else limit
     window = _window_q(since, on)
     moved = Placement.objects.filter(window).order_by().values_list("member_id", flat=True)
     status = StatusPeriod.objects.filter(window).order_by().values_list("member_id", flat=True)
-    ids = status.union(moved)
+    reorganised = OrgPeriod.objects.filter(window).values("organization_id")
+    placed_there = (
+        Placement.objects.filter(organization_id__in=reorganised, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+        .order_by()
+        .values_list("member_id", flat=True)
+    )
+    ids = status.union(moved, placed_there)
     found = list(ids[: limit + 1])
     return None if len(found) > limit else found
 
@@ -192,18 +245,16 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
     """A past date's table from the month end before it (or, while that one waits to be
     counted, the latest counted before it): its counted rows, minus what the
     members changed since then counted that day, plus what they count on `on` (both live,
-    for those members only). (table, run) or None: that month end is not counted or trusted,
-    the tree under `root` changed in between, or too many members did (the report then
-    counts live)."""
+    for those members only). Members of reorganised orgs count as changed, so a move or a
+    merge in between is exact too: every other member is under the same path on both days.
+    (table, run) or None: that month end is not counted or trusted, or too many members
+    changed (the report then counts live)."""
     run = serving_run(root, previous_month_end(on), breakdown, by_child) or _earlier_run(
         root, on, breakdown, by_child
     )
     if run is None:
         return None
     since = run.on
-    root_path = queries.path_on(root, on, timezone.localdate())
-    if OrgPeriod.objects.filter(_window_q(since, on), path__startswith=root_path).exists():
-        return None
     changed = changed_member_ids(since, on)
     if changed is None:
         return None

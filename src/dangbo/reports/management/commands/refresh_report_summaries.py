@@ -1,4 +1,5 @@
 import time
+from datetime import date
 
 from django.core.management.base import BaseCommand
 
@@ -7,17 +8,18 @@ from dangbo.reports import month_ends, summaries
 
 class Command(BaseCommand):
     help = (
-        "Đếm lại số liệu tổng hợp theo tiêu chí cho các cấp trên cùng và số đảng viên các ngày "
+        "Đếm lại số liệu tổng hợp theo tiêu chí cho các cấp trên cùng và số đảng viên mọi ngày "
         "cuối tháng chưa đếm hoặc đã có thay đổi ghi lùi ngày (chạy định kỳ, ví dụ hằng đêm)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--depth", type=int, default=None, help="đến cấp (mặc định 2)")
         parser.add_argument(
-            "--months", type=int, default=24, help="số tháng gần nhất đếm cuối tháng (24)"
-        )
-        parser.add_argument(
-            "--years", type=int, default=10, help="số năm trước đó đếm ngày 31/12 (10)"
+            "--since",
+            type=date.fromisoformat,
+            default=None,
+            help="đếm các ngày cuối tháng từ ngày này (YYYY-MM-DD; mặc định: từ khi có đảng viên "
+            "đầu tiên trong sổ)",
         )
         parser.add_argument(
             "--skip-month-ends", action="store_true", help="không đếm số liệu cuối tháng"
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         if options["skip_month_ends"]:
             return
         started = time.monotonic()
-        dates = month_ends.default_dates(run.as_of, options["months"], options["years"])
+        dates = month_ends.default_dates(run.as_of, options["since"])
         counted = month_ends.refresh(dates, today=run.as_of)
         self.stdout.write(
             f"Đã đếm {counted}/{len(dates)} ngày cuối tháng (các ngày khác không đổi) trong "
