@@ -138,27 +138,16 @@ def count_month_ends(dates: list[date]) -> int:
     changes = month_history.monthly_changes(DEPTH * step, dates[0], dates[-1])
     MonthEndCount.objects.filter(on__in=dates).delete()
     MonthEndRun.objects.filter(on__in=dates).delete()
-    written, runs = 0, []
-    for day, totals in month_history.counts_at(changes, dates, step):
-        _write_counts(day, totals)
-        written += len(totals)
-        runs.append(MonthEndRun(on=day, rows=len(totals)))
+    runs = []
+    with month_history.count_writer(step) as write:
+        for day, totals in month_history.counts_at(changes, dates, step):
+            write(day, totals)
+            runs.append(MonthEndRun(on=day, rows=len(totals)))
     finished = timezone.now()
     for run in runs:
         run.started_at, run.finished_at, run.snapshot, run.xact = started, finished, snapshot, xact
     MonthEndRun.objects.bulk_create(runs, batch_size=1000)
-    return written
-
-
-def _write_counts(day: date, totals: dict) -> None:
-    step = Organization.steplen
-    MonthEndCount.objects.bulk_create(
-        [
-            MonthEndCount(on=day, path=p, depth=len(p) // step, status=s, gender=g, members=n)
-            for (p, s, g), n in totals.items()
-        ],
-        batch_size=5000,
-    )
+    return sum(run.rows for run in runs)
 
 
 @transaction.atomic
@@ -180,7 +169,8 @@ def count_month_end(day: date) -> MonthEndRun:
             key = (prefix[: depth * step], row["period_status"], row["gender"])
             totals[key] = totals.get(key, 0) + row["n"]
     MonthEndCount.objects.filter(on=day).delete()  # derived rows of that day, replaced whole
-    _write_counts(day, totals)
+    with month_history.count_writer(step) as write:
+        write(day, totals)
     run, _ = MonthEndRun.objects.update_or_create(
         on=day,
         defaults={

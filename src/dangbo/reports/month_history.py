@@ -12,6 +12,7 @@ figures `members_on` gives for one date (checked by tests against the live count
 
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection
@@ -106,3 +107,33 @@ def counts_at(
                 running[(prefix[: depth * step], status, gender)] += n
         if month in targets:
             yield month, {key: n for key, n in running.items() if n}
+
+
+@contextmanager
+def count_writer(step: int):
+    """A `write(day, totals)` storing month-end rows: COPY on PostgreSQL (millions of rows for
+    the nation's history), batched inserts elsewhere."""
+    from dangbo.reports.models import MonthEndCount
+
+    if connection.vendor != "postgresql":
+
+        def insert(day, totals):
+            rows = [
+                MonthEndCount(on=day, path=p, depth=len(p) // step, status=s, gender=g, members=n)
+                for (p, s, g), n in totals.items()
+            ]
+            MonthEndCount.objects.bulk_create(rows, batch_size=5000)
+
+        yield insert
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("on", "path", "depth", "status", "gender", "members"))
+    with connection.cursor() as cursor:
+        table = quote(MonthEndCount._meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+
+            def stream(day, totals):
+                for (p, s, g), n in totals.items():
+                    copy.write_row((day, p, len(p) // step, s, g, n))
+
+            yield stream
