@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
-DASHBOARDS = {"dashboard", "home dashboard"}
+DASHBOARDS = {"dashboard", "home dashboard", "past-date report"}
 
 
 def dangbo_env(url: str, data_dir: str) -> dict:
@@ -70,6 +70,7 @@ def warm_up(host: str, ids: dict, workers: int) -> None:
         "/members/",
         f"/members/{ids['members'][0]}/",
         "/reports/dashboard/",
+        f"/reports/members/?org={ids['orgs'][0]}&on=15/06/2023&breakdown=status",
         "/",
     ]
     if ids["cells"]:
@@ -105,11 +106,13 @@ for _ in range({users}):
     sessions.append(client.cookies["sessionid"].value)
 rng = random.Random(1)
 orgs = list(Organization.objects.filter(numchild__gt=0).values_list("pk", flat=True)[:2000])
+tops = list(Organization.objects.filter(depth__lte=2).values_list("pk", flat=True)[:200])
 cells = list(Organization.objects.filter(numchild=0).values_list("pk", flat=True)[:2000])
 members = list(Member.objects.values_list("pk", flat=True)[:20000])
 meetings = list(Meeting.objects.values_list("pk", flat=True)[:5000])
 print(json.dumps({{"username": "load_admin", "sessions": sessions,
-    "orgs": rng.sample(orgs, min(200, len(orgs))), "cells": rng.sample(cells, min(200, len(cells))),
+    "orgs": rng.sample(orgs, min(200, len(orgs))), "tops": tops,
+    "cells": rng.sample(cells, min(200, len(cells))),
     "members": rng.sample(members, min(500, len(members))),
     "meetings": rng.sample(meetings, min(200, len(meetings)))}}))
 """
@@ -131,6 +134,7 @@ ROUTES = [
     (r"/meetings/cells/\d+/$", "cell meetings"),
     (r"/meetings/\d+/$", "meeting entry"),
     (r"/reports/dashboard/$", "dashboard"),
+    (r"/reports/members/$", "past-date report"),
     (r"/$", "home dashboard"),
 ]
 

@@ -2,8 +2,8 @@
 
 Each simulated officer has a signed-in session (made by bench/load.py) and browses like a
 province officer: the org tree and a branch, member search by name, a member's record, a
-cell's meetings and one meeting, and the dashboard. Ids come from bench/load.py through
-LOAD_IDS (a JSON file)."""
+cell's meetings and one meeting, the dashboard and a report as of a past date. Ids come from
+bench/load.py through LOAD_IDS (a JSON file)."""
 
 import json
 import os
@@ -44,6 +44,16 @@ class Officer(HttpUser):
             self.client.get(f"/meetings/cells/{random.choice(IDS['cells'])}/", name="cell meetings")
         if IDS["meetings"]:
             self.client.get(f"/meetings/{random.choice(IDS['meetings'])}/", name="meeting entry")
+
+    @task(1)
+    def past_date_report(self):
+        """The statistics of the province or one of its districts as of a day of the past
+        (any day: a counted month end plus the changes since)."""
+        day = f"{random.randint(1, 28):02d}/{random.randint(1, 12):02d}/"
+        day += str(random.randint(1990, 2025))
+        org = random.choice(IDS["tops"])
+        params = {"org": org, "on": day, "breakdown": random.choice(["status", "gender"])}
+        self.client.get("/reports/members/", params=params, name="past-date report")
 
     @task(1)
     def dashboard(self):
