@@ -10,13 +10,13 @@ from itertools import pairwise
 import pytest
 
 from dangbo.demo.generator import TODAY, make_member, plan_tree
-from dangbo.demo.history import HISTORY_START, MemberHistory, plan_history
+from dangbo.demo.history import HISTORY_START, MemberHistory, add_history
 
 FAR = date.max
 
 
 def _history(size: str, seed: int):
-    return plan_history(plan_tree(size, seed), seed)
+    return add_history(plan_tree(size, seed), seed)
 
 
 def _signature(root):
@@ -140,6 +140,7 @@ def seeded(db):
 
 
 def test_written_history_holds_together(seeded):
+    from dangbo.demo import writer
     from dangbo.members.models import Member, Placement, StatusPeriod
     from dangbo.organizations.models import Organization, OrgEvent, OrgPeriod
 
@@ -170,6 +171,8 @@ def test_written_history_holds_together(seeded):
     members = Member.objects.values_list("pk", "admitted_on", "organization_id")
     for pk, admitted, org_id in members:
         _check_placements(placements[pk], admitted, org_id, valid)
+    by_order, by_number = writer._member_ids(0, len(members)), writer._ids_by_number(0)
+    assert [by_order(i) for i in range(len(members))] == [by_number(i) for i in range(len(members))]
     elsewhere = sum(1 for rows in placements.values() if len(rows) > 1)
     assert 0.12 < elsewhere / len(members) < 0.35
     assert StatusPeriod.objects.filter(valid_to__isnull=True).count() == len(members)

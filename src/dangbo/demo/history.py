@@ -1,6 +1,6 @@
 """Twenty years of demo history: reorganisations of the planned tree and members' earlier cells.
 
-Pure and seeded like the rest of the plan (demo.generator): `plan_history` adds to a planned
+Pure and seeded like the rest of the plan (demo.generator): `add_history` adds to a planned
 tree, per superior, a few dated decisions — a grassroots org moved in from another superior, a
 cell merged into a sibling (a dissolved row beside it), a cell split off a sibling, a rename —
 with their OrgEvents; `MemberHistory` gives a member, from their admission date and current
@@ -29,7 +29,7 @@ TRANSFERS = Weighted([(1, 60), (2, 30), (3, 10)])
 STAY = timedelta(days=180)  # the shortest stay in a cell before or after a transfer
 
 
-def plan_history(root: OrgPlan, seed: int) -> OrgPlan:
+def add_history(root: OrgPlan, seed: int) -> OrgPlan:
     """Add the reorganisations of the last 20 years to a planned tree (in place); returns it."""
     rng = random.Random(seed * 1_000_003 + 27)
     moves: dict[int, list[tuple[OrgPlan, date, OrgPlan]]] = {}  # by id(old superior)

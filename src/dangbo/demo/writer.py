@@ -138,8 +138,8 @@ class _Placements:
     has over a million): member index, org id, start and end as ordinals (0: open)."""
 
     def __init__(self):
-        self.member, self.org = array("q"), array("q")
-        self.since, self.until, self.decision = array("l"), array("l"), array("l")
+        self.member, self.org = array("i"), array("i")
+        self.since, self.until, self.decision = array("i"), array("i"), array("i")
         self.decisions = {"": 0}
         self.members = 0
 
@@ -220,8 +220,9 @@ def write_members(root: OrgPlan, ids: dict[str, int], seed: int, progress=None) 
     with _indexes_set_aside(BULK_TABLES) if bulk else _nothing():
         write = _copy_rows if connection.vendor == "postgresql" else _insert_rows
         write("members_member", MEMBER_COLUMNS, rows, total, progress)
-        placements = earlier.rows(_member_ids(after, total))
-        write("members_placement", PLACEMENT_COLUMNS, placements, len(earlier.member), None)
+        if earlier.members:
+            placements = earlier.rows(_member_ids(after, total))
+            write("members_placement", PLACEMENT_COLUMNS, placements, len(earlier.member), None)
         with connection.cursor() as cursor:
             for sql in HISTORY_SQL:
                 cursor.execute(sql.format(after=int(after)))
@@ -243,6 +244,11 @@ def _member_ids(after: int, total: int):
             found = dict(cursor.fetchall())
             if found == {low: id_number(0), high: id_number(total - 1)}:
                 return lambda index: low + index
+    return _ids_by_number(after)
+
+
+def _ids_by_number(after: int):
+    with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, id FROM members_member WHERE id > %s", [after])
         by_number = dict(cursor.fetchall())
     return lambda index: by_number[id_number(index)]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from dangbo.demo.generator import SIZES, plan_tree
-from dangbo.demo.history import plan_history
+from dangbo.demo.history import add_history
 from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.lifecycle import seed_lifecycle
 from dangbo.demo.meetings import generate_meetings
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("Cơ sở dữ liệu đã có tổ chức; dùng một cơ sở dữ liệu trống.")
         started = time.monotonic()
-        root = plan_history(plan_tree(size, seed), seed)
+        root = add_history(plan_tree(size, seed), seed)
 
         def progress(done, total):
             self.stdout.write(f"  {done:,}/{total:,} đảng viên ({time.monotonic() - started:.0f}s)")
