@@ -30,23 +30,68 @@ def step(n: int) -> str:
     return digits.rjust(STEPLEN, "0")
 
 
-@dataclass
+HOLDERS = ("cell", "grassroots_cell")  # the types that hold members directly
+
+
+@dataclass(frozen=True)
+class PeriodPlan:
+    """One OrgPeriod: the org's name, path and parent over [valid_from, valid_to)."""
+
+    valid_from: date
+    valid_to: date | None
+    name: str
+    path: str
+    parent: "OrgPlan | None"
+
+
+@dataclass(frozen=True)
+class EventPlan:
+    """One OrgEvent. `refs`: detail keys naming other orgs (a plan or a list of plans), turned
+    into ids by the writer."""
+
+    kind: str
+    on: date
+    number: str
+    signer: str
+    details: dict = field(default_factory=dict)
+    refs: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
 class OrgPlan:
     name: str
     type_code: str
-    path: str
+    path: str  # today's path (the Organization row's)
     founded_on: date
     members: int = 0  # members attached directly (cells only)
     children: list["OrgPlan"] = field(default_factory=list)
+    parent: "OrgPlan | None" = field(default=None, repr=False)
+    # History (demo.history): dissolved on a merge; one rename (date, name before it); one
+    # move (date, parent before it, path step under that parent); founded by a split from a
+    # sibling; the dissolved cells merged into this one; the decision number of the split or
+    # merge (on the placements it opened); the decisions recorded about it.
+    dissolved_on: date | None = None
+    renamed: tuple[date, str] | None = None
+    moved: "tuple[date, OrgPlan, str] | None" = None
+    split_from: "OrgPlan | None" = field(default=None, repr=False)
+    merged: list["OrgPlan"] = field(default_factory=list, repr=False)
+    merged_into: "OrgPlan | None" = field(default=None, repr=False)
+    decision: str = ""
+    events: list[EventPlan] = field(default_factory=list, repr=False)
 
     @property
     def depth(self) -> int:
         return len(self.path) // STEPLEN
 
+    @property
+    def holds_members(self) -> bool:
+        return self.type_code in HOLDERS
+
     def add(self, name: str, type_code: str, founded_on: date, members: int = 0) -> "OrgPlan":
         child = OrgPlan(
             name, type_code, self.path + step(len(self.children) + 1), founded_on, members
         )
+        child.parent = self
         self.children.append(child)
         return child
 
@@ -54,6 +99,40 @@ class OrgPlan:
         yield self
         for child in self.children:
             yield from child.walk()
+
+    def valid_over(self, start: date, end: date) -> bool:
+        """Whether the org existed on every day of [start, end)."""
+        return self.founded_on <= start and (self.dissolved_on is None or end <= self.dissolved_on)
+
+    def name_on(self, day: date) -> str:
+        return self.renamed[1] if self.renamed and day < self.renamed[0] else self.name
+
+    def parent_on(self, day: date) -> "OrgPlan | None":
+        return self.moved[1] if self.moved and day < self.moved[0] else self.parent
+
+    def path_on(self, day: date) -> str:
+        """The path the org had on `day`: its parent's then, and its step under that parent."""
+        if self.moved and day < self.moved[0]:
+            return self.moved[1].path_on(day) + self.moved[2]
+        if self.parent is None:
+            return self.path
+        return self.parent.path_on(day) + self.path[-STEPLEN:]
+
+    def periods(self) -> list[PeriodPlan]:
+        """Its periods from founding to dissolution (or open), cut at its rename and at the
+        moves of itself and its ancestors (a move changes the whole subtree's paths)."""
+        cuts = {self.renamed[0]} if self.renamed else set()
+        node = self
+        while node is not None:
+            if node.moved:
+                cuts.add(node.moved[0])
+            node = node.parent
+        end = self.dissolved_on
+        starts = sorted(d for d in cuts if self.founded_on < d and (end is None or d < end))
+        return [
+            PeriodPlan(a, b, self.name_on(a), self.path_on(a), self.parent_on(a))
+            for a, b in zip([self.founded_on, *starts], [*starts, end], strict=True)
+        ]
 
 
 SIZES = {
@@ -114,7 +193,35 @@ def plan_tree(size: str, seed: int) -> OrgPlan:
                 pool = names.AGENCIES if s == 0 else names.CELL_NAMES[9:]
                 label = pool[g % len(pool)] + (f" {g // len(pool) + 1}" if g >= len(pool) else "")
                 _grassroots(superior, rng, mean, label)
+    _redate(root)
     return root
+
+
+# Founding dates that hold together: a superior before any member was admitted (make_member:
+# born 1940 or later, admitted at 18 at the earliest), a grassroots org after its superior,
+# mostly long ago, never within the history window (foundings there are splits, planned by
+# demo.history), its cells with it. The drawn dates are mapped, so the sizes drawn after them
+# (the tree's shape) stay as they were. The first grassroots org of a superior is as old as
+# it: a place for the members admitted before their own cell was founded.
+LAST_SUPERIOR_YEAR = 1957
+LAST_PLAIN_FOUNDING = date(2005, 12, 1)
+
+
+def _redate(root: OrgPlan) -> None:
+    for superior in (p for p in root.walk() if p.type_code == "superior"):
+        drawn = superior.founded_on
+        year = 1946 + (drawn.year - 1950) * (LAST_SUPERIOR_YEAR - 1946) // 65
+        superior.founded_on = max(superior.parent.founded_on, date(year, drawn.month, 1))
+        span = (LAST_PLAIN_FOUNDING - superior.founded_on).days
+        for g, grassroots in enumerate(superior.children):
+            founded = superior.founded_on
+            if g:
+                drawn = grassroots.founded_on
+                share = ((drawn.year - 1950) * 12 + drawn.month - 1) / (66 * 12)
+                later = founded + timedelta(days=int(span * share**2.5))
+                founded = max(founded, later.replace(day=1))
+            for node in grassroots.walk():
+                node.founded_on = founded
 
 
 @dataclass

@@ -212,3 +212,39 @@ PROVINCES = [
     "Cà Mau",
     "An Giang",
 ]
+
+# Cells merged away before today (dissolved rows beside the cell that took their members), in
+# an office and in a residential area.
+FORMER_OFFICE_CELLS = [
+    "Phòng Hành chính - Quản trị",
+    "Phòng Văn thư - Lưu trữ",
+    "Phòng Dự án",
+    "Tổ Kế toán",
+    "Đội Xe",
+    "Ban Quản lý dự án",
+    "Trạm Y tế",
+]
+FORMER_AREA_CELLS = [
+    "Thôn Bắc",
+    "Thôn Nam",
+    "Xóm Mới",
+    "Xóm Chợ",
+    "Tổ dân phố số 6",
+    "Tổ dân phố số 7",
+    "Khu phố 8",
+]
+AREA_WORDS = ("Thôn", "Xóm", "Tổ dân phố", "Khu phố")
+
+# Names an org had before a rename: (start of today's name, start of the old one).
+FORMER_PREFIXES = [
+    ("Đảng ủy Khối các cơ quan tỉnh", "Đảng ủy Khối Dân chính Đảng tỉnh"),
+    ("Đảng ủy phường ", "Đảng ủy xã "),
+    ("Đảng ủy xã ", "Đảng ủy thị trấn "),
+    ("Đảng bộ Sở ", "Đảng bộ cơ quan Sở "),
+    ("Chi bộ Thôn ", "Chi bộ Xóm "),
+    ("Chi bộ Tổ dân phố ", "Chi bộ Khối phố "),
+    ("Chi bộ Khu phố ", "Chi bộ Khu dân cư "),
+    ("Chi bộ Phòng ", "Chi bộ Ban "),
+    ("Chi bộ Khoa ", "Chi bộ Tổ "),
+    ("Chi bộ Văn phòng", "Chi bộ Hành chính"),
+]

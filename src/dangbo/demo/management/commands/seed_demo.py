@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from dangbo.demo.generator import SIZES, plan_tree
+from dangbo.demo.history import add_history
 from dangbo.demo.inspections import seed_inspections
 from dangbo.demo.lifecycle import seed_lifecycle
 from dangbo.demo.meetings import generate_meetings
@@ -37,12 +38,17 @@ class Command(BaseCommand):
                 return
             raise CommandError("Cơ sở dữ liệu đã có tổ chức; dùng một cơ sở dữ liệu trống.")
         started = time.monotonic()
-        root = plan_tree(size, seed)
+        root = add_history(plan_tree(size, seed), seed)
 
         def progress(done, total):
             self.stdout.write(f"  {done:,}/{total:,} đảng viên ({time.monotonic() - started:.0f}s)")
 
-        orgs, members = write_all(root, seed, progress)
+        orgs, members, moved = write_all(root, seed, progress)
+        decisions = sum(len(p.events) for p in root.walk())
+        self.stdout.write(
+            f"Lịch sử 20 năm: {decisions:,} quyết định về tổ chức, {moved:,} đảng viên từng "
+            "sinh hoạt ở chi bộ khác."
+        )
         if connection.vendor == "postgresql" and members >= BULK_THRESHOLD:
             # Fresh visibility map and statistics: index-only scans on the covering index.
             with connection.cursor() as cursor:
