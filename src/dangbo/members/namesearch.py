@@ -13,7 +13,8 @@ matches are spread all over the name order and the plain ordered scan finds a pa
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.expressions import RawSQL
 
 from dangbo.core.text import normalize
 
@@ -71,6 +72,21 @@ def is_name_ordered(queryset) -> bool:
     return order in NAME_ORDERS
 
 
+def keyed_members_q(key: str, table: str):
+    """Members of `table` with a later word starting with `key`. On PostgreSQL the key table
+    is read first, as an array the members are looked up by (`id = ANY(ARRAY(…))`): given
+    it as an `IN (subquery)`, the planner misjudged the name filter and scanned all 5.6
+    million members (690 ms for "van an" on the nation instead of ~90 ms)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=later_word_ids(key))
+    keys = later_word_ids(key).values_list("member_id", flat=True)
+    sql, params = keys.query.sql_with_params()
+    quoted = connection.ops.quote_name(table)
+    return ExpressionWrapper(
+        RawSQL(f"{quoted}.id = ANY(ARRAY({sql}))", params), output_field=BooleanField()
+    )
+
+
 def is_common_later_word(key: str) -> bool:
     return later_word_ids(key)[: COMMON_KEYS + 1].count() > COMMON_KEYS
 
@@ -96,7 +112,8 @@ class Matches:
         """(name_search, pk) of the first `limit` later-word matches that are not first-word
         matches, in name order (None: all). Few — the later word is not common — and read
         once per request for the count and the page."""
-        later = self.queryset.filter(pk__in=later_word_ids(self.key)).exclude(
+        table = self.queryset.model._meta.db_table
+        later = self.queryset.filter(keyed_members_q(self.key, table)).exclude(
             first_word_q(self.key)
         )
         rows = later.values_list("name_search", "pk")
