@@ -159,6 +159,10 @@ def orchestrate(args) -> int:
             data["dataset"] = marker
             out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             print_table(data)
+        # Statistics today and as of past dates, each beside hand-written SQL, checked exact.
+        reports = [PYTHON, str(ROOT / "bench" / "reports_bench.py"), "--runs", "5"]
+        result = subprocess.run(reports + ([] if args.export else ["--skip-export"]), env=env)
+        failed |= result.returncode != 0
     return 1 if failed else 0
 
 
@@ -414,6 +418,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["province", "national"])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--export", action="store_true", help="also time the province's member list export"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
