@@ -18,6 +18,9 @@ graceful_timeout = 30
 max_requests = 2000  # recycle workers now and then (memory held by big exports)
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("DANGBO_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The application (and dangbo.core.warmup: every view, the Word-chart libraries) is loaded
+# once in the master; workers fork from it warm and share those pages of memory.
+preload_app = True
 accesslog = "-"
 # "remote" is the TCP peer (the proxy, behind one); "forwarded_for" the raw X-Forwarded-For,
 # unchecked. The address the application trusts (DANGBO_TRUSTED_PROXIES) is in its audit log.
