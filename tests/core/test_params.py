@@ -5,7 +5,6 @@ import contextlib
 from datetime import date
 
 import pytest
-from django.http import QueryDict
 from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
@@ -95,8 +94,3 @@ def test_navigation_values_fall_back():
     assert params.get_per_page(_request("per_page=-1"), 50) == 50
     assert params.get_per_page(_request("per_page=100000"), 50) == 50
     assert params.get_per_page(_request("per_page=20"), 50) == 20
-
-
-def test_ids_in_keys_skip_what_is_not_an_id():
-    data = QueryDict("g-1=A&g-¹=B&g-x=C&g-2=&o-3=D&g-0=E")
-    assert params.ids_in_keys(data, "g-") == {1: "A"}

@@ -215,6 +215,34 @@ def test_screens_propose_decide_export(client, tree, veterans):
     assert rows[3][1] == "Hoàng Văn Lâm" and rows[3][4] == "30 năm"
 
 
+def test_badge_screens_refuse_a_bad_date_or_a_row_out_of_reach_naming_the_field(
+    client, tree, veterans
+):
+    params = {"org": tree["committee"].pk, "day": "02/09/2025"}
+    outside = tree["village_members"][0]
+    client.force_login(factories.user(role_code="grassroots_committee", on=tree["committee"]))
+    propose = reverse("recognition:propose")
+    page = client.post(propose, {**params, "members": [outside.pk]}, follow=True)
+    assert "Đảng viên được đề nghị: Không tồn tại hoặc ngoài phạm vi." in page.content.decode()
+    page = client.post(propose, params, follow=True)
+    assert "Đảng viên được đề nghị: Chọn ít nhất một đảng viên." in page.content.decode()
+    assert not BadgeAward.objects.exists()
+    client.post(propose, {**params, "members": [veterans["due"].pk]})
+    award = BadgeAward.objects.get()
+    far = BadgeAward.objects.create(member=outside, milestone=30, award_date=date(2025, 9, 2))
+    client.force_login(factories.user(role_code="org_board_officer", on=tree["province"]))
+    decide = reverse("recognition:decide")
+    data = {**params, "awards": [award.pk], "verdict": "approve", "decision_number": "125"}
+    page = client.post(decide, {**data, "decided_on": "31/02/2025"}, follow=True)
+    assert "Ngày quyết định: Nhập một ngày hợp lệ." in page.content.decode()
+    page = client.post(
+        decide, {**data, "awards": [far.pk], "decided_on": "20/08/2025"}, follow=True
+    )
+    assert "Đề nghị được quyết định: Không tồn tại hoặc ngoài phạm vi." in page.content.decode()
+    assert set(BadgeAward.objects.values_list("status", flat=True)) == {"proposed"}
+    assert client.get(reverse("recognition:index"), {"org": "abc"}).status_code == 400
+
+
 def test_outside_subtree_is_404(client, tree, veterans):
     other = factories.user(role_code="org_board_officer", on=tree["commune"])
     client.force_login(other)

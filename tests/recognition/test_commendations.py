@@ -155,6 +155,29 @@ def test_officer_confirms_or_dismisses_proposals_on_the_screen(client, tree, str
     assert "Nguyễn Văn Bình" not in body.content.decode()
 
 
+def test_streak_decision_refuses_a_bad_date_or_a_proposal_out_of_reach(
+    client, tree, streaks, officer
+):
+    reviews.close_year(streaks[-1])
+    binh = CommendationProposal.objects.get(member=tree["members_a"][0])
+    far = CommendationProposal.objects.create(
+        organization=tree["village"], year=2025, streak=2, form="Giấy khen", issuer="Huyện ủy"
+    )
+    client.force_login(officer)
+    url = reverse("recognition:streaks_decide")
+    data = {"org": tree["committee"].pk, "year": 2025, "proposals": [binh.pk]}
+    data.update(verdict="confirm", decision_number="15-QĐ/TU")
+    page = client.post(url, {**data, "decided_on": "2026-13-01"}, follow=True).content.decode()
+    assert "Ngày quyết định: Nhập một ngày hợp lệ." in page
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Ngày quyết định: Cần nhập ngày quyết định khen thưởng." in page
+    data.update(proposals=[far.pk], decided_on="20/01/2026")
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Đề xuất được xem xét: Không tồn tại hoặc ngoài phạm vi." in page
+    assert not Commendation.objects.exists()
+    assert set(CommendationProposal.objects.values_list("status", flat=True)) == {"proposed"}
+
+
 def test_commendation_to_an_organisation_and_its_reach(client, tree, officer):
     client.force_login(officer)
     response = client.post(

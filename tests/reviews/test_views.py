@@ -130,6 +130,65 @@ def test_committee_confirm_refused_over_quota_then_confirmed(client, year, tree)
     ) == {rules.GOOD}
 
 
+def _entered(year, tree):
+    for cell, totals in ((tree["cell_a"], ["95", "80", "80"]), (tree["cell_b"], ["80"])):
+        reviews = MemberReview.objects.filter(review_year=year, organization=cell, exemption="")
+        services.enter_cell(
+            review_year=year,
+            cell=cell,
+            rows=[row(r, t) for r, t in zip(reviews.order_by("id"), totals, strict=True)],
+        )
+
+
+def test_committee_panel_refuses_an_unknown_grade_or_a_stranger_naming_the_field(
+    client, year, tree
+):
+    _entered(year, tree)
+    client.force_login(factories.user(role_code="grassroots_committee", on=tree["committee"]))
+    url = reverse("reviews:confirm", args=[org_review(year, tree["committee"]).pk])
+    review = MemberReview.objects.filter(review_year=year, exemption="").order_by("id")[0]
+    response = client.post(url, {"action": "confirm", f"g-{review.pk}": "xuat-sac"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    error = page[page.index('id="confirm-error"') :].split("</div>")[0]
+    assert f"Cấp ủy quyết định — {review.member.full_name}: Hãy chọn một lựa chọn hợp lệ" in error
+    services.open_year(organization=tree["commune"], year=YEAR)
+    stranger = MemberReview.objects.get(member=tree["village_members"][0])  # another committee
+    response = client.post(url, {"action": "confirm", f"g-{stranger.pk}": rules.GOOD})
+    assert response.status_code == 400
+    assert "Có đảng viên không thuộc phạm vi cấp ủy này." in response.content.decode()
+    assert not MemberReview.objects.exclude(committee_grade="").exists()
+    assert not year.confirmations.exists()
+
+
+def test_org_grades_refuse_an_unknown_grade_or_an_org_not_under_the_committee(client, year, tree):
+    from tests.reviews.conftest import org_row
+
+    client.force_login(factories.user(role_code="grassroots_committee", on=tree["committee"]))
+    cell_a = org_review(year, tree["cell_a"])
+    services.score_org(cell_a, row=org_row(cell_a, "92"))
+    url = reverse("reviews:decide_orgs", args=[org_review(year, tree["committee"]).pk])
+    page = client.post(url, {f"o-{cell_a.pk}": "xuat-sac"}, follow=True).content.decode()
+    assert f"Xếp loại — {tree['cell_a'].name}: Hãy chọn một lựa chọn hợp lệ" in page
+    root = org_review(year, tree["committee"])
+    page = client.post(url, {f"o-{root.pk}": rules.GOOD}, follow=True).content.decode()
+    assert "Tổ chức không trực thuộc cấp ủy này." in page
+    assert not OrgReview.objects.exclude(final_grade="").exists()
+
+
+def test_root_grade_refuses_an_unknown_grade(client, year, tree):
+    from tests.reviews.conftest import org_row
+
+    root = org_review(year, tree["committee"])
+    services.score_org(root, row=org_row(root, "85"))
+    client.force_login(factories.user(role_code="grassroots_committee", on=tree["bloc"]))
+    url = reverse("reviews:decide_root", args=[root.pk])
+    page = client.post(url, {"grade": "xuat-sac"}, follow=True).content.decode()
+    assert "Cấp trên xếp loại: Hãy chọn một lựa chọn hợp lệ" in page
+    root.refresh_from_db()
+    assert root.final_grade == ""
+
+
 def test_overview_outside_subtree_is_404_and_queries_are_bounded(
     client, year, tree, django_assert_max_num_queries
 ):

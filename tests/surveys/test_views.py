@@ -98,6 +98,25 @@ def test_sample_builder_and_entry_flow(tree, client, staff):
     assert r.status_code == 200 and "2 phiếu" in r.content.decode()
 
 
+def test_entry_refuses_an_org_outside_the_sample_naming_row_and_field(running, tree, client, staff):
+    c, version, *_ = running
+    other, *_rest = builders.running(tree["committee"], title="Một đợt khác")
+    q = [question.pk for question in version.questions.all()]
+    data = {"version": version.pk, "rows": 2, "r0-group": "DV", f"r0-q{q[0]}": "1"}
+    data.update({"r1-group": "CU", "r1-org": other.sample.first().pk, f"r1-q{q[0]}": "2"})
+    url = reverse("surveys:entry", args=[c.pk])
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Dòng 2: Chi bộ: Không tồn tại hoặc ngoài phạm vi." in page
+    assert 'name="r0-group" value="DV"' in page  # the rows typed are shown again
+    response = client.post(url, {**data, "r1-org": "x1"})
+    assert "Dòng 2: Chi bộ: Không tồn tại hoặc ngoài phạm vi." in response.content.decode()
+    response = client.post(url, {**data, "r1-org": "", f"r1-q{q[3]}": "tốt\x07"})
+    assert response.status_code == 400 and "Dòng 2: Câu 4:" in response.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_public_answer_with_code_once(running, client):
     c, version, cu, dv = running
     code = services.issue_codes(c, group=dv, count=1).codes[0]

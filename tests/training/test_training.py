@@ -117,6 +117,35 @@ def test_screens_enrol_results_and_statistics(client, tree, klass):
     ) == [{"kind": "candidate", "classes": 1, "learners": 2, "passed": 2}]
 
 
+def test_screens_refuse_malformed_values_naming_the_field(client, tree, klass):
+    client.force_login(factories.user(role_code="org_board_officer", on=tree["bloc"]))
+    page = klass.get_absolute_url()
+    learner = services.enrol_person(
+        klass, full_name="Vũ Văn Hùng", id_number="001099001234", birth_date=None
+    )
+    results = reverse("training:action", args=[klass.pk, "results"])
+    posted = {f"result_{learner.pk}": "passed", "issued_on": "10/03/2026"}
+    response = client.post(results, {**posted, f"score_{learner.pk}": "chín"}, follow=True)
+    assert "Điểm Vũ Văn Hùng: Nhập một số." in response.content.decode()
+    response = client.post(results, {**posted, f"result_{learner.pk}": "xuat-sac"}, follow=True)
+    assert "Kết quả Vũ Văn Hùng: Hãy chọn một lựa chọn hợp lệ." in response.content.decode()
+    response = client.post(results, {**posted, "issued_on": "31/02/2026"}, follow=True)
+    assert "Ngày cấp giấy chứng nhận: Nhập một ngày hợp lệ." in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.result == "pending" and not learner.certificate_number
+    person = reverse("training:action", args=[klass.pk, "enrol-person"])
+    data = {"full_name": "Lý Thị Ngân", "id_number": "001099004321", "birth_date": "1/13/2000"}
+    response = client.post(person, data)
+    assert response.status_code == 302 and response["Location"] == page
+    assert "Ngày sinh: Nhập một ngày hợp lệ." in client.get(page).content.decode()
+    outside = tree["village_members"][0]
+    response = client.post(
+        reverse("training:action", args=[klass.pk, "enrol"]), {"member": outside.pk}, follow=True
+    )
+    assert "Đảng viên: Không tồn tại hoặc ngoài phạm vi." in response.content.decode()
+    assert list(klass.enrolments.values_list("full_name", flat=True)) == ["Vũ Văn Hùng"]
+
+
 def test_outside_subtree_and_viewer(client, tree, klass):
     other = factories.user(role_code="org_board_officer", on=tree["commune"])
     client.force_login(other)

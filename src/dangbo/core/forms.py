@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangbo.core import permissions
+from dangbo.core.errors import DomainError
 from dangbo.core.models import Role
 from dangbo.core.text import control_character
 
@@ -37,6 +38,26 @@ def date_field(label, required=True, today=False, **kwargs) -> forms.DateField:
     if today:
         field.initial = timezone.localdate
     return field
+
+
+def errors_text(form) -> str:
+    """Every error of a form on one line, each after its field's label («Ngày quyết định: Nhập
+    một ngày hợp lệ.»), for screens that answer a POST with a message."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None else None
+        parts.extend(f"{label}: {error}" if label else error for error in errors)
+    return " ".join(parts)
+
+
+def valid_data(form) -> dict:
+    """The cleaned data of a valid form; otherwise a DomainError naming each refused field by
+    its label (nothing has been changed), for views that report a DomainError as a message."""
+    if form.is_valid():
+        return form.cleaned_data
+    field = next((name for name in form.errors if name in form.fields), None)
+    raise DomainError(errors_text(form), field)
 
 
 def is_scoped(model) -> bool:

@@ -158,19 +158,3 @@ def get_per_page(request, default: int, name: str = "per_page") -> int:
         return parse_int(query_of(request).get(name), 1, MAX_PER_PAGE) or default
     except ValueError:
         return default
-
-
-def ids_in_keys(data, prefix: str) -> dict[int, str]:
-    """Values of the keys `<prefix><id>` of a form (e.g. g-12 → {12: value}), blanks skipped;
-    a key whose tail is not an id is not one of them."""
-    found = {}
-    for key, value in data.items():
-        if not (key.startswith(prefix) and value):
-            continue
-        try:
-            pk = parse_id(key[len(prefix) :])
-        except ValueError:
-            continue
-        if pk is not None:
-            found[pk] = value
-    return found

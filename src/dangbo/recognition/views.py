@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
@@ -17,13 +16,14 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
+from dangbo.core.forms import valid_data
+from dangbo.core.params import get_id
 from dangbo.core.pdf import pdf_response
 from dangbo.core.permissions import can
 from dangbo.core.views import ObjectListView, ServiceFormView
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, RestrictedOrgField, UserFormMixin
 from dangbo.organizations.models import Organization
-from dangbo.recognition import papers, rules, services
+from dangbo.recognition import forms, papers, rules, services
 from dangbo.recognition.models import BadgeAward, Commendation, CommendationProposal
 
 
@@ -36,8 +36,9 @@ class BadgeScopeMixin(LoginRequiredMixin):
         orgs = Organization.objects.restrict(user, "view").restrict(
             user, f"recognition.{self.action}"
         )
+        org_id = get_id(self.request, "org", query=data)  # an unreadable id: 400, not a 500
         org = (
-            orgs.filter(pk=data["org"]) if data.get("org") else orgs.order_by("depth", "path")
+            orgs.filter(pk=org_id) if org_id is not None else orgs.order_by("depth", "path")
         ).first()
         if org is None:
             raise Http404
@@ -86,9 +87,11 @@ class ProposeView(BadgeScopeMixin, View):
 
     def post(self, request):
         org, day, _today = self.scope()
+        form = forms.ProposeBadgesForm(request.POST, org=org, user=request.user)
         try:
+            members = valid_data(form)["members"]
             created = services.propose(
-                request.POST.getlist("members"),
+                [m.pk for m in members],
                 day,
                 allowed=self.members(org, "view"),
                 user=request.user,
@@ -105,19 +108,18 @@ class DecideView(BadgeScopeMixin, View):
 
     def post(self, request):
         org, day, _today = self.scope()
-        approve = request.POST.get("verdict") == "approve"
+        form = forms.DecideBadgesForm(request.POST, org=org, user=request.user)
         try:
-            decided_on = datetime.strptime(request.POST.get("decided_on", ""), "%d/%m/%Y").date()
+            data = valid_data(form)
+            approve = data["verdict"] == "approve"
             count = services.decide(
-                request.POST.getlist("awards"),
+                [a.pk for a in data["awards"]],
                 approve=approve,
-                decision_number=request.POST.get("decision_number", ""),
-                decided_on=decided_on,
+                decision_number=data["decision_number"],
+                decided_on=data["decided_on"],
                 allowed=self.awards(org),
                 user=request.user,
             )
-        except ValueError:
-            messages.error(request, "Ngày quyết định không hợp lệ (dd/mm/yyyy).")
         except DomainError as error:
             messages.error(request, error.full_message)
         else:
@@ -228,22 +230,12 @@ class CommendationListView(ObjectListView):
         return Commendation.objects.select_related("member", "organization")
 
 
-class CommendationForm(UserFormMixin, forms.ModelForm):
-    decided_on = forms.DateField(
-        label="Ngày quyết định", widget=DateInput(), input_formats=["%d/%m/%Y"]
-    )
-
-    class Meta:
-        model = Commendation
-        fields = ["form", "year", "issuer", "decision_number", "decided_on", "reason"]
-
-
 class CommendationCreateView(ServiceFormView):
     """Record a commendation for a member (the member must be within reach to change)."""
 
     model = Member
     permission_action = "recognition.change"
-    form_class = CommendationForm
+    form_class = forms.CommendationForm
     title = "Ghi nhận khen thưởng"
     success_message = "Đã ghi nhận khen thưởng."
 
@@ -255,20 +247,11 @@ class CommendationCreateView(ServiceFormView):
         return reverse("recognition:commendations")
 
 
-class OrgCommendationForm(CommendationForm):
-    organization = RestrictedOrgField(
-        label="Tổ chức đảng được khen thưởng", queryset=Organization.objects.all()
-    )  # restricted to where the user holds recognition.change (UserFormMixin)
-
-    class Meta(CommendationForm.Meta):
-        fields = ["organization", *CommendationForm.Meta.fields]
-
-
 class OrgCommendationCreateView(ServiceFormView):
     """Record a commendation for an organisation within the user's reach."""
 
     model = Commendation
-    form_class = OrgCommendationForm
+    form_class = forms.OrgCommendationForm
     title = "Ghi nhận khen thưởng tổ chức đảng"
     success_message = "Đã ghi nhận khen thưởng."
 
@@ -346,28 +329,22 @@ class StreakDecideView(StreakScopeMixin, View):
     def post(self, request):
         org, _day, today = self.scope()
         year = self.year(today)
-        ids = request.POST.getlist("proposals")
+        form = forms.StreakDecisionForm(request.POST, org=org, user=request.user)
         allowed = self.proposals(org, "change")
         try:
-            if request.POST.get("verdict") == "dismiss":
+            data = valid_data(form)
+            ids = [p.pk for p in data["proposals"]]
+            if data["verdict"] == "dismiss":
                 count = services.dismiss_proposals(
-                    ids, note=request.POST.get("note", ""), allowed=allowed, user=request.user
+                    ids, note=data["note"], allowed=allowed, user=request.user
                 )
                 messages.success(request, f"Đã ghi {count} đề xuất không đề nghị khen thưởng.")
             else:
-                try:
-                    decided_on = datetime.strptime(
-                        request.POST.get("decided_on", ""), "%d/%m/%Y"
-                    ).date()
-                except ValueError as exc:
-                    raise DomainError(
-                        "Ngày quyết định không hợp lệ (dd/mm/yyyy).", "decided_on"
-                    ) from exc
                 count = services.confirm_proposals(
                     ids,
-                    decision_number=request.POST.get("decision_number", ""),
-                    decided_on=decided_on,
-                    issuer=request.POST.get("issuer", ""),
+                    decision_number=data["decision_number"],
+                    decided_on=data["decided_on"],
+                    issuer=data["issuer"],
                     allowed=allowed,
                     user=request.user,
                 )

@@ -182,3 +182,85 @@ class BaseMemberScoreFormSet(forms.BaseFormSet):
 MemberScoreFormSet = forms.formset_factory(
     MemberScoreForm, formset=BaseMemberScoreFormSet, extra=0, absolute_max=100_000
 )
+
+
+GRADE_OR_BLANK = [("", "—"), *Grade.choices]
+
+
+class GradeKeysForm(CleanTextMixin, forms.Form):
+    """One grade per row of a table, under the screen's names `<key><id>` (g-12): a select of
+    the Grade choices, blank for no change. A posted key naming no row of the table is refused
+    with `stranger` (nothing is decided)."""
+
+    key = ""
+    stranger = ""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[f"{self.key}{row.pk}"] = forms.ChoiceField(
+                label=self.label(row), choices=GRADE_OR_BLANK, required=False
+            )
+
+    def label(self, row) -> str:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if any(
+            name.startswith(self.key) and name not in self.fields and value
+            for name, value in self.data.items()
+        ):
+            raise forms.ValidationError(self.stranger, code="stranger")
+        return data
+
+    def grades(self) -> dict[int, str]:
+        """{id: grade} of the rows given a valid grade (all of them once the form is valid)."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            int(name[len(self.key) :]): value
+            for name, value in data.items()
+            if name.startswith(self.key) and value
+        }
+
+
+class CommitteeGradesForm(GradeKeysForm):
+    """The committee's confirmation panel: a grade per member review under it (`g-<id>`), the
+    outstanding-unit quota, the documented exception, and the button pressed."""
+
+    key = "g-"
+    stranger = "Có đảng viên không thuộc phạm vi cấp ủy này."
+
+    outstanding = forms.BooleanField(
+        label="Đơn vị được đánh giá tiêu biểu, xuất sắc", required=False
+    )
+    exception_document = forms.CharField(label="Văn bản cho phép", max_length=120, required=False)
+    exception_note = forms.CharField(label="Căn cứ vượt tỷ lệ", required=False)
+    action = forms.ChoiceField(
+        label="Thao tác",
+        choices=[("check", "Kiểm tra lại tỷ lệ"), ("confirm", "Xác nhận kết quả")],
+        required=False,
+    )
+
+    def label(self, row) -> str:
+        return f"Cấp ủy quyết định — {row.member.full_name}"
+
+    def typed(self, name: str) -> str:
+        """A text as posted (shown again, valid or not)."""
+        return self[name].value() or ""
+
+
+class OrgGradesForm(GradeKeysForm):
+    """The committee above grades its subordinate classified orgs (`o-<org review id>`)."""
+
+    key = "o-"
+    stranger = "Tổ chức không trực thuộc cấp ủy này."
+
+    def label(self, row) -> str:
+        return f"Xếp loại — {row.organization.name}"
+
+
+class RootGradeForm(CleanTextMixin, forms.Form):
+    """The committee above the year's root org records that org's grade."""
+
+    grade = forms.ChoiceField(label="Cấp trên xếp loại", choices=Grade.choices)

@@ -15,7 +15,7 @@ from dangbo.core import hooks
 from dangbo.core.collation import vi_name_order
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import docx_response, xlsx_response
-from dangbo.core.params import ids_in_keys
+from dangbo.core.forms import errors_text, valid_data
 from dangbo.core.permissions import has_permission, top_orgs
 from dangbo.core.views import ServiceFormView
 from dangbo.members.choices import ACTIVE_STATUSES
@@ -312,22 +312,12 @@ class ConfirmView(OrgReviewMixin, View):
             }
             for r in reviews
         ]
-        children = list(
-            OrgReview.objects.filter(
-                review_year=review_year,
-                is_classified=True,
-                organization__path__startswith=org.path,
-                organization__depth=org.depth + 1,
-            )
-            .select_related("organization")
-            .order_by("organization__path")
-        )
         context = {
             "title": f"Cấp ủy xác nhận kết quả xếp loại năm {review_year.year}",
             "org_review": self.org_review,
             "panel": panel,
             "lines": lines,
-            "children": children,
+            "children": _classified_children(review_year, org),
             "error": error,
             "outstanding": outstanding,
             "grade_choices": Grade.choices,
@@ -343,27 +333,45 @@ class ConfirmView(OrgReviewMixin, View):
         return self.render_panel(request)
 
     def post(self, request, pk):
-        grades = ids_in_keys(request.POST, "g-")
-        outstanding = request.POST.get("outstanding") == "on"
-        note = request.POST.get("exception_note", "")
-        document = request.POST.get("exception_document", "")
+        review_year, org = self.org_review.review_year, self.org_review.organization
+        form = forms.CommitteeGradesForm(request.POST, rows=_committee_reviews(review_year, org))
+        valid = form.is_valid()
+        grades = form.grades()
+        outstanding = form.cleaned_data.get("outstanding", False)
+        note, document = form.typed("exception_note"), form.typed("exception_document")
         extra = {"exception_note": note, "exception_document": document}
-        if request.POST.get("action") != "confirm":
+        if not valid:
+            return self.render_panel(request, grades, outstanding, errors_text(form), extra)
+        if form.cleaned_data["action"] != "confirm":
             return self.render_panel(request, grades, outstanding, extra=extra)
         try:
             services.confirm(
-                review_year=self.org_review.review_year,
-                organization=self.org_review.organization,
+                review_year=review_year,
+                organization=org,
                 grades=grades,
                 outstanding=outstanding,
-                exception_note=note,
-                exception_document=document,
+                exception_note=form.cleaned_data["exception_note"],
+                exception_document=form.cleaned_data["exception_document"],
                 user=request.user,
             )
         except DomainError as error:
             return self.render_panel(request, grades, outstanding, error.full_message, extra)
         messages.success(request, "Cấp ủy đã xác nhận kết quả xếp loại đảng viên.")
         return redirect("reviews:confirm", pk)
+
+
+def _classified_children(review_year, org) -> list[OrgReview]:
+    """The classified orgs directly under `org` in the year, graded by its committee."""
+    return list(
+        OrgReview.objects.filter(
+            review_year=review_year,
+            is_classified=True,
+            organization__path__startswith=org.path,
+            organization__depth=org.depth + 1,
+        )
+        .select_related("organization")
+        .order_by("organization__path")
+    )
 
 
 class DecideOrgsView(OrgReviewMixin, View):
@@ -373,9 +381,11 @@ class DecideOrgsView(OrgReviewMixin, View):
 
     def post(self, request, pk):
         parent = self.get_org_review(pk)
-        grades = ids_in_keys(request.POST, "o-")
+        children = _classified_children(parent.review_year, parent.organization)
+        form = forms.OrgGradesForm(request.POST, rows=children)
         try:
-            count = services.decide_orgs(parent=parent, grades=grades, user=request.user)
+            valid_data(form)
+            count = services.decide_orgs(parent=parent, grades=form.grades(), user=request.user)
             messages.success(request, f"Đã quyết định xếp loại {count} tổ chức đảng.")
         except DomainError as error:
             messages.error(request, error.full_message)
@@ -387,8 +397,13 @@ class DecideRootView(OrgReviewMixin, View):
 
     def post(self, request, pk):
         org_review = self.get_org_review(pk)
+        parent_path = org_review.organization.path[: -Organization.steplen]
+        if not parent_path or not _can(request.user, "confirm", parent_path):
+            raise Http404  # only the level above decides (services.decide_root checks too)
+        form = forms.RootGradeForm(request.POST)
         try:
-            services.decide_root(org_review, grade=request.POST.get("grade", ""), user=request.user)
+            grade = valid_data(form)["grade"]
+            services.decide_root(org_review, grade=grade, user=request.user)
             messages.success(request, "Đã ghi quyết định xếp loại của cấp trên.")
         except DomainError as error:
             messages.error(request, error.full_message)

@@ -3,11 +3,16 @@ check the rules."""
 
 from django import forms
 from django.apps import apps
+from django.forms.formsets import ManagementForm
+from django.utils.functional import cached_property
 
-from dangbo.core.forms import CleanTextMixin, scoped
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import CleanTextMixin, errors_text, scoped
+from dangbo.core.params import parse_id
 from dangbo.organizations.forms import UserFormMixin, date_field
 from dangbo.organizations.models import Organization, OrgType
-from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, Visit
+from dangbo.surveys.models import GRADE_CHOICES, FindingKind, QuestionKind, SampledOrg, Visit
+from dangbo.surveys.services import PaperRow
 
 
 class CampaignForm(UserFormMixin, forms.Form):
@@ -206,3 +211,82 @@ class TaskForm(UserFormMixin, forms.Form):
 
 class CodeForm(CleanTextMixin, forms.Form):
     code = forms.CharField(label="Mã trả lời phiếu", max_length=20)
+
+
+class PaperRowForm(UserFormMixin, forms.Form):
+    """One paper questionnaire typed in a row of the entry grid, under the grid's names:
+    `r<n>-group`, `r<n>-org`, `r<n>-q<question id>`. The org is one of the campaign's sample;
+    the cells stay text: `services.enter_paper` reads them against their questions and names
+    the row of a bad one."""
+
+    group = forms.CharField(label="Nhóm", max_length=20, required=False)
+    org = forms.ModelChoiceField(label="Chi bộ", queryset=SampledOrg.objects.none(), required=False)
+
+    def __init__(self, *args, sample, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["org"].queryset = sample
+        for question in questions:
+            self.fields[f"q{question.pk}"] = forms.CharField(
+                label=f"Câu {question.position}", required=False
+            )
+
+    def paper_row(self) -> PaperRow:
+        """The row for `services.enter_paper` (valid form), or the values as posted."""
+        if self.is_valid():
+            data = self.cleaned_data
+            org = data["org"].pk if data["org"] else None
+        else:  # shown again as posted
+            data = {name: self[name].value() or "" for name in self.fields}
+            org = _posted_id(data["org"])
+        cells = [data[f"q{q.pk}"] for q in self.questions]
+        return PaperRow(group_code=data["group"], sampled_org_id=org, cells=cells)
+
+
+def _posted_id(raw) -> int | None:
+    try:
+        return parse_id(str(raw))
+    except ValueError:
+        return None
+
+
+class BasePaperRowFormSet(forms.BaseFormSet):
+    """The rows of the paper entry grid: as many as the grid shows (its `rows` field), not a
+    posted management form."""
+
+    def __init__(self, *args, rows, form_kwargs, **kwargs):
+        self.rows = rows
+        super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+
+    def total_form_count(self):
+        return self.rows
+
+    def initial_form_count(self):
+        return self.rows
+
+    def add_prefix(self, index):
+        return f"r{index}"
+
+    @cached_property
+    def management_form(self):
+        form = ManagementForm(
+            {f"{self.prefix}-TOTAL_FORMS": self.rows, f"{self.prefix}-INITIAL_FORMS": self.rows},
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
+
+    def paper_rows(self) -> list[PaperRow]:
+        return [form.paper_row() for form in self.forms]
+
+    def first_error(self) -> DomainError | None:
+        """The first row refused, its fields named (Dòng 3: Chi bộ: …)."""
+        for number, form in enumerate(self.forms, start=1):
+            if form.errors:
+                return DomainError(errors_text(form), "rows", row=number)
+        return None
+
+
+PaperRowFormSet = forms.formset_factory(
+    PaperRowForm, formset=BasePaperRowFormSet, extra=0, absolute_max=100_000
+)

@@ -12,7 +12,7 @@ from django.views import View
 from dangbo.core.audit import timeline
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import DOCX, file_response, xlsx_response
-from dangbo.core.params import get_id, get_int, parse_id
+from dangbo.core.params import get_id, get_int
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
 from dangbo.surveys import exports, forms, queries, rules, services
 from dangbo.surveys.filters import CampaignFilter
@@ -375,17 +375,6 @@ class FindingTaskView(ServiceFormView):
 # Paper entry ----------------------------------------------------------------------------
 
 
-def _org_id(raw: str) -> int | None:
-    """The sampled-org id typed in a row: None when blank, -1 (refused by the service) when
-    it is not a plausible id."""
-    if not raw:
-        return None
-    try:
-        return parse_id(raw)
-    except ValueError:
-        return -1
-
-
 class EntryView(RestrictedViewMixin, View):
     """Fast keyboard entry: one paper questionnaire per row, one cell per question."""
 
@@ -414,19 +403,21 @@ class EntryView(RestrictedViewMixin, View):
         campaign, version = self.setup_objects(pk)
         if version is None:
             raise Http404
-        questions = list(version.questions.all())
         count = get_int(request, "rows", ENTRY_ROWS, 0, 200, query=request.POST)
-        rows = []
-        for n in range(count):
-            org = request.POST.get(f"r{n}-org", "")
-            rows.append(
-                services.PaperRow(
-                    group_code=request.POST.get(f"r{n}-group", ""),
-                    sampled_org_id=_org_id(org),
-                    cells=[request.POST.get(f"r{n}-q{q.pk}", "") for q in questions],
-                )
-            )
+        formset = forms.PaperRowFormSet(
+            request.POST,
+            rows=count,
+            form_kwargs={
+                "sample": campaign.sample.all(),
+                "questions": list(version.questions.all()),
+                "user": request.user,
+                "permission": self.permission_code(),
+            },
+        )
+        rows = formset.paper_rows()
         try:
+            if error := formset.first_error():
+                raise error
             saved = services.enter_paper(campaign, version, rows, user=request.user)
         except DomainError as error:
             return self.show(campaign, version, rows=rows, error=error.full_message, status=400)

@@ -1,10 +1,7 @@
 """Training screens: classes, enrolment, results for a whole class, statistics."""
 
-from decimal import Decimal, InvalidOperation
-
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
@@ -14,14 +11,13 @@ from django.views import View
 
 from dangbo.core.errors import DomainError
 from dangbo.core.filters import YearFilter
-from dangbo.core.forms import OUT_OF_REACH
+from dangbo.core.forms import valid_data
 from dangbo.core.params import get_date, get_id
 from dangbo.core.text import normalize
 from dangbo.core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, ServiceFormView
 from dangbo.members.models import Member
-from dangbo.organizations.forms import DateInput, UserFormMixin
 from dangbo.organizations.models import Organization
-from dangbo.training import services
+from dangbo.training import forms, services
 from dangbo.training.models import CourseKind, Enrolment, TrainingClass
 
 
@@ -61,27 +57,9 @@ class ClassListView(ObjectListView):
         )
 
 
-class ClassForm(UserFormMixin, forms.ModelForm):
-    starts_on = forms.DateField(
-        label="Ngày khai giảng", widget=DateInput(), input_formats=["%d/%m/%Y"]
-    )
-    ends_on = forms.DateField(label="Ngày bế giảng", widget=DateInput(), input_formats=["%d/%m/%Y"])
-
-    class Meta:
-        model = TrainingClass
-        fields = ["organization", "kind", "name", "starts_on", "ends_on", "location"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # restricted to where the user holds training.change (UserFormMixin)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            is_active=True, org_type__holds_members=False
-        )
-
-
 class ClassCreateView(ServiceFormView):
     model = TrainingClass
-    form_class = ClassForm
+    form_class = forms.ClassForm
     title = "Mở lớp"
     success_message = "Đã mở lớp."
 
@@ -140,45 +118,24 @@ class ClassActionView(RestrictedViewMixin, View):
         return redirect(klass.get_absolute_url())
 
     def perform(self, request, klass, action):
+        scope = {"user": request.user, "permission": self.permission_code()}
         if action == "enrol":
-            member_id = get_id(request, "member", query=request.POST)
-            member = Member.objects.restrict(request.user, "members.view").filter(pk=member_id)
-            if not member:
-                raise DomainError(f"Đảng viên: {OUT_OF_REACH}", "member")
-            services.enrol_member(klass, member.get())
+            form = forms.EnrolMemberForm(request.POST, **scope)
+            services.enrol_member(klass, valid_data(form)["member"])
             messages.success(request, "Đã thêm học viên.")
         elif action == "enrol-person":
-            birth = get_date(request, "birth_date", query=request.POST)
-            services.enrol_person(
-                klass,
-                full_name=request.POST.get("full_name", ""),
-                id_number=request.POST.get("id_number", "").strip(),
-                birth_date=birth,
-            )
+            form = forms.EnrolPersonForm(request.POST, **scope)
+            services.enrol_person(klass, **valid_data(form))
             messages.success(request, "Đã thêm học viên.")
         elif action == "results":
-            results = {}
-            for enrolment in klass.enrolments.all():
-                result = request.POST.get(f"result_{enrolment.pk}")
-                if result in Enrolment.Result.values:
-                    results[enrolment.pk] = (
-                        result,
-                        parse_score(request.POST.get(f"score_{enrolment.pk}")),
-                    )
-            issued = get_date(request, "issued_on", timezone.localdate(), request.POST)
-            count = services.record_results(klass, results, issued_on=issued, user=request.user)
+            form = forms.ResultsForm(request.POST, enrolments=klass.enrolments.all(), **scope)
+            issued = valid_data(form)["issued_on"] or timezone.localdate()
+            count = services.record_results(
+                klass, form.results(), issued_on=issued, user=request.user
+            )
             messages.success(request, f"Đã ghi kết quả cho {count} học viên.")
         else:
             raise Http404
-
-
-def parse_score(text: str | None):
-    if not (text or "").strip():
-        return None
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation as exc:
-        raise DomainError(f"Điểm «{text}» không phải là số.", "score") from exc
 
 
 class StatisticsView(RestrictedViewMixin, View):
