@@ -299,8 +299,9 @@ def test_while_the_month_end_before_waits_an_earlier_counted_one_serves(tree):
 
 def test_a_tree_change_between_month_ends_is_counted_exactly(tree, admin_client):
     """A grassroots committee moved to another superior, a cell founded under it and a member
-    placed in the new cell, all inside June: the month end before plus the changes (the members of the reorganised orgs
-    among them) equals the live count on every day, by child and in total."""
+    placed in the new cell, all inside June: the month end before plus the changes (the
+    members of the reorganised orgs among them) equals the live count on every day, by child
+    and in total."""
     month_ends.refresh([date(2024, 5, 31)], today=date(2026, 11, 24))
     province = Organization.objects.get(pk=tree["province"].pk)
     today = timezone.localdate()
