@@ -211,24 +211,53 @@ def _window_q(since: date, on: date) -> Q:
 CHANGED_LIMIT = 30_000
 
 
-def changed_member_ids(since: date, on: date, limit: int | None = None) -> list[int] | None:
+def changed_member_ids(
+    since: date, on: date, limit: int | None = None, under: tuple[str, ...] = ()
+) -> list[int] | None:
     """Members whose count may differ between the two dates: their placement or status
     changed, or the org they were placed in changed its period (moved with its subtree,
-    renamed, founded, dissolved) in between. None: over `limit` (CHANGED_LIMIT)."""
+    renamed, founded, dissolved) in between. `under`: only those placed in between in the
+    subtrees at these paths (a province's report need not look at the nation's changes).
+    None: over `limit` (CHANGED_LIMIT)."""
     limit = CHANGED_LIMIT if limit is None else limit
     window = _window_q(since, on)
-    moved = Placement.objects.filter(window).order_by().values_list("member_id", flat=True)
-    status = StatusPeriod.objects.filter(window).order_by().values_list("member_id", flat=True)
-    reorganised = OrgPeriod.objects.filter(window).values("organization_id")
-    placed_there = (
-        Placement.objects.filter(organization_id__in=reorganised, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
-        .order_by()
-        .values_list("member_id", flat=True)
+    overlap = Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+    placed_under = _placed_under(under, since, on)
+    moved = Placement.objects.filter(window).filter(placed_under)
+    status = StatusPeriod.objects.filter(window)
+    if under:
+        status = status.filter(
+            member__placements__in=Placement.objects.filter(overlap).filter(placed_under)
+        )
+    reorganised = OrgPeriod.objects.filter(window)
+    if under:
+        reorganised = reorganised.filter(_any_path(under, "path"))
+    placed_there = Placement.objects.filter(overlap).filter(
+        organization_id__in=reorganised.values("organization_id")
     )
-    ids = status.union(moved, placed_there)
+    ids = [qs.order_by().values_list("member_id", flat=True) for qs in (status, moved)]
+    ids = ids[0].union(ids[1], placed_there.order_by().values_list("member_id", flat=True))
     found = list(ids[: limit + 1])
     return None if len(found) > limit else found
+
+
+def _any_path(paths: tuple[str, ...], field: str) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def _placed_under(paths: tuple[str, ...], since: date, on: date) -> Q:
+    """A placement in an org whose path, at some time between the dates, is under `paths`."""
+    if not paths:
+        return Q()
+    prefix = "organization__periods__"
+    return (
+        _any_path(paths, prefix + "path")
+        & Q(**{prefix + "valid_from__lte": on})
+        & (Q(**{prefix + "valid_to__isnull": True}) | Q(**{prefix + "valid_to__gt": since}))
+    )
 
 
 def counts_since_month_end(root: Organization, on: date, breakdown: str, by_child: bool, today):
@@ -245,15 +274,71 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
     if run is None:
         return None
     since = run.on
-    changed = changed_member_ids(since, on)
+    under = () if root.depth == 1 else _root_paths(root, since, on, today)
+    changed = changed_member_ids(since, on, under=under)
     if changed is None:
         return None
     counts = Counter(count_table(root, run, breakdown, by_child))
     if changed:
-        only = Q(id__in=changed)
-        counts.subtract(queries.count_table(root, since, breakdown, today, by_child, only))
-        counts.update(queries.count_table(root, on, breakdown, today, by_child, only))
+        paths = (queries.path_on(root, since, today), queries.path_on(root, on, today))
+        counts.update(change_counts(changed, since, on, paths, breakdown, by_child))
     return {key: n for key, n in counts.items() if n}, run
+
+
+_CHANGES_SQL = """
+SELECT op.path, {value}, {valid_since}, {valid_on}, COUNT(*)
+FROM members_member m
+JOIN members_placement p ON p.member_id = m.id
+JOIN organizations_orgperiod op ON op.organization_id = p.organization_id
+JOIN members_statusperiod sp ON sp.member_id = m.id
+WHERE m.id {members} AND sp.status IN ({statuses}) AND ({valid_since} OR {valid_on})
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def _valid_on() -> str:
+    return " AND ".join(
+        f"{t}.valid_from <= %s AND ({t}.valid_to IS NULL OR {t}.valid_to > %s)"
+        for t in ("p", "op", "sp")
+    )
+
+
+def change_counts(
+    member_ids: list[int], since: date, on: date, paths: tuple[str, str], breakdown, by_child
+) -> Counter:
+    """What the given members add to a table between the two dates: −1 for each where they
+    counted at `since` (under the root's path then), +1 where they count at `on`. One pass
+    over those members' placements, org periods and status periods, both dates at once."""
+    if connection.vendor == "postgresql":
+        members, member_params = "= ANY(%s)", [list(member_ids)]
+    else:
+        members, member_params = f"IN ({', '.join(['%s'] * len(member_ids))})", list(member_ids)
+    valid = _valid_on()
+    sql = _CHANGES_SQL.format(
+        value="sp.status" if breakdown == "status" else "m.gender",
+        valid_since=f"({valid})",
+        valid_on=f"({valid})",
+        members=members,
+        statuses=", ".join(f"'{status}'" for status in ACTIVE_STATUSES),
+    )
+    dates = [since] * 6 + [on] * 6  # each date's validity, in the select and in the filter
+    params = [*dates, *member_params, *dates]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    step = Organization.steplen
+    delta: Counter = Counter()
+    for path, value, at_since, at_on, n in rows:
+        for day_path, counted, sign in ((paths[0], at_since, -1), (paths[1], at_on, 1)):
+            if counted and path.startswith(day_path):
+                key = path[: len(day_path) + step] if by_child else ""
+                delta[(key, value or "")] += sign * n
+    return delta
+
+
+def _root_paths(root: Organization, since: date, on: date, today: date) -> tuple[str, ...]:
+    """The root's paths on both days (it may have moved in between)."""
+    return tuple({queries.path_on(root, since, today), queries.path_on(root, on, today)})
 
 
 def _earlier_run(root: Organization, on: date, breakdown: str, by_child: bool):
