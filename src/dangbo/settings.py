@@ -127,12 +127,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DANGBO_TEST_SQLITE_NAME")}
+else:
+    # PostgreSQL's JIT compiles a plan above jit_above_cost (60–80 ms for the name search and
+    # the report queries of the nation), more than those short queries then save.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # A streaming replica for reports (docs/operations.md): reads inside dangbo.core.db.reporting()
 # go there while its replay lag is at most DANGBO_REPLICA_MAX_LAG_SECONDS.
 if os.environ.get("DANGBO_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DANGBO_REPLICA_URL"], conn_max_age=60)
     DATABASES["replica"].setdefault("OPTIONS", {})
     DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
+    DATABASES["replica"]["OPTIONS"].setdefault("options", "-c jit=off")
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["dangbo.core.db.ReplicaRouter"]
 DANGBO_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DANGBO_REPLICA_MAX_LAG_SECONDS", 30))
