@@ -14,7 +14,7 @@ from dangbo.members.models import Member, Placement
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization
 from dangbo.reports import month_ends, queries
-from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
+from dangbo.reports.models import BackdatedMonth, DayChange, MonthEndCount, MonthEndRun
 from dangbo.reports.report import build_member_table
 from tests import factories
 
@@ -191,11 +191,12 @@ def test_one_pass_over_the_history_equals_each_month_end_counted_alone(tree):
     )
     today = date(2026, 11, 24)
     every = month_ends.default_dates(today)
-    assert month_ends.refresh(today=today) == len(every) > month_ends.ONE_BY_ONE
+    assert month_ends.refresh(today=today) == len(every)
     bulk = _counted(every)
     samples = [every[0], date(2018, 4, 30), date(2024, 2, 29), date(2024, 5, 31)]
     samples += [date(2024, 8, 31), date(2024, 9, 30), every[-1]]
-    month_ends.refresh(samples, today=today, force=True)  # one by one
+    for day in samples:  # one grouped query each, the reference
+        month_ends.count_month_end(day)
     assert _counted(samples) == {day: bulk[day] for day in samples}
     assert bulk[date(2024, 9, 30)] != bulk[date(2024, 8, 31)]  # the move shows
     assert month_ends.refresh(today=today) == 0  # nothing touched since
@@ -349,3 +350,25 @@ def test_too_many_changes_since_the_month_end_send_the_report_live(tree, monkeyp
     table = build_member_table(province, date(2024, 6, 30), "status", True, today)
     live = queries.count_table(province, date(2024, 6, 30), "status", today, True)
     assert table.counted_at is None and table.grand_total == sum(live.values())
+
+
+def test_a_day_between_month_ends_reads_the_day_changes_until_its_month_is_touched(tree):
+    """Counted with the day-by-day changes, 15/06/2024 is 31/05 plus the rows of 01–15/06;
+    a member admitted later with an earlier date in June makes June's closing count untrusted,
+    and the same day is then counted from the changed members — exact either way."""
+    _history(tree)
+    _june_changes(tree)
+    today = timezone.localdate()
+    month_ends.refresh(today=date(2026, 11, 24))
+    province = Organization.objects.get(pk=tree["province"].pk)
+    start = month_ends.serving_run(province, date(2024, 5, 31), "status", True)
+    on = date(2024, 6, 15)
+    read = month_ends._from_day_changes(province, start, on, "status", True, today)
+    assert read is not None and DayChange.objects.filter(day__month=6, day__year=2024).exists()
+    assert read == queries.count_table(province, on, "status", today, True)
+    factories.member(
+        tree["cell_a"], "Bổ Sung Tháng Sáu", admitted_on=date(2024, 6, 3), official_on=None
+    )
+    assert month_ends._from_day_changes(province, start, on, "status", True, today) is None
+    found = month_ends.counts_since_month_end(province, on, "status", True, today)
+    assert found[0] == queries.count_table(province, on, "status", today, True)

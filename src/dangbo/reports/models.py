@@ -155,6 +155,9 @@ class MonthEndRun(models.Model):
     xact = models.BigIntegerField("giao dịch đếm", null=True, blank=True)
     finished_at = models.DateTimeField("hoàn thành", null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
+    # The same pass wrote the day-by-day changes of that month (DayChange), so any day of the
+    # month is the month end before plus the changes of the days up to it.
+    with_days = models.BooleanField("có thay đổi từng ngày", default=False)
 
     class Meta:
         ordering = ["-on"]
@@ -185,6 +188,28 @@ class MonthEndCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.on:%d/%m/%Y} {self.status}/{self.gender}: {self.members}"
+
+
+class DayChange(models.Model):
+    """The change of active members on one day by org (its path that day, down to
+    `month_ends.DEPTH`), status and gender: +1 for each member who starts counting there that
+    day, −1 for each who stops. A past day's report is the month end before it plus these rows
+    of the days since; written with the month ends of the same pass (`MonthEndRun.with_days`)
+    and trusted with the month end that closes their month."""
+
+    day = models.DateField("ngày")
+    path = models.CharField("đường dẫn cây ngày đó", max_length=255)
+    status = models.CharField("trạng thái", max_length=20)
+    gender = models.CharField("giới tính", max_length=1)
+    change = models.IntegerField("thay đổi")
+
+    class Meta:
+        verbose_name = "thay đổi số đảng viên trong ngày"
+        verbose_name_plural = "thay đổi số đảng viên trong ngày"
+        indexes = [models.Index(fields=["day", "path"], name="daychange_day_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.day:%d/%m/%Y} {self.status}/{self.gender}: {self.change:+d}"
 
 
 class BackdatedMonth(models.Model):

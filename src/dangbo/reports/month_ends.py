@@ -28,7 +28,7 @@ from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Placement, StatusPeriod
 from dangbo.organizations.models import Organization, OrgPeriod
 from dangbo.reports import month_history, queries, upkeep
-from dangbo.reports.models import BackdatedMonth, MonthEndCount, MonthEndRun
+from dangbo.reports.models import BackdatedMonth, DayChange, MonthEndCount, MonthEndRun
 
 DEPTH = 3  # nation, provinces and their direct children
 BREAKDOWNS = ("status", "gender")
@@ -102,17 +102,9 @@ def refresh(dates: list[date] | None = None, today: date | None = None, force=Fa
     today = today or timezone.localdate()
     dates = [d for d in (dates or default_dates(today)) if is_month_end(d) and d < today]
     todo = dates if force else stale_dates(dates)
-    if len(todo) > ONE_BY_ONE:
+    if todo:
         count_month_ends(todo)
-    else:
-        for day in todo:
-            count_month_end(day)
     return len(todo)
-
-
-# Up to this many month ends are counted one by one (a grouped query each); more in one pass
-# over the whole history (month_history): ~800 month ends cost about as much as a few.
-ONE_BY_ONE = 3
 
 
 def _begin_count():
@@ -131,7 +123,9 @@ def _begin_count():
 
 @transaction.atomic
 def count_month_ends(dates: list[date]) -> int:
-    """Count many month ends in one pass over the history; returns the rows written."""
+    """Count month ends in one pass over the history (~800 cost about as much as one), and
+    write the day-by-day changes of the days from the month before the first to the last;
+    returns the month-end rows written."""
     dates = sorted(set(dates))
     started, snapshot, xact = _begin_count()
     step = Organization.steplen
@@ -143,15 +137,19 @@ def count_month_ends(dates: list[date]) -> int:
         for day, totals in month_history.counts_at(changes, dates, step):
             write(day, totals)
             runs.append(MonthEndRun(on=day, rows=len(totals)))
+    month_history.write_daily_changes(DEPTH * step, previous_month_end(dates[0]), dates[-1])
     finished = timezone.now()
     for run in runs:
         run.started_at, run.finished_at, run.snapshot, run.xact = started, finished, snapshot, xact
+        run.with_days = True
     MonthEndRun.objects.bulk_create(runs, batch_size=1000)
     return sum(run.rows for run in runs)
 
 
 @transaction.atomic
 def count_month_end(day: date) -> MonthEndRun:
+    """One month end by one grouped query over that day's valid rows: the reference the
+    one-pass count is tested against (its run has no day-by-day changes)."""
     started, snapshot, xact = _begin_count()
     step = Organization.steplen
     path = "placements__organization__periods__path"
@@ -268,9 +266,12 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
     merge in between is exact too: every other member is under the same path on both days.
     (table, run) or None: that month end is not counted or trusted, or too many members
     changed (the report then counts live)."""
-    run = serving_run(root, previous_month_end(on), breakdown, by_child) or _earlier_run(
-        root, on, breakdown, by_child
-    )
+    start = serving_run(root, previous_month_end(on), breakdown, by_child)
+    if start is not None:
+        found = _from_day_changes(root, start, on, breakdown, by_child, today)
+        if found is not None:
+            return found, start
+    run = start or _earlier_run(root, on, breakdown, by_child)
     if run is None:
         return None
     since = run.on
@@ -283,6 +284,30 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
         paths = (queries.path_on(root, since, today), queries.path_on(root, on, today))
         counts.update(change_counts(changed, since, on, paths, breakdown, by_child))
     return {key: n for key, n in counts.items() if n}, run
+
+
+def _from_day_changes(root, start: MonthEndRun, on: date, breakdown, by_child, today):
+    """The month end before `on` plus the day-by-day changes since (DayChange), when the pass
+    that counted the month end closing `on`'s month wrote them and nothing touched it since.
+    None otherwise (e.g. `on` is in the current month)."""
+    closing = MonthEndRun.objects.filter(on=month_end(on), with_days=True).first()
+    if closing is None or not is_trusted(closing):
+        return None
+    counts = Counter(count_table(root, start, breakdown, by_child))
+    paths = {queries.path_on(root, start.on, today), queries.path_on(root, on, today)}
+    under = _any_path(tuple(paths), "path")
+    rows = (
+        DayChange.objects.filter(under, day__gt=start.on, day__lte=on)
+        .values("path", breakdown)
+        .annotate(n=Sum("change"))
+        .order_by()
+    )
+    step = Organization.steplen
+    for row in rows:
+        root_path = next(p for p in paths if row["path"].startswith(p))
+        key = row["path"][: len(root_path) + step] if by_child else ""
+        counts[(key, row[breakdown])] += row["n"]
+    return {key: n for key, n in counts.items() if n}
 
 
 _CHANGES_SQL = """

@@ -37,9 +37,10 @@ _DIALECT = {
     },
 }
 
-_EVENTS_SQL = """
+_SEGMENTS = """
 WITH segment AS (
     SELECT substr(op.path, 1, %s) AS prefix, sp.status AS status, m.gender AS gender,
+           {start} AS seg_from, {end} AS seg_to,
            {first_end} AS first_end, {gone_end} AS gone_end
     FROM members_placement p
     JOIN organizations_orgperiod op ON op.organization_id = p.organization_id
@@ -48,24 +49,38 @@ WITH segment AS (
     WHERE sp.status IN ({statuses})
       AND {start} < {end}
 )
+"""
+_EVENTS = "CROSS JOIN (SELECT 1 AS d UNION ALL SELECT -1 AS d) e"
+
+_MONTHLY_SQL = f"""
 SELECT prefix, status, gender,
        CASE WHEN e.d = 1 THEN (CASE WHEN first_end < %s THEN %s ELSE first_end END)
             ELSE gone_end END AS bucket,
        SUM(e.d) AS delta
-FROM segment CROSS JOIN (SELECT 1 AS d UNION ALL SELECT -1 AS d) e
+FROM segment {_EVENTS}
 WHERE first_end < gone_end AND gone_end > %s
   AND ((e.d = 1 AND first_end <= %s) OR (e.d = -1 AND gone_end <= %s))
 GROUP BY prefix, status, gender, bucket
 """
 
+_DAILY_SQL = f"""
+INSERT INTO reports_daychange (day, path, status, gender, change)
+SELECT CASE WHEN e.d = 1 THEN seg_from ELSE seg_to END AS day, prefix, status, gender, SUM(e.d)
+FROM segment {_EVENTS}
+WHERE (e.d = 1 AND seg_from > %s AND seg_from <= %s)
+   OR (e.d = -1 AND seg_to > %s AND seg_to <= %s)
+GROUP BY 1, prefix, status, gender
+HAVING SUM(e.d) <> 0
+"""
 
-def _events_sql(vendor: str) -> str:
+
+def _segments_sql(vendor: str) -> str:
     d = _DIALECT["postgresql" if vendor == "postgresql" else "sqlite"]
     ends = [f"COALESCE({t}.valid_to, {d['open']})" for t in ("p", "op", "sp")]
     starts = [f"{t}.valid_from" for t in ("p", "op", "sp")]
     start = d["greatest"].format(*starts)
     end = d["least"].format(*ends)
-    return _EVENTS_SQL.format(
+    return _SEGMENTS.format(
         first_end=d["month_end"].format(start),
         gone_end=d["month_end"].format(end),
         statuses=", ".join(f"'{s}'" for s in ACTIVE_STATUSES),
@@ -81,8 +96,20 @@ def monthly_changes(width: int, first: date, last: date) -> list[tuple]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(_events_sql(connection.vendor), params)
+        cursor.execute(_segments_sql(connection.vendor) + _MONTHLY_SQL, params)
         return [(p, s, g, _as_date(b), int(n)) for p, s, g, b, n in cursor.fetchall() if n]
+
+
+def write_daily_changes(width: int, after: date, last: date) -> None:
+    """Replace the day-by-day changes of the days in (after, last] (DayChange)."""
+    from dangbo.reports.models import DayChange
+
+    DayChange.objects.filter(day__gt=after, day__lte=last).delete()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        sql = _segments_sql(connection.vendor) + _DAILY_SQL
+        cursor.execute(sql, [width, after, last, after, last])
 
 
 def _as_date(value) -> date:
