@@ -110,6 +110,8 @@ def write_daily_changes(width: int, after: date, last: date) -> None:
             cursor.execute("SET LOCAL work_mem = '256MB'")
         sql = _segments_sql(connection.vendor) + _DAILY_SQL
         cursor.execute(sql, [width, after, last, after, last])
+        if connection.vendor == "postgresql":  # millions of new rows: plan with their sizes
+            cursor.execute("ANALYZE reports_daychange")
 
 
 def _as_date(value) -> date:
