@@ -19,6 +19,10 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in found.stdout.split()]
 
 
+def _started(starts: Path) -> int:
+    return starts.read_text().count("start") if starts.exists() else 0
+
+
 def _wait_for(predicate, timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -37,8 +41,12 @@ def test_a_killed_or_failing_command_is_started_again_and_sigterm_stops_all(tmp_
         [str(SUPERVISE), "sh", "-c", script], env=env, stderr=subprocess.PIPE, text=True
     )
     try:
+        # The child's shell matches "sleep 600" before it has written its start: kill it only
+        # once the start is written, or the count below misses one.
+        _wait_for(lambda: _started(starts) >= 1)
         first = _wait_for(lambda: _children(supervisor.pid))[0]
         os.kill(first, signal.SIGKILL)  # as the kernel's OOM killer would
+        _wait_for(lambda: _started(starts) >= 2)
         second = _wait_for(lambda: [p for p in _children(supervisor.pid) if p != first])[0]
         os.kill(second, signal.SIGTERM)  # or a worker dying of "database is locked"
         _wait_for(lambda: starts.read_text().count("start") >= 3)
