@@ -43,10 +43,12 @@ test-deps:
 # The whole suite: layer contract, then every test on SQLite and on PostgreSQL, each part timed.
 test: install test-deps
 	$(VENV)/bin/lint-imports
-	@start=$$(date +%s); $(MAKE) --no-print-directory test-sqlite; \
-	  echo "SQLite half: $$(( $$(date +%s) - start )) s"
-	@start=$$(date +%s); $(MAKE) --no-print-directory test-postgres; \
-	  echo "PostgreSQL half: $$(( $$(date +%s) - start )) s"
+	@# Both halves run whatever the first gives; the target fails if either failed.
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	  echo "SQLite half: $$(( $$(date +%s) - start )) s (exit $$sqlite)"; \
+	  start=$$(date +%s); $(MAKE) --no-print-directory test-postgres; postgres=$$?; \
+	  echo "PostgreSQL half: $$(( $$(date +%s) - start )) s (exit $$postgres)"; \
+	  [ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 # Browser tests run once, in the PostgreSQL half: what a page draws does not depend on the database.
 # (Not on SQLite: the threaded live server shares the in-memory test database's one connection,
