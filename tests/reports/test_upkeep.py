@@ -59,7 +59,8 @@ def test_a_backdated_change_queues_the_touched_month_end_again(
     with django_capture_on_commit_callbacks(execute=True):
         assert month_ends.serving_run(province, END, "status", False) is None
     assert _queued() == [["2024-06-30"]]
-    assert upkeep.recount(["2024-06-30"]) == 1
+    counted = upkeep.recount(["2024-06-30"])  # with every other month end not counted yet
+    assert counted == len(month_ends.default_dates(date.today())) > 1
     run = month_ends.serving_run(province, END, "status", False)
     assert sum(month_ends.count_table(province, run, "status", False).values()) == 6
 

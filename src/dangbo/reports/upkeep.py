@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from dangbo.core import hooks, jobs
 
@@ -54,14 +55,17 @@ def _enqueue(wanted: list[str] | None) -> None:
 
 
 def recount(dates: list[str] | None = EVERYTHING) -> int:
-    """Worker side: the breakdowns and the default month ends, or the given month ends; only
-    those missing or touched since counted are counted again. Returns month ends counted."""
+    """Worker side: the breakdowns (when everything is asked) and every month end missing or
+    touched since counted — the asked ones among them. One pass over the history counts any
+    number of month ends for about the cost of one, so a report's request for its date also
+    brings every other stale month end up to date. Returns month ends counted."""
     from dangbo.reports import month_ends, summaries
 
     if dates is None:
         summaries.refresh()
-        return month_ends.refresh()
-    return month_ends.refresh([date.fromisoformat(day) for day in dates])
+    asked = [date.fromisoformat(day) for day in dates or []]
+    every = month_ends.default_dates(timezone.localdate())
+    return month_ends.refresh(sorted(set(every) | set(asked)))
 
 
 @receiver(hooks.register_changed, dispatch_uid="reports.recount_after_bulk_change")
