@@ -287,3 +287,10 @@ def test_transfers_out_are_transfers_of_membership_not_temporary_attendance(tree
         report, report.measure("out"), tree["committee"].path, YEAR, TODAY, admin_user
     )
     assert {t.kind for t in drilled} == {"official", "out"}
+    measure = report.measure("out")
+    shown = {
+        tuple(catalogue.display_row(measure, row))
+        for row in catalogue.drill_values(measure, drilled)
+    }
+    destinations = {row[1] for row in shown}
+    assert destinations == {tree["village"].name, "Đảng bộ Quân khu"}  # outside: the name typed

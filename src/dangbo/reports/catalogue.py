@@ -18,6 +18,7 @@ from datetime import date
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     BigIntegerField,
+    CharField,
     Count,
     F,
     OuterRef,
@@ -276,6 +277,14 @@ def _admitted_in_year(year: int, today: date) -> QuerySet:
 
 
 AWARD_ORG = "award_org_id"
+
+
+def _transfers_with_destination(year: int, today: date) -> QuerySet:
+    """Transfers with where the member went: an org of the register, or the name typed for a
+    destination outside it (the drill-down's «Đến» was blank for those)."""
+    return Transfer.objects.annotate(
+        destination=Coalesce(F("to_org__name"), F("external_org"), output_field=CharField())
+    )
 
 
 def _badges_with_org(year: int, today: date) -> QuerySet:
@@ -671,9 +680,10 @@ REPORTS: dict[str, ModuleReport] = {
                     Transfer,
                     "from_org__path",
                     _transferred_out,
+                    source=_transfers_with_destination,
                     columns=(
                         ("Đảng viên", "member__full_name"),
-                        ("Đến", "to_org__name"),
+                        ("Đến", "destination"),
                         ("Ngày tiếp nhận", "completed_on"),
                     ),
                 ),
@@ -683,9 +693,10 @@ REPORTS: dict[str, ModuleReport] = {
                     Transfer,
                     "from_org__path",
                     _year("issued_on"),
+                    source=_transfers_with_destination,
                     columns=(
                         ("Đảng viên", "member__full_name"),
-                        ("Đến", "to_org__name"),
+                        ("Đến", "destination"),
                         ("Ngày giới thiệu", "issued_on"),
                     ),
                 ),
