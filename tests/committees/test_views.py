@@ -1,6 +1,7 @@
 """Committee screens: forms through the services, the committee on a date, positions on the
 member's record, exports, restriction, and query counts of the main pages."""
 
+import re
 from datetime import date
 
 import pytest
@@ -168,6 +169,8 @@ def test_planning_screens(client, officer, congress, people):
     assert response.status_code == 302
     page = client.get(reverse("committees:planning", args=[term.pk])).content.decode()
     assert people[0].full_name in page and "Chưa đủ số người tối thiểu" in page
+    shares = re.findall(r'text-end">([0-9.,]+)%</td>', page)
+    assert shares and all("." not in share for share in shares)  # 33,3% — a decimal comma
     response = client.get(reverse("committees:planning_export", args=[term.pk]))
     assert response.status_code == 200
     response = client.get(reverse("committees:planning_docx", args=[term.pk]))
