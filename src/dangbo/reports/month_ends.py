@@ -259,13 +259,14 @@ def _placed_under(paths: tuple[str, ...], since: date, on: date) -> Q:
 
 
 def counts_since_month_end(root: Organization, on: date, breakdown: str, by_child: bool, today):
-    """A past date's table from the month end before it (or, while that one waits to be
-    counted, the latest counted before it): its counted rows, minus what the
-    members changed since then counted that day, plus what they count on `on` (both live,
-    for those members only). Members of reorganised orgs count as changed, so a move or a
-    merge in between is exact too: every other member is under the same path on both days.
-    (table, run) or None: that month end is not counted or trusted, or too many members
-    changed (the report then counts live)."""
+    """A past date's table from the month end before it: its counted rows plus the day rows
+    since (`_from_day_changes`) when the pass that wrote them is trusted; else (or while
+    that month end waits to be counted, from the latest counted before it) its rows, minus
+    what the members changed since then counted that day, plus what they count on `on`
+    (`change_counts`, for those members only). Members of reorganised orgs count as changed,
+    so a move or a merge in between is exact too: every other member is under the same path
+    on both days. (table, run) or None: no month end before it is counted and trusted, or too
+    many members changed (the report then counts live)."""
     start = serving_run(root, previous_month_end(on), breakdown, by_child)
     if start is not None:
         found = _from_day_changes(root, start, on, breakdown, by_child, today)
@@ -275,13 +276,12 @@ def counts_since_month_end(root: Organization, on: date, breakdown: str, by_chil
     if run is None:
         return None
     since = run.on
-    under = () if root.depth == 1 else _root_paths(root, since, on, today)
-    changed = changed_member_ids(since, on, under=under)
+    paths = _root_paths(root, since, on, today)
+    changed = changed_member_ids(since, on, under=() if root.depth == 1 else paths)
     if changed is None:
         return None
     counts = Counter(count_table(root, run, breakdown, by_child))
     if changed:
-        paths = (queries.path_on(root, since, today), queries.path_on(root, on, today))
         counts.update(change_counts(changed, since, on, paths, breakdown, by_child))
     return {key: n for key, n in counts.items() if n}, run
 
@@ -294,8 +294,8 @@ def _from_day_changes(root, start: MonthEndRun, on: date, breakdown, by_child, t
     if closing is None or not is_trusted(closing):
         return None
     counts = Counter(count_table(root, start, breakdown, by_child))
-    paths = {queries.path_on(root, start.on, today), queries.path_on(root, on, today)}
-    under = _any_path(tuple(paths), "path")
+    paths = _root_paths(root, start.on, on, today)
+    under = _any_path(paths, "path")
     rows = (
         DayChange.objects.filter(under, day__gt=start.on, day__lte=on)
         .values("path", breakdown)
@@ -361,9 +361,9 @@ def change_counts(
     return delta
 
 
-def _root_paths(root: Organization, since: date, on: date, today: date) -> tuple[str, ...]:
-    """The root's paths on both days (it may have moved in between)."""
-    return tuple({queries.path_on(root, since, today), queries.path_on(root, on, today)})
+def _root_paths(root: Organization, since: date, on: date, today: date) -> tuple[str, str]:
+    """The root's paths on both days, in that order (it may have moved in between)."""
+    return queries.path_on(root, since, today), queries.path_on(root, on, today)
 
 
 def _earlier_run(root: Organization, on: date, breakdown: str, by_child: bool):

@@ -123,21 +123,16 @@ def _value_ref(breakdown: str, on: date, today: date):
     return F(breakdown)
 
 
-def count_table(
-    root: Organization, on: date, breakdown: str, today: date, by_child: bool, members=None
-):
+def count_table(root: Organization, on: date, breakdown: str, today: date, by_child: bool):
     """{(child_path or '', value): count} in one GROUP BY query (today's status and gender
     from the exact per-ancestor summary, which answers for the nation in milliseconds; a past
-    month end's come from `month_ends`, see report.build_member_table). `members`: a Q that
-    narrows the members counted."""
-    if members is None and is_today(on, today) and breakdown in ("status", "gender"):
+    month end's come from `month_ends`, see report.build_member_table)."""
+    if is_today(on, today) and breakdown in ("status", "gender"):
         counts = _summary_table(root, breakdown, by_child)
         if counts is not None:
             return counts
     root_path = path_on(root, on, today)
     qs = members_on(root_path, on, today)
-    if members is not None:
-        qs = qs.filter(members)
     qs = qs.annotate(value=_value_ref(breakdown, on, today))
     keys = ["value"]
     if by_child:
