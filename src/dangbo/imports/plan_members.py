@@ -19,6 +19,7 @@ from dangbo.imports.planning import (
     _in_scope,
     _parse_rows,
     labels_for,
+    member_by_system_id,
     members_by_code,
 )
 from dangbo.imports.rules import (
@@ -159,14 +160,8 @@ def _existing_member(plan, root_path, paths, by_pk, by_number) -> tuple[bool, di
     values = plan.values
     number = values.get("id_number") or ""
     if values.get("id"):
-        row = by_pk.get(values["id"])
-        if row is None or not _in_scope(row["org_path"], root_path, paths):
-            plan.error(
-                "id",
-                f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
-            )
-            return False, None
-        return True, row
+        row = member_by_system_id(plan, by_pk, root_path, paths)
+        return row is not None, row
     if number and not rules.is_masked_id(number) and number in by_number:
         row = by_number[number]
         if not _in_scope(row["org_path"], root_path, paths):

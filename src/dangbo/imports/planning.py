@@ -176,6 +176,19 @@ def _in_scope(path: str, root_path: str, paths: list[str] | None) -> bool:
     return paths is None or any(path.startswith(p) for p in paths)
 
 
+def member_by_system_id(plan, by_pk, root_path: str, paths) -> dict | None:
+    """The member a row names by its «Mã hệ thống», or None with the row's error when there is
+    no such member within the user's reach (every member-keyed import says it alike)."""
+    member = by_pk.get(plan.values["id"])
+    if member is None or not _in_scope(member["org_path"], root_path, paths):
+        plan.error(
+            "id",
+            f"Không tìm thấy đảng viên có mã hệ thống {plan.values['id']} trong phạm vi được giao.",
+        )
+        return None
+    return member
+
+
 def member_by_code(plan, by_pk, by_number, root_path: str, paths) -> tuple[bool, dict | None]:
     """The register's member a row of a member-keyed import (past results, history) names by
     system id or by a full ID number: (True, member); (True, None) with the row's error when
@@ -184,12 +197,8 @@ def member_by_code(plan, by_pk, by_number, root_path: str, paths) -> tuple[bool,
     values = plan.values
     number = values.get("id_number") or ""
     if values.get("id"):
-        member = by_pk.get(values["id"])
-        if member is None or not _in_scope(member["org_path"], root_path, paths):
-            plan.error(
-                "id",
-                f"Không tìm thấy đảng viên có mã hệ thống {values['id']} trong phạm vi được giao.",
-            )
+        member = member_by_system_id(plan, by_pk, root_path, paths)
+        if member is None:
             return True, None
         if number and not (
             rules.masked_matches(number, member["id_number"])
